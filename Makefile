@@ -1,0 +1,45 @@
+# tinhgon: `make run` sets everything up and serves on 127.0.0.1:8000; `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6 needs Python >= 3.12; scripts/find-python picks one (pyenv or PATH).
+PYTHON ?= $(shell scripts/find-python)
+
+.PHONY: setup run test check lint format typecheck messages bench clean
+
+$(BIN)/tinhgon: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (set PYTHON=...)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/tinhgon
+
+# Idempotent: a second `make setup` installs nothing new and imports nothing new.
+setup: $(BIN)/tinhgon messages
+	$(BIN)/tinhgon migrate --no-input
+	$(BIN)/tinhgon import-units
+
+messages: $(BIN)/tinhgon
+	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0
+
+run: setup
+	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon runserver 127.0.0.1:8000
+
+test: $(BIN)/tinhgon messages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy tinhgon
+	$(BIN)/tinhgon makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+bench: $(BIN)/tinhgon
+	$(BIN)/tinhgon benchmark
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,132 @@
+"""Who may see and change which units. Every page, endpoint and command goes through here.
+
+A user's scope comes from their memberships in force today. A membership's unit stands for the
+administrative unit it serves: a commune official sees everything that serves that commune, a
+provincial administrator everything in the province, a district official the district and its
+communes. Administrators and unit officials may change what they see; observers may only read.
+Superusers see and change everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tinhgon.accounts.models import WRITE_ROLES, Membership
+from tinhgon.core.errors import Forbidden, NotFound
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Level
+from tinhgon.units.models import UnitVersion
+
+
+@dataclass(frozen=True)
+class Root:
+    admin_unit_id: int
+    level: int
+    writable: bool
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    roots: tuple[Root, ...]
+
+    @property
+    def can_write_anything(self) -> bool:
+        return self.everything or any(root.writable for root in self.roots)
+
+
+def memberships_in_force(user, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+    day = day or timezone.localdate()
+    return Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        user=user,
+    )
+
+
+def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(everything=False, roots=())
+    if user.is_superuser:
+        return Scope(everything=True, roots=())
+    today = timezone.localdate()
+    roots: dict[int, Root] = {}
+    for membership in memberships_in_force(user, today):
+        try:
+            version = selectors.version_on(membership.unit_id, today)
+        except NotFound:
+            continue  # a membership of a closed unit gives no access
+        admin = (
+            version
+            if version.admin_unit_id == version.unit_id
+            else selectors.version_on(version.admin_unit_id, today)
+        )
+        writable = membership.role in WRITE_ROLES
+        previous = roots.get(admin.unit_id)
+        roots[admin.unit_id] = Root(
+            admin.unit_id, admin.level, writable or bool(previous and previous.writable)
+        )
+    return Scope(everything=False, roots=tuple(roots.values()))
+
+
+def unit_filter(scope: Scope, day: dt.date, *, write: bool = False) -> Q:
+    """A filter on UnitVersion rows: those the scope may read (or write) on `day`."""
+    if scope.everything:
+        return Q()
+    condition = Q(pk__in=[])
+    for root in scope.roots:
+        if write and not root.writable:
+            continue
+        if root.level == Level.PROVINCE:
+            condition |= Q(province_id=root.admin_unit_id)
+        elif root.level == Level.COMMUNE:
+            condition |= Q(admin_unit_id=root.admin_unit_id)
+        else:
+            admin_ids = selectors.subtree_depths([root.admin_unit_id], day, max_depth=1).keys()
+            condition |= Q(admin_unit_id__in=list(admin_ids))
+    return condition
+
+
+def visible_versions(user, day: dt.date):  # type: ignore[no-untyped-def]
+    return selectors.versions_on(day).filter(unit_filter(scope_for(user), day))
+
+
+def access_unit(
+    user, unit_id: int, *, day: dt.date | None = None, write: bool = False
+) -> UnitVersion:  # type: ignore[no-untyped-def]
+    """The version of `unit_id` on `day` (default: today) if the user may see it.
+
+    A unit outside the scope is reported as not found, so its existence does not leak; a unit the
+    user sees but may not change is refused as forbidden.
+    """
+    day = day or timezone.localdate()
+    scope = scope_for(user)
+    base = selectors.versions_on(day).filter(unit_id=unit_id)
+    version = base.filter(unit_filter(scope, day)).first()
+    if version is None:
+        raise NotFound(f"Unit {unit_id} is not open on {day.isoformat()} or not in your scope.")
+    if write and not base.filter(unit_filter(scope, day, write=True)).exists():
+        raise Forbidden("Your role in this unit is read-only.")
+    return version
+
+
+def access_any_version(user, unit_id: int) -> UnitVersion:  # type: ignore[no-untyped-def]
+    """The most recent version of a unit, open or closed, if any of its versions is in scope."""
+    scope = scope_for(user)
+    latest = selectors.latest_version(unit_id)
+    if scope.everything:
+        return latest
+    for version in UnitVersion.objects.filter(unit_id=unit_id):
+        probe = version.valid_to or version.valid_from or timezone.localdate()
+        if (
+            selectors.versions_on(probe)
+            .filter(pk=version.pk)
+            .filter(unit_filter(scope, probe))
+            .exists()
+        ):
+            return latest
+    raise NotFound(f"Unit {unit_id} does not exist or is not in your scope.")

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: one row per service call that changed something.
+
+    Written in the same transaction as the change, so a change without its audit row cannot exist.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+def audit(*, actor, action: str, unit=None, **data) -> AuditEvent:  # type: ignore[no-untyped-def]
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(actor=user, action=action, unit=unit, data=data)

@@ -1,0 +1,129 @@
+"""Apparatus figures as of a date, and their change between two dates.
+
+Definitions (kept here, in one place):
+- administrative units are counted by level; a district-level unit without any commune-level
+  unit under it (the island districts) also counts at commune level, where it does the work;
+- levels: the number of administrative levels that have at least one open unit;
+- focal points: units that report directly to a province's party committee, people's council or
+  people's committee (departments, agencies, public service units), internal divisions excluded;
+- departments: provincial departments; offices: commune offices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+
+from tinhgon.units import selectors
+from tinhgon.units.kinds import (
+    ADMINISTRATIVE_KINDS,
+    GOVERNING_KINDS,
+    KIND_INFO,
+    KINDS_BY_LEVEL,
+    Kind,
+    Level,
+)
+
+
+@dataclass(frozen=True)
+class Area:
+    """What the figures cover: the whole registry, a province, or a unit's subtree."""
+
+    province_id: int | None = None
+    root_unit_id: int | None = None
+    label: str = "national"
+
+    def filter(self, day: dt.date) -> Q:
+        if self.root_unit_id is not None:
+            return Q(unit_id__in=list(selectors.subtree_depths([self.root_unit_id], day)))
+        if self.province_id is not None:
+            return Q(province_id=self.province_id)
+        return Q()
+
+
+def apparatus_figures(
+    day: dt.date, *, area: Area | None = None, scope: Q | None = None
+) -> dict[str, Any]:
+    area = area or Area()
+    versions = selectors.versions_on(day).filter(area.filter(day))
+    if scope is not None:
+        versions = versions.filter(scope)
+    by_kind = dict(
+        versions.values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by("kind")
+        .values_list("kind", "n")
+    )
+    per_level = {
+        level: sum(by_kind.get(kind, 0) for kind in KINDS_BY_LEVEL[level]) for level in Level
+    }
+    districts_without_communes = (
+        versions.filter(kind__in=KINDS_BY_LEVEL[Level.DISTRICT])
+        .exclude(
+            unit_id__in=selectors.versions_on(day)
+            .filter(kind__in=KINDS_BY_LEVEL[Level.COMMUNE], parent_id__isnull=False)
+            .values("parent_id")
+        )
+        .count()
+    )
+    governing_of_provinces = selectors.versions_on(day).filter(
+        kind__in=GOVERNING_KINDS, level=Level.PROVINCE
+    )
+    focal_points = (
+        versions.filter(parent_id__in=governing_of_provinces.values("unit_id"))
+        .exclude(kind=Kind.DIVISION)
+        .count()
+    )
+    by_category: dict[str, int] = {}
+    for kind, n in by_kind.items():
+        category = KIND_INFO[kind].category
+        by_category[category] = by_category.get(category, 0) + n
+    return {
+        "as_of": day.isoformat(),
+        "area": area.label,
+        "total_units": sum(by_kind.values()),
+        "administrative_units": {
+            "province_level": per_level[Level.PROVINCE],
+            "district_level": per_level[Level.DISTRICT],
+            "commune_level": per_level[Level.COMMUNE] + districts_without_communes,
+            "districts_without_communes": districts_without_communes,
+        },
+        "levels": sum(1 for n in per_level.values() if n),
+        "focal_points_under_province": focal_points,
+        "departments": by_kind.get(Kind.DEPARTMENT, 0),
+        "offices": by_kind.get(Kind.OFFICE, 0),
+        "agencies": sum(n for kind, n in by_kind.items() if kind not in ADMINISTRATIVE_KINDS),
+        "by_category": dict(sorted(by_category.items())),
+        "by_kind": by_kind,
+    }
+
+
+def _flatten(figures: dict[str, Any], prefix: str = "") -> dict[str, int]:
+    flat: dict[str, int] = {}
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, int):
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def apparatus_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Before/after figures and the difference of every count."""
+    flat_before, flat_after = _flatten(before), _flatten(after)
+    keys = sorted(flat_before.keys() | flat_after.keys())
+    return {
+        "from": before["as_of"],
+        "to": after["as_of"],
+        "before": before,
+        "after": after,
+        "change": {k: flat_after.get(k, 0) - flat_before.get(k, 0) for k in keys},
+    }
+
+
+def figure_rows(figures: dict[str, Any]) -> list[tuple[str, int]]:
+    """Flat (label, value) rows for tables and spreadsheets."""
+    return list(_flatten({k: v for k, v in figures.items() if k not in {"as_of", "area"}}).items())

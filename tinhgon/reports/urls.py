@@ -1,0 +1,6 @@
+from django.urls import path
+
+from tinhgon.reports import views
+
+app_name = "reports"
+urlpatterns = [path("apparatus/", views.apparatus, name="apparatus")]

@@ -1,0 +1,208 @@
+"""Units endpoints: authenticate, load through the access function, call one selector or service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from tinhgon.accounts import access
+from tinhgon.core.errors import NotFound
+from tinhgon.units import selectors, services
+from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
+from tinhgon.units.serializers import version_dict
+
+router = Router(tags=["units"])
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    category: str
+    level: int
+    parent_id: int | None
+    admin_unit_id: int
+    province_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source: str
+
+
+class TreeOut(UnitOut):
+    depth: int
+    children: list[TreeOut]
+
+
+class LinkOut(Schema):
+    unit: UnitOut
+    event: str
+    effective_date: dt.date
+    is_default: bool
+    distance: int
+
+
+class UnitDetailOut(Schema):
+    unit: UnitOut
+    versions: list[UnitOut]
+    predecessors: list[LinkOut]
+    successors: list[LinkOut]
+
+
+class UnitListFilter(Schema):
+    as_of: dt.date | None = None
+    q: str | None = Field(None, description="Name or code, with or without diacritics")
+    kind: Kind | None = None
+    level: int | None = Field(None, ge=1, le=3)
+    province_id: int | None = None
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class UnitCreateIn(Schema):
+    code: str
+    name: str
+    kind: str
+    parent_id: int
+    valid_from: dt.date
+    reason: str = ""
+
+
+class UnitChangeIn(Schema):
+    effective: dt.date
+    name: str | None = None
+    code: str | None = None
+    kind: str | None = None
+    parent_id: int | None = Field(None, description="New parent; set `move` to apply it")
+    move: bool = False
+    reason: str = ""
+
+
+class UnitCloseIn(Schema):
+    last_day: dt.date
+    reason: str = ""
+
+
+def _day(value: dt.date | None) -> dt.date:
+    return value or timezone.localdate()
+
+
+@router.get("", response=UnitPage, summary="Search and list units open on a date")
+def list_units(request: HttpRequest, filters: Query[UnitListFilter]):
+    day = _day(filters.as_of)
+    qs = access.visible_versions(request.user, day)
+    if filters.q:
+        qs = selectors.search(filters.q, None, base=qs)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.level:
+        qs = qs.filter(kind__in=KINDS_BY_LEVEL[filters.level])
+    if filters.province_id:
+        qs = qs.filter(province_id=filters.province_id)
+    qs = qs.vietnamese_order()
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "items": [version_dict(v) for v in page]}
+
+
+@router.get("/by-code/{code}", response=UnitOut, summary="The unit with an official code on a date")
+def unit_by_code(request: HttpRequest, code: str, as_of: dt.date | None = None):
+    day = _day(as_of)
+    version = access.visible_versions(request.user, day).filter(code=code).first()
+    if version is None:
+        raise NotFound(f"No unit with code '{code}' on {day.isoformat()} in your scope.")
+    return version_dict(version)
+
+
+@router.get(
+    "/{unit_id}", response=UnitDetailOut, summary="A unit: its version on a date, history, lineage"
+)
+def unit_detail(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+    if as_of is None:
+        current = access.access_any_version(request.user, unit_id)
+    else:
+        current = access.access_unit(request.user, unit_id, day=as_of)
+    versions = selectors.UnitVersion.objects.filter(unit_id=unit_id).order_by("valid_from")
+    return {
+        "unit": version_dict(current),
+        "versions": [version_dict(v) for v in versions],
+        "predecessors": _links(unit_id, "predecessors"),
+        "successors": _links(unit_id, "successors"),
+    }
+
+
+def _links(unit_id: int, direction: str) -> list[dict]:
+    links = selectors.lineage(unit_id, direction=direction)
+    other = "predecessor_id" if direction == "predecessors" else "successor_id"
+    out = []
+    for link, distance in links:
+        version = selectors.latest_version(getattr(link, other))
+        out.append(
+            {
+                "unit": version_dict(version),
+                "event": link.event,
+                "effective_date": link.effective_date,
+                "is_default": link.is_default,
+                "distance": distance,
+            }
+        )
+    return out
+
+
+@router.get("/{unit_id}/lineage", response=UnitDetailOut, summary="Predecessors and successors")
+def unit_lineage(request: HttpRequest, unit_id: int):
+    return unit_detail(request, unit_id)
+
+
+@router.get("/{unit_id}/children", response=list[UnitOut], summary="Units directly under a unit")
+def unit_children(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+    day = _day(as_of)
+    access.access_unit(request.user, unit_id, day=day)
+    qs = access.visible_versions(request.user, day).filter(parent_id=unit_id).vietnamese_order()
+    return [version_dict(v) for v in qs]
+
+
+@router.get("/{unit_id}/tree", response=TreeOut, summary="The tree under a unit as of a date")
+def unit_tree(
+    request: HttpRequest,
+    unit_id: int,
+    as_of: dt.date | None = None,
+    depth: int = Query(3, ge=0, le=10),
+):
+    day = _day(as_of)
+    access.access_unit(request.user, unit_id, day=day)
+    scope = access.unit_filter(access.scope_for(request.user), day)
+    return selectors.tree(unit_id, day, max_depth=depth, scope=scope).as_dict()
+
+
+@router.post("", response={201: UnitOut}, summary="Open a new unit")
+def unit_create(request: HttpRequest, payload: UnitCreateIn):
+    access.access_unit(request.user, payload.parent_id, day=payload.valid_from, write=True)
+    version = services.unit_create(actor=request.user, **payload.dict())
+    return 201, version_dict(version)
+
+
+@router.post(
+    "/{unit_id}/versions", response={201: UnitOut}, summary="Rename, reclassify or move a unit"
+)
+def unit_change(request: HttpRequest, unit_id: int, payload: UnitChangeIn):
+    access.access_unit(request.user, unit_id, day=payload.effective, write=True)
+    if payload.move and payload.parent_id is not None:
+        access.access_unit(request.user, payload.parent_id, day=payload.effective, write=True)
+    version = services.unit_change(actor=request.user, unit_id=unit_id, **payload.dict())
+    return 201, version_dict(version)
+
+
+@router.post("/{unit_id}/close", response=UnitOut, summary="Close a unit with nothing under it")
+def unit_close(request: HttpRequest, unit_id: int, payload: UnitCloseIn):
+    access.access_unit(request.user, unit_id, day=payload.last_day, write=True)
+    version = services.unit_close(actor=request.user, unit_id=unit_id, **payload.dict())
+    return version_dict(version)

@@ -1,0 +1,279 @@
+"""Agencies from an Excel sheet (see docs/excel-agencies.md): all rows or none.
+
+Every problem is reported with its row and column; nothing is written unless the whole sheet is
+valid. Parents are found by code among units open on the row's date, or among earlier rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.models import audit
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind, is_administrative, parse_kind
+from tinhgon.units.models import Source, Unit, UnitVersion
+from tinhgon.units.services import Placement, build_version, placement_for
+
+COLUMNS = [
+    ("code", "A", True, "Official code, unique among units open on the date"),
+    ("name", "B", True, "Full name in Vietnamese"),
+    ("kind", "C", True, "Kind code (department, office, ...) or Vietnamese name (Sở, Phòng, ...)"),
+    ("parent_code", "D", True, "Code of the parent unit, open on valid_from (or an earlier row)"),
+    ("valid_from", "E", True, "Date the unit opens (a date cell or YYYY-MM-DD)"),
+    ("note", "F", False, "Free text, stored as the reason of the version"),
+]
+HEADERS = [c[0] for c in COLUMNS]
+MAX_ROWS = 20000
+
+
+def write_template() -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "agencies"
+    sheet.append(HEADERS)
+    sheet.append(
+        [
+            "14-SNV-P1",
+            "Phòng Tổ chức - Biên chế",
+            "division",
+            "14-SNV",
+            "2025-07-01",
+            "example; delete",
+        ]
+    )
+    help_sheet = workbook.create_sheet("help")
+    help_sheet.append(["column", "required", "meaning"])
+    for name, _, required, meaning in COLUMNS:
+        help_sheet.append([name, "yes" if required else "no", meaning])
+    help_sheet.append([])
+    help_sheet.append(["kinds"] + [k.value for k in Kind])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class _Row:
+    number: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    valid_from: dt.date
+    note: str
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(_text(value))
+    except ValueError:
+        return None
+
+
+def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise DomainError(
+            f"{filename} is not a readable .xlsx file ({error}).", code="bad_file"
+        ) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_text(h).lower() for h in next(rows, ())]
+    missing = [h for h, _, required, _ in COLUMNS if required and h not in header]
+    if missing:
+        raise DomainError(
+            f"{filename}: the first row must name the columns {', '.join(HEADERS)}.",
+            code="bad_header",
+            problems=[Problem(f"missing column '{m}'", row=1, field=m) for m in missing],
+        )
+    position = {name: header.index(name) for name in HEADERS if name in header}
+    letters = {name: chr(ord("A") + index) for name, index in position.items()}
+    problems: list[Problem] = []
+    parsed: list[_Row] = []
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            problems.append(Problem(f"more than {MAX_ROWS} rows", row=number))
+            break
+        cells = {name: (values[i] if i < len(values) else None) for name, i in position.items()}
+        if all(_text(v) == "" for v in cells.values()):
+            continue
+        for name, _, required, _ in COLUMNS:
+            if required and _text(cells.get(name)) == "":
+                problems.append(Problem("required", row=number, column=letters[name], field=name))
+        kind_text = _text(cells.get("kind"))
+        kind = parse_kind(kind_text) if kind_text else None
+        if kind_text and kind is None:
+            problems.append(
+                Problem(
+                    f"unknown kind '{kind_text}'", row=number, column=letters["kind"], field="kind"
+                )
+            )
+        elif kind and is_administrative(kind):
+            problems.append(
+                Problem(
+                    "administrative units come from the national import, not from this sheet",
+                    row=number,
+                    column=letters["kind"],
+                    field="kind",
+                )
+            )
+        day = _date(cells.get("valid_from"))
+        if _text(cells.get("valid_from")) and day is None:
+            problems.append(
+                Problem(
+                    f"'{_text(cells.get('valid_from'))}' is not a date (YYYY-MM-DD)",
+                    row=number,
+                    column=letters["valid_from"],
+                    field="valid_from",
+                )
+            )
+        if kind and day:
+            parsed.append(
+                _Row(
+                    number,
+                    _text(cells["code"]),
+                    _text(cells["name"]),
+                    kind,
+                    _text(cells["parent_code"]),
+                    day,
+                    _text(cells.get("note")),
+                )
+            )
+    if problems:
+        raise DomainError(
+            f"{filename}: {len(problems)} problem(s); nothing imported.", problems=problems
+        )
+    return parsed
+
+
+@transaction.atomic
+def agencies_import(
+    *, actor, content: bytes, filename: str = "sheet.xlsx", allowed: Q | None = None
+) -> list[UnitVersion]:  # type: ignore[no-untyped-def]
+    """Create the agencies of a sheet in one transaction. `allowed` limits the parents (scope)."""
+    rows = read_rows(content, filename)
+    letters = {name: letter for name, letter, _, _ in COLUMNS}
+    problems: list[Problem] = []
+    sheet_codes: dict[str, _Row] = {}
+    placed: dict[str, tuple[UnitVersion | None, Placement]] = {}
+    for row in rows:
+        if row.code in sheet_codes:
+            problems.append(
+                Problem(
+                    f"code '{row.code}' already used in row {sheet_codes[row.code].number}",
+                    row=row.number,
+                    column=letters["code"],
+                    field="code",
+                )
+            )
+            continue
+        sheet_codes[row.code] = row
+        if selectors.versions_on(row.valid_from).filter(code=row.code).exists():
+            problems.append(
+                Problem(
+                    f"code '{row.code}' is already used by a unit open on {row.valid_from}",
+                    row=row.number,
+                    column=letters["code"],
+                    field="code",
+                )
+            )
+        parent: UnitVersion | None = None
+        parent_placement: Placement | None = None
+        if row.parent_code in placed and row.parent_code != row.code:
+            parent_row = sheet_codes[row.parent_code]
+            if parent_row.valid_from > row.valid_from:
+                problems.append(
+                    Problem(
+                        f"parent '{row.parent_code}' (row {parent_row.number}) opens only on {parent_row.valid_from}",
+                        row=row.number,
+                        column=letters["parent_code"],
+                        field="parent_code",
+                    )
+                )
+                continue
+            parent_placement = placed[row.parent_code][1]
+        else:
+            candidates = selectors.versions_on(row.valid_from).filter(code=row.parent_code)
+            if allowed is not None:
+                candidates = candidates.filter(allowed)
+            found = list(candidates[:2])
+            if len(found) != 1:
+                reason = "is ambiguous" if found else f"is not a unit open on {row.valid_from}"
+                if not found and row.parent_code == row.code:
+                    reason = "is the unit itself"
+                problems.append(
+                    Problem(
+                        f"parent '{row.parent_code}' {reason}",
+                        row=row.number,
+                        column=letters["parent_code"],
+                        field="parent_code",
+                    )
+                )
+                continue
+            parent = found[0]
+        try:
+            if parent is not None:
+                placement = placement_for(kind=row.kind, parent=parent)
+            else:
+                assert parent_placement is not None
+                placement = parent_placement
+        except DomainError as error:
+            problems.append(
+                Problem(
+                    error.message,
+                    row=row.number,
+                    column=letters["parent_code"],
+                    field="parent_code",
+                )
+            )
+            continue
+        placed[row.code] = (parent, placement)
+    if problems:
+        raise DomainError(
+            f"{filename}: {len(problems)} problem(s); nothing imported.", problems=problems
+        )
+    units = Unit.objects.bulk_create([Unit() for _ in rows])
+    unit_ids = {row.code: unit.pk for row, unit in zip(rows, units, strict=True)}
+    versions = []
+    for row in rows:
+        parent, placement = placed[row.code]
+        parent_id = parent.unit_id if parent is not None else unit_ids[row.parent_code]
+        versions.append(
+            build_version(
+                unit_id=unit_ids[row.code],
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                placement=placement,
+                parent_id=parent_id,
+                valid_from=row.valid_from,
+                source=Source.EXCEL,
+                reason=row.note or f"Imported from {filename}",
+                recorded_by_id=getattr(actor, "pk", None),
+            )
+        )
+    UnitVersion.objects.bulk_create(versions, batch_size=2000)
+    audit(actor=actor, action="units_import_excel", filename=filename, created=len(versions))
+    return versions

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.units import selectors
+from tinhgon.units.excel import agencies_import, write_template
+from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
+from tinhgon.units.models import ImportConflict
+from tinhgon.units.serializers import version_dict
+
+LEVELS = {"province": Level.PROVINCE, "district": Level.DISTRICT, "commune": Level.COMMUNE}
+
+
+class Command(BaseCommand):
+    help = "The unit registry: list, search, import conflicts, Excel import of agencies."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        listing = sub.add_parser("list", help="Units open on a date.")
+        listing.add_argument("--as-of", help="Date (YYYY-MM-DD); default today.")
+        listing.add_argument("--province", help="Province name or code.")
+        listing.add_argument("--level", choices=sorted(LEVELS))
+        listing.add_argument("--kind")
+        listing.add_argument("--search", help="Name or code, with or without diacritics.")
+        listing.add_argument("--format", choices=["table", "json"], default="table")
+
+        conflicts = sub.add_parser(
+            "conflicts", help="The import report: conflicts between the packages."
+        )
+        conflicts.add_argument("--category")
+        conflicts.add_argument("--status", choices=["open", "resolved"])
+        conflicts.add_argument("--format", choices=["table", "json"], default="table")
+
+        importing = sub.add_parser("import-excel", help="Import agencies from an Excel sheet.")
+        importing.add_argument("file")
+
+        template = sub.add_parser("excel-template", help="Write the Excel template for agencies.")
+        template.add_argument("--output", required=True)
+
+    @domain_errors_as_command_errors
+    def handle(self, *args, action: str, **options):
+        getattr(self, "handle_" + action.replace("-", "_"))(**options)
+
+    def handle_list(self, *, as_of, province, level, kind, search, format, **_):
+        day = parse_day(as_of) or timezone.localdate()
+        qs = selectors.versions_on(day)
+        if province:
+            qs = qs.filter(province_id=selectors.resolve_province(province, day=day).unit_id)
+        if level:
+            qs = qs.filter(kind__in=KINDS_BY_LEVEL[LEVELS[level]])
+        if kind:
+            qs = qs.filter(kind=kind)
+        if search:
+            qs = selectors.search(search, None, base=qs)
+        rows = [version_dict(v) for v in qs.vietnamese_order()]
+        if format == "json":
+            self.stdout.write(to_json(rows))
+            return
+        self.stdout.write(
+            table([(r["code"], r["name"], r["kind"]) for r in rows], ["code", "name", "kind"])
+        )
+        self.stdout.write(f"{len(rows)} units open on {day.isoformat()}")
+
+    def handle_conflicts(self, *, category, status, format, **_):
+        qs = ImportConflict.objects.all()
+        if category:
+            qs = qs.filter(category=category)
+        if status:
+            qs = qs.filter(status=status)
+        fields = [
+            "category",
+            "status",
+            "province_code",
+            "official_code",
+            "official_name",
+            "other_code",
+            "other_name",
+            "resolution",
+            "detail",
+        ]
+        rows = list(qs.values(*fields))
+        if format == "json":
+            self.stdout.write(to_json(rows))
+            return
+        self.stdout.write(table([[r[f] for f in fields[:8]] for r in rows], fields[:8]))
+        self.stdout.write(f"{len(rows)} conflicts")
+
+    def handle_import_excel(self, *, file, **_):
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"{file}: no such file")
+        created = agencies_import(actor=None, content=path.read_bytes(), filename=path.name)
+        self.stdout.write(f"Imported {len(created)} units from {path.name}.")
+
+    def handle_excel_template(self, *, output, **_):
+        Path(output).write_bytes(write_template())
+        self.stdout.write(f"Template written to {output}")

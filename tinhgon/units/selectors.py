@@ -1,0 +1,207 @@
+"""Reads of the registry. Scope rules live in tinhgon.accounts.access; these take plain ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from tinhgon.core.errors import DomainError, NotFound, Problem
+from tinhgon.core.text import fold
+from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
+from tinhgon.units.models import UnitLink, UnitVersion, UnitVersionQuerySet
+
+_VALID_ON = (
+    "(v.valid_from IS NULL OR v.valid_from <= %s) AND (v.valid_to IS NULL OR v.valid_to >= %s)"
+)
+
+
+def versions_on(day: dt.date) -> UnitVersionQuerySet:
+    return UnitVersion.objects.as_of(day)
+
+
+def version_on(unit_id: int, day: dt.date) -> UnitVersion:
+    version = versions_on(day).filter(unit_id=unit_id).first()
+    if version is None:
+        raise NotFound(f"Unit {unit_id} is not open on {day.isoformat()}.")
+    return version
+
+
+def latest_version(unit_id: int) -> UnitVersion:
+    version = (
+        UnitVersion.objects.filter(unit_id=unit_id)
+        .order_by("-valid_to", "-valid_from")  # NULL (still open) sorts first on both engines
+        .first()
+    )
+    if version is None:
+        raise NotFound(f"Unit {unit_id} does not exist.")
+    return version
+
+
+def subtree_depths(root_ids: Iterable[int], day: dt.date, *, max_depth: int = 50) -> dict[int, int]:
+    """unit id -> depth below the nearest root, for every unit under the roots on `day`.
+
+    One recursive query; the parent links are those valid on `day`, so the answer is the tree as
+    it stood then. Roots are included at depth 0.
+    """
+    roots = list(root_ids)
+    if not roots:
+        return {}
+    seeds = " UNION ALL ".join("SELECT %s, 0" for _ in roots)
+    sql = (
+        f"WITH RECURSIVE sub(unit_id, depth) AS ({seeds} "
+        "UNION ALL SELECT v.unit_id, sub.depth + 1 FROM units_unitversion v "
+        f"JOIN sub ON v.parent_id = sub.unit_id WHERE {_VALID_ON} AND sub.depth < %s) "
+        "SELECT unit_id, MIN(depth) FROM sub GROUP BY unit_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*roots, day, day, max_depth])
+        return {unit_id: depth for unit_id, depth in cursor.fetchall()}
+
+
+def ancestor_ids(unit_id: int, day: dt.date) -> list[int]:
+    """The chain of parents of `unit_id` on `day`, nearest first."""
+    sql = (
+        "WITH RECURSIVE up(unit_id, n) AS (SELECT v.parent_id, 1 FROM units_unitversion v "
+        f"WHERE v.unit_id = %s AND {_VALID_ON} AND v.parent_id IS NOT NULL "
+        "UNION ALL SELECT v.parent_id, up.n + 1 FROM units_unitversion v JOIN up "
+        f"ON v.unit_id = up.unit_id WHERE {_VALID_ON} AND v.parent_id IS NOT NULL AND up.n < 50) "
+        "SELECT unit_id FROM up ORDER BY n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id, day, day, day, day])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass
+class TreeNode:
+    version: UnitVersion
+    depth: int
+    children: list[TreeNode]
+
+    def as_dict(self) -> dict:
+        from tinhgon.units.serializers import version_dict
+
+        return {
+            **version_dict(self.version),
+            "depth": self.depth,
+            "children": [child.as_dict() for child in self.children],
+        }
+
+
+def tree(root_id: int, day: dt.date, *, max_depth: int = 3, scope: Q | None = None) -> TreeNode:
+    """The tree under `root_id` as it stood on `day`, `max_depth` levels deep, in Vietnamese order."""
+    depths = subtree_depths([root_id], day, max_depth=max_depth)
+    versions = versions_on(day).filter(unit_id__in=depths.keys())
+    if scope is not None:
+        versions = versions.filter(scope)
+    by_parent: dict[int | None, list[UnitVersion]] = {}
+    root: UnitVersion | None = None
+    for version in versions.vietnamese_order():
+        if version.unit_id == root_id:
+            root = version
+        else:
+            by_parent.setdefault(version.parent_id, []).append(version)
+    if root is None:
+        raise NotFound(f"Unit {root_id} is not open on {day.isoformat()}.")
+
+    def build(version: UnitVersion, depth: int) -> TreeNode:
+        return TreeNode(
+            version,
+            depth,
+            [build(child, depth + 1) for child in by_parent.get(version.unit_id, [])],
+        )
+
+    return build(root, 0)
+
+
+def search(
+    query: str, day: dt.date | None, *, base: UnitVersionQuerySet | None = None
+) -> UnitVersionQuerySet:
+    """Versions whose name or code matches `query`, with or without Vietnamese diacritics.
+
+    Without a date, every version ever recorded is searched (old names find their units).
+    """
+    qs = base if base is not None else UnitVersion.objects.all()
+    if day is not None:
+        qs = qs.as_of(day)
+    folded = fold(query)
+    if not folded:
+        return qs.none()
+    return qs.filter(Q(name_folded__contains=folded) | Q(code=query.strip()))
+
+
+def resolve(
+    name_or_code: str,
+    *,
+    day: dt.date | None,
+    level: int | None = None,
+    kinds: Iterable[str] | None = None,
+    province_id: int | None = None,
+    field: str = "unit",
+) -> UnitVersion:
+    """The one unit named or coded `name_or_code`; a clear error when none or several match.
+
+    An exact code wins; then an exact name (ignoring diacritics and case, with or without the
+    kind prefix such as "Tỉnh" or "Phường"); then a unique partial match.
+    """
+    qs = UnitVersion.objects.all() if day is None else versions_on(day)
+    if level is not None:
+        qs = qs.filter(kind__in=KINDS_BY_LEVEL[level])
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if province_id is not None:
+        qs = qs.filter(province_id=province_id)
+    wanted = name_or_code.strip()
+    folded = fold(wanted)
+    for candidates in (
+        qs.filter(code=wanted),
+        qs.filter(name_folded=folded),
+        qs.filter(name_folded__endswith=" " + folded),
+        qs.filter(name_folded__contains=folded),
+    ):
+        found = list(candidates.order_by("unit_id", "-valid_from")[:50])
+        by_unit = {v.unit_id: v for v in reversed(found)}
+        if len(by_unit) == 1:
+            return next(iter(by_unit.values()))
+        if len(by_unit) > 1:
+            names = ", ".join(f"{v.name} ({v.code})" for v in list(by_unit.values())[:10])
+            raise DomainError(
+                message=f"'{wanted}' matches several units: {names}. Give a code or more of the name.",
+                code="ambiguous",
+                problems=[Problem(f"ambiguous: {names}", field=field)],
+            )
+    when = f" on {day.isoformat()}" if day else ""
+    raise NotFound(f"No unit named or coded '{wanted}'{when}.")
+
+
+def resolve_province(name_or_code: str, *, day: dt.date | None) -> UnitVersion:
+    return resolve(name_or_code, day=day, level=Level.PROVINCE, field="province")
+
+
+def lineage(unit_id: int, *, direction: str, max_depth: int = 20) -> list[tuple[UnitLink, int]]:
+    """Links reaching back (direction='predecessors') or forward ('successors') from a unit,
+    through every reorganization, nearest first, with their distance."""
+    if direction not in {"predecessors", "successors"}:
+        raise ValueError(direction)
+    near, far = (
+        ("successor_id", "predecessor_id")
+        if direction == "predecessors"
+        else ("predecessor_id", "successor_id")
+    )
+    result: list[tuple[UnitLink, int]] = []
+    frontier = {unit_id}
+    seen = {unit_id}
+    for distance in range(1, max_depth + 1):
+        links = list(UnitLink.objects.filter(**{f"{near}__in": frontier}).order_by("id"))
+        if not links:
+            break
+        result.extend((link, distance) for link in links)
+        frontier = {getattr(link, far) for link in links} - seen
+        seen |= frontier
+        if not frontier:
+            break
+    return result

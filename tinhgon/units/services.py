@@ -1,0 +1,286 @@
+"""Writes to the registry. Each is atomic, takes an actor, and leaves an audit row.
+
+Invariants kept here: versions of a unit never overlap; a unit's parent is open on every day the
+unit's version is; no unit is its own ancestor; `admin_unit`, `province` and `level` agree with
+the parent chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from tinhgon.core.errors import DomainError, Problem, invalid
+from tinhgon.core.models import audit
+from tinhgon.core.text import fold, normalize, sort_key
+from tinhgon.units import selectors
+from tinhgon.units.kinds import KIND_INFO, Category, Kind, Level, is_administrative
+from tinhgon.units.models import Source, Unit, UnitVersion
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a unit of `kind` under `parent` hangs: the derived admin unit, province and level."""
+
+    admin_unit_id: int | None  # None: the unit serves itself (it is an administrative unit)
+    province_id: int | None  # None: the unit is a province (it is its own province)
+    level: int
+
+
+def placement_for(*, kind: str, parent: UnitVersion | None) -> Placement:
+    """Derive admin unit, province and level; refuse a kind that cannot hang there."""
+    info = KIND_INFO[kind]
+    if info.admin_level is not None:
+        if info.admin_level == Level.PROVINCE:
+            if parent is not None:
+                raise invalid("A province-level unit has no parent.", field="parent")
+            return Placement(None, None, Level.PROVINCE)
+        if parent is None or not is_administrative(parent.kind):
+            raise invalid(
+                "A district- or commune-level unit must hang under an administrative unit.",
+                field="parent",
+            )
+        if parent.level >= info.admin_level:
+            raise invalid(
+                f"A {Kind(kind).label} cannot hang under a {Kind(parent.kind).label}.",
+                field="parent",
+            )
+        return Placement(None, parent.province_id or parent.unit_id, info.admin_level)
+    if parent is None:
+        raise invalid("An agency must have a parent.", field="parent")
+    admin_unit_id = parent.unit_id if is_administrative(parent.kind) else parent.admin_unit_id
+    return Placement(admin_unit_id, parent.province_id or parent.unit_id, parent.level)
+
+
+def _parent_on(
+    parent_id: int | None, day: dt.date | None, field: str = "parent"
+) -> UnitVersion | None:
+    if parent_id is None:
+        return None
+    version = (
+        selectors.versions_on(day).filter(unit_id=parent_id).first()
+        if day is not None
+        else selectors.UnitVersion.objects.filter(unit_id=parent_id, valid_to__isnull=True).first()
+    )
+    if version is None:
+        when = day.isoformat() if day else "today"
+        raise invalid(f"Parent unit {parent_id} is not open on {when}.", field=field)
+    return version
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KIND_INFO:
+        known = ", ".join(k.value for k in Kind)
+        raise invalid(f"Unknown kind '{kind}'. Known kinds: {known}.", field="kind")
+    return kind
+
+
+def _check_code_free(code: str, day: dt.date | None, *, except_unit: int | None = None) -> None:
+    qs = selectors.UnitVersion.objects.filter(code=code)
+    qs = qs.as_of(day) if day is not None else qs.filter(valid_to__isnull=True)
+    if except_unit is not None:
+        qs = qs.exclude(unit_id=except_unit)
+    holder = qs.first()
+    if holder is not None:
+        raise invalid(f"Code '{code}' is already used by {holder.name}.", field="code")
+
+
+def build_version(
+    *,
+    unit_id: int,
+    code: str,
+    name: str,
+    kind: str,
+    placement: Placement,
+    parent_id: int | None,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None = None,
+    source: str,
+    reason: str = "",
+    recorded_by_id: int | None = None,
+) -> UnitVersion:
+    """An unsaved version with its derived columns filled: the one place they are computed."""
+    clean_name = normalize(name)
+    return UnitVersion(
+        unit_id=unit_id,
+        code=code.strip(),
+        name=clean_name,
+        name_folded=fold(clean_name),
+        name_sort=sort_key(clean_name),
+        kind=kind,
+        level=placement.level,
+        parent_id=parent_id,
+        admin_unit_id=placement.admin_unit_id or unit_id,
+        province_id=placement.province_id or unit_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        source=source,
+        reason=reason,
+        recorded_by_id=recorded_by_id,
+    )
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent_id: int | None,
+    valid_from: dt.date,
+    source: str = Source.MANUAL,
+    reason: str = "",
+) -> UnitVersion:
+    """Open a new unit on `valid_from` under a parent open on that date."""
+    problems = []
+    if not code.strip():
+        problems.append(Problem("A code is required.", field="code"))
+    if not name.strip():
+        problems.append(Problem("A name is required.", field="name"))
+    if problems:
+        raise DomainError("The unit is incomplete.", problems=problems)
+    _check_kind(kind)
+    parent = _parent_on(parent_id, valid_from)
+    placement = placement_for(kind=kind, parent=parent)
+    _check_code_free(code, valid_from)
+    unit = Unit.objects.create()
+    version = build_version(
+        unit_id=unit.pk,
+        code=code,
+        name=name,
+        kind=kind,
+        placement=placement,
+        parent_id=parent_id,
+        valid_from=valid_from,
+        source=source,
+        reason=reason,
+        recorded_by_id=getattr(actor, "pk", None),
+    )
+    version.save()
+    audit(actor=actor, action="unit_create", unit=unit, code=version.code, name=version.name)
+    return version
+
+
+@transaction.atomic
+def unit_change(
+    *,
+    actor,
+    unit_id: int,
+    effective: dt.date,
+    name: str | None = None,
+    code: str | None = None,
+    kind: str | None = None,
+    parent_id: int | None = None,
+    move: bool = False,
+    reason: str = "",
+) -> UnitVersion:
+    """Rename, recode, reclassify or move a unit from `effective` on: same identity, new version.
+
+    The version in force on `effective` is closed the day before. Refused when the unit has a
+    later version already, when the change crosses between administrative units and agencies,
+    when the new parent is not open on `effective`, or when it would make a cycle.
+    """
+    current = selectors.versions_on(effective).select_for_update().filter(unit_id=unit_id).first()
+    if current is None:
+        raise invalid(f"Unit {unit_id} is not open on {effective.isoformat()}.", field="effective")
+    if selectors.UnitVersion.objects.filter(unit_id=unit_id, valid_from__gt=effective).exists():
+        raise invalid("The unit already has a version starting after this date.", field="effective")
+    new_kind = _check_kind(kind) if kind else current.kind
+    if KIND_INFO[new_kind].category != KIND_INFO[current.kind].category:
+        raise invalid(
+            f"A {Kind(current.kind).label} cannot become a {Kind(new_kind).label}: "
+            f"the category changes ({Category(KIND_INFO[current.kind].category).label}).",
+            field="kind",
+        )
+    new_parent_id = parent_id if move else current.parent_id
+    # The unit's own subtree includes the unit itself (depth 0).
+    if move and new_parent_id in selectors.subtree_depths([unit_id], effective):
+        raise invalid(
+            "The new parent lies under the unit itself: that makes a cycle.", field="parent"
+        )
+    parent = _parent_on(new_parent_id, effective)
+    placement = placement_for(kind=new_kind, parent=parent)
+    new_admin = placement.admin_unit_id or unit_id
+    new_province = placement.province_id or unit_id
+    if (new_admin, new_province) != (current.admin_unit_id, current.province_id):
+        has_children = selectors.versions_on(effective).filter(parent_id=unit_id).exists()
+        if has_children:
+            raise invalid(
+                "This move changes the administrative unit or province the unit serves, and it "
+                "has units under it: move those first, or use a reorganization plan.",
+                field="parent",
+            )
+    new_code = code.strip() if code else current.code
+    if new_code != current.code:
+        _check_code_free(new_code, effective, except_unit=unit_id)
+    version = build_version(
+        unit_id=unit_id,
+        code=new_code,
+        name=name or current.name,
+        kind=new_kind,
+        placement=placement,
+        parent_id=new_parent_id,
+        valid_from=effective,
+        source=current.source,
+        reason=reason,
+        recorded_by_id=getattr(actor, "pk", None),
+    )
+    if current.valid_from == effective:
+        # A correction of a version that starts that very day: replace it rather than leave an
+        # empty interval behind.
+        version.pk = current.pk
+        version.recorded_at = current.recorded_at
+        version.save()
+    else:
+        current.valid_to = effective - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+        version.save()
+    audit(
+        actor=actor,
+        action="unit_change",
+        unit=Unit(pk=unit_id),
+        effective=effective.isoformat(),
+        reason=reason,
+        before={
+            "code": current.code,
+            "name": current.name,
+            "kind": current.kind,
+            "parent": current.parent_id,
+        },
+        after={
+            "code": version.code,
+            "name": version.name,
+            "kind": version.kind,
+            "parent": version.parent_id,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def unit_close(*, actor, unit_id: int, last_day: dt.date, reason: str = "") -> UnitVersion:
+    """Close a unit after `last_day`. Refused while units still hang under it after that day.
+
+    Reorganizations (with successors and moved records) go through a plan, not through this.
+    """
+    current = selectors.versions_on(last_day).select_for_update().filter(unit_id=unit_id).first()
+    if current is None:
+        raise invalid(f"Unit {unit_id} is not open on {last_day.isoformat()}.", field="last_day")
+    day_after = last_day + dt.timedelta(days=1)
+    if selectors.versions_on(day_after).filter(parent_id=unit_id).exists():
+        raise invalid("Units still hang under this unit: move or close them first.", field="unit")
+    if selectors.UnitVersion.objects.filter(unit_id=unit_id, valid_from__gt=last_day).exists():
+        raise invalid("The unit has a version starting after this date.", field="last_day")
+    current.valid_to = last_day
+    current.save(update_fields=["valid_to"])
+    audit(
+        actor=actor,
+        action="unit_close",
+        unit=Unit(pk=unit_id),
+        last_day=last_day.isoformat(),
+        reason=reason,
+    )
+    return current

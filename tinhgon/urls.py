@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tinhgon.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tinhgon.accounts.urls")),
+    path("reports/", include("tinhgon.reports.urls")),
+    path("", include("tinhgon.units.urls")),
+]
