@@ -18,6 +18,7 @@ $(BIN)/tinhgon: pyproject.toml
 setup: $(BIN)/tinhgon messages
 	$(BIN)/tinhgon migrate --no-input
 	$(BIN)/tinhgon import-units
+	$(BIN)/tinhgon generate-apparatus --province "Sơn La" --extra dan-toc-ton-giao --extra ngoai-vu
 
 messages: $(BIN)/tinhgon
 	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tinhgon.accounts import access
 from tinhgon.core.errors import NotFound
@@ -187,7 +187,7 @@ def unit_tree(
 def unit_create(request: HttpRequest, payload: UnitCreateIn):
     access.access_unit(request.user, payload.parent_id, day=payload.valid_from, write=True)
     version = services.unit_create(actor=request.user, **payload.dict())
-    return 201, version_dict(version)
+    return Status(201, version_dict(version))
 
 
 @router.post(
@@ -198,7 +198,7 @@ def unit_change(request: HttpRequest, unit_id: int, payload: UnitChangeIn):
     if payload.move and payload.parent_id is not None:
         access.access_unit(request.user, payload.parent_id, day=payload.effective, write=True)
     version = services.unit_change(actor=request.user, unit_id=unit_id, **payload.dict())
-    return 201, version_dict(version)
+    return Status(201, version_dict(version))
 
 
 @router.post("/{unit_id}/close", response=UnitOut, summary="Close a unit with nothing under it")

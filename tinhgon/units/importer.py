@@ -134,7 +134,9 @@ def import_national(
     ids: dict[str, int] = {}
     for chunk_start in range(0, len(all_keys), BATCH):
         chunk = all_keys[chunk_start : chunk_start + BATCH]
-        for key, unit_id in Unit.objects.filter(source_key__in=chunk).values_list("source_key", "id"):
+        for key, unit_id in Unit.objects.filter(source_key__in=chunk).values_list(
+            "source_key", "id"
+        ):
             ids[str(key)] = unit_id
     provinces_of: dict[str, int] = {}
     for wave in waves:

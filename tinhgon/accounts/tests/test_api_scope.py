@@ -1,0 +1,221 @@
+"""Scope through the API, with three personas: a provincial administrator of Sơn La, an official
+of Phường Chiềng An, and an official of another commune (Phường Tô Hiệu)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinhgon.conftest import AFTER
+from tinhgon.units import selectors
+from tinhgon.units.models import UnitVersion
+
+pytestmark = pytest.mark.django_db
+
+DAY = AFTER.isoformat()
+
+
+def committee_of(commune):
+    return selectors.versions_on(AFTER).get(admin_unit_id=commune.unit_id, kind="peoples_committee")
+
+
+def test_an_anonymous_request_is_refused_with_the_common_error_shape(client):
+    response = client.get("/api/units")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_a_bad_token_is_refused(client):
+    response = client.get("/api/units", headers={"Authorization": "Bearer tg_not-a-token"})
+    assert response.status_code == 401
+
+
+def test_the_provincial_administrator_lists_every_commune_of_the_province(province_admin):
+    response = province_admin.api().get("/api/units", {"as_of": DAY, "level": 3, "limit": 1000})
+    assert response.status_code == 200
+    assert response.json()["count"] == 75
+
+
+def test_a_commune_official_lists_only_their_commune_and_its_agencies(commune_official, chieng_an):
+    response = commune_official.api().get("/api/units", {"as_of": DAY, "limit": 1000})
+    items = response.json()["items"]
+    assert {item["admin_unit_id"] for item in items} == {chieng_an.unit_id}
+    assert len(items) == 8  # the ward and its 7 template organs and offices
+
+
+def test_a_commune_official_searches_without_diacritics_within_scope(commune_official):
+    found = commune_official.api().get("/api/units", {"as_of": DAY, "q": "chieng an"}).json()
+    names = {item["name"] for item in found["items"]}
+    assert "Phường Chiềng An" in names
+    nothing = commune_official.api().get("/api/units", {"as_of": DAY, "q": "to hieu"}).json()
+    assert nothing["count"] == 0
+
+
+@pytest.mark.parametrize("suffix", ["", "/children", "/tree", "/lineage"])
+def test_a_commune_official_cannot_read_another_commune(other_commune_official, chieng_an, suffix):
+    response = other_commune_official.api().get(
+        f"/api/units/{chieng_an.unit_id}{suffix}", {"as_of": DAY}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_commune_official_cannot_find_another_commune_by_code(other_commune_official, chieng_an):
+    response = other_commune_official.api().get(
+        f"/api/units/by-code/{chieng_an.code}", {"as_of": DAY}
+    )
+    assert response.status_code == 404
+
+
+def test_a_commune_official_cannot_rename_another_commune(other_commune_official, chieng_an):
+    before = UnitVersion.objects.filter(unit_id=chieng_an.unit_id).count()
+    response = other_commune_official.api().post(
+        f"/api/units/{chieng_an.unit_id}/versions",
+        {"effective": "2026-01-01", "name": "Phường Bị Đổi Tên"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert UnitVersion.objects.filter(unit_id=chieng_an.unit_id).count() == before
+
+
+def test_a_commune_official_cannot_create_a_unit_in_another_commune(
+    other_commune_official, chieng_an
+):
+    committee = committee_of(chieng_an)
+    response = other_commune_official.api().post(
+        "/api/units",
+        {
+            "code": "X-1",
+            "name": "Tổ công tác",
+            "kind": "division",
+            "parent_id": committee.unit_id,
+            "valid_from": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not UnitVersion.objects.filter(code="X-1").exists()
+
+
+def test_a_commune_official_cannot_close_another_communes_office(other_commune_official, chieng_an):
+    office = selectors.versions_on(AFTER).get(
+        admin_unit_id=chieng_an.unit_id, code__endswith="-PVHXH"
+    )
+    response = other_commune_official.api().post(
+        f"/api/units/{office.unit_id}/close",
+        {"last_day": "2026-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert UnitVersion.objects.get(pk=office.pk).valid_to is None
+
+
+def test_a_commune_official_creates_a_division_in_their_commune(commune_official, chieng_an):
+    committee = committee_of(chieng_an)
+    response = commune_official.api().post(
+        "/api/units",
+        {
+            "code": "03667-UBND-T1",
+            "name": "Tổ Một cửa",
+            "kind": "division",
+            "parent_id": committee.unit_id,
+            "valid_from": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["admin_unit_id"] == chieng_an.unit_id
+    assert body["level"] == 3
+
+
+def test_a_commune_official_renames_their_commune_office_with_a_dated_version(
+    commune_official, chieng_an
+):
+    office = selectors.versions_on(AFTER).get(
+        admin_unit_id=chieng_an.unit_id, code__endswith="-PVHXH"
+    )
+    response = commune_official.api().post(
+        f"/api/units/{office.unit_id}/versions",
+        {"effective": "2026-01-01", "name": "Phòng Văn hóa, Thông tin và Xã hội phường Chiềng An"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    detail = commune_official.api().get(f"/api/units/{office.unit_id}").json()
+    assert [v["name"] for v in detail["versions"]] == [
+        office.name,
+        "Phòng Văn hóa, Thông tin và Xã hội phường Chiềng An",
+    ]
+    assert detail["versions"][0]["valid_to"] == "2025-12-31"
+
+
+def test_an_observer_reads_but_cannot_change(observer, chieng_an):
+    assert observer.api().get(f"/api/units/{chieng_an.unit_id}").status_code == 200
+    response = observer.api().post(
+        f"/api/units/{chieng_an.unit_id}/versions",
+        {"effective": "2026-01-01", "name": "Phường Khác"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+
+
+def test_the_provincial_administrator_sees_the_tree_of_the_province_on_a_date(
+    province_admin, son_la
+):
+    response = province_admin.api().get(
+        f"/api/units/{son_la.unit_id}/tree", {"as_of": "2025-06-30", "depth": 1}
+    )
+    assert response.status_code == 200
+    tree = response.json()
+    assert tree["name"] == "Tỉnh Sơn La"
+    assert len([c for c in tree["children"] if c["level"] == 2]) == 12
+
+
+def test_a_validation_error_names_the_field(province_admin, son_la):
+    response = province_admin.api().post(
+        "/api/units",
+        {
+            "code": "Z",
+            "name": "Z",
+            "kind": "no-such-kind",
+            "parent_id": son_la.unit_id,
+            "valid_from": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    problems = response.json()["error"]["problems"]
+    assert problems[0]["field"] == "kind"
+
+
+def test_a_malformed_date_is_a_422_naming_the_field(province_admin):
+    response = province_admin.api().get("/api/units", {"as_of": "yesterday"})
+    assert response.status_code == 422
+    assert response.json()["error"]["problems"][0]["field"] == "as_of"
+
+
+def test_the_session_api_requires_the_csrf_token_for_writes(province_admin, son_la):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province_admin.user)
+    response = client.post(
+        f"/api/units/{son_la.unit_id}/close",
+        {"last_day": "2026-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code in {401, 403}
+    assert selectors.versions_on(AFTER).filter(unit_id=son_la.unit_id).exists()
+
+
+def test_the_openapi_document_is_served_and_lists_the_unit_endpoints(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/units/{unit_id}/tree" in schema["paths"]
+    assert "/api/reports/apparatus" in schema["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_me_describes_the_users_scope(commune_official, chieng_an):
+    me = commune_official.api().get("/api/accounts/me").json()
+    assert me["memberships"][0]["unit_id"] == chieng_an.unit_id
+    assert me["can_write"] is True

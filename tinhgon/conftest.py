@@ -1,0 +1,103 @@
+"""Shared fixtures: the real national registry (imported once per session) and named personas.
+
+Personas, as in every access test:
+- a provincial administrator of Sơn La,
+- a commune official of Phường Chiềng An (Sơn La),
+- an official of another commune, Phường Tô Hiệu (Sơn La),
+- a read-only observer of Phường Chiềng An.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tinhgon.accounts import services as accounts
+from tinhgon.accounts.models import Role
+from tinhgon.units import selectors
+from tinhgon.units.importer import import_national
+from tinhgon.units.kinds import Level
+from tinhgon.units.national import REFORM_DAY
+from tinhgon.units.template import apparatus_generate
+
+AFTER = REFORM_DAY
+BEFORE = REFORM_DAY - dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        import_national()
+        son_la = selectors.resolve_province("Sơn La", day=AFTER)
+        apparatus_generate(
+            actor=None,
+            province_id=son_la.unit_id,
+            day=AFTER,
+            extras=["dan-toc-ton-giao", "ngoai-vu"],
+        )
+
+
+def unit(
+    name: str, *, day: dt.date = AFTER, level: int | None = None, province: str | None = "Sơn La"
+):
+    province_id = selectors.resolve_province(province, day=day).unit_id if province else None
+    return selectors.resolve(name, day=day, level=level, province_id=province_id)
+
+
+@dataclass
+class Persona:
+    user: object
+    token: str
+
+    def api(self) -> Client:
+        return Client(headers={"Authorization": f"Bearer {self.token}"})
+
+    def browser(self) -> Client:
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+
+def make_persona(username: str, unit_id: int, role: str) -> Persona:
+    user = accounts.user_create(actor=None, username=username, password="a-long-test-password")
+    accounts.membership_add(actor=None, user=user, unit_id=unit_id, role=role)
+    _, secret = accounts.token_create(actor=None, user=user, name="test")
+    return Persona(user, secret)
+
+
+@pytest.fixture
+def son_la(db):
+    return unit("Sơn La", level=Level.PROVINCE, province=None)
+
+
+@pytest.fixture
+def chieng_an(db):
+    return unit("Phường Chiềng An", level=Level.COMMUNE)
+
+
+@pytest.fixture
+def to_hieu(db):
+    return unit("Phường Tô Hiệu", level=Level.COMMUNE)
+
+
+@pytest.fixture
+def province_admin(son_la):
+    return make_persona("province-admin", son_la.unit_id, Role.PROVINCE_ADMIN)
+
+
+@pytest.fixture
+def commune_official(chieng_an):
+    return make_persona("chieng-an-official", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+
+
+@pytest.fixture
+def other_commune_official(to_hieu):
+    return make_persona("to-hieu-official", to_hieu.unit_id, Role.UNIT_OFFICIAL)
+
+
+@pytest.fixture
+def observer(chieng_an):
+    return make_persona("chieng-an-observer", chieng_an.unit_id, Role.OBSERVER)
