@@ -10,6 +10,7 @@ Personas, as in every access test:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from dataclasses import dataclass
 
 import pytest
@@ -49,7 +50,7 @@ def unit(
 
 @dataclass
 class Persona:
-    user: object
+    user: Any
     token: str
 
     def api(self) -> Client:

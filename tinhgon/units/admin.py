@@ -7,7 +7,7 @@ class VersionInline(admin.TabularInline):
     model = UnitVersion
     fk_name = "unit"
     extra = 0
-    fields = ["valid_from", "valid_to", "code", "name", "kind", "parent", "source"]
+    fields = ("valid_from", "valid_to", "code", "name", "kind", "parent", "source")
     readonly_fields = fields
     can_delete = False
 

@@ -48,5 +48,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user '{username}'.")
-        _, secret = services.token_create(actor=None, user=user, name=name)
+        _token, secret = services.token_create(actor=None, user=user, name=name)
         self.stdout.write(secret)

@@ -1,0 +1,59 @@
+"""Production settings refuse to start insecurely."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TINHGON_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import tinhgon.settings"],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+GOOD = {
+    "TINHGON_ENV": "production",
+    "TINHGON_SECRET_KEY": "x" * 60,
+    "TINHGON_ALLOWED_HOSTS": "tinhgon.sonla.gov.vn",
+    "DATABASE_URL": "postgres://tinhgon@db/tinhgon",
+}
+
+
+def test_production_with_every_setting_starts():
+    assert load_settings(**GOOD).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("TINHGON_SECRET_KEY", "TINHGON_SECRET_KEY"),
+        ("TINHGON_ALLOWED_HOSTS", "TINHGON_ALLOWED_HOSTS"),
+        ("DATABASE_URL", "DATABASE_URL"),
+    ],
+)
+def test_production_refuses_to_start_without(missing, message):
+    env = {k: v for k, v in GOOD.items() if k != missing}
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_refuses_a_wildcard_host_a_short_key_and_debug():
+    assert load_settings(**{**GOOD, "TINHGON_ALLOWED_HOSTS": "*"}).returncode != 0
+    assert load_settings(**{**GOOD, "TINHGON_SECRET_KEY": "short"}).returncode != 0
+    assert load_settings(**{**GOOD, "TINHGON_DEBUG": "1"}).returncode != 0
+
+
+def test_a_malformed_boolean_is_refused_rather_than_guessed():
+    result = load_settings(TINHGON_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "TINHGON_DEBUG" in result.stderr
