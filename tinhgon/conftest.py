@@ -10,8 +10,8 @@ Personas, as in every access test:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
