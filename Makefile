@@ -39,8 +39,11 @@ lint:
 format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
+# On a fresh SQLite file unless DATABASE_URL says otherwise (the benchmark needs an empty registry).
 bench: $(BIN)/tinhgon
-	$(BIN)/tinhgon benchmark
+	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench.sqlite3*; fi
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BIN)/tinhgon migrate -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BIN)/tinhgon benchmark
 
 clean:
 	rm -rf $(VENV) var

@@ -50,7 +50,8 @@ def subtree_depths(root_ids: Iterable[int], day: dt.date, *, max_depth: int = 50
     roots = list(root_ids)
     if not roots:
         return {}
-    seeds = " UNION ALL ".join("SELECT %s, 0" for _ in roots)
+    # Typed seeds: PostgreSQL insists the recursive term's types match the seed's.
+    seeds = " UNION ALL ".join("SELECT CAST(%s AS BIGINT), CAST(0 AS INTEGER)" for _ in roots)
     sql = (
         f"WITH RECURSIVE sub(unit_id, depth) AS ({seeds} "
         "UNION ALL SELECT v.unit_id, sub.depth + 1 FROM units_unitversion v "
@@ -65,7 +66,7 @@ def subtree_depths(root_ids: Iterable[int], day: dt.date, *, max_depth: int = 50
 def ancestor_ids(unit_id: int, day: dt.date) -> list[int]:
     """The chain of parents of `unit_id` on `day`, nearest first."""
     sql = (
-        "WITH RECURSIVE up(unit_id, n) AS (SELECT v.parent_id, 1 FROM units_unitversion v "
+        "WITH RECURSIVE up(unit_id, n) AS (SELECT v.parent_id, CAST(1 AS INTEGER) FROM units_unitversion v "
         f"WHERE v.unit_id = %s AND {_VALID_ON} AND v.parent_id IS NOT NULL "
         "UNION ALL SELECT v.parent_id, up.n + 1 FROM units_unitversion v JOIN up "
         f"ON v.unit_id = up.unit_id WHERE {_VALID_ON} AND v.parent_id IS NOT NULL AND up.n < 50) "

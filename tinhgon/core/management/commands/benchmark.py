@@ -1,0 +1,172 @@
+"""Speed figures of the registry, each compared in the same run with the naive way.
+
+Run on an empty database (`make bench` makes a fresh SQLite file; set DATABASE_URL for
+PostgreSQL). The naive runs happen inside a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import resource
+import statistics
+import time
+from collections.abc import Callable
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from tinhgon.core.text import fold, sort_key
+from tinhgon.units import selectors
+from tinhgon.units.importer import import_national, plan_units
+from tinhgon.units.kinds import Level
+from tinhgon.units.models import Unit, UnitVersion
+from tinhgon.units.national import LEGACY_LAST_DAY, REFORM_DAY, load_sources
+
+
+class Rollback(Exception):
+    pass
+
+
+def timed(func: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def repeat(func: Callable[[], object], times: int) -> float:
+    """Median seconds of `times` runs."""
+    return statistics.median(timed(func) for _ in range(times))
+
+
+def naive_import(sources) -> None:  # type: ignore[no-untyped-def]
+    """What a first attempt looks like: one save() per unit and per version, parents fetched."""
+    for wave in plan_units(sources):
+        for planned in wave:
+            unit = Unit.objects.create(source_key=planned.key)
+            parent = Unit.objects.get(source_key=planned.parent_key) if planned.parent_key else None
+            province = None
+            if parent is not None:
+                parent_version = UnitVersion.objects.filter(unit=parent).first()
+                province = parent_version.province if parent_version else parent
+            UnitVersion.objects.create(
+                unit=unit,
+                code=planned.row.code,
+                name=planned.row.name,
+                name_folded=fold(planned.row.name),
+                name_sort=sort_key(planned.row.name),
+                kind=planned.row.kind,
+                level=planned.level,
+                parent=parent,
+                admin_unit=unit,
+                province=province or unit,
+                valid_from=planned.valid_from,
+                valid_to=planned.valid_to,
+                source=planned.source,
+            )
+
+
+def naive_tree(root_id: int, day: dt.date) -> int:
+    """The tree by one query per node, as a recursive template would do it."""
+    count = 0
+    stack = [root_id]
+    while stack:
+        node = stack.pop()
+        for version in selectors.versions_on(day).filter(parent_id=node):
+            count += 1
+            stack.append(version.unit_id)
+    return count
+
+
+class Command(BaseCommand):
+    help = "Time the national import and as-of-date tree queries against naive implementations."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-naive", action="store_true", help="Only the real implementations."
+        )
+
+    def handle(self, *args, skip_naive: bool = False, **options):
+        if Unit.objects.exists():
+            raise CommandError(
+                "The benchmark needs an empty registry: run `make bench`, or point DATABASE_URL at a fresh database."
+            )
+        rows: list[tuple[str, str]] = []
+        vendor = connection.vendor
+        self.stdout.write(f"database: {vendor} {connection.settings_dict['NAME']}")
+
+        sources_s = timed(load_sources)
+        sources = load_sources()
+        planned = sum(len(w) for w in plan_units(sources))
+        rows.append(("read the two packages and reconcile (once)", f"{sources_s:.2f} s"))
+
+        if not skip_naive:
+
+            def naive() -> None:
+                with transaction.atomic():
+                    naive_import(sources)
+                    raise Rollback
+
+            start = time.perf_counter()
+            try:
+                naive()
+            except Rollback:
+                pass
+            naive_s = time.perf_counter() - start
+            rows.append(
+                (
+                    f"naive per-row ORM import, {planned} units",
+                    f"{naive_s:.2f} s ({planned / naive_s:,.0f} units/s)",
+                )
+            )
+
+        import_s = timed(lambda: import_national(sources=sources))
+        rows.append(
+            (
+                f"set-based import, {planned} units + conflict report",
+                f"{import_s:.2f} s ({planned / import_s:,.0f} units/s)",
+            )
+        )
+        if not skip_naive:
+            rows.append(("import speed-up", f"{naive_s / import_s:.1f}x"))
+        rerun_s = timed(lambda: import_national(sources=sources))
+        rows.append(("re-run of the import (nothing to do)", f"{rerun_s:.2f} s"))
+
+        hanoi = selectors.resolve_province("Hà Nội", day=LEGACY_LAST_DAY)
+        son_la = selectors.resolve_province("Sơn La", day=LEGACY_LAST_DAY)
+        for label, root, day in [
+            ("Hà Nội, 2025-06-30", hanoi.unit_id, LEGACY_LAST_DAY),
+            ("Sơn La, 2025-06-30", son_la.unit_id, LEGACY_LAST_DAY),
+            ("Sơn La, 2025-07-01", son_la.unit_id, REFORM_DAY),
+        ]:
+            nodes = len(selectors.subtree_depths([root], day)) - 1
+            fast = repeat(lambda root=root, day=day: selectors.tree(root, day, max_depth=5), 20)
+            rows.append(
+                (f"tree as of date, {label}: {nodes} units, recursive CTE", f"{fast * 1000:.1f} ms")
+            )
+            if not skip_naive:
+                slow = repeat(lambda root=root, day=day: naive_tree(root, day), 5)
+                rows.append(
+                    (
+                        "  same tree, one query per node",
+                        f"{slow * 1000:.1f} ms ({slow / fast:.1f}x slower)",
+                    )
+                )
+        for day in (LEGACY_LAST_DAY, REFORM_DAY):
+            count_s = repeat(
+                lambda day=day: selectors.versions_on(day).filter(level=Level.COMMUNE).count(), 20
+            )
+            rows.append((f"count of commune-level units open on {day}", f"{count_s * 1000:.1f} ms"))
+        from tinhgon.reports.selectors import apparatus_figures
+
+        report_s = repeat(lambda: apparatus_figures(LEGACY_LAST_DAY), 10)
+        rows.append(("national apparatus figures as of 2025-06-30", f"{report_s * 1000:.1f} ms"))
+        search_s = repeat(lambda: list(selectors.search("chieng an", REFORM_DAY)[:50]), 20)
+        rows.append(
+            ("search 'chieng an' (no diacritics) as of 2025-07-01", f"{search_s * 1000:.1f} ms")
+        )
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rows.append(("peak memory of the process", f"{peak_mb:.0f} MB"))
+
+        width = max(len(label) for label, _ in rows)
+        for label, value in rows:
+            self.stdout.write(f"{label.ljust(width)}  {value}")
