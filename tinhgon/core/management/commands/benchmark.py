@@ -12,6 +12,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -78,6 +79,10 @@ def naive_tree(root_id: int, day: dt.date) -> int:
     return count
 
 
+def count_communes(day: dt.date) -> int:
+    return selectors.versions_on(day).filter(level=Level.COMMUNE).count()
+
+
 class Command(BaseCommand):
     help = "Time the national import and as-of-date tree queries against naive implementations."
 
@@ -138,12 +143,12 @@ class Command(BaseCommand):
             ("Sơn La, 2025-07-01", son_la.unit_id, REFORM_DAY),
         ]:
             nodes = len(selectors.subtree_depths([root], day)) - 1
-            fast = repeat(lambda root=root, day=day: selectors.tree(root, day, max_depth=5), 20)
+            fast = repeat(partial(selectors.tree, root, day, max_depth=5), 20)
             rows.append(
                 (f"tree as of date, {label}: {nodes} units, recursive CTE", f"{fast * 1000:.1f} ms")
             )
             if not skip_naive:
-                slow = repeat(lambda root=root, day=day: naive_tree(root, day), 5)
+                slow = repeat(partial(naive_tree, root, day), 5)
                 rows.append(
                     (
                         "  same tree, one query per node",
@@ -151,9 +156,7 @@ class Command(BaseCommand):
                     )
                 )
         for day in (LEGACY_LAST_DAY, REFORM_DAY):
-            count_s = repeat(
-                lambda day=day: selectors.versions_on(day).filter(level=Level.COMMUNE).count(), 20
-            )
+            count_s = repeat(partial(count_communes, day), 20)
             rows.append((f"count of commune-level units open on {day}", f"{count_s * 1000:.1f} ms"))
         from tinhgon.reports.selectors import apparatus_figures
 
