@@ -11,3 +11,6 @@ urlpatterns = [
     path("reports/", include("tinhgon.reports.urls")),
     path("", include("tinhgon.units.urls")),
 ]
+
+handler404 = "tinhgon.core.views.not_found"
+handler500 = "tinhgon.core.views.server_error"

@@ -219,3 +219,9 @@ def test_me_describes_the_users_scope(commune_official, chieng_an):
     me = commune_official.api().get("/api/accounts/me").json()
     assert me["memberships"][0]["unit_id"] == chieng_an.unit_id
     assert me["can_write"] is True
+
+
+def test_an_unknown_api_path_answers_in_the_json_error_shape(province_admin):
+    response = province_admin.api().get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

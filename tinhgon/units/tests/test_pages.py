@@ -88,3 +88,12 @@ def test_the_figures_page_refuses_a_province_outside_the_scope(commune_official)
         "/reports/apparatus/", {"province": "Hà Nội", "to": "2025-07-01"}
     )
     assert response.status_code == 404
+
+
+def test_the_stylesheet_is_served_from_the_project_not_a_cdn(commune_official):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("tinhgon/site.css") is not None
+    page = commune_official.browser().get("/search/").content.decode()
+    assert 'href="/static/tinhgon/site.css"' in page
+    assert "http" not in page.split("<body>")[0].replace("http-equiv", "")

@@ -1,6 +1,9 @@
+import csv
+
 from django.core.management.base import BaseCommand
 
 from tinhgon.units.importer import import_national
+from tinhgon.units.models import ImportConflict
 
 
 class Command(BaseCommand):
@@ -11,12 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--report",
+            help="Also write the import report (every conflict and its resolution) to this CSV file.",
+        )
+        parser.add_argument(
             "--legacy-only",
             action="store_true",
             help="Import only the legacy units, all still open, as before the 2025 reform.",
         )
 
-    def handle(self, *args, legacy_only: bool = False, **options):
+    def handle(self, *args, legacy_only: bool = False, report: str | None = None, **options):
         result = import_national(legacy_only=legacy_only)
         if result.units_created:
             created = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.created.items()))
@@ -32,3 +39,20 @@ class Command(BaseCommand):
                     f"  {category}: {counts['resolved']} resolved, {counts['open']} open"
                 )
             self.stdout.write("List them with: tinhgon units conflicts")
+        if report:
+            fields = [
+                "category",
+                "status",
+                "province_code",
+                "official_code",
+                "official_name",
+                "other_code",
+                "other_name",
+                "detail",
+                "resolution",
+            ]
+            with open(report, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(fields)
+                writer.writerows(ImportConflict.objects.values_list(*fields))
+            self.stdout.write(f"Import report written to {report}")
