@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership
 from tinhgon.core.errors import Forbidden, NotFound
@@ -108,9 +109,12 @@ def access_unit(
     base = selectors.versions_on(day).filter(unit_id=unit_id)
     version = base.filter(unit_filter(scope, day)).first()
     if version is None:
-        raise NotFound(f"Unit {unit_id} is not open on {day.isoformat()} or not in your scope.")
+        raise NotFound(
+            _("Unit %(id)s is not open on %(day)s or not in your scope.")
+            % {"id": unit_id, "day": day}
+        )
     if write and not base.filter(unit_filter(scope, day, write=True)).exists():
-        raise Forbidden("Your role in this unit is read-only.")
+        raise Forbidden(_("Your role in this unit is read-only."))
     return version
 
 
@@ -129,4 +133,4 @@ def access_any_version(user, unit_id: int) -> UnitVersion:  # type: ignore[no-un
             .exists()
         ):
             return latest
-    raise NotFound(f"Unit {unit_id} does not exist or is not in your scope.")
+    raise NotFound(_("Unit %(id)s does not exist or is not in your scope.") % {"id": unit_id})

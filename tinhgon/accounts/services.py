@@ -9,6 +9,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.accounts.models import ApiToken, Membership, Role
 from tinhgon.core.errors import invalid
@@ -68,7 +69,9 @@ def membership_add(
 ) -> Membership:
     if role not in Role.values:
         raise invalid(
-            f"Unknown role '{role}'. Known roles: {', '.join(Role.values)}.", field="role"
+            _("Unknown role '%(role)s'. Known roles: %(known)s.")
+            % {"role": role, "known": ", ".join(Role.values)},
+            field="role",
         )
     day = valid_from or timezone.localdate()
     selectors.version_on(unit_id, day)  # the unit must be open when the membership starts
@@ -83,7 +86,7 @@ def membership_add(
 def user_create(*, actor, username: str, password: str | None = None, **fields):  # type: ignore[no-untyped-def]
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise invalid(f"User '{username}' already exists.", field="username")
+        raise invalid(_("User '%(name)s' already exists.") % {"name": username}, field="username")
     user = User.objects.create_user(username=username, password=password, **fields)
     audit(actor=actor, action="user_create", user=user.pk)
     return user

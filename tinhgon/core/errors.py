@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 @dataclass
 class Problem:
@@ -65,7 +67,8 @@ class NotFound(DomainError):
 
 
 class Forbidden(DomainError):
-    def __init__(self, message: str = "You may not do this.") -> None:
+    def __init__(self, message: str = "") -> None:
+        message = message or str(_("You may not do this."))
         super().__init__(message=message, code="forbidden", status=403)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -52,7 +53,7 @@ def write_template() -> bytes:
     )
     help_sheet = workbook.create_sheet("help")
     help_sheet.append(["column", "required", "meaning"])
-    for name, _, required, meaning in COLUMNS:
+    for name, _letter, required, meaning in COLUMNS:
         help_sheet.append([name, "yes" if required else "no", meaning])
     help_sheet.append([])
     help_sheet.append(["kinds"] + [k.value for k in Kind])
@@ -96,17 +97,23 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise DomainError(
-            f"{filename} is not a readable .xlsx file ({error}).", code="bad_file"
+            _("%(file)s is not a readable .xlsx file (%(error)s).")
+            % {"file": filename, "error": error},
+            code="bad_file",
         ) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [_text(h).lower() for h in next(rows, ())]
-    missing = [h for h, _, required, _ in COLUMNS if required and h not in header]
+    missing = [h for h, _letter, required, _meaning in COLUMNS if required and h not in header]
     if missing:
         raise DomainError(
-            f"{filename}: the first row must name the columns {', '.join(HEADERS)}.",
+            _("%(file)s: the first row must name the columns %(columns)s.")
+            % {"file": filename, "columns": ", ".join(HEADERS)},
             code="bad_header",
-            problems=[Problem(f"missing column '{m}'", row=1, field=m) for m in missing],
+            problems=[
+                Problem(_("missing column '%(column)s'") % {"column": m}, row=1, field=m)
+                for m in missing
+            ],
         )
     position = {name: header.index(name) for name in HEADERS if name in header}
     letters = {name: chr(ord("A") + index) for name, index in position.items()}
@@ -114,26 +121,31 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
     parsed: list[_Row] = []
     for number, values in enumerate(rows, start=2):
         if number > MAX_ROWS + 1:
-            problems.append(Problem(f"more than {MAX_ROWS} rows", row=number))
+            problems.append(Problem(_("more than %(max)s rows") % {"max": MAX_ROWS}, row=number))
             break
         cells = {name: (values[i] if i < len(values) else None) for name, i in position.items()}
         if all(_text(v) == "" for v in cells.values()):
             continue
-        for name, _, required, _ in COLUMNS:
+        for name, _letter, required, _meaning in COLUMNS:
             if required and _text(cells.get(name)) == "":
-                problems.append(Problem("required", row=number, column=letters[name], field=name))
+                problems.append(
+                    Problem(_("required"), row=number, column=letters[name], field=name)
+                )
         kind_text = _text(cells.get("kind"))
         kind = parse_kind(kind_text) if kind_text else None
         if kind_text and kind is None:
             problems.append(
                 Problem(
-                    f"unknown kind '{kind_text}'", row=number, column=letters["kind"], field="kind"
+                    _("unknown kind '%(kind)s'") % {"kind": kind_text},
+                    row=number,
+                    column=letters["kind"],
+                    field="kind",
                 )
             )
         elif kind and is_administrative(kind):
             problems.append(
                 Problem(
-                    "administrative units come from the national import, not from this sheet",
+                    _("administrative units come from the national import, not from this sheet"),
                     row=number,
                     column=letters["kind"],
                     field="kind",
@@ -143,7 +155,8 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
         if _text(cells.get("valid_from")) and day is None:
             problems.append(
                 Problem(
-                    f"'{_text(cells.get('valid_from'))}' is not a date (YYYY-MM-DD)",
+                    _("'%(value)s' is not a date (YYYY-MM-DD)")
+                    % {"value": _text(cells.get("valid_from"))},
                     row=number,
                     column=letters["valid_from"],
                     field="valid_from",
@@ -163,7 +176,9 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
             )
     if problems:
         raise DomainError(
-            f"{filename}: {len(problems)} problem(s); nothing imported.", problems=problems
+            _("%(file)s: %(count)s problem(s); nothing imported.")
+            % {"file": filename, "count": len(problems)},
+            problems=problems,
         )
     return parsed
 
@@ -174,7 +189,7 @@ def agencies_import(
 ) -> list[UnitVersion]:  # type: ignore[no-untyped-def]
     """Create the agencies of a sheet in one transaction. `allowed` limits the parents (scope)."""
     rows = read_rows(content, filename)
-    letters = {name: letter for name, letter, _, _ in COLUMNS}
+    letters = {name: letter for name, letter, _required, _meaning in COLUMNS}
     problems: list[Problem] = []
     sheet_codes: dict[str, _Row] = {}
     placed: dict[str, tuple[UnitVersion | None, Placement]] = {}
@@ -182,7 +197,8 @@ def agencies_import(
         if row.code in sheet_codes:
             problems.append(
                 Problem(
-                    f"code '{row.code}' already used in row {sheet_codes[row.code].number}",
+                    _("code '%(code)s' already used in row %(row)s")
+                    % {"code": row.code, "row": sheet_codes[row.code].number},
                     row=row.number,
                     column=letters["code"],
                     field="code",
@@ -193,7 +209,8 @@ def agencies_import(
         if selectors.versions_on(row.valid_from).filter(code=row.code).exists():
             problems.append(
                 Problem(
-                    f"code '{row.code}' is already used by a unit open on {row.valid_from}",
+                    _("code '%(code)s' is already used by a unit open on %(day)s")
+                    % {"code": row.code, "day": row.valid_from},
                     row=row.number,
                     column=letters["code"],
                     field="code",
@@ -206,7 +223,12 @@ def agencies_import(
             if parent_row.valid_from > row.valid_from:
                 problems.append(
                     Problem(
-                        f"parent '{row.parent_code}' (row {parent_row.number}) opens only on {parent_row.valid_from}",
+                        _("parent '%(parent)s' (row %(row)s) opens only on %(day)s")
+                        % {
+                            "parent": row.parent_code,
+                            "row": parent_row.number,
+                            "day": parent_row.valid_from,
+                        },
                         row=row.number,
                         column=letters["parent_code"],
                         field="parent_code",
@@ -220,12 +242,17 @@ def agencies_import(
                 candidates = candidates.filter(allowed)
             found = list(candidates[:2])
             if len(found) != 1:
-                reason = "is ambiguous" if found else f"is not a unit open on {row.valid_from}"
+                reason = (
+                    _("is ambiguous")
+                    if found
+                    else _("is not a unit open on %(day)s") % {"day": row.valid_from}
+                )
                 if not found and row.parent_code == row.code:
-                    reason = "is the unit itself"
+                    reason = _("is the unit itself")
                 problems.append(
                     Problem(
-                        f"parent '{row.parent_code}' {reason}",
+                        _("parent '%(parent)s' %(reason)s")
+                        % {"parent": row.parent_code, "reason": reason},
                         row=row.number,
                         column=letters["parent_code"],
                         field="parent_code",
@@ -252,9 +279,11 @@ def agencies_import(
         placed[row.code] = (parent, placement)
     if problems:
         raise DomainError(
-            f"{filename}: {len(problems)} problem(s); nothing imported.", problems=problems
+            _("%(file)s: %(count)s problem(s); nothing imported.")
+            % {"file": filename, "count": len(problems)},
+            problems=problems,
         )
-    units = Unit.objects.bulk_create([Unit() for _ in rows])
+    units = Unit.objects.bulk_create([Unit() for _row in rows])
     unit_ids = {row.code: unit.pk for row, unit in zip(rows, units, strict=True)}
     versions = []
     for row in rows:

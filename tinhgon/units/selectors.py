@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.text import fold
@@ -26,7 +27,7 @@ def versions_on(day: dt.date) -> UnitVersionQuerySet:
 def version_on(unit_id: int, day: dt.date) -> UnitVersion:
     version = versions_on(day).filter(unit_id=unit_id).first()
     if version is None:
-        raise NotFound(f"Unit {unit_id} is not open on {day.isoformat()}.")
+        raise NotFound(_("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": day})
     return version
 
 
@@ -37,7 +38,7 @@ def latest_version(unit_id: int) -> UnitVersion:
         .first()
     )
     if version is None:
-        raise NotFound(f"Unit {unit_id} does not exist.")
+        raise NotFound(_("Unit %(id)s does not exist.") % {"id": unit_id})
     return version
 
 
@@ -107,7 +108,7 @@ def tree(root_id: int, day: dt.date, *, max_depth: int = 3, scope: Q | None = No
         else:
             by_parent.setdefault(version.parent_id, []).append(version)
     if root is None:
-        raise NotFound(f"Unit {root_id} is not open on {day.isoformat()}.")
+        raise NotFound(_("Unit %(id)s is not open on %(day)s.") % {"id": root_id, "day": day})
 
     def build(version: UnitVersion, depth: int) -> TreeNode:
         return TreeNode(
@@ -171,12 +172,18 @@ def resolve(
         if len(by_unit) > 1:
             names = ", ".join(f"{v.name} ({v.code})" for v in list(by_unit.values())[:10])
             raise DomainError(
-                message=f"'{wanted}' matches several units: {names}. Give a code or more of the name.",
+                message=_(
+                    "'%(wanted)s' matches several units: %(names)s. Give a code or more of the name."
+                )
+                % {"wanted": wanted, "names": names},
                 code="ambiguous",
-                problems=[Problem(f"ambiguous: {names}", field=field)],
+                problems=[Problem(_("ambiguous: %(names)s") % {"names": names}, field=field)],
             )
-    when = f" on {day.isoformat()}" if day else ""
-    raise NotFound(f"No unit named or coded '{wanted}'{when}.")
+    if day is None:
+        raise NotFound(_("No unit named or coded '%(wanted)s'.") % {"wanted": wanted})
+    raise NotFound(
+        _("No unit named or coded '%(wanted)s' on %(day)s.") % {"wanted": wanted, "day": day}
+    )
 
 
 def resolve_province(name_or_code: str, *, day: dt.date | None) -> UnitVersion:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, Problem, invalid
 from tinhgon.core.models import audit
@@ -35,21 +36,22 @@ def placement_for(*, kind: str, parent: UnitVersion | None) -> Placement:
     if info.admin_level is not None:
         if info.admin_level == Level.PROVINCE:
             if parent is not None:
-                raise invalid("A province-level unit has no parent.", field="parent")
+                raise invalid(_("A province-level unit has no parent."), field="parent")
             return Placement(None, None, Level.PROVINCE)
         if parent is None or not is_administrative(parent.kind):
             raise invalid(
-                "A district- or commune-level unit must hang under an administrative unit.",
+                _("A district- or commune-level unit must hang under an administrative unit."),
                 field="parent",
             )
         if parent.level >= info.admin_level:
             raise invalid(
-                f"A {Kind(kind).label} cannot hang under a {Kind(parent.kind).label}.",
+                _("A %(kind)s cannot hang under a %(parent)s.")
+                % {"kind": Kind(kind).label, "parent": Kind(parent.kind).label},
                 field="parent",
             )
         return Placement(None, parent.province_id or parent.unit_id, info.admin_level)
     if parent is None:
-        raise invalid("An agency must have a parent.", field="parent")
+        raise invalid(_("An agency must have a parent."), field="parent")
     admin_unit_id = parent.unit_id if is_administrative(parent.kind) else parent.admin_unit_id
     return Placement(admin_unit_id, parent.province_id or parent.unit_id, parent.level)
 
@@ -65,15 +67,21 @@ def _parent_on(
         else selectors.UnitVersion.objects.filter(unit_id=parent_id, valid_to__isnull=True).first()
     )
     if version is None:
-        when = day.isoformat() if day else "today"
-        raise invalid(f"Parent unit {parent_id} is not open on {when}.", field=field)
+        when = day.isoformat() if day else _("today")
+        raise invalid(
+            _("Parent unit %(id)s is not open on %(day)s.") % {"id": parent_id, "day": when},
+            field=field,
+        )
     return version
 
 
 def _check_kind(kind: str) -> str:
     if kind not in KIND_INFO:
         known = ", ".join(k.value for k in Kind)
-        raise invalid(f"Unknown kind '{kind}'. Known kinds: {known}.", field="kind")
+        raise invalid(
+            _("Unknown kind '%(kind)s'. Known kinds: %(known)s.") % {"kind": kind, "known": known},
+            field="kind",
+        )
     return kind
 
 
@@ -84,7 +92,10 @@ def _check_code_free(code: str, day: dt.date | None, *, except_unit: int | None 
         qs = qs.exclude(unit_id=except_unit)
     holder = qs.first()
     if holder is not None:
-        raise invalid(f"Code '{code}' is already used by {holder.name}.", field="code")
+        raise invalid(
+            _("Code '%(code)s' is already used by %(name)s.") % {"code": code, "name": holder.name},
+            field="code",
+        )
 
 
 def build_version(
@@ -137,11 +148,11 @@ def unit_create(
     """Open a new unit on `valid_from` under a parent open on that date."""
     problems = []
     if not code.strip():
-        problems.append(Problem("A code is required.", field="code"))
+        problems.append(Problem(_("A code is required."), field="code"))
     if not name.strip():
-        problems.append(Problem("A name is required.", field="name"))
+        problems.append(Problem(_("A name is required."), field="name"))
     if problems:
-        raise DomainError("The unit is incomplete.", problems=problems)
+        raise DomainError(_("The unit is incomplete."), problems=problems)
     _check_kind(kind)
     parent = _parent_on(parent_id, valid_from)
     placement = placement_for(kind=kind, parent=parent)
@@ -185,21 +196,31 @@ def unit_change(
     """
     current = selectors.versions_on(effective).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
-        raise invalid(f"Unit {unit_id} is not open on {effective.isoformat()}.", field="effective")
+        raise invalid(
+            _("Unit %(id)s is not open on %(day)s.")
+            % {"id": unit_id, "day": effective.isoformat()},
+            field="effective",
+        )
     if selectors.UnitVersion.objects.filter(unit_id=unit_id, valid_from__gt=effective).exists():
-        raise invalid("The unit already has a version starting after this date.", field="effective")
+        raise invalid(
+            _("The unit already has a version starting after this date."), field="effective"
+        )
     new_kind = _check_kind(kind) if kind else current.kind
     if KIND_INFO[new_kind].category != KIND_INFO[current.kind].category:
         raise invalid(
-            f"A {Kind(current.kind).label} cannot become a {Kind(new_kind).label}: "
-            f"the category changes ({Category(KIND_INFO[current.kind].category).label}).",
+            _("A %(old)s cannot become a %(new)s: the category changes (%(category)s).")
+            % {
+                "old": Kind(current.kind).label,
+                "new": Kind(new_kind).label,
+                "category": Category(KIND_INFO[current.kind].category).label,
+            },
             field="kind",
         )
     new_parent_id = parent_id if move else current.parent_id
     # The unit's own subtree includes the unit itself (depth 0).
     if move and new_parent_id in selectors.subtree_depths([unit_id], effective):
         raise invalid(
-            "The new parent lies under the unit itself: that makes a cycle.", field="parent"
+            _("The new parent lies under the unit itself: that makes a cycle."), field="parent"
         )
     parent = _parent_on(new_parent_id, effective)
     placement = placement_for(kind=new_kind, parent=parent)
@@ -209,8 +230,10 @@ def unit_change(
         has_children = selectors.versions_on(effective).filter(parent_id=unit_id).exists()
         if has_children:
             raise invalid(
-                "This move changes the administrative unit or province the unit serves, and it "
-                "has units under it: move those first, or use a reorganization plan.",
+                _(
+                    "This move changes the administrative unit or province the unit serves, and "
+                    "it has units under it: move those first, or use a reorganization plan."
+                ),
                 field="parent",
             )
     new_code = code.strip() if code else current.code
@@ -268,12 +291,17 @@ def unit_close(*, actor, unit_id: int, last_day: dt.date, reason: str = "") -> U
     """
     current = selectors.versions_on(last_day).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
-        raise invalid(f"Unit {unit_id} is not open on {last_day.isoformat()}.", field="last_day")
+        raise invalid(
+            _("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": last_day.isoformat()},
+            field="last_day",
+        )
     day_after = last_day + dt.timedelta(days=1)
     if selectors.versions_on(day_after).filter(parent_id=unit_id).exists():
-        raise invalid("Units still hang under this unit: move or close them first.", field="unit")
+        raise invalid(
+            _("Units still hang under this unit: move or close them first."), field="unit"
+        )
     if selectors.UnitVersion.objects.filter(unit_id=unit_id, valid_from__gt=last_day).exists():
-        raise invalid("The unit has a version starting after this date.", field="last_day")
+        raise invalid(_("The unit has a version starting after this date."), field="last_day")
     current.valid_to = last_day
     current.save(update_fields=["valid_to"])
     audit(

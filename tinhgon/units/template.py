@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import invalid
 from tinhgon.core.models import audit
@@ -109,13 +110,13 @@ def apparatus_generate(
     unknown = [e for e in extras if e not in OPTIONAL_DEPARTMENTS]
     if unknown:
         raise invalid(
-            f"Unknown optional department(s) {', '.join(unknown)}; known: "
-            f"{', '.join(OPTIONAL_DEPARTMENTS)}.",
+            _("Unknown optional department(s) %(unknown)s; known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(OPTIONAL_DEPARTMENTS)},
             field="extra",
         )
     province = selectors.version_on(province_id, day)
     if province.level != Level.PROVINCE:
-        raise invalid(f"{province.name} is not a province.", field="province")
+        raise invalid(_("%(name)s is not a province.") % {"name": province.name}, field="province")
     communes = list(
         selectors.versions_on(day).filter(
             province_id=province_id, kind__in=KINDS_BY_LEVEL[Level.COMMUNE]

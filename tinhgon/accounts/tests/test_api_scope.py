@@ -225,3 +225,19 @@ def test_an_unknown_api_path_answers_in_the_json_error_shape(province_admin):
     response = province_admin.api().get("/api/no-such-thing")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_errors_speak_the_language_of_the_request(province_admin, son_la):
+    payload = {
+        "code": "Z",
+        "name": "Z",
+        "kind": "ministry",
+        "parent_id": son_la.unit_id,
+        "valid_from": "2026-01-01",
+    }
+    vietnamese = province_admin.api().post("/api/units", payload, content_type="application/json")
+    assert "Loại 'ministry' không hợp lệ" in vietnamese.json()["error"]["message"]
+    english = province_admin.api().post(
+        "/api/units", payload, content_type="application/json", headers={"Accept-Language": "en"}
+    )
+    assert "Unknown kind 'ministry'" in english.json()["error"]["message"]
