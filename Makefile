@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Django 6 needs Python >= 3.12; scripts/find-python picks one (pyenv or PATH).
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: setup run test check lint format typecheck messages bench clean
+.PHONY: setup run test check lint format typecheck messages bench clean browser
 
 $(BIN)/tinhgon: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (set PYTHON=...)" >&2; exit 1; }
@@ -26,7 +26,11 @@ messages: $(BIN)/tinhgon
 run: setup
 	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon runserver 127.0.0.1:8000
 
-test: $(BIN)/tinhgon messages
+# The end-to-end tests drive Debian's Chromium; Playwright's own browser download is not used.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+
+test: $(BIN)/tinhgon messages browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tinhgon

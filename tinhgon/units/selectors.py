@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.text import fold
-from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
+from tinhgon.units.kinds import ADMINISTRATIVE_KINDS, KINDS_BY_LEVEL, Level
 from tinhgon.units.models import UnitLink, UnitVersion, UnitVersionQuerySet
 
 _VALID_ON = (
@@ -167,6 +167,11 @@ def resolve(
     ):
         found = list(candidates.order_by("unit_id", "-valid_from")[:50])
         by_unit = {v.unit_id: v for v in reversed(found)}
+        if len(by_unit) > 1:
+            # A place name names the place first: "Sơn La" is the province, not "Tỉnh ủy Sơn La".
+            places = {i: v for i, v in by_unit.items() if v.kind in ADMINISTRATIVE_KINDS}
+            if len(places) == 1:
+                by_unit = places
         if len(by_unit) == 1:
             return next(iter(by_unit.values()))
         if len(by_unit) > 1:
