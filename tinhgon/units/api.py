@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tinhgon.accounts import access
-from tinhgon.core.errors import NotFound
-from tinhgon.units import selectors, services
+from tinhgon.core.errors import Forbidden, NotFound
+from tinhgon.units import excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
 
@@ -111,6 +112,26 @@ def list_units(request: HttpRequest, filters: Query[UnitListFilter]):
     qs = qs.vietnamese_order()
     page = list(qs[filters.offset : filters.offset + filters.limit])
     return {"count": qs.count(), "items": [version_dict(v) for v in page]}
+
+
+class ExcelImportOut(Schema):
+    created: list[UnitOut]
+
+
+@router.post(
+    "/import-excel",
+    response={201: ExcelImportOut},
+    summary="Import agencies from an .xlsx sheet (docs/excel-agencies.md); all rows or none",
+)
+def units_import_excel(request: HttpRequest, file: File[UploadedFile]):
+    scope = access.scope_for(request.user)
+    if not scope.can_write_anything:
+        raise Forbidden()
+    allowed = access.unit_filter(scope, timezone.localdate(), write=True)
+    versions = excel.agencies_import(
+        actor=request.user, content=file.read(), filename=file.name or "sheet.xlsx", allowed=allowed
+    )
+    return Status(201, {"created": [version_dict(v) for v in versions]})
 
 
 @router.get("/by-code/{code}", response=UnitOut, summary="The unit with an official code on a date")

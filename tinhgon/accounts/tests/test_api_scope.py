@@ -241,3 +241,52 @@ def test_errors_speak_the_language_of_the_request(province_admin, son_la):
         "/api/units", payload, content_type="application/json", headers={"Accept-Language": "en"}
     )
     assert "Unknown kind 'ministry'" in english.json()["error"]["message"]
+
+
+def _sheet(*rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from tinhgon.units.excel import HEADERS
+
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(persona, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("agencies.xlsx", content)
+    return persona.api().post("/api/units/import-excel", {"file": upload})
+
+
+def test_a_commune_official_imports_an_agency_sheet_into_their_commune(commune_official, chieng_an):
+    committee = committee_of(chieng_an)
+    response = _upload(
+        commune_official, _sheet(["03667-T2", "Tổ Hai", "division", committee.code, "2026-01-01"])
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["created"][0]["admin_unit_id"] == chieng_an.unit_id
+
+
+def test_an_agency_sheet_cannot_attach_units_to_another_commune(other_commune_official, chieng_an):
+    committee = committee_of(chieng_an)
+    response = _upload(
+        other_commune_official, _sheet(["X-9", "Tổ Lạ", "division", committee.code, "2026-01-01"])
+    )
+    assert response.status_code == 400
+    problem = response.json()["error"]["problems"][0]
+    assert (problem["row"], problem["column"], problem["field"]) == (2, "D", "parent_code")
+    assert not UnitVersion.objects.filter(code="X-9").exists()
+
+
+def test_an_observer_cannot_import_a_sheet(observer, chieng_an):
+    committee = committee_of(chieng_an)
+    response = _upload(observer, _sheet(["X-8", "Tổ", "division", committee.code, "2026-01-01"]))
+    assert response.status_code == 403
