@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from tinhgon.core.errors import DomainError
@@ -87,12 +88,13 @@ def test_every_problem_of_a_sheet_is_reported_at_once():
 
 
 def test_a_duplicate_code_within_the_sheet_is_refused():
-    error = refused(
-        sheet(
-            ["C-1", "Một", "division", "14-SNV", "2025-08-01"],
-            ["C-1", "Hai", "division", "14-SNV", "2025-08-01"],
+    with translation.override("en"):
+        error = refused(
+            sheet(
+                ["C-1", "Một", "division", "14-SNV", "2025-08-01"],
+                ["C-1", "Hai", "division", "14-SNV", "2025-08-01"],
+            )
         )
-    )
     assert error.problems[0].row == 3 and "row 2" in error.problems[0].message
 
 
