@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "tinhgon.units",
     "tinhgon.accounts",
     "tinhgon.reports",
+    "tinhgon.reorg",
 ]
 
 MIDDLEWARE = [

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "tinhgon.accounts"
     label = "accounts"
     verbose_name = _("Accounts and scope")
+
+    def ready(self) -> None:
+        from tinhgon.accounts.carriers import MembershipsCarrier
+        from tinhgon.reorg import carriers
+
+        carriers.register(MembershipsCarrier())

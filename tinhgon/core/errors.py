@@ -17,6 +17,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     step: int | None = None
+    line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -25,6 +26,8 @@ class Problem:
         where = []
         if self.step is not None:
             where.append(f"step {self.step}")
+        if self.line is not None:
+            where.append(f"line {self.line}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

@@ -15,15 +15,7 @@ from django.db import transaction
 from tinhgon.core.models import audit
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import ImportConflict, Source, Unit, UnitVersion
-from tinhgon.units.national import (
-    LEGACY_LAST_DAY,
-    REFORM_DAY,
-    Row,
-    Sources,
-    continuing_provinces,
-    load_sources,
-    reconcile,
-)
+from tinhgon.units.national import Conflict, Row, Sources, load_sources, reconcile
 from tinhgon.units.services import Placement, build_version
 
 BATCH = 2000
@@ -34,6 +26,7 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     conflicts_total: int = 0
     conflicts_by_category: dict[str, dict[str, int]] = field(default_factory=dict)
+    plan_applied: dict | None = None
 
     @property
     def units_created(self) -> int:
@@ -51,25 +44,11 @@ class Planned:
     source: str
 
 
-def plan_units(sources: Sources, *, legacy_only: bool = False) -> list[list[Planned]]:
-    """The units to exist, grouped in insertion waves (parents before children)."""
-    keep = continuing_provinces(sources)
-    # Legacy-only: the registry as it stood before the reform, every unit still open; the
-    # reform closes them.
-    legacy_end = None if legacy_only else LEGACY_LAST_DAY
-    legacy_to = {
-        code: (None if code in keep else legacy_end) for code in sources.legacy_province_by_code
-    }
+def plan_units(sources: Sources) -> list[list[Planned]]:
+    """The legacy units, grouped in insertion waves (parents before children), all still open:
+    the registry as it stood before the 2025 reform, which closes them."""
     provinces = [
-        Planned(
-            f"legacy:province:{r.code}",
-            r,
-            Level.PROVINCE,
-            None,
-            None,
-            legacy_to[r.code],
-            Source.LEGACY,
-        )
+        Planned(f"legacy:province:{r.code}", r, Level.PROVINCE, None, None, None, Source.LEGACY)
         for r in sources.legacy_provinces
     ]
     districts = [
@@ -79,7 +58,7 @@ def plan_units(sources: Sources, *, legacy_only: bool = False) -> list[list[Plan
             Level.DISTRICT,
             f"legacy:province:{r.province_code}",
             None,
-            legacy_end,
+            None,
             Source.LEGACY,
         )
         for r in sources.legacy_districts
@@ -91,45 +70,43 @@ def plan_units(sources: Sources, *, legacy_only: bool = False) -> list[list[Plan
             Level.COMMUNE,
             f"legacy:district:{r.parent_code}",
             None,
-            legacy_end,
+            None,
             Source.LEGACY,
         )
         for r in sources.legacy_communes
     ]
-    if legacy_only:
-        return [provinces, districts, communes]
-
-    def province_key(code: str) -> str:
-        return f"legacy:province:{code}" if code in keep else f"official:province:{code}"
-
-    new_provinces = [
-        Planned(province_key(r.code), r, Level.PROVINCE, None, REFORM_DAY, None, Source.OFFICIAL)
-        for r in sources.official_provinces
-        if r.code not in keep
-    ]
-    new_communes = [
-        Planned(
-            f"official:commune:{r.code}",
-            r,
-            Level.COMMUNE,
-            province_key(r.province_code),
-            REFORM_DAY,
-            None,
-            Source.OFFICIAL,
-        )
-        for r in sources.official_communes
-    ]
-    return [provinces + new_provinces, districts, communes + new_communes]
+    return [provinces, districts, communes]
 
 
 @transaction.atomic
 def import_national(
     *, actor=None, legacy_only: bool = False, sources: Sources | None = None
-) -> ImportResult:
-    """Import (or top up) the national registry and its conflict report. Idempotent."""
+) -> ImportResult:  # type: ignore[no-untyped-def]
+    """Import the legacy registry, then (unless `legacy_only`) apply the 2025 plan to it.
+
+    Idempotent: units that exist are left alone, and the plan is applied once.
+    """
     sources = sources or load_sources()
     result = ImportResult()
-    waves = plan_units(sources, legacy_only=legacy_only)
+    _import_legacy(sources, result, actor)
+    reconciliation = reconcile(sources)
+    _store_conflicts(reconciliation.conflicts, result)
+    if not legacy_only:
+        from tinhgon.reorg import engine
+        from tinhgon.reorg.models import Plan
+        from tinhgon.reorg.national import build_2025_plan
+
+        plan = build_2025_plan(sources, reconciliation)
+        if not Plan.objects.filter(
+            checksum=engine.checksum(plan), status=Plan.Status.APPLIED
+        ).exists():
+            outcome = engine.run(plan, actor=actor, apply=True)
+            result.plan_applied = outcome.report
+    return result
+
+
+def _import_legacy(sources: Sources, result: ImportResult, actor) -> None:  # type: ignore[no-untyped-def]
+    waves = plan_units(sources)
     all_keys = [p.key for wave in waves for p in wave]
     ids: dict[str, int] = {}
     for chunk_start in range(0, len(all_keys), BATCH):
@@ -174,33 +151,11 @@ def import_national(
         if wave and wave[0].level == Level.DISTRICT:
             # Communes learn their province through their district.
             provinces_of.update({p.key: ids[p.parent_key] for p in wave if p.parent_key})
-    if not legacy_only:
-        _close_legacy(sources)
-        _store_conflicts(sources, result)
-    else:
-        result.conflicts_total = ImportConflict.objects.count()
     if result.units_created:
-        audit(
-            actor=actor,
-            action="units_import_national",
-            created=result.created,
-            legacy_only=legacy_only,
-        )
-    return result
+        audit(actor=actor, action="units_import_legacy", created=result.created)
 
 
-def _close_legacy(sources: Sources) -> None:
-    """Close legacy units left open by an earlier legacy-only import (one UPDATE)."""
-    keep = {f"legacy:province:{code}" for code in continuing_provinces(sources)}
-    (
-        UnitVersion.objects.filter(source=Source.LEGACY, valid_to__isnull=True)
-        .exclude(unit__source_key__in=keep)
-        .update(valid_to=LEGACY_LAST_DAY)
-    )
-
-
-def _store_conflicts(sources: Sources, result: ImportResult) -> None:
-    conflicts = reconcile(sources).conflicts
+def _store_conflicts(conflicts: list[Conflict], result: ImportResult) -> None:
     existing = {c.key: c for c in ImportConflict.objects.all()}
     fresh = []
     for c in conflicts:

@@ -51,6 +51,7 @@ class Source(models.TextChoices):
     TEMPLATE = "template", _("Generated from the standard apparatus template")
     EXCEL = "excel", _("Imported from an Excel sheet")
     MANUAL = "manual", _("Entered by hand")
+    PLAN = "plan", _("Opened or changed by a reorganization plan")
 
 
 class UnitVersion(models.Model):
@@ -135,8 +136,10 @@ class UnitLink(models.Model):
     effective_date = models.DateField(_("effective date"))
     # For a unit divided between several successors: the one that takes what no rule routes.
     is_default = models.BooleanField(_("default successor"), default=True)
-    # Set by the reorganization engine to the plan step that wrote the link.
-    step_ref = models.CharField(max_length=120, blank=True)
+    # The reorganization plan and step that wrote the link (plain ids: the registry does not
+    # depend on the engine).
+    plan_ref = models.BigIntegerField(null=True, blank=True, db_index=True)
+    step = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lineage link")

@@ -17,7 +17,6 @@ import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import resources
 
 from tinhgon.core.text import compact, normalize
@@ -97,10 +96,6 @@ class Sources:
     official_provinces: list[Row]
     official_communes: list[Row]
     converter: dict
-
-    @cached_property
-    def legacy_province_by_code(self) -> dict[str, Row]:
-        return {row.code: row for row in self.legacy_provinces}
 
 
 def _dataset() -> sqlite3.Connection:
@@ -219,22 +214,6 @@ def load_sources() -> Sources:
         official_communes=official_communes,
         converter=converter,
     )
-
-
-def continuing_provinces(sources: Sources) -> set[str]:
-    """Codes of the provinces the 2025 reform left alone: same code and name, merged with none.
-
-    They keep their identity across 2025-07-01 instead of closing and reopening.
-    """
-    merged_into = sources.converter["DICT_PROVINCE"]
-    result = set()
-    for official in sources.official_provinces:
-        legacy = sources.legacy_province_by_code.get(official.code)
-        if legacy is None or legacy.name != official.name:
-            continue
-        if merged_into.get(compact(official.name)) == [compact(legacy.name)]:
-            result.add(official.code)
-    return result
 
 
 @dataclass

@@ -218,3 +218,62 @@ def lineage(unit_id: int, *, direction: str, max_depth: int = 20) -> list[tuple[
         if not frontier:
             break
     return result
+
+
+def resolve_any_time(
+    name_or_code: str, *, day: dt.date | None = None, province: str | None = None
+) -> UnitVersion:
+    """A unit by name or code: the one open on `day` (default today) if any, else among every
+    version ever recorded, so that a legacy code or name still finds its unit."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    province_id = None
+    if province:
+        province_id = resolve_province(province, day=day).unit_id
+    try:
+        return resolve(name_or_code, day=day, province_id=province_id)
+    except NotFound:
+        pass
+    if province:
+        # The province as it was named then: search legacy provinces by name too.
+        candidates = resolve(province, day=None, level=Level.PROVINCE, field="province")
+        province_id = candidates.unit_id
+    return resolve(name_or_code, day=None, province_id=province_id)
+
+
+def lineage_summary(unit_id: int) -> dict:
+    """Predecessors and successors of a unit through every reorganization, and the units open
+    today that its territory went to (for a legacy unit)."""
+    from django.utils import timezone
+
+    from tinhgon.units.serializers import version_dict
+
+    def side(direction: str, other: str) -> list[dict]:
+        rows = []
+        for link, distance in lineage(unit_id, direction=direction):
+            version = latest_version(getattr(link, other))
+            rows.append(
+                {
+                    **version_dict(version),
+                    "event": link.event,
+                    "effective_date": link.effective_date.isoformat(),
+                    "is_default": link.is_default,
+                    "distance": distance,
+                }
+            )
+        return rows
+
+    successors = side("successors", "successor_id")
+    today = timezone.localdate()
+    open_ids = set(
+        versions_on(today)
+        .filter(unit_id__in=[s["id"] for s in successors])
+        .values_list("unit_id", flat=True)
+    )
+    return {
+        "unit": version_dict(latest_version(unit_id)),
+        "predecessors": side("predecessors", "predecessor_id"),
+        "successors": successors,
+        "current": [s for s in successors if s["id"] in open_ids],
+    }

@@ -128,7 +128,7 @@ def test_running_the_import_again_changes_nothing():
 
 
 def test_legacy_only_leaves_every_legacy_unit_open_for_the_reform_to_close():
-    waves = plan_units(load_sources(), legacy_only=True)
+    waves = plan_units(load_sources())
     planned = [p for wave in waves for p in wave]
     assert len(planned) == 63 + 696 + 10035
     assert all(p.valid_to is None for p in planned)

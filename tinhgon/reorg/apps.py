@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReorgConfig(AppConfig):
+    name = "tinhgon.reorg"
+    label = "reorg"
+    verbose_name = _("Reorganization plans")
+
+    def ready(self) -> None:
+        from tinhgon.reorg import carriers
+
+        carriers.register(carriers.ChildUnitsCarrier())

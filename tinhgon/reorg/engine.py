@@ -1,0 +1,994 @@
+"""The reorganization engine: resolve and validate a plan, then apply it in one transaction.
+
+Preview is the same code path, rolled back. Nothing here knows how a capability moves its
+records: that is the carriers' business (tinhgon.reorg.carriers).
+
+Apply, in order:
+1. resolve every reference against the units open on the effective date, validate every step
+   (errors name the step and the field), derive the steps of the agencies that serve the
+   administrative units the plan touches;
+2. open the new units and write new versions of renamed, reclassified and moved ones;
+3. close the units that end, write the lineage links (one default successor per closed unit);
+4. let every carrier move its records (set-based, with a history row per record);
+5. set the administrative unit, province and level of every open unit right (new versions);
+6. check the invariants, and record the plan as applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.models import audit
+from tinhgon.core.text import fold
+from tinhgon.reorg import carriers as carrier_registry
+from tinhgon.reorg.models import Decision, Plan
+from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
+from tinhgon.units.kinds import KIND_INFO, Level, is_administrative
+from tinhgon.units.models import LinkEvent, Source, Unit, UnitLink, UnitVersion
+from tinhgon.units.services import Placement, build_version
+
+BATCH = 2000
+
+
+def checksum(plan: PlanSpec) -> str:
+    return hashlib.sha256(
+        json.dumps(plan.as_dict(), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+@dataclass
+class Opening:
+    ref: str
+    spec: NewUnit
+    step: int
+    derived: bool = False
+    parent_target: str | int | None = None  # resolved `spec.parent`
+
+
+@dataclass
+class Link:
+    predecessor: int
+    successor: str | int  # a new ref or an existing unit id
+    event: str
+    is_default: bool
+    step: int
+
+
+@dataclass
+class Change:
+    unit_id: int
+    step: int
+    name: str | None = None
+    code: str | None = None
+    kind: str | None = None
+    parent: str | int | None = None
+    moves: bool = False
+
+
+@dataclass
+class Work:
+    """What the plan will do, resolved: the engine writes exactly this."""
+
+    openings: dict[str, Opening] = field(default_factory=dict)
+    closing: dict[int, int] = field(default_factory=dict)  # unit id -> step that closes it
+    links: list[Link] = field(default_factory=list)
+    changes: dict[int, Change] = field(default_factory=dict)
+    derived: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    derived_closing: set[int] = field(default_factory=set)
+
+
+class Resolver:
+    """References of a plan against the units open on its effective date."""
+
+    def __init__(self, plan: PlanSpec) -> None:
+        self.plan = plan
+        self.day = plan.effective_date
+        self.open: dict[int, UnitVersion] = {}
+        self.by_code: dict[str, list[UnitVersion]] = defaultdict(list)
+        for version in UnitVersion.objects.as_of(self.day).order_by():
+            self.open[version.unit_id] = version
+            self.by_code[version.code].append(version)
+        self.new_specs: dict[str, tuple[NewUnit, int]] = {}
+        self.problems: list[Problem] = []
+
+    def problem(self, message: str, step: Step, field: str) -> None:
+        self.problems.append(Problem(message, step=step.number, field=field, line=step.line))
+
+    def resolve(self, ref: str | None, step: Step, field: str) -> str | int | None:
+        """An existing unit's id, a new unit's ref, or None (with a problem recorded)."""
+        if ref is None:
+            self.problem(_("required"), step, field)
+            return None
+        if ref.startswith(NEW_PREFIX):
+            if ref not in self.new_specs:
+                self.problem(
+                    _("'%(ref)s' is not a unit this plan opens") % {"ref": ref}, step, field
+                )
+                return None
+            return ref
+        kind, _sep, code = ref.rpartition(":")
+        candidates = self.by_code.get(code, [])
+        if kind:
+            candidates = [v for v in candidates if v.kind == kind]
+        if len(candidates) == 1:
+            return candidates[0].unit_id
+        if not candidates:
+            self.problem(
+                _("no unit with code '%(ref)s' is open on %(day)s") % {"ref": ref, "day": self.day},
+                step,
+                field,
+            )
+        else:
+            kinds = ", ".join(f"{v.kind}:{v.code}" for v in candidates)
+            self.problem(
+                _("'%(ref)s' is ambiguous: write one of %(kinds)s") % {"ref": ref, "kinds": kinds},
+                step,
+                field,
+            )
+        return None
+
+    def name_of(self, target: str | int) -> str:
+        if isinstance(target, int):
+            return self.open[target].name
+        return self.new_specs[target][0].name
+
+
+def _role(agency: UnitVersion, place: UnitVersion) -> tuple[str, str]:
+    """The role of an agency in its administrative unit: its kind and its name without the place.
+
+    'Ủy ban nhân dân phường Chiềng An' in 'Phường Chiềng An' -> ('peoples_committee', 'Ủy ban nhân dân').
+    """
+    place_name = place.name[:1].lower() + place.name[1:]
+    name = agency.name
+    for suffix in (" " + place_name, " " + place.name):
+        if name.endswith(suffix):
+            return agency.kind, name[: -len(suffix)]
+    short = place.name.split(" ", 1)[-1] if " " in place.name else place.name
+    if name.endswith(" " + short):
+        return agency.kind, name[: -len(short) - 1]
+    return agency.kind, name
+
+
+class Planner:
+    """Turns a plan into Work, collecting every problem before anything is written."""
+
+    def __init__(self, plan: PlanSpec) -> None:
+        self.plan = plan
+        self.r = Resolver(plan)
+        self.work = Work()
+        self.closed_by: dict[int, int] = {}
+        self.default_of: dict[int, str | int] = {}
+        self.receivers: list[tuple[str | int, Step, str]] = []
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _close(self, unit: str | int | None, step: Step, field: str) -> int | None:
+        if unit is None:
+            return None
+        if isinstance(unit, str):
+            self.r.problem(_("a unit this plan opens cannot close in the same plan"), step, field)
+            return None
+        if unit in self.closed_by:
+            self.r.problem(
+                _("%(name)s is already closed by step %(other)s")
+                % {"name": self.r.name_of(unit), "other": self.closed_by[unit]},
+                step,
+                field,
+            )
+            return None
+        if unit in self.work.changes:
+            self.r.problem(
+                _("%(name)s is changed by step %(other)s and cannot also close")
+                % {"name": self.r.name_of(unit), "other": self.work.changes[unit].step},
+                step,
+                field,
+            )
+            return None
+        version = self.r.open[unit]
+        if version.valid_from == self.plan.effective_date:
+            self.r.problem(
+                _("%(name)s opens on the effective date itself") % {"name": version.name},
+                step,
+                field,
+            )
+            return None
+        self.closed_by[unit] = step.number
+        self.work.closing[unit] = step.number
+        return unit
+
+    def _receiver(self, ref: str | None, step: Step, field: str) -> str | int | None:
+        target = self.r.resolve(ref, step, field)
+        if target is not None:
+            self.receivers.append((target, step, field))
+        return target
+
+    def _link(
+        self, pred: int, succ: str | int, event: str, step: Step, default: bool = True
+    ) -> None:
+        self.work.links.append(Link(pred, succ, event, default, step.number))
+        if default:
+            self.default_of[pred] = succ
+
+    # -- the steps -----------------------------------------------------------------------------
+    def run(self) -> Work:
+        steps = self.plan.steps
+        # New units first, so that later steps may reference them whatever their order.
+        for step in steps:
+            news = [step.target] if step.target else [t.new for t in step.targets if t.new]
+            for new in news:
+                if new is None:
+                    continue
+                if new.ref in self.r.new_specs:
+                    self.r.problem(
+                        _("the plan opens '%(code)s' twice (also in step %(other)s)")
+                        % {"code": new.code, "other": self.r.new_specs[new.ref][1]},
+                        step,
+                        "target",
+                    )
+                    continue
+                if new.kind not in KIND_INFO:
+                    self.r.problem(
+                        _("unknown kind '%(kind)s'") % {"kind": new.kind}, step, "target.kind"
+                    )
+                    continue
+                self.r.new_specs[new.ref] = (new, step.number)
+                self.work.openings[new.ref] = Opening(new.ref, new, step.number)
+        for step in steps:
+            getattr(self, "_" + step.action)(step)
+        self._check_receivers()
+        self._check_new_units()
+        self._check_codes()
+        self._check_cycles()
+        if not self.r.problems:
+            self._derive_agencies()
+        if self.r.problems:
+            raise DomainError(
+                _("The plan has %(count)s problem(s); nothing was written.")
+                % {"count": len(self.r.problems)},
+                code="invalid_plan",
+                problems=self.r.problems,
+            )
+        return self.work
+
+    def _consolidate(self, step: Step) -> None:
+        if not step.sources and not step.parts:
+            self.r.problem(_("a consolidation needs sources (or parts)"), step, "sources")
+        if step.target is None:
+            return
+        for index, ref in enumerate(step.sources, start=1):
+            unit = self._close(
+                self.r.resolve(ref, step, f"sources[{index}]"), step, f"sources[{index}]"
+            )
+            if unit is not None:
+                self._link(unit, step.target.ref, LinkEvent.CONSOLIDATE, step)
+        self._parts(step, step.target.ref)
+
+    def _parts(self, step: Step, into: str | int) -> None:
+        for index, ref in enumerate(step.parts, start=1):
+            unit = self.r.resolve(ref, step, f"parts[{index}]")
+            if isinstance(unit, int):
+                self._link(unit, into, LinkEvent.PARTIAL, step, default=False)
+            elif unit is not None:
+                self.r.problem(_("a part must come from an existing unit"), step, f"parts[{index}]")
+
+    def _absorb(self, step: Step) -> None:
+        into = self._receiver(step.into, step, "into")
+        if not step.sources and not step.parts:
+            self.r.problem(_("an absorption needs sources (or parts)"), step, "sources")
+        for index, ref in enumerate(step.sources, start=1):
+            unit = self._close(
+                self.r.resolve(ref, step, f"sources[{index}]"), step, f"sources[{index}]"
+            )
+            if unit is not None and into is not None:
+                if unit == into:
+                    self.r.problem(_("a unit cannot absorb itself"), step, f"sources[{index}]")
+                self._link(unit, into, LinkEvent.ABSORB, step)
+        if into is not None:
+            self._parts(step, into)
+
+    def _split(self, step: Step) -> None:
+        unit = self._close(self.r.resolve(step.unit, step, "unit"), step, "unit")
+        if len(step.targets) < 2:
+            self.r.problem(_("a split needs at least two targets"), step, "targets")
+        targets = [
+            self._receiver(t.ref, step, f"targets[{i}]")
+            for i, t in enumerate(step.targets, start=1)
+        ]
+        default = step.default
+        refs = [t.ref for t in step.targets]
+        if default not in refs:
+            self.r.problem(_("the default successor must be one of the targets"), step, "default")
+        shares = [t.share for t in step.targets]
+        if any(s is not None for s in shares):
+            if any(s is None for s in shares):
+                self.r.problem(_("give a share for every target, or for none"), step, "targets")
+            else:
+                total = sum(s for s in shares if s is not None)
+                if abs(total - 100) > 0.01:
+                    self.r.problem(
+                        _("the shares cover %(total)s%% of the unit, not 100%%")
+                        % {"total": round(total, 2)},
+                        step,
+                        "targets",
+                    )
+        if unit is None:
+            return
+        for target, spec in zip(targets, step.targets, strict=True):
+            if target is not None:
+                self._link(unit, target, LinkEvent.SPLIT, step, default=spec.ref == default)
+
+    def _partial(self, step: Step) -> None:
+        unit = self.r.resolve(step.unit, step, "unit")
+        into = self._receiver(step.into, step, "into")
+        if isinstance(unit, str):
+            self.r.problem(_("a part must come from an existing unit"), step, "unit")
+        elif unit is not None and into is not None:
+            if unit == into:
+                self.r.problem(_("a unit cannot give part of itself to itself"), step, "into")
+            self._link(unit, into, LinkEvent.PARTIAL, step, default=False)
+
+    def _dissolve(self, step: Step) -> None:
+        unit = self._close(self.r.resolve(step.unit, step, "unit"), step, "unit")
+        if not step.receiver:
+            self.r.problem(
+                _("a dissolution must name who receives the unit's records"), step, "receiver"
+            )
+            return
+        receiver = self._receiver(step.receiver, step, "receiver")
+        if unit is not None and receiver is not None:
+            self._link(unit, receiver, LinkEvent.DISSOLVE, step)
+
+    def _changed(self, step: Step) -> Change | None:
+        unit = self.r.resolve(step.unit, step, "unit")
+        if unit is None:
+            return None
+        if isinstance(unit, str):
+            self.r.problem(_("a unit this plan opens is described by its own step"), step, "unit")
+            return None
+        if unit in self.closed_by:
+            self.r.problem(
+                _("%(name)s is closed by step %(other)s")
+                % {"name": self.r.name_of(unit), "other": self.closed_by[unit]},
+                step,
+                "unit",
+            )
+            return None
+        return self.work.changes.setdefault(unit, Change(unit_id=unit, step=step.number))
+
+    def _move(self, step: Step) -> None:
+        change = self._changed(step)
+        parent = self._receiver(step.parent, step, "parent")
+        if change is not None and parent is not None:
+            change.parent, change.moves = parent, True
+
+    def _rename(self, step: Step) -> None:
+        change = self._changed(step)
+        if change is not None:
+            change.name = step.name or change.name
+            change.code = step.code or change.code
+
+    def _reclassify(self, step: Step) -> None:
+        change = self._changed(step)
+        if step.kind not in KIND_INFO:
+            self.r.problem(_("unknown kind '%(kind)s'") % {"kind": step.kind}, step, "kind")
+            return
+        if change is not None:
+            current = self.r.open[change.unit_id].kind
+            if KIND_INFO[current].category != KIND_INFO[step.kind].category:
+                self.r.problem(
+                    _("a %(old)s cannot become a %(new)s") % {"old": current, "new": step.kind},
+                    step,
+                    "kind",
+                )
+                return
+            change.kind = step.kind
+
+    def _abolish_level(self, step: Step) -> None:
+        unknown = [k for k in step.kinds if k not in KIND_INFO]
+        if unknown:
+            self.r.problem(
+                _("unknown kind(s) %(kinds)s") % {"kinds": ", ".join(unknown)}, step, "kinds"
+            )
+            return
+        kinds = set(step.kinds)
+        doomed = [
+            v for v in self.r.open.values() if v.kind in kinds and v.unit_id not in self.closed_by
+        ]
+        for version in doomed:
+            self.closed_by[version.unit_id] = step.number
+            self.work.closing[version.unit_id] = step.number
+        for version in doomed:
+            successor = self._successor_of(version.parent_id)
+            if successor is None:
+                self.r.problem(
+                    _("%(name)s has no parent to take its place") % {"name": version.name},
+                    step,
+                    "kinds",
+                )
+                continue
+            self._link(version.unit_id, successor, LinkEvent.LEVEL_ABOLISHED, step)
+
+    def _successor_of(self, unit_id: int | None) -> str | int | None:
+        """Where a unit's business goes after the plan: itself if it stays, else its default."""
+        seen = 0
+        current: str | int | None = unit_id
+        while isinstance(current, int) and current in self.closed_by and seen < 20:
+            current = self.default_of.get(current)
+            seen += 1
+        return current
+
+    # -- checks --------------------------------------------------------------------------------
+    def _check_receivers(self) -> None:
+        for target, step, where in self.receivers:
+            if isinstance(target, int) and target in self.closed_by:
+                self.r.problem(
+                    _("%(name)s receives here but is closed by step %(other)s")
+                    % {"name": self.r.name_of(target), "other": self.closed_by[target]},
+                    step,
+                    where,
+                )
+        for opening in self.work.openings.values():
+            parent = opening.spec.parent
+            if parent is None:
+                continue
+            step = self.plan.steps[opening.step - 1]
+            resolved = self.r.resolve(parent, step, "target.parent")
+            opening.parent_target = resolved
+            if isinstance(resolved, int) and resolved in self.closed_by:
+                self.r.problem(
+                    _("the parent %(name)s is closed by step %(other)s")
+                    % {"name": self.r.name_of(resolved), "other": self.closed_by[resolved]},
+                    step,
+                    "target.parent",
+                )
+
+    def _check_new_units(self) -> None:
+        for opening in self.work.openings.values():
+            step = self.plan.steps[opening.step - 1]
+            info = KIND_INFO.get(opening.spec.kind)
+            if info is None:
+                continue
+            if info.admin_level == Level.PROVINCE and opening.spec.parent:
+                self.r.problem(_("a province-level unit has no parent"), step, "target.parent")
+            if info.admin_level != Level.PROVINCE and not opening.spec.parent:
+                self.r.problem(_("required"), step, "target.parent")
+
+    def _check_codes(self) -> None:
+        for opening in self.work.openings.values():
+            holders = [
+                v
+                for v in self.r.by_code.get(opening.spec.code, [])
+                if v.unit_id not in self.closed_by
+            ]
+            if holders:
+                step = self.plan.steps[opening.step - 1]
+                self.r.problem(
+                    _("code '%(code)s' is used by %(name)s, which stays open")
+                    % {"code": opening.spec.code, "name": holders[0].name},
+                    step,
+                    "target.code",
+                )
+
+    def _final_parent(self, unit: str | int) -> str | int | None:
+        if isinstance(unit, str):
+            spec = self.r.new_specs[unit][0]
+            return (
+                self.r.resolve(
+                    spec.parent, self.plan.steps[self.r.new_specs[unit][1] - 1], "target.parent"
+                )
+                if spec.parent
+                else None
+            )
+        change = self.work.changes.get(unit)
+        if change is not None and change.moves:
+            return change.parent
+        version = self.r.open.get(unit)
+        return self._successor_of(version.parent_id) if version and version.parent_id else None
+
+    def _check_cycles(self) -> None:
+        starts: list[tuple[str | int, int]] = [
+            (u, c.step) for u, c in self.work.changes.items() if c.moves
+        ]
+        starts += [(ref, o.step) for ref, o in self.work.openings.items()]
+        for start, step_number in starts:
+            seen = {start}
+            current = self._final_parent(start)
+            for _hop in range(60):
+                if current is None:
+                    break
+                if current in seen:
+                    step = self.plan.steps[step_number - 1]
+                    self.r.problem(
+                        _("this makes a cycle: the unit would hang under itself"), step, "parent"
+                    )
+                    break
+                seen.add(current)
+                current = self._final_parent(current)
+
+    # -- derived steps: the agencies of the administrative units -----------------------------
+    def _derive_agencies(self) -> None:
+        """When administrative units close, the agencies that serve them follow their successor:
+        into a new agency of the same role (a new successor), or into the successor's agency of the
+        same role (an existing one). Agencies with no match simply move (child units carrier)."""
+        closing_admin = [u for u in self.work.closing if is_administrative(self.r.open[u].kind)]
+        if not closing_admin:
+            return
+        closing_set = set(closing_admin)
+        agencies_of: dict[int, list[UnitVersion]] = defaultdict(list)
+        for version in self.r.open.values():
+            if version.admin_unit_id in closing_set and version.unit_id != version.admin_unit_id:
+                agencies_of[version.admin_unit_id].append(version)
+        if not agencies_of:
+            return
+        default_of = {link.predecessor: link for link in self.work.links if link.is_default}
+        existing_roles: dict[int, dict[tuple[str, str], int]] = {}
+        for admin in closing_admin:
+            link = default_of.get(admin)
+            if link is None or admin not in agencies_of:
+                continue
+            successor = link.successor
+            place = self.r.open[admin]
+            depth = self._agency_depths(agencies_of[admin], admin)
+            role_target: dict[int, str | int] = {}
+            for agency in sorted(agencies_of[admin], key=lambda v: depth[v.unit_id]):
+                role = _role(agency, place)
+                if isinstance(successor, int):
+                    if successor not in existing_roles:
+                        existing_roles[successor] = self._roles_of(successor)
+                    match = existing_roles[successor].get(role)
+                    if match is None or match in self.closed_by:
+                        continue  # no counterpart: the agency moves under its parent's successor
+                    target: str | int = match
+                    event = LinkEvent.ABSORB
+                else:
+                    target = self._derived_opening(
+                        successor, agency, role, role_target, admin, link.step
+                    )
+                    event = LinkEvent.CONSOLIDATE
+                role_target[agency.unit_id] = target
+                if agency.unit_id in self.closed_by:
+                    continue
+                self.closed_by[agency.unit_id] = link.step
+                self.work.closing[agency.unit_id] = link.step
+                self.work.derived_closing.add(agency.unit_id)
+                self.work.links.append(Link(agency.unit_id, target, event, True, link.step))
+                label = target if isinstance(target, str) else self.r.open[target].code
+                self.work.derived[link.step].append(f"{agency.name} -> {label}")
+
+    def _agency_depths(self, agencies: list[UnitVersion], admin: int) -> dict[int, int]:
+        parents = {v.unit_id: v.parent_id for v in agencies}
+        depth: dict[int, int] = {}
+        for unit in parents:
+            d, current = 0, parents.get(unit)
+            while current in parents and d < 20:
+                d, current = d + 1, parents[current]
+            depth[unit] = d
+        return depth
+
+    def _roles_of(self, admin: int) -> dict[tuple[str, str], int]:
+        place = self.r.open[admin]
+        return {
+            _role(v, place): v.unit_id
+            for v in self.r.open.values()
+            if v.admin_unit_id == admin and v.unit_id != admin
+        }
+
+    def _derived_opening(
+        self,
+        successor: str,
+        agency: UnitVersion,
+        role: tuple[str, str],
+        role_target: dict[int, str | int],
+        admin: int,
+        step: int,
+    ) -> str:
+        spec = self.r.new_specs[successor][0]
+        place = self.r.open[admin]
+        suffix = (
+            agency.code.removeprefix(place.code + "-")
+            if agency.code.startswith(place.code + "-")
+            else fold(role[1]).replace(" ", "")[:12].upper()
+        )
+        code = f"{spec.code}-{suffix}"
+        ref = NEW_PREFIX + code
+        if ref in self.work.openings:
+            return ref
+        parent: str | int = successor
+        if agency.parent_id != admin and agency.parent_id in role_target:
+            parent = role_target[agency.parent_id]
+        place_name = spec.name[:1].lower() + spec.name[1:]
+        name = f"{role[1]} {place_name}" if role[1] != agency.name else agency.name
+        parent_label = parent if isinstance(parent, str) else self.r.open[parent].code
+        new = NewUnit(code=code, name=name, kind=agency.kind, parent=parent_label)
+        self.r.new_specs[ref] = (new, step)
+        self.work.openings[ref] = Opening(ref, new, step, derived=True, parent_target=parent)
+        return ref
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    plan: Plan | None
+    report: dict[str, Any]
+
+
+def _placement_of(kind: str, parent: UnitVersion | None, unit_id: int) -> Placement:
+    info = KIND_INFO[kind]
+    if info.admin_level == Level.PROVINCE or parent is None:
+        return Placement(None, None, info.admin_level or Level.PROVINCE)
+    if info.admin_level is not None:
+        return Placement(None, parent.province_id or parent.unit_id, info.admin_level)
+    admin = parent.unit_id if is_administrative(parent.kind) else parent.admin_unit_id
+    return Placement(admin, parent.province_id or parent.unit_id, parent.level)
+
+
+def _write(
+    plan: Plan, spec: PlanSpec, work: Work, resolver: Resolver, actor_id: int | None
+) -> dict[str, Any]:
+    day, last_day = spec.effective_date, spec.effective_date - dt.timedelta(days=1)
+    # 1. New units: identities first (ids), then versions parents-first.
+    refs = list(work.openings)
+    units = Unit.objects.bulk_create(
+        [Unit(source_key=f"plan:{plan.pk}:{ref}") for ref in refs], batch_size=BATCH
+    )
+    ids: dict[str, int] = {ref: unit.pk for ref, unit in zip(refs, units, strict=True)}
+
+    def unit_id(target: str | int) -> int:
+        return ids[target] if isinstance(target, str) else target
+
+    placed: dict[int, UnitVersion] = {}  # new versions, by unit id
+
+    def version_for(target: int) -> UnitVersion | None:
+        return placed.get(target) or resolver.open.get(target)
+
+    pending = list(refs)
+    new_versions: list[UnitVersion] = []
+    while pending:
+        progressed = []
+        for ref in pending:
+            opening = work.openings[ref]
+            parent_id = None
+            if opening.parent_target is not None:
+                parent_id = unit_id(opening.parent_target)
+                if parent_id not in placed and parent_id not in resolver.open:
+                    continue
+            parent_version = version_for(parent_id) if parent_id else None
+            version = build_version(
+                unit_id=ids[ref],
+                code=opening.spec.code,
+                name=opening.spec.name,
+                kind=opening.spec.kind,
+                placement=_placement_of(opening.spec.kind, parent_version, ids[ref]),
+                parent_id=parent_id,
+                valid_from=day,
+                source=Source.PLAN,
+                reason=f"{spec.title} (step {opening.step})",
+                recorded_by_id=actor_id,
+            )
+            placed[ids[ref]] = version
+            new_versions.append(version)
+            progressed.append(ref)
+        if not progressed:
+            raise DomainError(_("The plan's new units do not form a tree."), code="invalid_plan")
+        pending = [r for r in pending if r not in progressed]
+    # 2. Renamed, reclassified and moved units: a new version from the effective date.
+    changed = list(work.changes.values())
+    for change in changed:
+        current = resolver.open[change.unit_id]
+        parent_id = (
+            unit_id(change.parent)
+            if change.moves and change.parent is not None
+            else current.parent_id
+        )
+        kind = change.kind or current.kind
+        parent_version = version_for(parent_id) if parent_id else None
+        version = build_version(
+            unit_id=change.unit_id,
+            code=change.code or current.code,
+            name=change.name or current.name,
+            kind=kind,
+            placement=_placement_of(kind, parent_version, change.unit_id),
+            parent_id=parent_id,
+            valid_from=day,
+            source=current.source,
+            reason=f"{spec.title} (step {change.step})",
+            recorded_by_id=actor_id,
+        )
+        placed[change.unit_id] = version
+        new_versions.append(version)
+    _end_versions([c.unit_id for c in changed], day, last_day)
+    UnitVersion.objects.bulk_create(new_versions, batch_size=BATCH)
+    # 3. Closings and lineage.
+    _end_versions(list(work.closing), day, last_day)
+    UnitLink.objects.bulk_create(
+        [
+            UnitLink(
+                predecessor_id=link.predecessor,
+                successor_id=unit_id(link.successor),
+                event=link.event,
+                effective_date=day,
+                is_default=link.is_default,
+                plan_ref=plan.pk,
+                step=link.step,
+            )
+            for link in work.links
+        ],
+        batch_size=BATCH,
+    )
+    # 4. Carriers.
+    ctx = carrier_registry.Context(plan_id=plan.pk, effective=day, actor_id=actor_id)
+    undecided = {c.name: c.undecided(ctx) for c in carrier_registry.registered()}
+    decided = set(Decision.objects.filter(plan=plan).values_list("carrier", "record_id"))
+    blocking = {
+        name: [r for r in ids_ if (name, r) not in decided] for name, ids_ in undecided.items()
+    }
+    blocking = {name: ids_ for name, ids_ in blocking.items() if ids_}
+    moved = {c.name: c.move(ctx) for c in carrier_registry.registered()}
+    # 5. Placement of every unit open on the effective date.
+    fixed = fix_placement(
+        day, actor_id=actor_id, reason=f"{spec.title}: placement follows the tree"
+    )
+    # 6. Invariants.
+    _check_invariants(plan, ctx, work)
+    return {
+        "units_opened": len(work.openings),
+        "units_closed": len(work.closing),
+        "units_changed": len(work.changes),
+        "links": len(work.links),
+        "carriers": moved,
+        "placement_fixed": fixed,
+        "needs_decision": blocking,
+    }
+
+
+def _end_versions(unit_ids: list[int], day: dt.date, last_day: dt.date) -> None:
+    for start in range(0, len(unit_ids), BATCH):
+        chunk = unit_ids[start : start + BATCH]
+        UnitVersion.objects.filter(unit_id__in=chunk).as_of(day).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lt=day)
+        ).update(valid_to=last_day)
+
+
+def fix_placement(day: dt.date, *, actor_id: int | None, reason: str) -> int:
+    """Give every unit open on `day` the administrative unit, province and level its parent chain
+    implies; a unit that disagrees gets a new version from `day`. Returns how many were fixed."""
+    versions = {v.unit_id: v for v in UnitVersion.objects.as_of(day).order_by()}
+    expected: dict[int, Placement] = {}
+
+    def place(unit: int, depth: int = 0) -> Placement:
+        if unit in expected:
+            return expected[unit]
+        version = versions[unit]
+        parent = versions.get(version.parent_id) if version.parent_id else None
+        info = KIND_INFO[version.kind]
+        if parent is None or depth > 50:
+            result = Placement(
+                unit if info.admin_level is None else None, None, info.admin_level or version.level
+            )
+        else:
+            parent_place = place(parent.unit_id, depth + 1)
+            parent_province = parent_place.province_id or parent.unit_id
+            if info.admin_level is not None:
+                result = Placement(None, parent_province, info.admin_level)
+            else:
+                admin = (
+                    parent.unit_id
+                    if is_administrative(parent.kind)
+                    else (parent_place.admin_unit_id or parent.unit_id)
+                )
+                result = Placement(admin, parent_province, parent_place.level)
+        expected[unit] = result
+        return result
+
+    wrong: list[tuple[UnitVersion, Placement]] = []
+    for unit, version in versions.items():
+        want = place(unit)
+        if (want.admin_unit_id or unit, want.province_id or unit, want.level) != (
+            version.admin_unit_id,
+            version.province_id,
+            version.level,
+        ):
+            wrong.append((version, want))
+    if not wrong:
+        return 0
+    in_place = [v for v, _w in wrong if v.valid_from == day]
+    for version, want in wrong:
+        if version.valid_from == day:
+            version.admin_unit_id = want.admin_unit_id or version.unit_id
+            version.province_id = want.province_id or version.unit_id
+            version.level = want.level
+    UnitVersion.objects.bulk_update(
+        in_place, ["admin_unit_id", "province_id", "level"], batch_size=BATCH
+    )
+    older = [(v, w) for v, w in wrong if v.valid_from != day]
+    if older:
+        UnitVersion.objects.filter(pk__in=[v.pk for v, _w in older]).update(
+            valid_to=day - dt.timedelta(days=1)
+        )
+        fresh = []
+        for version, want in older:
+            fresh.append(
+                build_version(
+                    unit_id=version.unit_id,
+                    code=version.code,
+                    name=version.name,
+                    kind=version.kind,
+                    placement=want,
+                    parent_id=version.parent_id,
+                    valid_from=day,
+                    valid_to=version.valid_to,
+                    source=version.source,
+                    reason=reason,
+                    recorded_by_id=actor_id,
+                )
+            )
+        UnitVersion.objects.bulk_create(fresh, batch_size=BATCH)
+    return len(wrong)
+
+
+def _check_invariants(plan: Plan, ctx: carrier_registry.Context, work: Work) -> None:
+    day = ctx.effective
+    problems = []
+    open_versions = UnitVersion.objects.as_of(day)
+    orphans = open_versions.filter(parent_id__isnull=False).exclude(
+        parent_id__in=UnitVersion.objects.as_of(day).values("unit_id")
+    )
+    if orphans.exists():
+        names = ", ".join(v.name for v in orphans[:5])
+        problems.append(
+            Problem(
+                _("units open on %(day)s hang under closed units: %(names)s")
+                % {"day": day, "names": names}
+            )
+        )
+    linked = set(
+        UnitLink.objects.filter(plan_ref=plan.pk, is_default=True).values_list(
+            "predecessor_id", flat=True
+        )
+    )
+    unlinked = [u for u in work.closing if u not in linked]
+    if unlinked:
+        problems.append(
+            Problem(_("%(count)s closed units have no successor") % {"count": len(unlinked)})
+        )
+    for carrier in carrier_registry.registered():
+        left = carrier.dangling(ctx)
+        if left:
+            problems.append(
+                Problem(
+                    _("%(count)s %(carrier)s records still point at closed units")
+                    % {"count": left, "carrier": carrier.name}
+                )
+            )
+    if problems:
+        raise DomainError(
+            _("The plan would break the registry's invariants; nothing was written."),
+            code="invariant",
+            problems=problems,
+        )
+
+
+def _figures(day: dt.date) -> dict[str, Any]:
+    from tinhgon.reports.selectors import apparatus_figures
+
+    return apparatus_figures(day)
+
+
+def _step_report(spec: PlanSpec, work: Work, resolver: Resolver) -> list[dict[str, Any]]:
+    opened: dict[int, list[str]] = defaultdict(list)
+    for opening in work.openings.values():
+        if not opening.derived:
+            opened[opening.step].append(f"{opening.spec.code} {opening.spec.name}")
+    closed: dict[int, list[str]] = defaultdict(list)
+    for unit, step in work.closing.items():
+        if unit not in work.derived_closing:
+            version = resolver.open[unit]
+            closed[step].append(f"{version.code} {version.name}")
+    changed: dict[int, list[str]] = defaultdict(list)
+    for change in work.changes.values():
+        changed[change.step].append(resolver.open[change.unit_id].name)
+    return [
+        {
+            "step": step.number,
+            "action": step.action,
+            "opened": opened.get(step.number, []),
+            "closed": closed.get(step.number, []),
+            "changed": changed.get(step.number, []),
+            "derived": work.derived.get(step.number, []),
+        }
+        for step in spec.steps
+    ]
+
+
+def run(
+    spec: PlanSpec,
+    *,
+    actor=None,
+    apply: bool,
+    plan: Plan | None = None,
+    inject_failure: str | None = None,
+) -> Outcome:  # type: ignore[no-untyped-def]
+    """Preview (apply=False) or apply a plan. The preview runs the very same writes, then rolls
+    them back. `inject_failure` names a phase to fail in (tests prove the rollback)."""
+    actor_id = getattr(actor, "pk", None)
+    digest = checksum(spec)
+    if Plan.objects.filter(checksum=digest, status=Plan.Status.APPLIED).exists():
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+    if plan is not None and plan.status == Plan.Status.APPLIED:
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+    report: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            planner = Planner(spec)
+            work = planner.run()
+            report["figures_before"] = _figures(spec.effective_date)
+            if plan is None:
+                plan = Plan.objects.create(
+                    title=spec.title,
+                    legal_basis_number=spec.legal_basis.number,
+                    legal_basis_date=spec.legal_basis.date,
+                    legal_basis_issuer=spec.legal_basis.issuer,
+                    effective_date=spec.effective_date,
+                    checksum=digest,
+                    spec=spec.as_dict(),
+                    created_by_id=actor_id,
+                )
+            totals = _write(plan, spec, work, planner.r, actor_id)
+            if inject_failure == "after_write":
+                raise RuntimeError("injected failure after the writes")
+            report.update(totals)
+            report["figures_after"] = _figures(spec.effective_date)
+            report["steps"] = _step_report(spec, work, planner.r)
+            report["plan"] = {
+                "title": spec.title,
+                "effective_date": spec.effective_date.isoformat(),
+                "legal_basis": spec.as_dict()["legal_basis"],
+                "checksum": digest,
+            }
+            if apply and totals["needs_decision"]:
+                raise DomainError(
+                    _("Some records need a decision before the plan can be applied."),
+                    code="needs_decision",
+                    problems=[
+                        Problem(f"{name}: {len(ids)}", field=name)
+                        for name, ids in totals["needs_decision"].items()
+                    ],
+                )
+            if not apply:
+                raise _Rollback
+            plan.status = Plan.Status.APPLIED
+            plan.applied_at = timezone.now()
+            plan.applied_by_id = actor_id
+            plan.report = {k: v for k, v in report.items() if k != "steps"}
+            plan.save()
+            audit(
+                actor=actor,
+                action="plan_apply",
+                plan=plan.pk,
+                title=plan.title,
+                opened=totals["units_opened"],
+                closed=totals["units_closed"],
+            )
+    except _Rollback:
+        return Outcome(None, report)
+    return Outcome(plan, report)

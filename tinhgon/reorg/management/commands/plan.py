@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.reorg import planfile, services
+from tinhgon.reorg.models import Plan
+from tinhgon.reorg.national import build_2025_plan
+from tinhgon.reorg.spec import PlanSpec
+
+
+def read_plan(path: str) -> PlanSpec:
+    file = Path(path)
+    if not file.exists():
+        raise CommandError(f"{path}: no such file")
+    return planfile.load(file.read_bytes(), file.name)
+
+
+class Command(BaseCommand):
+    help = "Reorganization plans: build the 2025 plan, preview, apply, approve, apply those due."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        build = sub.add_parser(
+            "build-2025", help="Write the plan of the 2025 national rearrangement."
+        )
+        build.add_argument("--output", required=True, help="A .yaml or .xlsx file.")
+        preview = sub.add_parser("preview", help="Preview a plan file: nothing is written.")
+        preview.add_argument("file")
+        preview.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+        preview.add_argument("--output", help="File to write (required for xlsx).")
+        apply = sub.add_parser("apply", help="Apply a plan file in one transaction.")
+        apply.add_argument("file")
+        apply.add_argument("--format", choices=["table", "json"], default="table")
+        create = sub.add_parser("create", help="Store a plan file as a draft.")
+        create.add_argument("file")
+        approve = sub.add_parser("approve", help="Approve a draft plan (by id).")
+        approve.add_argument("plan_id", type=int)
+        due = sub.add_parser(
+            "apply-due", help="Apply approved plans whose date has come (repeatable)."
+        )
+        due.add_argument("--today", help="Date to consider as today (YYYY-MM-DD).")
+        sub.add_parser("list", help="Stored plans.")
+
+    @domain_errors_as_command_errors
+    def handle(self, *args, action: str, **options):
+        getattr(self, "handle_" + action.replace("-", "_"))(**options)
+
+    def handle_build_2025(self, *, output, **_):
+        plan = build_2025_plan()
+        if output.endswith(".xlsx"):
+            Path(output).write_bytes(planfile.write_excel(plan))
+        else:
+            Path(output).write_text(planfile.dump_yaml(plan), encoding="utf-8")
+        self.stdout.write(f"{len(plan.steps)} steps written to {output}")
+
+    def handle_preview(self, *, file, format, output, **_):
+        report = services.plan_preview(actor=None, spec=read_plan(file))
+        self._emit(report, format, output)
+
+    def handle_apply(self, *, file, format, **_):
+        outcome = services.plan_apply(actor=None, spec=read_plan(file))
+        assert outcome.plan is not None
+        if format == "json":
+            self.stdout.write(to_json({"plan_id": outcome.plan.pk, **outcome.report}))
+        else:
+            self.stdout.write(f"Applied plan {outcome.plan.pk}: {outcome.plan.title}")
+            self._summary(outcome.report)
+
+    def handle_create(self, *, file, **_):
+        plan = services.plan_create(actor=None, spec=read_plan(file))
+        self.stdout.write(f"Plan {plan.pk} stored as a draft ({len(plan.spec['steps'])} steps).")
+
+    def handle_approve(self, *, plan_id, **_):
+        plan = Plan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            raise CommandError(f"No plan {plan_id}.")
+        plan = services.plan_approve(actor=None, plan=plan)
+        self.stdout.write(f"Plan {plan.pk} is {plan.status}, effective {plan.effective_date}.")
+
+    def handle_apply_due(self, *, today, **_):
+        applied = services.plans_apply_due(
+            actor=None, today=parse_day(today, name="--today") or timezone.localdate()
+        )
+        for plan in applied:
+            self.stdout.write(f"Applied plan {plan.pk}: {plan.title} ({plan.effective_date})")
+        if not applied:
+            self.stdout.write("No approved plan is due.")
+
+    def handle_list(self, **_):
+        rows = [(p.pk, p.status, p.effective_date, p.title) for p in Plan.objects.all()]
+        self.stdout.write(table(rows, ["id", "status", "effective", "title"]))
+
+    def _emit(self, report, format, output):
+        if format == "xlsx":
+            if not output:
+                raise CommandError("--format xlsx needs --output FILE")
+            from tinhgon.reorg.exports import preview_workbook
+
+            Path(output).write_bytes(preview_workbook(report))
+            self.stdout.write(f"Written to {output}")
+            return
+        if format == "json":
+            text = to_json(report)
+            if output:
+                Path(output).write_text(text, encoding="utf-8")
+            else:
+                self.stdout.write(text)
+            return
+        self._summary(report)
+
+    def _summary(self, report):
+        self.stdout.write(
+            f"units opened: {report['units_opened']}, closed: {report['units_closed']}, "
+            f"changed: {report['units_changed']}, lineage links: {report['links']}"
+        )
+        for name, count in report["carriers"].items():
+            self.stdout.write(f"  {name}: {count} records move")
+        for name, ids in report["needs_decision"].items():
+            self.stdout.write(f"  {name}: {len(ids)} records need a decision")
+        before, after = report["figures_before"], report["figures_after"]
+        rows = [
+            (key, before["administrative_units"][key], after["administrative_units"][key])
+            for key in ("province_level", "district_level", "commune_level")
+        ]
+        rows += [
+            (key, before[key], after[key])
+            for key in (
+                "levels",
+                "focal_points_under_province",
+                "departments",
+                "offices",
+                "total_units",
+            )
+        ]
+        self.stdout.write(table(rows, ["figure", "before", "after"]))

@@ -1,0 +1,80 @@
+"""Writes of the reorganization app: plans are created, approved, previewed and applied here.
+
+Pages, the API and the commands all call these; the engine does the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhgon.core.errors import DomainError
+from tinhgon.core.models import audit
+from tinhgon.reorg import engine, planfile
+from tinhgon.reorg.models import Plan
+from tinhgon.reorg.spec import PlanSpec
+
+
+def spec_of(plan: Plan) -> PlanSpec:
+    return planfile.plan_from_dict(plan.spec, filename=f"plan {plan.pk}")
+
+
+@transaction.atomic
+def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-def]
+    """Store a draft plan after checking it resolves and validates against the registry."""
+    engine.Planner(spec).run()
+    plan = Plan.objects.create(
+        title=spec.title,
+        legal_basis_number=spec.legal_basis.number,
+        legal_basis_date=spec.legal_basis.date,
+        legal_basis_issuer=spec.legal_basis.issuer,
+        effective_date=spec.effective_date,
+        checksum=engine.checksum(spec),
+        spec=spec.as_dict(),
+        created_by_id=getattr(actor, "pk", None),
+    )
+    audit(actor=actor, action="plan_create", plan=plan.pk, title=plan.title)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
+    """Draft -> approved. Repeating it changes nothing; an applied plan cannot be re-approved."""
+    updated = Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
+        status=Plan.Status.APPROVED,
+        approved_at=timezone.now(),
+        approved_by_id=getattr(actor, "pk", None),
+    )
+    plan.refresh_from_db()
+    if updated:
+        audit(actor=actor, action="plan_approve", plan=plan.pk)
+    elif plan.status == Plan.Status.APPLIED:
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+    return plan
+
+
+def plan_preview(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
+    return engine.run(spec, actor=actor, apply=False, plan=plan).report
+
+
+def plan_apply(*, actor, spec: PlanSpec, plan: Plan | None = None) -> engine.Outcome:  # type: ignore[no-untyped-def]
+    return engine.run(spec, actor=actor, apply=True, plan=plan)
+
+
+def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # type: ignore[no-untyped-def]
+    """Apply every approved plan whose effective date has come. Safe to run repeatedly: a plan
+    is claimed by its status, and an applied plan is never applied again."""
+    today = today or timezone.localdate()
+    applied = []
+    for plan in Plan.objects.filter(
+        status=Plan.Status.APPROVED, effective_date__lte=today
+    ).order_by("effective_date", "id"):
+        outcome = engine.run(spec_of(plan), actor=actor, apply=True, plan=plan)
+        if outcome.plan is not None:
+            applied.append(outcome.plan)
+    return applied
