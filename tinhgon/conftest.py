@@ -10,14 +10,18 @@ Personas, as in every access test:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
+from tinhgon.reorg import engine
+from tinhgon.reorg.national import build_2025_plan
 from tinhgon.units import selectors
 from tinhgon.units.importer import import_national
 from tinhgon.units.kinds import Level
@@ -28,10 +32,45 @@ AFTER = REFORM_DAY
 BEFORE = REFORM_DAY - dt.timedelta(days=1)
 
 
+# What happened while the session's registry was built from the real data: the 2025 plan was
+# previewed, then applied, to the legacy registry. Tests of the engine read these.
+NATIONAL: dict[str, Any] = {}
+
+
+def db_checksum() -> str:
+    """A digest of every row of every table tinhgon owns."""
+    digest = hashlib.sha256()
+    tables = sorted(
+        t for t in connection.introspection.table_names() if t.split("_")[0] in OWN_APPS
+    )
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
+            digest.update(table.encode())
+            for row in cursor.fetchall():
+                digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+OWN_APPS = {"units", "accounts", "reorg", "core", "auth"}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        import_national()
+        import_national(legacy_only=True)
+        chieng_xom = selectors.resolve("Xã Chiềng Xôm", day=BEFORE)
+        NATIONAL["legacy_official"] = make_persona(
+            "chieng-xom-official", chieng_xom.unit_id, Role.UNIT_OFFICIAL
+        )
+        NATIONAL["legacy_unit"] = chieng_xom.unit_id
+        plan = build_2025_plan()
+        NATIONAL["plan"] = plan
+        before = db_checksum()
+        NATIONAL["preview"] = engine.run(plan, apply=False).report
+        NATIONAL["preview_changed_nothing"] = db_checksum() == before
+        NATIONAL["apply"] = engine.run(plan, apply=True).report
+        import_national()  # finds everything done: the session also proves idempotency
         son_la = selectors.resolve_province("Sơn La", day=AFTER)
         apparatus_generate(
             actor=None,

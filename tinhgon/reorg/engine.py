@@ -34,7 +34,7 @@ from tinhgon.core.text import fold
 from tinhgon.reorg import carriers as carrier_registry
 from tinhgon.reorg.models import Decision, Plan
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
-from tinhgon.units.kinds import KIND_INFO, Level, is_administrative
+from tinhgon.units.kinds import KIND_INFO, Kind, Level, is_administrative
 from tinhgon.units.models import LinkEvent, Source, Unit, UnitLink, UnitVersion
 from tinhgon.units.services import Placement, build_version
 
@@ -526,7 +526,12 @@ class Planner:
         closing_set = set(closing_admin)
         agencies_of: dict[int, list[UnitVersion]] = defaultdict(list)
         for version in self.r.open.values():
-            if version.admin_unit_id in closing_set and version.unit_id != version.admin_unit_id:
+            if (
+                version.admin_unit_id in closing_set
+                and version.unit_id != version.admin_unit_id
+                # Internal divisions are not agencies of the place: they move with their parent.
+                and version.kind != Kind.DIVISION
+            ):
                 agencies_of[version.admin_unit_id].append(version)
         if not agencies_of:
             return
