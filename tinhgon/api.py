@@ -60,3 +60,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/units", "tinhgon.units.api.router")
 api.add_router("/reports", "tinhgon.reports.api.router")
 api.add_router("/accounts", "tinhgon.accounts.api.router")
+api.add_router("/plans", "tinhgon.reorg.api.router")

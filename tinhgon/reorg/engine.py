@@ -171,6 +171,11 @@ class Planner:
         self.default_of: dict[int, str | int] = {}
         self.receivers: list[tuple[str | int, Step, str]] = []
 
+    def touched_provinces(self) -> set[int]:
+        touched = set(self.work.closing) | set(self.work.changes)
+        touched |= {link.successor for link in self.work.links if isinstance(link.successor, int)}
+        return {self.r.open[u].province_id or u for u in touched}
+
     # -- helpers -------------------------------------------------------------------------------
     def _close(self, unit: str | int | None, step: Step, field: str) -> int | None:
         if unit is None:

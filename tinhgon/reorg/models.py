@@ -43,6 +43,8 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     report = models.JSONField(_("report"), null=True, blank=True)
+    # Ids of the provinces whose units the plan touches: who may see and act on it.
+    provinces = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("reorganization plan")

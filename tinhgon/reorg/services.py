@@ -25,8 +25,11 @@ def spec_of(plan: Plan) -> PlanSpec:
 @transaction.atomic
 def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-def]
     """Store a draft plan after checking it resolves and validates against the registry."""
-    engine.Planner(spec).run()
+    from tinhgon.reorg.access import touched_provinces
+
+    provinces = sorted(touched_provinces(spec))
     plan = Plan.objects.create(
+        provinces=provinces,
         title=spec.title,
         legal_basis_number=spec.legal_basis.number,
         legal_basis_date=spec.legal_basis.date,

@@ -134,6 +134,26 @@ def units_import_excel(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"created": [version_dict(v) for v in versions]})
 
 
+class LineageOut(Schema):
+    unit: UnitOut
+    predecessors: list[dict]
+    successors: list[dict]
+    current: list[dict]
+
+
+@router.get(
+    "/lineage",
+    response=LineageOut,
+    summary="Find a unit by a name or code of any date (a legacy address) and its lineage",
+)
+def lineage_lookup(
+    request: HttpRequest, q: str, province: str | None = None, as_of: dt.date | None = None
+):
+    version = selectors.resolve_any_time(q, day=as_of, province=province)
+    access.access_any_version(request.user, version.unit_id)
+    return selectors.lineage_summary(version.unit_id)
+
+
 @router.get("/by-code/{code}", response=UnitOut, summary="The unit with an official code on a date")
 def unit_by_code(request: HttpRequest, code: str, as_of: dt.date | None = None):
     day = _day(as_of)

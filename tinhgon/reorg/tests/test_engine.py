@@ -239,3 +239,62 @@ def test_preview_in_english_names_the_steps():
     step = report["steps"][0]
     assert step["opened"] == ["03999 Phường Tô Chiềng"]
     assert sorted(step["closed"]) == ["03646 Phường Tô Hiệu", "03667 Phường Chiềng An"]
+
+
+def _upload(client, content: str, path: str = "/api/plans"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(path, {"file": SimpleUploadedFile("plan.yaml", content.encode())})
+
+
+PLAN_TEXT = "title: Hợp nhất phường\neffective_date: 2026-01-01\nsteps:\n" + MERGE_TWO_WARDS
+
+
+def test_a_provincial_administrator_stores_previews_approves_and_applies_a_plan(province_admin):
+    api = province_admin.api()
+    created = _upload(api, PLAN_TEXT)
+    assert created.status_code == 201, created.content
+    plan_id = created.json()["id"]
+    before = db_checksum()
+    preview = api.get(f"/api/plans/{plan_id}/preview").json()
+    assert preview["units_opened"] >= 1 and "carriers" in preview
+    assert db_checksum() == before
+    workbook = api.get(f"/api/plans/{plan_id}/preview", {"format": "xlsx"})
+    assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert api.post(f"/api/plans/{plan_id}/approve").json()["status"] == "approved"
+    applied = api.post(f"/api/plans/{plan_id}/apply")
+    assert applied.json()["status"] == "applied"
+    again = api.post(f"/api/plans/{plan_id}/apply")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_applied"
+
+
+def test_a_commune_official_cannot_reorganize(commune_official):
+    response = _upload(commune_official.api(), PLAN_TEXT)
+    assert response.status_code == 403
+
+
+def test_a_provincial_administrator_cannot_reorganize_another_province(province_admin):
+    text = "title: Ngoài tỉnh\neffective_date: 2026-01-01\nsteps:\n- {action: rename, unit: '00004', name: Phường Ba Đình Mới}\n"
+    response = _upload(province_admin.api(), text, "/api/plans/preview")
+    assert response.status_code == 403
+
+
+def test_a_bad_plan_file_gets_errors_with_step_line_and_field(province_admin):
+    response = _upload(
+        province_admin.api(),
+        "title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n",
+    )
+    assert response.status_code == 400
+    problem = response.json()["error"]["problems"][0]
+    assert (problem["step"], problem["field"], problem["line"]) == (1, "receiver", 4)
+
+
+def test_the_lineage_endpoint_finds_todays_commune_from_a_legacy_name(province_admin):
+    body = (
+        province_admin.api()
+        .get("/api/units/lineage", {"q": "Xã Chiềng Xôm", "province": "Sơn La"})
+        .json()
+    )
+    assert body["unit"]["valid_to"] == "2025-06-30"
+    assert [c["name"] for c in body["current"]] == ["Phường Chiềng An"]

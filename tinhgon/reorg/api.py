@@ -1,0 +1,98 @@
+"""Plans through the API: upload (YAML or .xlsx), preview, approve, apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from tinhgon.core.errors import NotFound
+from tinhgon.reorg import planfile, services
+from tinhgon.reorg.access import check_may_reorganize, touched_provinces
+from tinhgon.reorg.exports import preview_workbook
+from tinhgon.reorg.models import Plan
+
+router = Router(tags=["plans"])
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    status: str
+    effective_date: dt.date
+    legal_basis_number: str
+    legal_basis_date: dt.date | None
+    legal_basis_issuer: str
+    steps: int
+    report: dict[str, Any] | None
+
+
+def _out(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "title": plan.title,
+        "status": plan.status,
+        "effective_date": plan.effective_date,
+        "legal_basis_number": plan.legal_basis_number,
+        "legal_basis_date": plan.legal_basis_date,
+        "legal_basis_issuer": plan.legal_basis_issuer,
+        "steps": len(plan.spec.get("steps", [])),
+        "report": plan.report,
+    }
+
+
+def _load(request: HttpRequest, plan_id: int) -> Plan:
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound(f"No plan {plan_id}.")
+    check_may_reorganize(request.user, set(plan.provinces))
+    return plan
+
+
+@router.post("", response={201: PlanOut}, summary="Store a plan file (YAML or .xlsx) as a draft")
+def plan_create(request: HttpRequest, file: File[UploadedFile]):
+    spec = planfile.load(file.read(), file.name or "plan.yaml")
+    check_may_reorganize(request.user, touched_provinces(spec))
+    return Status(201, _out(services.plan_create(actor=request.user, spec=spec)))
+
+
+@router.post("/preview", summary="Preview a plan file without storing it; nothing is written")
+def plan_preview_file(request: HttpRequest, file: File[UploadedFile]) -> dict:
+    spec = planfile.load(file.read(), file.name or "plan.yaml")
+    check_may_reorganize(request.user, touched_provinces(spec))
+    return services.plan_preview(actor=request.user, spec=spec)
+
+
+@router.get("/{plan_id}", response=PlanOut, summary="A stored plan")
+def plan_get(request: HttpRequest, plan_id: int):
+    return _out(_load(request, plan_id))
+
+
+@router.get("/{plan_id}/preview", summary="What the plan would do (JSON, or ?format=xlsx)")
+def plan_preview(request: HttpRequest, plan_id: int, format: str = "json"):
+    plan = _load(request, plan_id)
+    report = services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
+    if format == "xlsx":
+        response = HttpResponse(
+            preview_workbook(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-preview.xlsx"'
+        return response
+    return report
+
+
+@router.post("/{plan_id}/approve", response=PlanOut, summary="Approve a draft plan")
+def plan_approve(request: HttpRequest, plan_id: int):
+    return _out(services.plan_approve(actor=request.user, plan=_load(request, plan_id)))
+
+
+@router.post("/{plan_id}/apply", response=PlanOut, summary="Apply a plan now, in one transaction")
+def plan_apply(request: HttpRequest, plan_id: int):
+    plan = _load(request, plan_id)
+    outcome = services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
+    assert outcome.plan is not None
+    return _out(outcome.plan)
