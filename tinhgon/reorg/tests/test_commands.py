@@ -1,0 +1,113 @@
+"""The plan and lineage commands the acceptance checks use."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from tinhgon.conftest import db_checksum
+from tinhgon.reorg import planfile
+
+pytestmark = pytest.mark.django_db
+
+PLAN = """title: Hợp nhất hai phường
+effective_date: 2026-01-01
+legal_basis: {number: 15/NQ-HĐND, date: 2025-12-10, issuer: HĐND tỉnh Sơn La}
+steps:
+- action: consolidate
+  sources: ['03646', '03667']
+  target: {code: '03999', name: Phường Tô Chiềng, kind: ward, parent: '14'}
+"""
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def test_build_2025_writes_a_plan_file_that_loads_back(tmp_path):
+    target = tmp_path / "plan-2025.yaml"
+    assert "steps written" in run("plan", "build-2025", "--output", str(target))
+    spec = planfile.load_yaml(target.read_bytes())
+    assert spec.effective_date.isoformat() == "2025-07-01"
+    assert sum(1 for s in spec.steps if s.action == "consolidate") == 3321
+    assert spec.steps[-1].action == "abolish_level"
+
+
+def test_build_2025_writes_an_excel_plan_too(tmp_path):
+    target = tmp_path / "plan-2025.xlsx"
+    run("plan", "build-2025", "--output", str(target))
+    assert len(planfile.load_excel(target.read_bytes()).steps) > 3321
+
+
+def test_preview_json_has_units_opened_closed_and_carriers_and_writes_nothing(plan_file):
+    before = db_checksum()
+    report = json.loads(run("plan", "preview", str(plan_file), "--format", "json"))
+    assert report["units_opened"] == 1 + 7  # the ward and its seven organs and offices
+    assert report["units_closed"] == 2 + 14
+    assert set(report["carriers"]) >= {"memberships", "child_units"}
+    assert db_checksum() == before
+
+
+def test_preview_writes_an_xlsx_for_the_signatories(plan_file, tmp_path):
+    target = tmp_path / "preview.xlsx"
+    run("plan", "preview", str(plan_file), "--format", "xlsx", "--output", str(target))
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["summary", "figures", "steps"]
+    assert workbook["summary"]["B1"].value == "Hợp nhất hai phường"
+
+
+def test_apply_succeeds_once_then_refuses(plan_file):
+    assert "Applied plan" in run("plan", "apply", str(plan_file))
+    with pytest.raises(CommandError, match="already been applied"):
+        run("plan", "apply", str(plan_file))
+
+
+def test_preview_of_the_2025_plan_on_todays_registry_is_refused_clearly(tmp_path):
+    target = tmp_path / "plan-2025.yaml"
+    run("plan", "build-2025", "--output", str(target))
+    with pytest.raises(CommandError, match="already been applied"):
+        run("plan", "preview", str(target), "--format", "json")
+
+
+def test_a_bad_plan_file_is_a_command_error_naming_step_and_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n")
+    with pytest.raises(CommandError, match=r"step 1, line 4, field 'receiver'"):
+        run("plan", "preview", str(path))
+
+
+def test_create_approve_and_apply_due(plan_file):
+    assert "draft" in run("plan", "create", str(plan_file))
+    from tinhgon.reorg.models import Plan
+
+    plan = Plan.objects.latest("id")
+    assert "approved" in run("plan", "approve", str(plan.pk))
+    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2025-12-31")
+    assert "Applied plan" in run("plan", "apply-due", "--today", "2026-01-01")
+    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2026-01-02")
+
+
+def test_lineage_json_lists_the_predecessors():
+    body = json.loads(run("lineage", "Phường Chiềng An", "--province", "Sơn La", "--format", "json"))
+    assert body["unit"]["code"] == "03667"
+    assert {p["name"] for p in body["predecessors"]} == {"Xã Chiềng Đen", "Xã Chiềng Xôm", "Phường Chiềng An"}
+    assert {"code", "name"} <= body["predecessors"][0].keys()
+
+
+def test_lineage_of_a_legacy_code_shows_its_successor():
+    body = json.loads(run("lineage", "03661", "--format", "json"))  # Xã Chiềng Đen
+    assert [s["code"] for s in body["successors"]] == ["03667"]
