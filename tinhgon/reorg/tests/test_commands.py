@@ -85,7 +85,9 @@ def test_preview_of_the_2025_plan_on_todays_registry_is_refused_clearly(tmp_path
 
 def test_a_bad_plan_file_is_a_command_error_naming_step_and_field(tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n")
+    path.write_text(
+        "title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n"
+    )
     with pytest.raises(CommandError, match=r"step 1, line 4, field 'receiver'"):
         run("plan", "preview", str(path))
 
@@ -102,9 +104,15 @@ def test_create_approve_and_apply_due(plan_file):
 
 
 def test_lineage_json_lists_the_predecessors():
-    body = json.loads(run("lineage", "Phường Chiềng An", "--province", "Sơn La", "--format", "json"))
+    body = json.loads(
+        run("lineage", "Phường Chiềng An", "--province", "Sơn La", "--format", "json")
+    )
     assert body["unit"]["code"] == "03667"
-    assert {p["name"] for p in body["predecessors"]} == {"Xã Chiềng Đen", "Xã Chiềng Xôm", "Phường Chiềng An"}
+    assert {p["name"] for p in body["predecessors"]} == {
+        "Xã Chiềng Đen",
+        "Xã Chiềng Xôm",
+        "Phường Chiềng An",
+    }
     assert {"code", "name"} <= body["predecessors"][0].keys()
 
 

@@ -18,10 +18,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from tinhgon.core.text import fold, sort_key
+from tinhgon.reorg import engine
+from tinhgon.reorg.national import build_2025_plan
 from tinhgon.units import selectors
 from tinhgon.units.importer import import_national, plan_units
 from tinhgon.units.kinds import Level
-from tinhgon.units.models import Unit, UnitVersion
+from tinhgon.units.models import Unit, UnitLink, UnitVersion
 from tinhgon.units.national import LEGACY_LAST_DAY, REFORM_DAY, load_sources
 
 
@@ -42,7 +44,7 @@ def repeat(func: Callable[[], object], times: int) -> float:
 
 def naive_import(sources) -> None:  # type: ignore[no-untyped-def]
     """What a first attempt looks like: one save() per unit and per version, parents fetched."""
-    for wave in plan_units(sources):
+    for wave in plan_units(sources):  # the legacy units
         for planned in wave:
             unit = Unit.objects.create(source_key=planned.key)
             parent = Unit.objects.get(source_key=planned.parent_key) if planned.parent_key else None
@@ -65,6 +67,58 @@ def naive_import(sources) -> None:  # type: ignore[no-untyped-def]
                 valid_to=planned.valid_to,
                 source=planned.source,
             )
+
+
+def naive_apply(plan) -> None:  # type: ignore[no-untyped-def]
+    """The plan's moves, one save() at a time: what the engine replaces with set-based SQL."""
+    work = engine.Planner(plan).run()
+    day, last_day = plan.effective_date, plan.effective_date - dt.timedelta(days=1)
+    ids: dict[str, int] = {}
+    for ref, opening in work.openings.items():
+        unit = Unit.objects.create(source_key=f"naive:{ref}")
+        ids[ref] = unit.pk
+        parent_id = (
+            opening.parent_target
+            if isinstance(opening.parent_target, int)
+            else ids.get(str(opening.parent_target))
+        )
+        parent = (
+            UnitVersion.objects.filter(unit_id=parent_id).order_by("-valid_from").first()
+            if parent_id
+            else None
+        )
+        UnitVersion.objects.create(
+            unit=unit,
+            code=opening.spec.code,
+            name=opening.spec.name,
+            name_folded=fold(opening.spec.name),
+            name_sort=sort_key(opening.spec.name),
+            kind=opening.spec.kind,
+            level=Level.COMMUNE if parent else Level.PROVINCE,
+            parent_id=parent_id,
+            admin_unit=unit,
+            province_id=(parent.province_id if parent else unit.pk),
+            valid_from=day,
+            source="plan",
+        )
+    for unit_id in work.closing:
+        for version in UnitVersion.objects.as_of(day).filter(unit_id=unit_id):
+            version.valid_to = last_day
+            version.save()
+    for link in work.links:
+        successor = ids[link.successor] if isinstance(link.successor, str) else link.successor
+        UnitLink.objects.create(
+            predecessor_id=link.predecessor,
+            successor_id=successor,
+            event=link.event,
+            effective_date=day,
+            is_default=link.is_default,
+            step=link.step,
+        )
+
+
+def count_rows() -> int:
+    return UnitVersion.objects.count() + UnitLink.objects.count() + Unit.objects.count()
 
 
 def naive_tree(root_id: int, day: dt.date) -> int:
@@ -123,17 +177,54 @@ class Command(BaseCommand):
                 )
             )
 
-        import_s = timed(lambda: import_national(sources=sources))
+        import_s = timed(lambda: import_national(sources=sources, legacy_only=True))
         rows.append(
             (
-                f"set-based import, {planned} units + conflict report",
+                f"set-based legacy import, {planned} units + conflict report",
                 f"{import_s:.2f} s ({planned / import_s:,.0f} units/s)",
             )
         )
         if not skip_naive:
             rows.append(("import speed-up", f"{naive_s / import_s:.1f}x"))
-        rerun_s = timed(lambda: import_national(sources=sources))
+        rerun_s = timed(lambda: import_national(sources=sources, legacy_only=True))
         rows.append(("re-run of the import (nothing to do)", f"{rerun_s:.2f} s"))
+
+        build_s = timed(lambda: build_2025_plan(sources))
+        plan = build_2025_plan(sources)
+        rows.append((f"build the 2025 plan ({len(plan.steps)} steps)", f"{build_s:.2f} s"))
+        preview_s = timed(lambda: engine.run(plan, apply=False))
+        rows.append(
+            ("preview of the national plan (same writes, rolled back)", f"{preview_s:.2f} s")
+        )
+        if not skip_naive:
+
+            def naive_plan() -> None:
+                with transaction.atomic():
+                    naive_apply(plan)
+                    raise Rollback
+
+            start = time.perf_counter()
+            with contextlib.suppress(Rollback):
+                naive_plan()
+            naive_apply_s = time.perf_counter() - start
+        before_rows = count_rows()
+        apply_s = timed(lambda: engine.run(plan, apply=True))
+        written = count_rows() - before_rows
+        closed = UnitVersion.objects.filter(valid_to=LEGACY_LAST_DAY).count()
+        touched = written + closed
+        rows.append(
+            (
+                f"apply of the national plan: {touched:,} rows written or closed",
+                f"{apply_s:.2f} s ({touched / apply_s:,.0f} rows/s)",
+            )
+        )
+        if not skip_naive:
+            rows.append(
+                (
+                    "  same moves, one ORM save() per row",
+                    f"{naive_apply_s:.2f} s ({touched / naive_apply_s:,.0f} rows/s, {naive_apply_s / apply_s:.1f}x slower)",
+                )
+            )
 
         hanoi = selectors.resolve_province("Hà Nội", day=LEGACY_LAST_DAY)
         son_la = selectors.resolve_province("Sơn La", day=LEGACY_LAST_DAY)
