@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tinhgon.accounts.urls")),
     path("reports/", include("tinhgon.reports.urls")),
+    path("plans/", include("tinhgon.reorg.urls")),
     path("", include("tinhgon.units.urls")),
 ]
 

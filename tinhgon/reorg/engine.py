@@ -572,8 +572,7 @@ class Planner:
                 self.work.closing[agency.unit_id] = link.step
                 self.work.derived_closing.add(agency.unit_id)
                 self.work.links.append(Link(agency.unit_id, target, event, True, link.step))
-                label = target if isinstance(target, str) else self.r.open[target].code
-                self.work.derived[link.step].append(f"{agency.name} -> {label}")
+                self.work.derived[link.step].append(f"{agency.name} → {self.r.name_of(target)}")
 
     def _agency_depths(self, agencies: list[UnitVersion], admin: int) -> dict[int, int]:
         parents = {v.unit_id: v.parent_id for v in agencies}

@@ -298,3 +298,25 @@ def test_the_lineage_endpoint_finds_todays_commune_from_a_legacy_name(province_a
     )
     assert body["unit"]["valid_to"] == "2025-06-30"
     assert [c["name"] for c in body["current"]] == ["Phường Chiềng An"]
+
+
+def test_the_plan_pages_upload_preview_approve_and_apply(province_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = province_admin.browser()
+    response = browser.post(
+        "/plans/", {"file": SimpleUploadedFile("plan.yaml", PLAN_TEXT.encode())}, follow=True
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Phường Tô Chiềng" in page and "Ủy ban nhân dân phường Tô Chiềng" in page
+    plan = Plan.objects.latest("id")
+    browser.post(f"/plans/{plan.pk}/approve/")
+    browser.post(f"/plans/{plan.pk}/apply/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLIED
+    assert selectors.resolve("Phường Tô Chiềng", day=DAY).valid_from == DAY
+
+
+def test_a_commune_official_cannot_open_the_plan_pages(commune_official):
+    assert commune_official.browser().get("/plans/").status_code == 403

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tinhgon.reorg import views
+
+app_name = "reorg"
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<int:plan_id>/", views.plan_detail, name="detail"),
+    path("<int:plan_id>/approve/", views.plan_transition, {"action": "approve"}, name="approve"),
+    path("<int:plan_id>/apply/", views.plan_transition, {"action": "apply"}, name="apply"),
+]
