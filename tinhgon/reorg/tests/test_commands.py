@@ -72,14 +72,14 @@ def test_preview_writes_an_xlsx_for_the_signatories(plan_file, tmp_path):
 
 def test_apply_succeeds_once_then_refuses(plan_file):
     assert "Applied plan" in run("plan", "apply", str(plan_file))
-    with pytest.raises(CommandError, match="đã được thực hiện")  # "already applied":
+    with pytest.raises(CommandError, match="đã được thực hiện"):  # "already applied"
         run("plan", "apply", str(plan_file))
 
 
 def test_preview_of_the_2025_plan_on_todays_registry_is_refused_clearly(tmp_path):
     target = tmp_path / "plan-2025.yaml"
     run("plan", "build-2025", "--output", str(target))
-    with pytest.raises(CommandError, match="đã được thực hiện")  # "already applied":
+    with pytest.raises(CommandError, match="đã được thực hiện"):  # "already applied"
         run("plan", "preview", str(target), "--format", "json")
 
 
