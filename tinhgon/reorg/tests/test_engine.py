@@ -93,7 +93,7 @@ def test_officials_and_divisions_follow_their_units_to_the_successors():
         selectors.version_on(division.unit_id, dt.date(2025, 12, 31)).admin_unit_id
         == chieng_an.unit_id
     )
-    memberships = Membership.objects.filter(user=official.user).order_by("valid_from")
+    memberships = Membership.objects.filter(user=official.user).order_by("id")
     assert [(m.unit_id, m.valid_to) for m in memberships] == [
         (chieng_an.unit_id, dt.date(2025, 12, 31)),
         (new.unit_id, None),
