@@ -90,6 +90,20 @@ def plan_approve(request: HttpRequest, plan_id: int):
     return _out(services.plan_approve(actor=request.user, plan=_load(request, plan_id)))
 
 
+class DecisionsIn(Schema):
+    carrier: str
+    choices: dict[int, str]
+
+
+@router.post("/{plan_id}/decisions", summary="Decide where records that no rule routes go")
+def plan_decide(request: HttpRequest, plan_id: int, payload: DecisionsIn) -> dict:
+    plan = _load(request, plan_id)
+    count = services.decisions_record(
+        actor=request.user, plan=plan, carrier=payload.carrier, choices=payload.choices
+    )
+    return {"recorded": count}
+
+
 @router.post("/{plan_id}/apply", response=PlanOut, summary="Apply a plan now, in one transaction")
 def plan_apply(request: HttpRequest, plan_id: int):
     plan = _load(request, plan_id)

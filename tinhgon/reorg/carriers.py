@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from django.db import connection
 from django.utils import timezone
 
+from tinhgon.units.kinds import ADMINISTRATIVE_KINDS
+
 
 @dataclass(frozen=True)
 class Context:
@@ -95,52 +97,60 @@ class DatedRowsCarrier:
             "AND (r.valid_to IS NULL OR r.valid_to >= %(effective)s)"
         )
 
+    # The column that identifies a record in decisions and history (a unit's versions share it).
+    record_column = "id"
+
+    def _joins(self) -> str:
+        """The default successor of the row's unit, and a person's decision if there is one."""
+        return (
+            DEFAULT_SUCCESSOR.format(alias="r", column=self.column)
+            + " LEFT JOIN reorg_decision d ON d.plan_id = %(plan)s "
+            f"AND d.carrier = '{self.name}' AND d.record_id = r.{self.record_column}"
+        )
+
+    TARGET = "COALESCE(d.to_unit_id, l.successor_id)"
+
     def move(self, ctx: Context) -> int:
         params = _params(ctx)
-        join = DEFAULT_SUCCESSOR.format(alias="r", column=self.column)
+        joins = self._joins()
         where = self._open_rows() + self.extra_where()
+        history = (
+            "INSERT INTO reorg_recordmove (plan_id, step, carrier, record_id, from_unit_id, to_unit_id) "
+            f"SELECT %(plan)s, l.step, '{self.name}', r.{self.record_column}, r.{self.column}, "
+            f"{self.TARGET} FROM {self.table} r {joins} WHERE "
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO reorg_recordmove (plan_id, step, carrier, record_id, from_unit_id, to_unit_id) "
-                f"SELECT %(plan)s, l.step, '{self.name}', r.id, r.{self.column}, l.successor_id "
-                f"FROM {self.table} r {join} WHERE {where}",
-                params,
-            )
+            cursor.execute(history + where, params)
             moved = cursor.rowcount
             columns = [*self.copied, *self.overrides, self.column, "valid_from", "valid_to"]
             values = [
                 *(f"r.{c}" for c in self.copied),
                 *self.overrides.values(),
-                "l.successor_id",
+                self.TARGET,
                 "%(effective)s",
                 "r.valid_to",
             ]
             cursor.execute(
                 f"INSERT INTO {self.table} ({', '.join(columns)}) "
-                f"SELECT {', '.join(values)} FROM {self.table} r {join} WHERE {where}",
+                f"SELECT {', '.join(values)} FROM {self.table} r {joins} WHERE {where}",
                 params,
             )
             cursor.execute(
                 f"UPDATE {self.table} SET valid_to = %(last_day)s WHERE id IN ("
-                f"SELECT r.id FROM {self.table} r {join} WHERE {where})",
+                f"SELECT r.id FROM {self.table} r {joins} WHERE {where})",
                 params,
             )
-            # Rows that start on the effective date: repoint them (no earlier interval to keep).
-            cursor.execute(
-                "INSERT INTO reorg_recordmove (plan_id, step, carrier, record_id, from_unit_id, to_unit_id) "
-                f"SELECT %(plan)s, l.step, '{self.name}', r.id, r.{self.column}, l.successor_id "
-                f"FROM {self.table} r {join} WHERE r.valid_from = %(effective)s{self.extra_where()}",
-                params,
-            )
+            # Rows that start on the effective date: repointed in place (no earlier interval).
+            starting = "r.valid_from = %(effective)s" + self.extra_where()
+            cursor.execute(history + starting, params)
             moved += cursor.rowcount
             cursor.execute(
-                f"UPDATE {self.table} SET {self.column} = (SELECT l.successor_id FROM units_unitlink l "
-                f"WHERE l.predecessor_id = {self.table}.{self.column} AND l.plan_ref = %(plan)s "
-                f"AND l.is_default = %(true)s) WHERE valid_from = %(effective)s AND {self.column} IN ("
-                "SELECT predecessor_id FROM units_unitlink WHERE plan_ref = %(plan)s AND is_default = %(true)s)"
-                + self.extra_where(alias=self.table),
-                params,
+                f"SELECT r.id, {self.TARGET} FROM {self.table} r {joins} WHERE {starting}", params
             )
+            for row_id, target in cursor.fetchall():
+                cursor.execute(
+                    f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [target, row_id]
+                )
         return moved
 
     def extra_where(self, alias: str = "r") -> str:
@@ -172,6 +182,7 @@ class ChildUnitsCarrier(DatedRowsCarrier):
     name = "child_units"
     table = "units_unitversion"
     column = "parent_id"
+    record_column = "unit_id"
     copied = (
         "unit_id",
         "code",
@@ -189,6 +200,21 @@ class ChildUnitsCarrier(DatedRowsCarrier):
         "recorded_by_id": "%(actor)s",
         "recorded_at": "%(now)s",
     }
+
+    def undecided(self, ctx: Context) -> list[int]:
+        """Administrative units under a unit that is split: no default can say which of the new
+        units each belongs to, so a person decides (for example, each commune of a split
+        district)."""
+        kinds = ", ".join(f"'{k}'" for k in ADMINISTRATIVE_KINDS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT r.unit_id FROM units_unitversion r JOIN units_unitlink l "
+                "ON l.predecessor_id = r.parent_id AND l.plan_ref = %(plan)s AND l.is_default = %(true)s "
+                f"AND l.event = 'split' WHERE r.kind IN ({kinds}) AND {self._open_rows()}"
+                + self.extra_where(),
+                _params(ctx),
+            )
+            return sorted(row[0] for row in cursor.fetchall())
 
     def extra_where(self, alias: str = "r") -> str:
         # A unit that closes itself does not move; it is not a child to carry.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
 from tinhgon.core.text import fold
 from tinhgon.reorg import carriers as carrier_registry
-from tinhgon.reorg.models import Decision, Plan
+from tinhgon.reorg.models import Decision, Plan, RecordMove
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
 from tinhgon.units.kinds import KIND_INFO, Kind, Level, is_administrative
 from tinhgon.units.models import LinkEvent, Source, Unit, UnitLink, UnitVersion
@@ -412,8 +412,9 @@ class Planner:
         for version in doomed:
             self.closed_by[version.unit_id] = step.number
             self.work.closing[version.unit_id] = step.number
+        receiver = self._receiver(step.receiver, step, "receiver") if step.receiver else None
         for version in doomed:
-            successor = self._successor_of(version.parent_id)
+            successor = receiver if receiver is not None else self._successor_of(version.parent_id)
             if successor is None:
                 self.r.problem(
                     _("%(name)s has no parent to take its place") % {"name": version.name},
@@ -742,6 +743,7 @@ def _write(
     )
     # 4. Carriers.
     ctx = carrier_registry.Context(plan_id=plan.pk, effective=day, actor_id=actor_id)
+    _resolve_decisions(plan, resolver, ids)
     undecided = {c.name: c.undecided(ctx) for c in carrier_registry.registered()}
     decided = set(Decision.objects.filter(plan=plan).values_list("carrier", "record_id"))
     blocking = {
@@ -749,6 +751,11 @@ def _write(
     }
     blocking = {name: ids_ for name, ids_ in blocking.items() if ids_}
     moved = {c.name: c.move(ctx) for c in carrier_registry.registered()}
+    per_step: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        RecordMove.objects.filter(plan=plan).values("step", "carrier").annotate(n=Count("id"))
+    ):
+        per_step[row["step"] or 0][row["carrier"]] = row["n"]
     # 5. Placement of every unit open on the effective date.
     fixed = fix_placement(
         day, actor_id=actor_id, reason=f"{spec.title}: placement follows the tree"
@@ -763,7 +770,28 @@ def _write(
         "carriers": moved,
         "placement_fixed": fixed,
         "needs_decision": blocking,
+        "moves_per_step": dict(per_step),
     }
+
+
+def _resolve_decisions(plan: Plan, resolver: Resolver, ids: dict[str, int]) -> None:
+    """Turn each decision's reference into the id of the unit it names (new units have ids only
+    now). Decisions were checked when they were recorded."""
+    for decision in Decision.objects.filter(plan=plan):
+        ref = decision.to_ref
+        if ref.startswith(NEW_PREFIX):
+            target = ids.get(ref)
+        else:
+            kind, _sep, code = ref.rpartition(":")
+            found = [v for v in resolver.by_code.get(code, []) if not kind or v.kind == kind]
+            target = found[0].unit_id if len(found) == 1 else None
+        if target is None:
+            raise DomainError(
+                _("A decision sends a record to '%(ref)s', which the plan does not know.")
+                % {"ref": ref},
+                code="invalid_plan",
+            )
+        Decision.objects.filter(pk=decision.pk).update(to_unit_id=target)
 
 
 def _end_versions(unit_ids: list[int], day: dt.date, last_day: dt.date) -> None:
@@ -899,7 +927,9 @@ def _figures(day: dt.date) -> dict[str, Any]:
     return apparatus_figures(day)
 
 
-def _step_report(spec: PlanSpec, work: Work, resolver: Resolver) -> list[dict[str, Any]]:
+def _step_report(
+    spec: PlanSpec, work: Work, resolver: Resolver, moves: dict[int, dict[str, int]]
+) -> list[dict[str, Any]]:
     opened: dict[int, list[str]] = defaultdict(list)
     for opening in work.openings.values():
         if not opening.derived:
@@ -920,6 +950,7 @@ def _step_report(spec: PlanSpec, work: Work, resolver: Resolver) -> list[dict[st
             "closed": closed.get(step.number, []),
             "changed": changed.get(step.number, []),
             "derived": work.derived.get(step.number, []),
+            "moves": moves.get(step.number, {}),
         }
         for step in spec.steps
     ]
@@ -948,6 +979,13 @@ def run(
     report: dict[str, Any] = {}
     try:
         with transaction.atomic():
+            if plan is not None:
+                # Two runs of `plan apply-due` at once: the second waits here, then sees "applied".
+                plan = Plan.objects.select_for_update().get(pk=plan.pk)
+                if plan.status == Plan.Status.APPLIED:
+                    raise DomainError(
+                        _("This plan has already been applied."), code="already_applied", status=409
+                    )
             planner = Planner(spec)
             work = planner.run()
             report["figures_before"] = _figures(spec.effective_date)
@@ -967,7 +1005,7 @@ def run(
                 raise RuntimeError("injected failure after the writes")
             report.update(totals)
             report["figures_after"] = _figures(spec.effective_date)
-            report["steps"] = _step_report(spec, work, planner.r)
+            report["steps"] = _step_report(spec, work, planner.r, report.pop("moves_per_step"))
             report["plan"] = {
                 "title": spec.title,
                 "effective_date": spec.effective_date.isoformat(),

@@ -83,7 +83,10 @@ class Decision(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decisions")
     carrier = models.CharField(max_length=64)
     record_id = models.BigIntegerField()
-    to_unit_id = models.BigIntegerField()
+    # Where the record goes, as the plan names it ("03999", "new:T1"); the engine resolves it
+    # to `to_unit_id` when it applies the plan.
+    to_ref = models.CharField(max_length=60)
+    to_unit_id = models.BigIntegerField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -81,3 +81,42 @@ def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # ty
         if outcome.plan is not None:
             applied.append(outcome.plan)
     return applied
+
+
+@transaction.atomic
+def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]) -> int:  # type: ignore[no-untyped-def]
+    """Record where records that no rule routes go: {record id: unit reference}. A reference
+    must name one of the successors the plan gives a split unit. Recording again replaces."""
+    from tinhgon.reorg import carriers
+    from tinhgon.reorg.models import Decision
+
+    if plan.status == Plan.Status.APPLIED:
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+    if carrier not in {c.name for c in carriers.registered()}:
+        raise DomainError(_("Unknown carrier '%(name)s'.") % {"name": carrier}, code="invalid")
+    spec = spec_of(plan)
+    allowed = {t.ref for step in spec.steps if step.action == "split" for t in step.targets}
+    wrong = sorted({ref for ref in choices.values() if ref not in allowed})
+    if wrong:
+        raise DomainError(
+            _("%(refs)s is not a successor of a split unit in this plan; successors: %(allowed)s")
+            % {"refs": ", ".join(wrong), "allowed": ", ".join(sorted(allowed)) or "—"},
+            code="invalid",
+        )
+    Decision.objects.filter(plan=plan, carrier=carrier, record_id__in=list(choices)).delete()
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                plan=plan,
+                carrier=carrier,
+                record_id=record,
+                to_ref=ref,
+                decided_by_id=getattr(actor, "pk", None),
+            )
+            for record, ref in choices.items()
+        ]
+    )
+    audit(actor=actor, action="plan_decide", plan=plan.pk, carrier=carrier, records=len(choices))
+    return len(choices)

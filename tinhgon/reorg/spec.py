@@ -88,13 +88,15 @@ class PlanSpec:
         def clean(value: Any) -> Any:
             if isinstance(value, list):
                 return [clean(v) for v in value]
+            if isinstance(value, SplitTarget):
+                # As the file writes it: the new unit's own fields, or a reference.
+                fields = clean(value.new) if value.new else {"ref": value.ref}
+                return fields | ({"share": value.share} if value.share is not None else {})
             if hasattr(value, "__dataclass_fields__"):
                 out = {}
                 for key in value.__dataclass_fields__:
                     item = getattr(value, key)
                     if key in {"number", "line"} and isinstance(value, Step):
-                        continue
-                    if isinstance(value, SplitTarget) and key == "ref" and value.new:
                         continue
                     if item in (None, "", []):
                         continue

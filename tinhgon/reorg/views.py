@@ -93,7 +93,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             if before.get(k, 0) or after.get(k, 0)
         ]
     page = Paginator(
-        [s for s in steps if s["opened"] or s["closed"] or s["changed"] or s["derived"]], 100
+        [
+            s
+            for s in steps
+            if s["opened"] or s["closed"] or s["changed"] or s["derived"] or s["moves"]
+        ],
+        100,
     ).get_page(request.GET.get("page"))
     return render(
         request,

@@ -119,3 +119,21 @@ def test_lineage_json_lists_the_predecessors():
 def test_lineage_of_a_legacy_code_shows_its_successor():
     body = json.loads(run("lineage", "03661", "--format", "json"))  # Xã Chiềng Đen
     assert [s["code"] for s in body["successors"]] == ["03667"]
+
+
+def test_decide_records_a_choice_for_a_split(tmp_path):
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        "title: Tách tỉnh\neffective_date: 2026-01-01\nsteps:\n- action: split\n  unit: '14'\n"
+        "  default: new:T1\n  targets:\n  - {code: T1, name: Tỉnh Bắc, kind: province}\n"
+        "  - {code: T2, name: Tỉnh Nam, kind: province}\n",
+        encoding="utf-8",
+    )
+    run("plan", "create", str(path))
+    from tinhgon.reorg.models import Decision, Plan
+
+    plan = Plan.objects.latest("id")
+    assert "1 decision(s)" in run("plan", "decide", str(plan.pk), "--choice", "123=new:T2")
+    assert Decision.objects.get(plan=plan).to_ref == "new:T2"
+    with pytest.raises(CommandError):
+        run("plan", "decide", str(plan.pk), "--choice", "not-a-choice")

@@ -224,11 +224,12 @@ def test_an_approved_future_plan_is_applied_on_its_date_and_only_once():
 
 
 def test_plan_files_round_trip_through_yaml_and_excel():
-    spec = engine_spec = plan(
-        MERGE_TWO_WARDS + "- {action: dissolve, unit: 14-SNV, receiver: 14-VP}\n"
+    spec = plan(
+        MERGE_TWO_WARDS + "- {action: dissolve, unit: 14-SNV, receiver: 14-VP}\n" + SPLIT_SON_LA
     )
+    assert [s.action for s in spec.steps] == ["consolidate", "dissolve", "split"]
     again = planfile.load_yaml(planfile.dump_yaml(spec))
-    assert engine.checksum(again) == engine.checksum(engine_spec)
+    assert engine.checksum(again) == engine.checksum(spec)
     from_excel = planfile.load_excel(planfile.write_excel(spec))
     assert engine.checksum(from_excel) == engine.checksum(spec)
 
@@ -320,3 +321,52 @@ def test_the_plan_pages_upload_preview_approve_and_apply(province_admin):
 
 def test_a_commune_official_cannot_open_the_plan_pages(commune_official):
     assert commune_official.browser().get("/plans/").status_code == 403
+
+
+SPLIT_SON_LA = """
+- action: split
+  unit: '14'
+  default: new:T1
+  targets:
+    - {code: T1, name: Tỉnh Sơn La Bắc, kind: province}
+    - {code: T2, name: Tỉnh Sơn La Nam, kind: province}
+"""
+
+
+def test_splitting_a_province_needs_a_decision_for_each_commune_before_apply():
+    son_la = unit("Sơn La", level=Level.PROVINCE, province=None)
+    communes = list(
+        selectors.versions_on(DAY)
+        .filter(parent_id=son_la.unit_id, level=Level.COMMUNE)
+        .order_by("code")
+    )
+    draft = services.plan_create(actor=None, spec=plan(SPLIT_SON_LA))
+    report = services.plan_preview(actor=None, spec=services.spec_of(draft), plan=draft)
+    assert sorted(report["needs_decision"]["child_units"]) == sorted(c.unit_id for c in communes)
+    before = db_checksum()
+    with pytest.raises(DomainError) as caught:
+        services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
+    assert caught.value.code == "needs_decision"
+    assert db_checksum() == before
+    # The preview shows where they would go by default, and that each needs a decision.
+    assert report["steps"][0]["moves"] == {"child_units": len(communes)}
+    north = {c.unit_id: "new:T1" for c in communes[:40]}
+    south = {c.unit_id: "new:T2" for c in communes[40:]}
+    with pytest.raises(DomainError):
+        services.decisions_record(
+            actor=None, plan=draft, carrier="child_units", choices={communes[0].unit_id: "03667"}
+        )
+    services.decisions_record(actor=None, plan=draft, carrier="child_units", choices=north | south)
+    services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
+    t1, t2 = selectors.resolve("Sơn La Bắc", day=DAY), selectors.resolve("Sơn La Nam", day=DAY)
+    after = {
+        v.unit_id: v
+        for v in selectors.versions_on(DAY).filter(unit_id__in=[c.unit_id for c in communes])
+    }
+    assert {after[u].parent_id for u in north} == {t1.unit_id}
+    assert {after[u].parent_id for u in south} == {t2.unit_id}
+    assert {after[u].province_id for u in south} == {t2.unit_id}
+    committee = selectors.versions_on(DAY).get(
+        admin_unit_id=communes[-1].unit_id, kind=Kind.PEOPLES_COMMITTEE
+    )
+    assert committee.province_id == t2.unit_id

@@ -44,6 +44,16 @@ class Command(BaseCommand):
         )
         due.add_argument("--today", help="Date to consider as today (YYYY-MM-DD).")
         sub.add_parser("list", help="Stored plans.")
+        decide = sub.add_parser("decide", help="Decide where records that no rule routes go.")
+        decide.add_argument("plan_id", type=int)
+        decide.add_argument("--carrier", default="child_units")
+        decide.add_argument(
+            "--choice",
+            action="append",
+            required=True,
+            metavar="RECORD=REF",
+            help="A record id and the unit it goes to (repeatable), e.g. 1234=new:T1",
+        )
 
     @domain_errors_as_command_errors
     def handle(self, *args, action: str, **options):
@@ -89,6 +99,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Applied plan {plan.pk}: {plan.title} ({plan.effective_date})")
         if not applied:
             self.stdout.write("No approved plan is due.")
+
+    def handle_decide(self, *, plan_id, carrier, choice, **_):
+        plan = Plan.objects.filter(pk=plan_id).first()
+        if plan is None:
+            raise CommandError(f"No plan {plan_id}.")
+        choices = {}
+        for item in choice:
+            record, _sep, ref = item.partition("=")
+            if not record.strip().isdigit() or not ref.strip():
+                raise CommandError(f"--choice {item!r}: write RECORD_ID=UNIT_REF")
+            choices[int(record)] = ref.strip()
+        count = services.decisions_record(actor=None, plan=plan, carrier=carrier, choices=choices)
+        self.stdout.write(f"{count} decision(s) recorded for plan {plan.pk}.")
 
     def handle_list(self, **_):
         rows = [(p.pk, p.status, p.effective_date, p.title) for p in Plan.objects.all()]
