@@ -132,3 +132,33 @@ def test_the_language_switch_turns_the_pages_english(server, browser_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Search units")
     page.get_by_label("Language").select_option("vi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tìm kiếm đơn vị")
+
+
+def test_a_unit_page_shows_where_the_commune_came_from(server, browser_page):
+    page = browser_page
+    page.goto(server + "/search/?q=phuong+chieng+an&as_of=2025-07-01")
+    page.get_by_role("link", name="Phường Chiềng An", exact=True).click()
+    lineage = page.locator("section").filter(has_text="Hình thành từ")
+    expect(lineage).to_contain_text("Xã Chiềng Xôm")
+    expect(lineage).to_contain_text("Xã Chiềng Đen")
+
+
+def test_an_administrator_uploads_a_plan_sees_its_preview_and_applies_it(
+    server, browser_page, tmp_path
+):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "title: Hợp nhất phường Tô Hiệu và phường Chiềng An\neffective_date: 2026-01-01\n"
+        "steps:\n- action: consolidate\n  sources: ['03646', '03667']\n"
+        "  target: {code: '03999', name: Phường Tô Chiềng, kind: ward, parent: '14'}\n",
+        encoding="utf-8",
+    )
+    page = browser_page
+    page.goto(server + "/plans/")
+    page.get_by_label("Tệp phương án (.yaml hoặc .xlsx)").set_input_files(str(plan))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hợp nhất phường Tô Hiệu")
+    expect(page.locator("table.list").last).to_contain_text("Ủy ban nhân dân phường Tô Chiềng")
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    page.get_by_role("button", name="Thực hiện ngay").click()
+    expect(page.locator(".notice")).to_contain_text("Phương án đã được thực hiện.")
