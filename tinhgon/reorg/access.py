@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts import access
 from tinhgon.accounts.models import Role
 from tinhgon.core.errors import Forbidden
-from tinhgon.reorg.engine import Planner
+from tinhgon.reorg.planner import Planner
 from tinhgon.reorg.spec import PlanSpec
 from tinhgon.units.kinds import Level
 

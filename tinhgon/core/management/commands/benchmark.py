@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from tinhgon.core.text import fold, sort_key
 from tinhgon.reorg import engine
 from tinhgon.reorg.national import build_2025_plan
+from tinhgon.reorg.planner import Planner
 from tinhgon.units import selectors
 from tinhgon.units.importer import import_national, plan_units
 from tinhgon.units.kinds import Level
@@ -71,7 +72,7 @@ def naive_import(sources) -> None:  # type: ignore[no-untyped-def]
 
 def naive_apply(plan) -> None:  # type: ignore[no-untyped-def]
     """The plan's moves, one save() at a time: what the engine replaces with set-based SQL."""
-    work = engine.Planner(plan).run()
+    work = Planner(plan).run()
     day, last_day = plan.effective_date, plan.effective_date - dt.timedelta(days=1)
     ids: dict[str, int] = {}
     for ref, opening in work.openings.items():
