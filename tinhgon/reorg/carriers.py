@@ -46,6 +46,10 @@ class Carrier(Protocol):
         """Records no rule routes and no decision covers (they block apply)."""
         ...
 
+    def describe(self, record_ids: list[int]) -> dict[int, str]:
+        """How a person recognizes each record when deciding where it goes."""
+        ...
+
 
 _REGISTRY: dict[str, Carrier] = {}
 
@@ -171,6 +175,9 @@ class DatedRowsCarrier:
     def undecided(self, ctx: Context) -> list[int]:
         return []
 
+    def describe(self, record_ids: list[int]) -> dict[int, str]:
+        return {record: f"{self.name} #{record}" for record in record_ids}
+
 
 class ChildUnitsCarrier(DatedRowsCarrier):
     """Units hanging under a closed unit move under its default successor (a new version).
@@ -215,6 +222,14 @@ class ChildUnitsCarrier(DatedRowsCarrier):
                 _params(ctx),
             )
             return sorted(row[0] for row in cursor.fetchall())
+
+    def describe(self, record_ids: list[int]) -> dict[int, str]:
+        from tinhgon.units.models import UnitVersion
+
+        names: dict[int, str] = {}
+        for version in UnitVersion.objects.filter(unit_id__in=record_ids).order_by("valid_from"):
+            names[version.unit_id] = f"{version.name} ({version.code})"
+        return names
 
     def extra_where(self, alias: str = "r") -> str:
         # A unit that closes itself does not move; it is not a child to carry.

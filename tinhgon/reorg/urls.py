@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/approve/", views.plan_transition, {"action": "approve"}, name="approve"),
     path("<int:plan_id>/apply/", views.plan_transition, {"action": "apply"}, name="apply"),
+    path("<int:plan_id>/decide/", views.plan_decide, name="decide"),
 ]

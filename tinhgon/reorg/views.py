@@ -103,8 +103,73 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "reorg/detail.html",
-        {"plan": plan, "report": report, "figures": figures, "page": page},
+        {
+            "plan": plan,
+            "report": report,
+            "figures": figures,
+            "page": page,
+            "decisions": _decision_rows(plan, report),
+        },
     )
+
+
+def _decision_rows(plan: Plan, report: dict) -> list[dict]:
+    """For each record that needs a decision: what it is, where it may go, what was chosen."""
+    from tinhgon.reorg import carriers
+    from tinhgon.reorg.models import Decision
+
+    pending = report.get("needs_decision") or {}
+    chosen = {(d.carrier, d.record_id): d.to_ref for d in Decision.objects.filter(plan=plan)}
+    if not pending and not chosen:
+        return []
+    spec = services.spec_of(plan)
+    options = [
+        (t.ref, t.new.name if t.new else t.ref)
+        for step in spec.steps
+        if step.action == "split"
+        for t in step.targets
+    ]
+    by_name = {c.name: c for c in carriers.registered()}
+    rows = []
+    records: dict[str, set[int]] = {name: set(ids) for name, ids in pending.items()}
+    for carrier, record in chosen:
+        records.setdefault(carrier, set()).add(record)
+    for name, ids in records.items():
+        labels = by_name[name].describe(sorted(ids)) if name in by_name else {}
+        for record in sorted(ids, key=lambda r: labels.get(r, "")):
+            rows.append(
+                {
+                    "carrier": name,
+                    "record": record,
+                    "label": labels.get(record, str(record)),
+                    "options": options,
+                    "chosen": chosen.get((name, record)),
+                }
+            )
+    return rows
+
+
+@login_required
+@require_POST
+def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
+    try:
+        plan = _load(request, plan_id)
+        by_carrier: dict[str, dict[int, str]] = {}
+        for key in request.POST:
+            ref = request.POST.get(key, "")
+            if key.startswith("choice:") and ref:
+                _prefix, carrier, record = key.split(":", 2)
+                by_carrier.setdefault(carrier, {})[int(record)] = ref
+        for carrier, choices in by_carrier.items():
+            services.decisions_record(
+                actor=request.user, plan=plan, carrier=carrier, choices=choices
+            )
+    except DomainError as error:
+        return _error(request, error)
+    except ValueError:
+        return _error(request, DomainError(_("The form is not valid.")))
+    messages.success(request, _("The decisions are recorded."))
+    return redirect("reorg:detail", plan_id=plan_id)
 
 
 @login_required

@@ -370,3 +370,27 @@ def test_splitting_a_province_needs_a_decision_for_each_commune_before_apply():
         admin_unit_id=communes[-1].unit_id, kind=Kind.PEOPLES_COMMITTEE
     )
     assert committee.province_id == t2.unit_id
+
+
+def test_decisions_are_made_on_the_plan_page(province_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser = province_admin.browser()
+    text = "title: Tách tỉnh Sơn La\neffective_date: 2026-01-01\nsteps:\n" + SPLIT_SON_LA
+    browser.post("/plans/", {"file": SimpleUploadedFile("split.yaml", text.encode())})
+    plan = Plan.objects.latest("id")
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Phường Chiềng An (03667)" in page and "Tỉnh Sơn La Nam" in page
+    son_la = unit("Sơn La", level=Level.PROVINCE, province=None)
+    communes = selectors.versions_on(DAY).filter(parent_id=son_la.unit_id, level=Level.COMMUNE)
+    form = {f"choice:child_units:{c.unit_id}": "new:T2" for c in communes}
+    browser.post(f"/plans/{plan.pk}/decide/", form)
+    browser.post(f"/plans/{plan.pk}/apply/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLIED
+    south = selectors.resolve("Sơn La Nam", day=DAY)
+    assert set(
+        selectors.versions_on(DAY)
+        .filter(unit_id__in=[c.unit_id for c in communes])
+        .values_list("parent_id", flat=True)
+    ) == {south.unit_id}
