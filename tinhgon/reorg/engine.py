@@ -344,10 +344,18 @@ def _check_invariants(plan: Plan, ctx: carrier_registry.Context, work: Work) -> 
         )
 
 
-def _figures(day: dt.date) -> dict[str, Any]:
-    from tinhgon.reports.selectors import apparatus_figures
+def _figures(day: dt.date, planner: Planner) -> dict[str, Any]:
+    """The apparatus figures of the one province a plan touches (if it survives the plan), else of
+    the whole registry."""
+    from tinhgon.reports.selectors import Area, apparatus_figures
 
-    return apparatus_figures(day)
+    provinces = planner.touched_provinces()
+    area = Area()
+    if len(provinces) == 1:
+        province = next(iter(provinces))
+        if province not in planner.work.closing and province in planner.r.open:
+            area = Area(province_id=province, label=planner.r.open[province].name)
+    return apparatus_figures(day, area=area)
 
 
 def _step_report(
@@ -411,7 +419,7 @@ def run(
                     )
             planner = Planner(spec)
             work = planner.run()
-            report["figures_before"] = _figures(spec.effective_date)
+            report["figures_before"] = _figures(spec.effective_date, planner)
             if plan is None:
                 plan = Plan.objects.create(
                     title=spec.title,
@@ -427,7 +435,7 @@ def run(
             if inject_failure == "after_write":
                 raise RuntimeError("injected failure after the writes")
             report.update(totals)
-            report["figures_after"] = _figures(spec.effective_date)
+            report["figures_after"] = _figures(spec.effective_date, planner)
             report["steps"] = _step_report(spec, work, planner.r, report.pop("moves_per_step"))
             report["plan"] = {
                 "title": spec.title,

@@ -290,3 +290,26 @@ def test_an_observer_cannot_import_a_sheet(observer, chieng_an):
     committee = committee_of(chieng_an)
     response = _upload(observer, _sheet(["X-8", "Tổ", "division", committee.code, "2026-01-01"]))
     assert response.status_code == 403
+
+
+def test_listing_units_costs_the_same_queries_for_ten_or_a_thousand(
+    province_admin, django_assert_max_num_queries
+):
+    api = province_admin.api()
+    with django_assert_max_num_queries(8):
+        small = api.get("/api/units", {"as_of": DAY, "limit": 10})
+    with django_assert_max_num_queries(8):
+        large = api.get("/api/units", {"as_of": DAY, "limit": 1000})
+    assert len(small.json()["items"]) == 10 and len(large.json()["items"]) > 500
+
+
+def test_the_tree_of_a_province_is_a_constant_number_of_queries(
+    province_admin, son_la, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10):
+        tree = (
+            province_admin.api()
+            .get(f"/api/units/{son_la.unit_id}/tree", {"as_of": DAY, "depth": 3})
+            .json()
+        )
+    assert sum(len(c["children"]) for c in tree["children"]) > 75

@@ -394,3 +394,10 @@ def test_decisions_are_made_on_the_plan_page(province_admin):
         .filter(unit_id__in=[c.unit_id for c in communes])
         .values_list("parent_id", flat=True)
     ) == {south.unit_id}
+
+
+def test_the_preview_of_a_provincial_plan_shows_the_figures_of_that_province():
+    report = engine.run(plan(MERGE_TWO_WARDS), apply=False).report
+    assert report["figures_before"]["area"] == "Tỉnh Sơn La"
+    before = report["figures_before"]["administrative_units"]["commune_level"]
+    assert report["figures_after"]["administrative_units"]["commune_level"] == before - 1 == 74
