@@ -97,3 +97,11 @@ def test_the_stylesheet_is_served_from_the_project_not_a_cdn(commune_official):
     page = commune_official.browser().get("/search/").content.decode()
     assert 'href="/static/tinhgon/site.css"' in page
     assert "http" not in page.split("<body>")[0].replace("http-equiv", "")
+
+
+def test_the_admin_site_is_for_superusers_only_since_it_ignores_scope(province_admin):
+    province_admin.user.is_staff = True
+    province_admin.user.save()
+    response = province_admin.browser().get("/admin/units/unitversion/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
