@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tinhgon.core.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "tinhgon.urls"

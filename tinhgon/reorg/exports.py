@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tinhgon.reports.selectors import figure_rows
+from tinhgon.reports.selectors import figure_label, figure_rows
 
 
 def preview_workbook(report: dict[str, Any]) -> bytes:
@@ -35,7 +35,12 @@ def preview_workbook(report: dict[str, Any]) -> bytes:
     )
     for key in sorted(before.keys() | after.keys()):
         figures.append(
-            [key, before.get(key, 0), after.get(key, 0), after.get(key, 0) - before.get(key, 0)]
+            [
+                figure_label(key),
+                before.get(key, 0),
+                after.get(key, 0),
+                after.get(key, 0) - before.get(key, 0),
+            ]
         )
     steps = workbook.create_sheet("steps")
     steps.append(["Step", "Action", "Opened", "Closed", "Changed", "Derived"])

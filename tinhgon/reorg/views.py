@@ -15,7 +15,7 @@ from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import administered_provinces, check_may_reorganize, touched_provinces
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.models import Plan
-from tinhgon.reports.selectors import figure_rows
+from tinhgon.reports.selectors import figure_label, figure_rows
 
 
 def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -88,7 +88,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             dict(figure_rows(report["figures_after"])),
         )
         figures = [
-            (k, before.get(k, 0), after.get(k, 0), after.get(k, 0) - before.get(k, 0))
+            (figure_label(k), before.get(k, 0), after.get(k, 0), after.get(k, 0) - before.get(k, 0))
             for k in sorted(before.keys() | after.keys())
             if before.get(k, 0) or after.get(k, 0)
         ]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhgon.units import selectors
 from tinhgon.units.kinds import (
@@ -23,6 +25,7 @@ from tinhgon.units.kinds import (
     GOVERNING_KINDS,
     KIND_INFO,
     KINDS_BY_LEVEL,
+    Category,
     Kind,
     Level,
 )
@@ -127,3 +130,31 @@ def apparatus_change(before: dict[str, Any], after: dict[str, Any]) -> dict[str,
 def figure_rows(figures: dict[str, Any]) -> list[tuple[str, int]]:
     """Flat (label, value) rows for tables and spreadsheets."""
     return list(_flatten({k: v for k, v in figures.items() if k not in {"as_of", "area"}}).items())
+
+
+_LABELS = {
+    "total_units": gettext_lazy("Units, all kinds"),
+    "administrative_units.province_level": gettext_lazy("Administrative units: province level"),
+    "administrative_units.district_level": gettext_lazy("Administrative units: district level"),
+    "administrative_units.commune_level": gettext_lazy("Administrative units: commune level"),
+    "administrative_units.districts_without_communes": gettext_lazy(
+        "Districts without communes (also counted at commune level)"
+    ),
+    "levels": gettext_lazy("Administrative levels"),
+    "focal_points_under_province": gettext_lazy("Focal points directly under the province"),
+    "departments": gettext_lazy("Provincial departments"),
+    "offices": gettext_lazy("Commune offices"),
+    "agencies": gettext_lazy("Agencies, all kinds"),
+}
+
+
+def figure_label(key: str) -> str:
+    """The reader's name of a figure key ("by_kind.ward" -> "Units: Ward")."""
+    if key in _LABELS:
+        return str(_LABELS[key])
+    group, _sep, name = key.partition(".")
+    if group == "by_kind" and name in Kind.values:
+        return str(_("Units: %(kind)s") % {"kind": Kind(name).label})
+    if group == "by_category" and name in Category.values:
+        return str(_("Units by category: %(category)s") % {"category": Category(name).label})
+    return key

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date
 
 from tinhgon.core.errors import DomainError
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.selectors import apparatus_change
+from tinhgon.reports.selectors import apparatus_change, figure_label
 from tinhgon.reports.service import resolve_area, scoped_figures
 
 
@@ -41,9 +41,9 @@ def apparatus(request: HttpRequest) -> HttpResponse:
     rows: list[tuple[str, int | None, int, int | None]] = []
     if change:
         for key, delta in change["change"].items():
-            rows.append((key, _get(change["before"], key), _get(after, key), delta))
+            rows.append((figure_label(key), _get(change["before"], key), _get(after, key), delta))
     else:
-        rows = [(key, None, _get(after, key), None) for key in _keys(after)]
+        rows = [(figure_label(key), None, _get(after, key), None) for key in _keys(after)]
     return render(
         request,
         "reports/apparatus.html",

@@ -313,3 +313,9 @@ def test_the_tree_of_a_province_is_a_constant_number_of_queries(
             .json()
         )
     assert sum(len(c["children"]) for c in tree["children"]) > 75
+
+
+def test_a_wrong_method_answers_in_the_json_error_shape(province_admin, son_la):
+    response = province_admin.api().delete(f"/api/units/{son_la.unit_id}")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"

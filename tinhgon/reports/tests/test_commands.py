@@ -73,8 +73,12 @@ def test_report_apparatus_compares_two_dates():
 def test_report_apparatus_writes_an_xlsx(tmp_path):
     target = tmp_path / "figures.xlsx"
     run("report", "apparatus", "--as-of", "2025-07-01", "--format", "xlsx", "--output", str(target))
-    rows = {r[0]: r[1] for r in load_workbook(target).active.iter_rows(min_row=3, values_only=True)}
-    assert rows["administrative_units.province_level"] == 34
+    rows = list(load_workbook(target).active.iter_rows(min_row=3, values_only=True))
+    by_key = {key: value for _label, value, key in rows}
+    assert by_key["administrative_units.province_level"] == 34
+    labels = {key: label for label, _value, key in rows}
+    assert labels["administrative_units.province_level"] == "Đơn vị hành chính cấp tỉnh"
+    assert labels["by_kind.ward"] == "Số đơn vị: Phường"
 
 
 def test_report_refuses_an_unknown_province():
