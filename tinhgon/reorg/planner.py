@@ -68,9 +68,13 @@ class Resolver:
         self.day = plan.effective_date
         self.open: dict[int, UnitVersion] = {}
         self.by_code: dict[str, list[UnitVersion]] = defaultdict(list)
+        # The agencies serving each administrative unit (the unit itself excluded).
+        self.agencies: dict[int, list[UnitVersion]] = defaultdict(list)
         for version in UnitVersion.objects.as_of(self.day).order_by():
             self.open[version.unit_id] = version
             self.by_code[version.code].append(version)
+            if version.admin_unit_id != version.unit_id:
+                self.agencies[version.admin_unit_id].append(version)
         self.new_specs: dict[str, tuple[NewUnit, int]] = {}
         self.problems: list[Problem] = []
 
@@ -501,16 +505,12 @@ class Planner:
         closing_admin = [u for u in self.work.closing if is_administrative(self.r.open[u].kind)]
         if not closing_admin:
             return
-        closing_set = set(closing_admin)
-        agencies_of: dict[int, list[UnitVersion]] = defaultdict(list)
-        for version in self.r.open.values():
-            if (
-                version.admin_unit_id in closing_set
-                and version.unit_id != version.admin_unit_id
-                # Internal divisions are not agencies of the place: they move with their parent.
-                and version.kind != Kind.DIVISION
-            ):
-                agencies_of[version.admin_unit_id].append(version)
+        # Internal divisions are not agencies of the place: they move with their parent.
+        agencies_of = {
+            admin: [v for v in self.r.agencies.get(admin, []) if v.kind != Kind.DIVISION]
+            for admin in closing_admin
+        }
+        agencies_of = {admin: found for admin, found in agencies_of.items() if found}
         if not agencies_of:
             return
         default_of = {link.predecessor: link for link in self.work.links if link.is_default}
@@ -559,11 +559,7 @@ class Planner:
 
     def _roles_of(self, admin: int) -> dict[tuple[str, str], int]:
         place = self.r.open[admin]
-        return {
-            _role(v, place): v.unit_id
-            for v in self.r.open.values()
-            if v.admin_unit_id == admin and v.unit_id != admin
-        }
+        return {_role(v, place): v.unit_id for v in self.r.agencies.get(admin, [])}
 
     def _derived_opening(
         self,

@@ -21,9 +21,10 @@ from tinhgon.core.text import fold, sort_key
 from tinhgon.reorg import engine
 from tinhgon.reorg.national import build_2025_plan
 from tinhgon.reorg.planner import Planner
+from tinhgon.reorg.spec import NewUnit, PlanSpec, Step
 from tinhgon.units import selectors
 from tinhgon.units.importer import import_national, plan_units
-from tinhgon.units.kinds import Level
+from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 from tinhgon.units.models import Unit, UnitLink, UnitVersion
 from tinhgon.units.national import LEGACY_LAST_DAY, REFORM_DAY, load_sources
 
@@ -146,6 +147,73 @@ class Command(BaseCommand):
             "--skip-naive", action="store_true", help="Only the real implementations."
         )
 
+    def _national_apparatus(self, rows: list[tuple[str, str]], skip_naive: bool) -> None:
+        """Every province's standard apparatus, then a plan pairing up the communes of every
+        province in 2026: each consolidation drags the seven organs and offices of two communes
+        into the new commune's (derived steps)."""
+        from tinhgon.units.template import apparatus_generate
+
+        provinces = list(
+            selectors.versions_on(REFORM_DAY).filter(kind__in=KINDS_BY_LEVEL[Level.PROVINCE])
+        )
+        start = time.perf_counter()
+        created = sum(
+            apparatus_generate(actor=None, province_id=p.unit_id, day=REFORM_DAY) for p in provinces
+        )
+        rows.append(
+            (
+                f"standard apparatus of all {len(provinces)} provinces: {created:,} units",
+                f"{time.perf_counter() - start:.2f} s",
+            )
+        )
+        effective = dt.date(2026, 7, 1)
+        steps: list[Step] = []
+        for province in provinces:
+            communes = list(
+                selectors.versions_on(effective)
+                .filter(parent_id=province.unit_id, kind__in=KINDS_BY_LEVEL[Level.COMMUNE])
+                .order_by("code")
+            )
+            for first, second in zip(communes[::2], communes[1::2], strict=False):
+                steps.append(
+                    Step(
+                        len(steps) + 1,
+                        "consolidate",
+                        sources=[first.code, second.code],
+                        target=NewUnit(
+                            "9" + first.code,
+                            f"{first.name} - {second.name.split(' ', 1)[1]}",
+                            first.kind,
+                            parent=province.code,
+                        ),
+                    )
+                )
+        plan = PlanSpec(title="Ghép cặp xã (thử tải)", effective_date=effective, steps=steps)
+        preview_s = timed(lambda: engine.run(plan, apply=False))
+        report = engine.run(plan, apply=False).report
+        label = f"{len(steps)} consolidations + derived agencies: {report['units_opened']:,} opened, {report['units_closed']:,} closed"
+        rows.append((f"preview, {label}", f"{preview_s:.2f} s"))
+        if not skip_naive:
+
+            def naive_plan() -> None:
+                with transaction.atomic():
+                    naive_apply(plan)
+                    raise Rollback
+
+            start = time.perf_counter()
+            with contextlib.suppress(Rollback):
+                naive_plan()
+            naive_s = time.perf_counter() - start
+        apply_s = timed(lambda: engine.run(plan, apply=True))
+        rows.append(("apply of the same plan", f"{apply_s:.2f} s"))
+        if not skip_naive:
+            rows.append(
+                (
+                    "  same moves, one ORM save() per row",
+                    f"{naive_s:.2f} s ({naive_s / apply_s:.1f}x slower)",
+                )
+            )
+
     def handle(self, *args, skip_naive: bool = False, **options):
         if Unit.objects.exists():
             raise CommandError(
@@ -226,6 +294,8 @@ class Command(BaseCommand):
                     f"{naive_apply_s:.2f} s ({touched / naive_apply_s:,.0f} rows/s, {naive_apply_s / apply_s:.1f}x slower)",
                 )
             )
+
+        self._national_apparatus(rows, skip_naive)
 
         hanoi = selectors.resolve_province("Hà Nội", day=LEGACY_LAST_DAY)
         son_la = selectors.resolve_province("Sơn La", day=LEGACY_LAST_DAY)
