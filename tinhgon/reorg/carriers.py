@@ -149,12 +149,17 @@ class DatedRowsCarrier:
             cursor.execute(history + starting, params)
             moved += cursor.rowcount
             cursor.execute(
-                f"SELECT r.id, {self.TARGET} FROM {self.table} r {joins} WHERE {starting}", params
+                f"UPDATE {self.table} SET {self.column} = COALESCE("
+                "(SELECT d.to_unit_id FROM reorg_decision d WHERE d.plan_id = %(plan)s "
+                f"AND d.carrier = '{self.name}' AND d.record_id = {self.table}.{self.record_column}), "
+                "(SELECT l.successor_id FROM units_unitlink l "
+                f"WHERE l.predecessor_id = {self.table}.{self.column} AND l.plan_ref = %(plan)s "
+                "AND l.is_default = %(true)s)) "
+                f"WHERE valid_from = %(effective)s AND {self.column} IN (SELECT predecessor_id "
+                "FROM units_unitlink WHERE plan_ref = %(plan)s AND is_default = %(true)s)"
+                + self.extra_where(alias=self.table),
+                params,
             )
-            for row_id, target in cursor.fetchall():
-                cursor.execute(
-                    f"UPDATE {self.table} SET {self.column} = %s WHERE id = %s", [target, row_id]
-                )
         return moved
 
     def extra_where(self, alias: str = "r") -> str:

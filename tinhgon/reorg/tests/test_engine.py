@@ -401,3 +401,14 @@ def test_the_preview_of_a_provincial_plan_shows_the_figures_of_that_province():
     assert report["figures_before"]["area"] == "Tỉnh Sơn La"
     before = report["figures_before"]["administrative_units"]["commune_level"]
     assert report["figures_after"]["administrative_units"]["commune_level"] == before - 1 == 74
+
+
+def test_a_unit_renamed_on_the_date_its_parent_dissolves_follows_the_receiver():
+    steps = """
+- {action: rename, unit: 03667-PVHXH, name: Phòng Văn hóa và Thông tin phường Chiềng An}
+- {action: dissolve, unit: 03667-UBND, receiver: 14-UBND}
+"""
+    engine.run(plan(steps), apply=True)
+    office = selectors.resolve("Phòng Văn hóa và Thông tin phường Chiềng An", day=DAY)
+    assert office.parent_id == selectors.versions_on(DAY).get(code="14-UBND").unit_id
+    assert office.valid_from == DAY
