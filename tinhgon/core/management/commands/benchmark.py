@@ -17,6 +17,7 @@ from functools import partial
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from tinhgon.core.db import refresh_statistics
 from tinhgon.core.text import fold, sort_key
 from tinhgon.reorg import engine
 from tinhgon.reorg.national import build_2025_plan
@@ -296,6 +297,7 @@ class Command(BaseCommand):
             )
 
         self._national_apparatus(rows, skip_naive)
+        refresh_statistics()  # as `import-units` and `plan apply` do after bulk work
 
         hanoi = selectors.resolve_province("Hà Nội", day=LEGACY_LAST_DAY)
         son_la = selectors.resolve_province("Sơn La", day=LEGACY_LAST_DAY)

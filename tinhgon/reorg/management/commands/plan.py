@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.core.db import refresh_statistics
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.national import build_2025_plan
@@ -74,6 +75,7 @@ class Command(BaseCommand):
     def handle_apply(self, *, file, format, **_):
         outcome = services.plan_apply(actor=None, spec=read_plan(file))
         assert outcome.plan is not None
+        refresh_statistics()
         if format == "json":
             self.stdout.write(to_json({"plan_id": outcome.plan.pk, **outcome.report}))
         else:

@@ -2,6 +2,7 @@ import csv
 
 from django.core.management.base import BaseCommand
 
+from tinhgon.core.db import refresh_statistics
 from tinhgon.units.importer import import_national
 from tinhgon.units.models import ImportConflict
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, legacy_only: bool = False, report: str | None = None, **options):
         result = import_national(legacy_only=legacy_only)
+        if result.units_created or result.plan_applied:
+            refresh_statistics()
         if result.units_created:
             created = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.created.items()))
             self.stdout.write(f"Created {result.units_created} units ({created}).")
