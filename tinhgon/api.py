@@ -9,7 +9,68 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from tinhgon.accounts.auth import SessionAuth, TokenAuth
 from tinhgon.core.errors import DomainError
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "problems"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "problems": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["message"],
+                        "properties": {
+                            "message": {"type": "string"},
+                            "field": {"type": "string"},
+                            "row": {"type": "integer"},
+                            "column": {"type": "string"},
+                            "step": {"type": "integer"},
+                            "line": {"type": "integer"},
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+ERROR_STATUSES = {
+    "400": "The request was refused (the problems say where and why)",
+    "401": "Not authenticated",
+    "403": "Not allowed in your scope or role",
+    "404": "Not found, or outside your scope",
+    "405": "Method not allowed",
+    "409": "Conflict with the current state (e.g. a plan already applied)",
+    "422": "The request does not validate",
+}
+
+
+class TinhgonAPI(NinjaAPI):
+    """Documents the one error shape on every operation, so clients can rely on it."""
+
+    def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        reference = {"$ref": "#/components/schemas/Error"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": reference}},
+                        },
+                    )
+        return schema
+
+
+api = TinhgonAPI(
     title="tinhgon API",
     version="1",
     description="Registry of the public apparatus, its history and its figures.",
@@ -43,8 +104,17 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         field = ".".join(
             p for p in location if p not in {"body", "query", "path", "payload", "form"}
         )
-        problems.append({"field": field or None, "message": error.get("msg", "invalid")})
+        problem = {"message": error.get("msg", "invalid")}
+        if field:
+            problem["field"] = field
+        problems.append(problem)
     return _error(request, 422, "invalid", "The request is not valid.", problems)
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number beyond what the database stores names nothing that exists.
+    return _error(request, 422, "invalid", "A number in the request is out of range.")
 
 
 @api.exception_handler(AuthenticationError)

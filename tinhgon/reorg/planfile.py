@@ -15,6 +15,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.reorg.spec import ACTIONS, NEW_PREFIX, LegalBasis, NewUnit, PlanSpec, SplitTarget, Step
+from tinhgon.units.services import check_day
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -193,6 +194,9 @@ def plan_from_dict(data: Any, filename: str = "plan") -> PlanSpec:
         errors.add(
             _("required, as a date (YYYY-MM-DD)"), field="effective_date", line=data.get(LINE)
         )
+    else:
+        for problem in check_day(effective, field="effective_date"):
+            errors.add(problem.message, field="effective_date", line=data.get(LINE))
     basis = data.get("legal_basis") or {}
     legal = LegalBasis()
     if isinstance(basis, dict):

@@ -17,6 +17,7 @@ from tinhgon.core.text import fold
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
 from tinhgon.units.kinds import KIND_INFO, Kind, Level, is_administrative
 from tinhgon.units.models import LinkEvent, UnitVersion
+from tinhgon.units.services import check_identity
 
 
 @dataclass
@@ -217,6 +218,8 @@ class Planner:
                         "target",
                     )
                     continue
+                for problem in check_identity(code=new.code, name=new.name):
+                    self.r.problem(problem.message, step, f"target.{problem.field}")
                 if new.kind not in KIND_INFO:
                     self.r.problem(
                         _("unknown kind '%(kind)s'") % {"kind": new.kind}, step, "target.kind"

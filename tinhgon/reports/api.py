@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from ninja import Router
 
+from tinhgon.core.schemas import Day
 from tinhgon.reports.selectors import apparatus_change
 from tinhgon.reports.service import resolve_area, scoped_figures
 
@@ -16,7 +15,7 @@ router = Router(tags=["reports"])
 )
 def apparatus(
     request: HttpRequest,
-    as_of: dt.date,
+    as_of: Day,
     province: str | None = None,
     unit_id: int | None = None,
 ) -> dict:
@@ -27,8 +26,8 @@ def apparatus(
 @router.get("/apparatus/change", summary="Apparatus figures on two dates and their difference")
 def apparatus_between(
     request: HttpRequest,
-    date_from: dt.date,
-    date_to: dt.date,
+    date_from: Day,
+    date_to: Day,
     province: str | None = None,
     unit_id: int | None = None,
 ) -> dict:

@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from tinhgon.accounts import access
 from tinhgon.core.errors import Forbidden, NotFound
+from tinhgon.core.schemas import Day
 from tinhgon.units import excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
@@ -55,13 +56,13 @@ class UnitDetailOut(Schema):
 
 
 class UnitListFilter(Schema):
-    as_of: dt.date | None = None
+    as_of: Day | None = None
     q: str | None = Field(None, description="Name or code, with or without diacritics")
     kind: Kind | None = None
     level: int | None = Field(None, ge=1, le=3)
     province_id: int | None = None
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class UnitPage(Schema):
@@ -74,12 +75,12 @@ class UnitCreateIn(Schema):
     name: str
     kind: str
     parent_id: int
-    valid_from: dt.date
+    valid_from: Day
     reason: str = ""
 
 
 class UnitChangeIn(Schema):
-    effective: dt.date
+    effective: Day
     name: str | None = None
     code: str | None = None
     kind: str | None = None
@@ -89,7 +90,7 @@ class UnitChangeIn(Schema):
 
 
 class UnitCloseIn(Schema):
-    last_day: dt.date
+    last_day: Day
     reason: str = ""
 
 
@@ -147,7 +148,7 @@ class LineageOut(Schema):
     summary="Find a unit by a name or code of any date (a legacy address) and its lineage",
 )
 def lineage_lookup(
-    request: HttpRequest, q: str, province: str | None = None, as_of: dt.date | None = None
+    request: HttpRequest, q: str, province: str | None = None, as_of: Day | None = None
 ):
     version = selectors.resolve_any_time(q, day=as_of, province=province)
     access.access_any_version(request.user, version.unit_id)
@@ -155,7 +156,7 @@ def lineage_lookup(
 
 
 @router.get("/by-code/{code}", response=UnitOut, summary="The unit with an official code on a date")
-def unit_by_code(request: HttpRequest, code: str, as_of: dt.date | None = None):
+def unit_by_code(request: HttpRequest, code: str, as_of: Day | None = None):
     day = _day(as_of)
     version = access.visible_versions(request.user, day).filter(code=code).first()
     if version is None:
@@ -166,7 +167,7 @@ def unit_by_code(request: HttpRequest, code: str, as_of: dt.date | None = None):
 @router.get(
     "/{unit_id}", response=UnitDetailOut, summary="A unit: its version on a date, history, lineage"
 )
-def unit_detail(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+def unit_detail(request: HttpRequest, unit_id: int, as_of: Day | None = None):
     if as_of is None:
         current = access.access_any_version(request.user, unit_id)
     else:
@@ -204,7 +205,7 @@ def unit_lineage(request: HttpRequest, unit_id: int):
 
 
 @router.get("/{unit_id}/children", response=list[UnitOut], summary="Units directly under a unit")
-def unit_children(request: HttpRequest, unit_id: int, as_of: dt.date | None = None):
+def unit_children(request: HttpRequest, unit_id: int, as_of: Day | None = None):
     day = _day(as_of)
     access.access_unit(request.user, unit_id, day=day)
     qs = access.visible_versions(request.user, day).filter(parent_id=unit_id).vietnamese_order()
@@ -215,7 +216,7 @@ def unit_children(request: HttpRequest, unit_id: int, as_of: dt.date | None = No
 def unit_tree(
     request: HttpRequest,
     unit_id: int,
-    as_of: dt.date | None = None,
+    as_of: Day | None = None,
     depth: int = Query(3, ge=0, le=10),
 ):
     day = _day(as_of)

@@ -22,7 +22,13 @@ from tinhgon.core.models import audit
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind, is_administrative, parse_kind
 from tinhgon.units.models import Source, Unit, UnitVersion
-from tinhgon.units.services import Placement, build_version, placement_for
+from tinhgon.units.services import (
+    Placement,
+    build_version,
+    check_day,
+    check_identity,
+    placement_for,
+)
 
 COLUMNS = [
     ("code", "A", True, "Official code, unique among units open on the date"),
@@ -162,6 +168,25 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
                     field="valid_from",
                 )
             )
+        for problem in check_identity(
+            code=_text(cells.get("code")) or None, name=_text(cells.get("name")) or None
+        ):
+            assert problem.field is not None
+            problems.append(
+                Problem(
+                    problem.message, row=number, column=letters[problem.field], field=problem.field
+                )
+            )
+        if day:
+            for problem in check_day(day, field="valid_from"):
+                problems.append(
+                    Problem(
+                        problem.message,
+                        row=number,
+                        column=letters["valid_from"],
+                        field="valid_from",
+                    )
+                )
         if kind and day:
             parsed.append(
                 _Row(

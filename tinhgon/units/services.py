@@ -8,6 +8,7 @@ the parent chain.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -85,6 +86,47 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
+# Official codes: digits and letters, with "-", ".", "/" or "_" inside ("03667", "14-SNV").
+CODE_PATTERN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?")
+# No state body of today's apparatus predates the Democratic Republic (2 September 1945): an
+# earlier date is a typing error, not history.
+EARLIEST_DAY = dt.date(1945, 9, 2)
+
+
+def check_identity(*, code: str | None, name: str | None) -> list[Problem]:
+    """Problems with a unit's code and name as typed (None: not being changed)."""
+    problems = []
+    if code is not None:
+        if not code.strip():
+            problems.append(Problem(_("A code is required."), field="code"))
+        elif not CODE_PATTERN.fullmatch(code.strip()):
+            problems.append(
+                Problem(
+                    _("A code is letters and digits, with - . / _ inside, at most 40 characters."),
+                    field="code",
+                )
+            )
+    if name is not None:
+        if not name.strip():
+            problems.append(Problem(_("A name is required."), field="name"))
+        elif len(name) > 255 or any(not ch.isprintable() for ch in name):
+            problems.append(
+                Problem(_("A name is printable text of at most 255 characters."), field="name")
+            )
+    return problems
+
+
+def check_day(day: dt.date, *, field: str) -> list[Problem]:
+    if day < EARLIEST_DAY:
+        return [
+            Problem(
+                _("A date before %(day)s is not plausible here.") % {"day": EARLIEST_DAY},
+                field=field,
+            )
+        ]
+    return []
+
+
 def _check_code_free(code: str, day: dt.date | None, *, except_unit: int | None = None) -> None:
     qs = selectors.UnitVersion.objects.filter(code=code)
     qs = qs.as_of(day) if day is not None else qs.filter(valid_to__isnull=True)
@@ -146,11 +188,7 @@ def unit_create(
     reason: str = "",
 ) -> UnitVersion:
     """Open a new unit on `valid_from` under a parent open on that date."""
-    problems = []
-    if not code.strip():
-        problems.append(Problem(_("A code is required."), field="code"))
-    if not name.strip():
-        problems.append(Problem(_("A name is required."), field="name"))
+    problems = check_identity(code=code, name=name) + check_day(valid_from, field="valid_from")
     if problems:
         raise DomainError(_("The unit is incomplete."), problems=problems)
     _check_kind(kind)
@@ -194,6 +232,9 @@ def unit_change(
     later version already, when the change crosses between administrative units and agencies,
     when the new parent is not open on `effective`, or when it would make a cycle.
     """
+    problems = check_identity(code=code, name=name) + check_day(effective, field="effective")
+    if problems:
+        raise DomainError(problems[0].message, problems=problems)
     current = selectors.versions_on(effective).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(
@@ -289,6 +330,9 @@ def unit_close(*, actor, unit_id: int, last_day: dt.date, reason: str = "") -> U
 
     Reorganizations (with successors and moved records) go through a plan, not through this.
     """
+    problems = check_day(last_day, field="last_day")
+    if problems:
+        raise DomainError(problems[0].message, problems=problems)
     current = selectors.versions_on(last_day).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(

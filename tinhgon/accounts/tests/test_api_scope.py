@@ -319,3 +319,23 @@ def test_a_wrong_method_answers_in_the_json_error_shape(province_admin, son_la):
     response = province_admin.api().delete(f"/api/units/{son_la.unit_id}")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_an_id_beyond_any_database_integer_is_a_clean_422(province_admin):
+    response = province_admin.api().get("/api/units/12325576754506548188309552015343616")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_the_openapi_document_describes_the_error_shape_on_every_operation(client):
+    schema = client.get("/api/openapi.json").json()
+    assert "Error" in schema["components"]["schemas"]
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert {"400", "401", "404", "422"} <= operation["responses"].keys()
+
+
+def test_a_date_must_be_written_as_a_date_not_a_number(province_admin):
+    response = province_admin.api().get("/api/units", {"as_of": "0"})
+    assert response.status_code == 422
+    assert response.json()["error"]["problems"][0]["field"] == "as_of"

@@ -208,3 +208,42 @@ def test_children_are_sorted_in_vietnamese_alphabetical_order():
     if "Đ" in firsts:
         assert firsts.index("Đ") < firsts.index("M")
     assert names == sorted(names, key=sort_key)
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "field"),
+    [
+        ("ª\u0089", "Tổ", "code"),
+        ("A B", "Tổ", "code"),
+        ("T-1", "Tổ\x00", "name"),
+        ("T-1", "   ", "name"),
+    ],
+)
+def test_codes_and_names_must_be_what_an_official_list_holds(code, name, field):
+    parent = committee(unit("Phường Chiềng An"))
+    refused(
+        lambda: services.unit_create(
+            actor=None,
+            code=code,
+            name=name,
+            kind=Kind.DIVISION,
+            parent_id=parent.unit_id,
+            valid_from=LATER,
+        ),
+        field,
+    )
+
+
+def test_a_date_before_1945_is_refused_as_implausible():
+    parent = unit("Sơn La", day=BEFORE, level=Level.PROVINCE, province=None)
+    refused(
+        lambda: services.unit_create(
+            actor=None,
+            code="X-135",
+            name="Cơ quan cổ",
+            kind=Kind.PARTY_COMMITTEE,
+            parent_id=parent.unit_id,
+            valid_from=dt.date(135, 8, 3),
+        ),
+        "valid_from",
+    )
