@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
+from ninja import Path
 from pydantic import BeforeValidator
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -19,3 +20,8 @@ def _iso_date(value: Any) -> Any:
 
 
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+# Ids as the databases store them (64-bit): a larger number names nothing, and is refused the
+# same way on SQLite and PostgreSQL.
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -10,6 +10,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tinhgon.core.errors import NotFound
+from tinhgon.core.schemas import Id
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import check_may_reorganize, touched_provinces
 from tinhgon.reorg.exports import preview_workbook
@@ -67,12 +68,12 @@ def plan_preview_file(request: HttpRequest, file: File[UploadedFile]) -> dict:
 
 
 @router.get("/{plan_id}", response=PlanOut, summary="A stored plan")
-def plan_get(request: HttpRequest, plan_id: int):
+def plan_get(request: HttpRequest, plan_id: Id):
     return _out(_load(request, plan_id))
 
 
 @router.get("/{plan_id}/preview", summary="What the plan would do (JSON, or ?format=xlsx)")
-def plan_preview(request: HttpRequest, plan_id: int, format: str = "json"):
+def plan_preview(request: HttpRequest, plan_id: Id, format: str = "json"):
     plan = _load(request, plan_id)
     report = services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
     if format == "xlsx":
@@ -86,7 +87,7 @@ def plan_preview(request: HttpRequest, plan_id: int, format: str = "json"):
 
 
 @router.post("/{plan_id}/approve", response=PlanOut, summary="Approve a draft plan")
-def plan_approve(request: HttpRequest, plan_id: int):
+def plan_approve(request: HttpRequest, plan_id: Id):
     return _out(services.plan_approve(actor=request.user, plan=_load(request, plan_id)))
 
 
@@ -96,7 +97,7 @@ class DecisionsIn(Schema):
 
 
 @router.post("/{plan_id}/decisions", summary="Decide where records that no rule routes go")
-def plan_decide(request: HttpRequest, plan_id: int, payload: DecisionsIn) -> dict:
+def plan_decide(request: HttpRequest, plan_id: Id, payload: DecisionsIn) -> dict:
     plan = _load(request, plan_id)
     count = services.decisions_record(
         actor=request.user, plan=plan, carrier=payload.carrier, choices=payload.choices
@@ -105,7 +106,7 @@ def plan_decide(request: HttpRequest, plan_id: int, payload: DecisionsIn) -> dic
 
 
 @router.post("/{plan_id}/apply", response=PlanOut, summary="Apply a plan now, in one transaction")
-def plan_apply(request: HttpRequest, plan_id: int):
+def plan_apply(request: HttpRequest, plan_id: Id):
     plan = _load(request, plan_id)
     outcome = services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
     assert outcome.plan is not None

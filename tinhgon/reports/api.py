@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from tinhgon.core.schemas import Day
 from tinhgon.reports.selectors import apparatus_change
@@ -17,7 +17,7 @@ def apparatus(
     request: HttpRequest,
     as_of: Day,
     province: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> dict:
     area = resolve_area(request.user, day=as_of, province=province, unit_id=unit_id)
     return scoped_figures(request.user, as_of, area)
@@ -29,7 +29,7 @@ def apparatus_between(
     date_from: Day,
     date_to: Day,
     province: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | None = Query(None, ge=1, le=2**63 - 1),
 ) -> dict:
     before = scoped_figures(
         request.user,

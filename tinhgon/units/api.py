@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from tinhgon.accounts import access
 from tinhgon.core.errors import Forbidden, NotFound
-from tinhgon.core.schemas import Day
+from tinhgon.core.schemas import Day, Id
 from tinhgon.units import excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
@@ -60,7 +60,7 @@ class UnitListFilter(Schema):
     q: str | None = Field(None, description="Name or code, with or without diacritics")
     kind: Kind | None = None
     level: int | None = Field(None, ge=1, le=3)
-    province_id: int | None = None
+    province_id: int | None = Field(None, ge=1, le=2**63 - 1)
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -167,7 +167,7 @@ def unit_by_code(request: HttpRequest, code: str, as_of: Day | None = None):
 @router.get(
     "/{unit_id}", response=UnitDetailOut, summary="A unit: its version on a date, history, lineage"
 )
-def unit_detail(request: HttpRequest, unit_id: int, as_of: Day | None = None):
+def unit_detail(request: HttpRequest, unit_id: Id, as_of: Day | None = None):
     if as_of is None:
         current = access.access_any_version(request.user, unit_id)
     else:
@@ -200,12 +200,12 @@ def _links(unit_id: int, direction: str) -> list[dict]:
 
 
 @router.get("/{unit_id}/lineage", response=UnitDetailOut, summary="Predecessors and successors")
-def unit_lineage(request: HttpRequest, unit_id: int):
+def unit_lineage(request: HttpRequest, unit_id: Id):
     return unit_detail(request, unit_id)
 
 
 @router.get("/{unit_id}/children", response=list[UnitOut], summary="Units directly under a unit")
-def unit_children(request: HttpRequest, unit_id: int, as_of: Day | None = None):
+def unit_children(request: HttpRequest, unit_id: Id, as_of: Day | None = None):
     day = _day(as_of)
     access.access_unit(request.user, unit_id, day=day)
     qs = access.visible_versions(request.user, day).filter(parent_id=unit_id).vietnamese_order()
@@ -215,7 +215,7 @@ def unit_children(request: HttpRequest, unit_id: int, as_of: Day | None = None):
 @router.get("/{unit_id}/tree", response=TreeOut, summary="The tree under a unit as of a date")
 def unit_tree(
     request: HttpRequest,
-    unit_id: int,
+    unit_id: Id,
     as_of: Day | None = None,
     depth: int = Query(3, ge=0, le=10),
 ):
@@ -235,7 +235,7 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn):
 @router.post(
     "/{unit_id}/versions", response={201: UnitOut}, summary="Rename, reclassify or move a unit"
 )
-def unit_change(request: HttpRequest, unit_id: int, payload: UnitChangeIn):
+def unit_change(request: HttpRequest, unit_id: Id, payload: UnitChangeIn):
     access.access_unit(request.user, unit_id, day=payload.effective, write=True)
     if payload.move and payload.parent_id is not None:
         access.access_unit(request.user, payload.parent_id, day=payload.effective, write=True)
@@ -244,7 +244,7 @@ def unit_change(request: HttpRequest, unit_id: int, payload: UnitChangeIn):
 
 
 @router.post("/{unit_id}/close", response=UnitOut, summary="Close a unit with nothing under it")
-def unit_close(request: HttpRequest, unit_id: int, payload: UnitCloseIn):
+def unit_close(request: HttpRequest, unit_id: Id, payload: UnitCloseIn):
     access.access_unit(request.user, unit_id, day=payload.last_day, write=True)
     version = services.unit_close(actor=request.user, unit_id=unit_id, **payload.dict())
     return version_dict(version)
