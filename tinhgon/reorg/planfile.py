@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.xlsx import open_workbook
 from tinhgon.reorg.spec import ACTIONS, NEW_PREFIX, LegalBasis, NewUnit, PlanSpec, SplitTarget, Step
 from tinhgon.units.services import check_day
 
@@ -274,14 +273,7 @@ STEP_COLUMNS = [
 
 
 def load_excel(content: bytes, filename: str = "plan.xlsx") -> PlanSpec:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DomainError(
-            _("%(file)s is not a readable .xlsx file (%(error)s).")
-            % {"file": filename, "error": error},
-            code="bad_file",
-        ) from None
+    workbook = open_workbook(content, filename)
     names = workbook.sheetnames
     if "plan" not in names or "steps" not in names:
         raise DomainError(

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
+from tinhgon.core.xlsx import open_workbook
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind, is_administrative, parse_kind
 from tinhgon.units.models import Source, Unit, UnitVersion
@@ -99,14 +98,7 @@ def _date(value: object) -> dt.date | None:
 
 
 def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DomainError(
-            _("%(file)s is not a readable .xlsx file (%(error)s).")
-            % {"file": filename, "error": error},
-            code="bad_file",
-        ) from None
+    workbook = open_workbook(content, filename)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [_text(h).lower() for h in next(rows, ())]

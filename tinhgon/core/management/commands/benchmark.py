@@ -40,6 +40,20 @@ def timed(func: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def timed_rolled_back(func: Callable[[], object]) -> float:
+    """Seconds `func` takes inside a transaction that is then rolled back (naive comparisons)."""
+
+    def run() -> None:
+        with transaction.atomic():
+            func()
+            raise Rollback
+
+    start = time.perf_counter()
+    with contextlib.suppress(Rollback):
+        run()
+    return time.perf_counter() - start
+
+
 def repeat(func: Callable[[], object], times: int) -> float:
     """Median seconds of `times` runs."""
     return statistics.median(timed(func) for _ in range(times))
@@ -195,16 +209,7 @@ class Command(BaseCommand):
         label = f"{len(steps)} consolidations + derived agencies: {report['units_opened']:,} opened, {report['units_closed']:,} closed"
         rows.append((f"preview, {label}", f"{preview_s:.2f} s"))
         if not skip_naive:
-
-            def naive_plan() -> None:
-                with transaction.atomic():
-                    naive_apply(plan)
-                    raise Rollback
-
-            start = time.perf_counter()
-            with contextlib.suppress(Rollback):
-                naive_plan()
-            naive_s = time.perf_counter() - start
+            naive_s = timed_rolled_back(lambda: naive_apply(plan))
         apply_s = timed(lambda: engine.run(plan, apply=True))
         rows.append(("apply of the same plan", f"{apply_s:.2f} s"))
         if not skip_naive:
@@ -230,16 +235,7 @@ class Command(BaseCommand):
         rows.append(("read the two packages and reconcile (once)", f"{sources_s:.2f} s"))
 
         if not skip_naive:
-
-            def naive() -> None:
-                with transaction.atomic():
-                    naive_import(sources)
-                    raise Rollback
-
-            start = time.perf_counter()
-            with contextlib.suppress(Rollback):
-                naive()
-            naive_s = time.perf_counter() - start
+            naive_s = timed_rolled_back(lambda: naive_import(sources))
             rows.append(
                 (
                     f"naive per-row ORM import, {planned} units",
@@ -267,16 +263,7 @@ class Command(BaseCommand):
             ("preview of the national plan (same writes, rolled back)", f"{preview_s:.2f} s")
         )
         if not skip_naive:
-
-            def naive_plan() -> None:
-                with transaction.atomic():
-                    naive_apply(plan)
-                    raise Rollback
-
-            start = time.perf_counter()
-            with contextlib.suppress(Rollback):
-                naive_plan()
-            naive_apply_s = time.perf_counter() - start
+            naive_apply_s = timed_rolled_back(lambda: naive_apply(plan))
         before_rows = count_rows()
         apply_s = timed(lambda: engine.run(plan, apply=True))
         written = count_rows() - before_rows
