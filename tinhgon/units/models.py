@@ -161,6 +161,19 @@ class ImportConflict(models.Model):
         RESOLVED = "resolved", _("Resolved")
         OPEN = "open", _("Open")
 
+    # The columns of the import report, in the order people read them.
+    REPORT_FIELDS = (
+        "category",
+        "status",
+        "province_code",
+        "official_code",
+        "official_name",
+        "other_code",
+        "other_name",
+        "resolution",
+        "detail",
+    )
+
     key = models.CharField(max_length=200, unique=True)
     category = models.CharField(_("category"), max_length=48, db_index=True)
     province_code = models.CharField(max_length=8, blank=True)

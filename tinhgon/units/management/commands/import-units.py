@@ -43,17 +43,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write("List them with: tinhgon units conflicts")
         if report:
-            fields = [
-                "category",
-                "status",
-                "province_code",
-                "official_code",
-                "official_name",
-                "other_code",
-                "other_name",
-                "detail",
-                "resolution",
-            ]
+            fields = ImportConflict.REPORT_FIELDS
             with open(report, "w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(fields)

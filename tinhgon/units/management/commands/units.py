@@ -71,17 +71,7 @@ class Command(BaseCommand):
             qs = qs.filter(category=category)
         if status:
             qs = qs.filter(status=status)
-        fields = [
-            "category",
-            "status",
-            "province_code",
-            "official_code",
-            "official_name",
-            "other_code",
-            "other_name",
-            "resolution",
-            "detail",
-        ]
+        fields = ImportConflict.REPORT_FIELDS
         rows = list(qs.values(*fields))
         if format == "json":
             self.stdout.write(to_json(rows))
