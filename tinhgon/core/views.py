@@ -5,6 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from tinhgon.core.errors import DomainError
+
+
+def render_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The page for a refused request: the message and where each problem is."""
+    return render(request, "error.html", {"error": error}, status=error.status)
+
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")

@@ -11,15 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
+from tinhgon.core.views import render_refusal
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import administered_provinces, check_may_reorganize, touched_provinces
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.models import Plan
 from tinhgon.reports.selectors import figure_label, figure_rows
-
-
-def _error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(request, "error.html", {"error": error}, status=error.status)
 
 
 def _visible_plans(request: HttpRequest) -> list[Plan]:
@@ -43,17 +40,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            return _error(request, DomainError(_("Choose a plan file (.yaml or .xlsx).")))
+            return render_refusal(request, DomainError(_("Choose a plan file (.yaml or .xlsx).")))
         try:
             spec = planfile.load(upload.read(), upload.name or "plan.yaml")
             check_may_reorganize(request.user, touched_provinces(spec))
             plan = services.plan_create(actor=request.user, spec=spec)
         except DomainError as error:
-            return _error(request, error)
+            return render_refusal(request, error)
         messages.success(request, _("The plan is stored as a draft. Check its preview."))
         return redirect("reorg:detail", plan_id=plan.pk)
     if administered_provinces(request.user) == set():
-        return _error(
+        return render_refusal(
             request,
             Forbidden(_("Only a provincial administrator may prepare reorganization plans.")),
         )
@@ -73,7 +70,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
             steps = report.get("steps", [])
     except DomainError as error:
-        return _error(request, error)
+        return render_refusal(request, error)
     if request.GET.get("format") == "xlsx" and plan.status != Plan.Status.APPLIED:
         response = HttpResponse(
             preview_workbook(report),
@@ -165,9 +162,9 @@ def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
                 actor=request.user, plan=plan, carrier=carrier, choices=choices
             )
     except DomainError as error:
-        return _error(request, error)
+        return render_refusal(request, error)
     except ValueError:
-        return _error(request, DomainError(_("The form is not valid.")))
+        return render_refusal(request, DomainError(_("The form is not valid.")))
     messages.success(request, _("The decisions are recorded."))
     return redirect("reorg:detail", plan_id=plan_id)
 
@@ -184,5 +181,5 @@ def plan_transition(request: HttpRequest, plan_id: int, action: str) -> HttpResp
             services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
             messages.success(request, _("The plan is applied."))
     except DomainError as error:
-        return _error(request, error)
+        return render_refusal(request, error)
     return redirect("reorg:detail", plan_id=plan_id)

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from tinhgon.core.errors import DomainError
+from tinhgon.core.views import render_refusal
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.selectors import apparatus_change, figure_label
+from tinhgon.reports.selectors import apparatus_change, figure_label, figure_rows
 from tinhgon.reports.service import resolve_area, scoped_figures
 
 
@@ -29,7 +30,7 @@ def apparatus(request: HttpRequest) -> HttpResponse:
             )
             change = apparatus_change(before, after)
     except DomainError as error:
-        return render(request, "error.html", {"error": error}, status=error.status)
+        return render_refusal(request, error)
     if request.GET.get("format") == "xlsx":
         content = figures_workbook(change or after)
         response = HttpResponse(
@@ -58,8 +59,6 @@ def apparatus(request: HttpRequest) -> HttpResponse:
 
 
 def _keys(figures: dict) -> list[str]:
-    from tinhgon.reports.selectors import figure_rows
-
     return [key for key, _ in figure_rows(figures)]
 
 

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 
 from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError
+from tinhgon.core.views import render_refusal
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
@@ -23,10 +24,6 @@ def _day(request: HttpRequest) -> dt.date:
     raw = request.GET.get("as_of", "")
     parsed = parse_date(raw) if raw else None
     return parsed or timezone.localdate()
-
-
-def _render_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return render(request, "error.html", {"error": error}, status=error.status)
 
 
 @login_required
@@ -46,8 +43,8 @@ def tree(request: HttpRequest) -> HttpResponse:
             children = _top_units(request, visible)
     except (DomainError, ValueError) as error:
         if isinstance(error, DomainError):
-            return _render_error(request, error)
-        return _render_error(request, DomainError("Invalid unit id.", status=400))
+            return render_refusal(request, error)
+        return render_refusal(request, DomainError("Invalid unit id.", status=400))
     child_counts = dict(
         selectors.versions_on(day)
         .filter(parent_id__in=[c.unit_id for c in children])
@@ -94,7 +91,7 @@ def detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     try:
         current = access.access_any_version(request.user, unit_id)
     except DomainError as error:
-        return _render_error(request, error)
+        return render_refusal(request, error)
     versions = (
         UnitVersion.objects.filter(unit_id=unit_id).select_related("parent").order_by("valid_from")
     )
