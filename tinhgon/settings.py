@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "ninja",
     "tinhgon.core",
     "tinhgon.units",
+    "tinhgon.carriers",
     "tinhgon.accounts",
     "tinhgon.reports",
     "tinhgon.reorg",

@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhgon.accounts.carriers import MembershipsCarrier
-        from tinhgon.reorg import carriers
+        from tinhgon.carriers.contract import register
 
-        carriers.register(MembershipsCarrier())
+        register(MembershipsCarrier())

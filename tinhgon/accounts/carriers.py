@@ -7,7 +7,7 @@ access to a closed unit.
 
 from __future__ import annotations
 
-from tinhgon.reorg.carriers import DatedRowsCarrier
+from tinhgon.carriers.contract import DatedRowsCarrier
 
 
 class MembershipsCarrier(DatedRowsCarrier):

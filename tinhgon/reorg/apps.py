@@ -8,6 +8,7 @@ class ReorgConfig(AppConfig):
     verbose_name = _("Reorganization plans")
 
     def ready(self) -> None:
-        from tinhgon.reorg import carriers
+        from tinhgon.carriers.contract import register
+        from tinhgon.reorg.carriers import ChildUnitsCarrier
 
-        carriers.register(carriers.ChildUnitsCarrier())
+        register(ChildUnitsCarrier())

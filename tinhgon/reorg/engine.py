@@ -1,7 +1,7 @@
 """The reorganization engine: resolve and validate a plan, then apply it in one transaction.
 
 Preview is the same code path, rolled back. Nothing here knows how a capability moves its
-records: that is the carriers' business (tinhgon.reorg.carriers).
+records: that is the carriers' business (tinhgon.carriers).
 
 Apply, in order:
 1. resolve every reference against the units open on the effective date, validate every step
@@ -28,9 +28,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.carriers import contract as carrier_registry
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
-from tinhgon.reorg import carriers as carrier_registry
 from tinhgon.reorg.models import Decision, Plan, RecordMove
 from tinhgon.reorg.planner import Planner, Resolver, Work
 from tinhgon.reorg.spec import NEW_PREFIX, PlanSpec

@@ -87,7 +87,7 @@ def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # ty
 def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]) -> int:  # type: ignore[no-untyped-def]
     """Record where records that no rule routes go: {record id: unit reference}. A reference
     must name one of the successors the plan gives a split unit. Recording again replaces."""
-    from tinhgon.reorg import carriers
+    from tinhgon.carriers import contract as carriers
     from tinhgon.reorg.models import Decision
 
     if plan.status == Plan.Status.APPLIED:

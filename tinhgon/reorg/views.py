@@ -112,7 +112,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 def _decision_rows(plan: Plan, report: dict) -> list[dict]:
     """For each record that needs a decision: what it is, where it may go, what was chosen."""
-    from tinhgon.reorg import carriers
+    from tinhgon.carriers import contract as carriers
     from tinhgon.reorg.models import Decision
 
     pending = report.get("needs_decision") or {}
