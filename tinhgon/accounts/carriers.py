@@ -1,4 +1,4 @@
-"""How memberships follow a unit through a reorganization: to the default successor.
+"""How memberships follow a unit through a reorganization: to the unit's successor.
 
 The membership in the closed unit ends the day before; a copy in the successor starts on the
 effective date. So the officials of merged communes work in the new commune, and nobody keeps
@@ -7,12 +7,11 @@ access to a closed unit.
 
 from __future__ import annotations
 
-from tinhgon.carriers.contract import DatedRowsCarrier
+from tinhgon.accounts.models import Membership
+from tinhgon.carriers.contract import DatedUnitRowsCarrier
 
 
-class MembershipsCarrier(DatedRowsCarrier):
+class MembershipsCarrier(DatedUnitRowsCarrier):
     name = "memberships"
-    table = "accounts_membership"
-    column = "unit_id"
-    copied = ("user_id", "role")
+    model = Membership
     overrides = {"created_at": "%(now)s"}

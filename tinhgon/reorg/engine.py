@@ -1,45 +1,63 @@
-"""The reorganization engine: resolve and validate a plan, then apply it in one transaction.
+"""The reorganization engine: preview a plan without writing, apply it once, never twice.
 
-Preview is the same code path, rolled back. Nothing here knows how a capability moves its
-records: that is the carriers' business (tinhgon.carriers).
+Nothing here knows how a capability moves its records: that is its carrier's business
+(tinhgon.carriers). The engine resolves and validates the plan (tinhgon.reorg.planner), writes
+the units (tinhgon.reorg.writer), writes the routing table (tinhgon.reorg.routing) and drives the
+carriers.
 
-Apply, in order:
-1. resolve every reference against the units open on the effective date, validate every step
-   (errors name the step and the field), derive the steps of the agencies that serve the
-   administrative units the plan touches;
-2. open the new units and write new versions of renamed, reclassified and moved ones;
-3. close the units that end, write the lineage links (one default successor per closed unit);
-4. let every carrier move its records (set-based, with a history row per record);
-5. set the administrative unit, province and level of every open unit right (new versions);
-6. check the invariants, and record the plan as applied.
+Apply, in order, under one lock that serializes applies (an advisory lock on PostgreSQL; the
+write lock that the IMMEDIATE transaction takes on SQLite):
+1. refuse a plan whose content is applied or applying, and wait for (or refuse) another apply;
+2. resolve and validate every step against the registry on the effective date and after it;
+3. open, change and close units, write the lineage and the routing table;
+4. the registry's own carrier moves child units; placement (administrative unit, province,
+   level) is re-derived on the effective date and on every later date a moved version starts;
+5. every other carrier moves its records and refreshes their denormalized columns, in the same
+   transaction when they are few, otherwise in short idempotent batches (the plan is
+   "applying" meanwhile, and a crash resumes where it stopped);
+6. check the invariants on every date from the effective date on, and record the plan applied.
+
+Preview (`preview`) resolves the plan and counts, per carrier and per (from, to) pair, what
+would move, with read-only queries; no lock, no row written. `rehearse` runs the full apply in
+one transaction, checks every invariant, then rolls it back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.carriers import contract as carrier_registry
+from tinhgon.carriers import contract
+from tinhgon.carriers.models import RecordMove, Route
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
-from tinhgon.reorg.models import Decision, Plan, RecordMove
-from tinhgon.reorg.planner import Planner, Resolver, Work
-from tinhgon.reorg.spec import NEW_PREFIX, PlanSpec
-from tinhgon.units.kinds import KIND_INFO, Level, is_administrative
-from tinhgon.units.models import Source, Unit, UnitLink, UnitVersion
-from tinhgon.units.services import Placement, build_version
+from tinhgon.reorg import routing
+from tinhgon.reorg.models import Plan
+from tinhgon.reorg.planner import Planner, Work
+from tinhgon.reorg.routing import PlanView
+from tinhgon.reorg.spec import PlanSpec
+from tinhgon.reorg.writer import fix_placement, write_units
+from tinhgon.units.kinds import KIND_INFO, Level
+from tinhgon.units.models import UnitLink, UnitVersion
 
-BATCH = 2000
-__all__ = ["Outcome", "Planner", "checksum", "fix_placement", "run"]
+__all__ = ["Outcome", "apply_plan", "checksum", "fix_placement", "preview", "rehearse", "run"]
+
+# The key of the advisory lock that serializes applies on PostgreSQL ("tinhgon" in ASCII).
+APPLY_LOCK = 0x74696E68676F6E
+# How long a second apply waits for the first on SQLite before it gives up (seconds).
+SQLITE_WAIT = 600
 
 
 def checksum(plan: PlanSpec) -> str:
@@ -48,319 +66,222 @@ def checksum(plan: PlanSpec) -> str:
     ).hexdigest()
 
 
-# -- writing --------------------------------------------------------------------------------------
-
-
-class _Rollback(Exception):
-    pass
-
-
 @dataclass
 class Outcome:
     plan: Plan | None
     report: dict[str, Any]
 
 
-def _placement_of(kind: str, parent: UnitVersion | None, unit_id: int) -> Placement:
-    info = KIND_INFO[kind]
-    if info.admin_level == Level.PROVINCE or parent is None:
-        return Placement(None, None, info.admin_level or Level.PROVINCE)
-    if info.admin_level is not None:
-        return Placement(None, parent.province_id or parent.unit_id, info.admin_level)
-    admin = parent.unit_id if is_administrative(parent.kind) else parent.admin_unit_id
-    return Placement(admin, parent.province_id or parent.unit_id, parent.level)
+class _Rollback(Exception):
+    pass
 
 
-def _write(
-    plan: Plan, spec: PlanSpec, work: Work, resolver: Resolver, actor_id: int | None
-) -> dict[str, Any]:
-    day, last_day = spec.effective_date, spec.effective_date - dt.timedelta(days=1)
-    # 1. New units: identities first (ids), then versions parents-first.
-    refs = list(work.openings)
-    units = Unit.objects.bulk_create(
-        [Unit(source_key=f"plan:{plan.pk}:{ref}") for ref in refs], batch_size=BATCH
-    )
-    ids: dict[str, int] = {ref: unit.pk for ref, unit in zip(refs, units, strict=True)}
-
-    def unit_id(target: str | int) -> int:
-        return ids[target] if isinstance(target, str) else target
-
-    placed: dict[int, UnitVersion] = {}  # new versions, by unit id
-
-    def version_for(target: int) -> UnitVersion | None:
-        return placed.get(target) or resolver.open.get(target)
-
-    pending = list(refs)
-    new_versions: list[UnitVersion] = []
-    while pending:
-        progressed = []
-        for ref in pending:
-            opening = work.openings[ref]
-            parent_id = None
-            if opening.parent_target is not None:
-                parent_id = unit_id(opening.parent_target)
-                if parent_id not in placed and parent_id not in resolver.open:
-                    continue
-            parent_version = version_for(parent_id) if parent_id else None
-            version = build_version(
-                unit_id=ids[ref],
-                code=opening.spec.code,
-                name=opening.spec.name,
-                kind=opening.spec.kind,
-                placement=_placement_of(opening.spec.kind, parent_version, ids[ref]),
-                parent_id=parent_id,
-                valid_from=day,
-                source=Source.PLAN,
-                reason=f"{spec.title} (step {opening.step})",
-                recorded_by_id=actor_id,
-            )
-            placed[ids[ref]] = version
-            new_versions.append(version)
-            progressed.append(ref)
-        if not progressed:
-            raise DomainError(_("The plan's new units do not form a tree."), code="invalid_plan")
-        pending = [r for r in pending if r not in progressed]
-    # 2. Renamed, reclassified and moved units: a new version from the effective date.
-    changed = list(work.changes.values())
-    for change in changed:
-        current = resolver.open[change.unit_id]
-        parent_id = (
-            unit_id(change.parent)
-            if change.moves and change.parent is not None
-            else current.parent_id
-        )
-        kind = change.kind or current.kind
-        parent_version = version_for(parent_id) if parent_id else None
-        version = build_version(
-            unit_id=change.unit_id,
-            code=change.code or current.code,
-            name=change.name or current.name,
-            kind=kind,
-            placement=_placement_of(kind, parent_version, change.unit_id),
-            parent_id=parent_id,
-            valid_from=day,
-            source=current.source,
-            reason=f"{spec.title} (step {change.step})",
-            recorded_by_id=actor_id,
-        )
-        placed[change.unit_id] = version
-        new_versions.append(version)
-    _end_versions([c.unit_id for c in changed], day, last_day)
-    UnitVersion.objects.bulk_create(new_versions, batch_size=BATCH)
-    # 3. Closings and lineage.
-    _end_versions(list(work.closing), day, last_day)
-    UnitLink.objects.bulk_create(
-        [
-            UnitLink(
-                predecessor_id=link.predecessor,
-                successor_id=unit_id(link.successor),
-                event=link.event,
-                effective_date=day,
-                is_default=link.is_default,
-                plan_ref=plan.pk,
-                step=link.step,
-            )
-            for link in work.links
-        ],
-        batch_size=BATCH,
-    )
-    # 4. Carriers.
-    ctx = carrier_registry.Context(plan_id=plan.pk, effective=day, actor_id=actor_id)
-    _resolve_decisions(plan, resolver, ids)
-    undecided = {c.name: c.undecided(ctx) for c in carrier_registry.registered()}
-    decided = set(Decision.objects.filter(plan=plan).values_list("carrier", "record_id"))
-    blocking = {
-        name: [r for r in ids_ if (name, r) not in decided] for name, ids_ in undecided.items()
-    }
-    blocking = {name: ids_ for name, ids_ in blocking.items() if ids_}
-    moved = {c.name: c.move(ctx) for c in carrier_registry.registered()}
-    per_step: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        RecordMove.objects.filter(plan=plan).values("step", "carrier").annotate(n=Count("id"))
-    ):
-        per_step[row["step"] or 0][row["carrier"]] = row["n"]
-    # 5. Placement of every unit open on the effective date.
-    fixed = fix_placement(
-        day, actor_id=actor_id, reason=f"{spec.title}: placement follows the tree"
-    )
-    # 6. Invariants.
-    _check_invariants(plan, ctx, work)
-    return {
-        "units_opened": len(work.openings),
-        "units_closed": len(work.closing),
-        "units_changed": len(work.changes),
-        "links": len(work.links),
-        "carriers": moved,
-        "placement_fixed": fixed,
-        "needs_decision": blocking,
-        "moves_per_step": dict(per_step),
-    }
+def _already_applied() -> DomainError:
+    return DomainError(_("This plan has already been applied."), code="already_applied", status=409)
 
 
-def _resolve_decisions(plan: Plan, resolver: Resolver, ids: dict[str, int]) -> None:
-    """Turn each decision's reference into the id of the unit it names (new units have ids only
-    now). Decisions were checked when they were recorded."""
-    for decision in Decision.objects.filter(plan=plan):
-        ref = decision.to_ref
-        if ref.startswith(NEW_PREFIX):
-            target = ids.get(ref)
-        else:
-            kind, _sep, code = ref.rpartition(":")
-            found = [v for v in resolver.by_code.get(code, []) if not kind or v.kind == kind]
-            target = found[0].unit_id if len(found) == 1 else None
-        if target is None:
+# -- the lock ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _serialized() -> Iterator[None]:
+    """A transaction that no other apply runs beside. The loser of a race waits here, then finds
+    the plan applied; if it cannot get the lock at all it gets one clear line."""
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_WAIT * 1000}")
+    try:
+        with transaction.atomic():
+            if not sqlite:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPLY_LOCK])
+            yield
+    except OperationalError as error:
+        if "locked" in str(error) or "lock" in str(error).lower():
             raise DomainError(
-                _("A decision sends a record to '%(ref)s', which the plan does not know.")
-                % {"ref": ref},
-                code="invalid_plan",
-            )
-        Decision.objects.filter(pk=decision.pk).update(to_unit_id=target)
-
-
-def _end_versions(unit_ids: list[int], day: dt.date, last_day: dt.date) -> None:
-    for start in range(0, len(unit_ids), BATCH):
-        chunk = unit_ids[start : start + BATCH]
-        UnitVersion.objects.filter(unit_id__in=chunk).as_of(day).filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lt=day)
-        ).update(valid_to=last_day)
-
-
-def fix_placement(day: dt.date, *, actor_id: int | None, reason: str) -> int:
-    """Give every unit open on `day` the administrative unit, province and level its parent chain
-    implies; a unit that disagrees gets a new version from `day`. Returns how many were fixed."""
-    versions = {v.unit_id: v for v in UnitVersion.objects.as_of(day).order_by()}
-    expected: dict[int, Placement] = {}
-
-    def place(unit: int, depth: int = 0) -> Placement:
-        if unit in expected:
-            return expected[unit]
-        version = versions[unit]
-        parent = versions.get(version.parent_id) if version.parent_id else None
-        info = KIND_INFO[version.kind]
-        if parent is None or depth > 50:
-            result = Placement(
-                unit if info.admin_level is None else None, None, info.admin_level or version.level
-            )
-        else:
-            parent_place = place(parent.unit_id, depth + 1)
-            parent_province = parent_place.province_id or parent.unit_id
-            if info.admin_level is not None:
-                result = Placement(None, parent_province, info.admin_level)
-            else:
-                admin = (
-                    parent.unit_id
-                    if is_administrative(parent.kind)
-                    else (parent_place.admin_unit_id or parent.unit_id)
-                )
-                result = Placement(admin, parent_province, parent_place.level)
-        expected[unit] = result
-        return result
-
-    wrong: list[tuple[UnitVersion, Placement]] = []
-    for unit, version in versions.items():
-        want = place(unit)
-        if (want.admin_unit_id or unit, want.province_id or unit, want.level) != (
-            version.admin_unit_id,
-            version.province_id,
-            version.level,
-        ):
-            wrong.append((version, want))
-    if not wrong:
-        return 0
-    in_place = [v for v, _w in wrong if v.valid_from == day]
-    for version, want in wrong:
-        if version.valid_from == day:
-            version.admin_unit_id = want.admin_unit_id or version.unit_id
-            version.province_id = want.province_id or version.unit_id
-            version.level = want.level
-    UnitVersion.objects.bulk_update(
-        in_place, ["admin_unit_id", "province_id", "level"], batch_size=BATCH
-    )
-    older = [(v, w) for v, w in wrong if v.valid_from != day]
-    if older:
-        UnitVersion.objects.filter(pk__in=[v.pk for v, _w in older]).update(
-            valid_to=day - dt.timedelta(days=1)
-        )
-        fresh = []
-        for version, want in older:
-            fresh.append(
-                build_version(
-                    unit_id=version.unit_id,
-                    code=version.code,
-                    name=version.name,
-                    kind=version.kind,
-                    placement=want,
-                    parent_id=version.parent_id,
-                    valid_from=day,
-                    valid_to=version.valid_to,
-                    source=version.source,
-                    reason=reason,
-                    recorded_by_id=actor_id,
-                )
-            )
-        UnitVersion.objects.bulk_create(fresh, batch_size=BATCH)
-    return len(wrong)
-
-
-def _check_invariants(plan: Plan, ctx: carrier_registry.Context, work: Work) -> None:
-    day = ctx.effective
-    problems = []
-    open_versions = UnitVersion.objects.as_of(day)
-    orphans = open_versions.filter(parent_id__isnull=False).exclude(
-        parent_id__in=UnitVersion.objects.as_of(day).values("unit_id")
-    )
-    if orphans.exists():
-        names = ", ".join(v.name for v in orphans[:5])
-        problems.append(
-            Problem(
-                _("units open on %(day)s hang under closed units: %(names)s")
-                % {"day": day, "names": names}
-            )
-        )
-    linked = set(
-        UnitLink.objects.filter(plan_ref=plan.pk, is_default=True).values_list(
-            "predecessor_id", flat=True
-        )
-    )
-    unlinked = [u for u in work.closing if u not in linked]
-    if unlinked:
-        problems.append(
-            Problem(_("%(count)s closed units have no successor") % {"count": len(unlinked)})
-        )
-    for carrier in carrier_registry.registered():
-        left = carrier.dangling(ctx)
-        if left:
-            problems.append(
-                Problem(
-                    _("%(count)s %(carrier)s records still point at closed units")
-                    % {"count": left, "carrier": carrier.name}
-                )
-            )
-    if problems:
+                _("Another plan is being applied; try again when it is done."),
+                code="busy",
+                status=409,
+            ) from None
+        raise
+    except IntegrityError as error:
+        # The database's own guards (one applied plan per content, one default successor per
+        # closed unit) caught a race the checks above could not see.
         raise DomainError(
-            _("The plan would break the registry's invariants; nothing was written."),
-            code="invariant",
-            problems=problems,
+            _("Another plan changed the same units at the same time; nothing was written."),
+            code="conflict",
+            status=409,
+            problems=[Problem(str(error).splitlines()[0])],
+        ) from None
+    finally:
+        if sqlite:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 5000")
+
+
+def _claim(digest: str, plan: Plan | None) -> tuple[Plan | None, bool]:
+    """Inside the lock: refuse what is applied or what another apply holds. Returns the plan row
+    (fresh from the database, or None for a plan file) and whether it is to be resumed."""
+    if plan is not None:
+        plan = Plan.objects.get(pk=plan.pk)
+        if plan.status == Plan.Status.APPLIED:
+            raise _already_applied()
+    same = Plan.objects.filter(
+        checksum=digest, status__in=[Plan.Status.APPLYING, Plan.Status.APPLIED]
+    )
+    if same.filter(status=Plan.Status.APPLIED).exists():
+        raise _already_applied()
+    resuming = same.filter(status=Plan.Status.APPLYING).first()
+    other = Plan.objects.filter(status=Plan.Status.APPLYING).exclude(checksum=digest).first()
+    if other is not None:
+        raise DomainError(
+            _("Plan %(id)s (%(title)s) is still being applied; try again when it is done.")
+            % {"id": other.pk, "title": other.title},
+            code="busy",
+            status=409,
         )
+    if resuming is not None:
+        return resuming, True
+    return plan, False
 
 
-def _figures(day: dt.date, planner: Planner) -> dict[str, Any]:
-    """The apparatus figures of the one province a plan touches (if it survives the plan), else of
-    the whole registry."""
-    from tinhgon.reports.selectors import Area, apparatus_figures
+# -- preview -------------------------------------------------------------------------------------
 
+
+def _units_after(view: PlanView) -> list[Any]:
+    """The units open on the effective date once the plan is applied, as figure rows, with the
+    province each lies in (for the area of the figures)."""
+    from tinhgon.reports.selectors import UnitRow
+
+    work, r = view.work, view.r
+    kinds: dict[Any, str] = {}
+    for unit, version in r.open.items():
+        if unit not in view.closing:
+            change = work.changes.get(unit)
+            kinds[unit] = (change.kind if change and change.kind else None) or version.kind
+    for ref, opening in work.openings.items():
+        kinds[ref] = opening.spec.kind
+    levels: dict[Any, int] = {}
+    provinces: dict[Any, Any] = {}
+
+    def place(unit: Any, depth: int = 0) -> tuple[int, Any]:
+        if unit in levels:
+            return levels[unit], provinces[unit]
+        info = KIND_INFO[kinds[unit]]
+        parent = view.parent_after(unit)
+        if (
+            info.admin_level == Level.PROVINCE
+            or parent is None
+            or parent not in kinds
+            or depth > 40
+        ):
+            level, province = info.admin_level or Level.PROVINCE, unit
+        else:
+            parent_level, province = place(parent, depth + 1)
+            level = info.admin_level or parent_level
+        levels[unit], provinces[unit] = level, province
+        return level, province
+
+    rows = []
+    for unit, kind in kinds.items():
+        level, province = place(unit)
+        rows.append((province, UnitRow(unit, kind, level, view.parent_after(unit))))
+    return rows
+
+
+def _area(planner: Planner) -> tuple[int | None, str]:
+    """The one province a plan touches (if it survives the plan), else the whole registry."""
     provinces = planner.touched_provinces()
-    area = Area()
     if len(provinces) == 1:
         province = next(iter(provinces))
         if province not in planner.work.closing and province in planner.r.open:
-            area = Area(province_id=province, label=planner.r.open[province].name)
+            return province, planner.r.open[province].name
+    return None, "national"
+
+
+def _figures_in_db(day: dt.date, planner: Planner) -> dict[str, Any]:
+    from tinhgon.reports.selectors import Area, apparatus_figures
+
+    province, label = _area(planner)
+    area = Area(province_id=province, label=label) if province else Area()
     return apparatus_figures(day, area=area)
 
 
-def _step_report(
-    spec: PlanSpec, work: Work, resolver: Resolver, moves: dict[int, dict[str, int]]
-) -> list[dict[str, Any]]:
+def _figures_after(view: PlanView, planner: Planner) -> dict[str, Any]:
+    from tinhgon.reports.selectors import figures_of
+
+    province, label = _area(planner)
+    rows = [row for where, row in _units_after(view) if province is None or where == province]
+    return figures_of(view.day, rows, label=label)
+
+
+def _flows(view: PlanView, plan_id: int | None, carriers: list[contract.Carrier]) -> dict[str, Any]:
+    """What every carrier would move, by read-only grouped counts, routed in memory."""
+    choices = routing.choices_of(plan_id, view)
+    by_group = {
+        (c.carrier, c.priority, c.from_unit, c.key): c.target for c in choices if c.priority != 1
+    }
+    closing, split = sorted(view.closing), sorted(view.split)
+    totals: dict[str, int] = {}
+    per_step: dict[int, dict[str, int]] = defaultdict(dict)
+    pairs: dict[tuple[str, Any, Any], int] = defaultdict(int)
+    needs: dict[str, list[int]] = {}
+    for carrier in carriers:
+        flows = carrier.flows(
+            view.day, closing, split if getattr(carrier, "rule_field", None) else []
+        )
+        view.learn_lineage(f.key for f in flows if f.key)
+        moved: dict[tuple[int, Any], int] = defaultdict(int)
+        for flow in flows:
+            target = view.destination(carrier.name, flow, by_group)
+            moved[(flow.from_unit, target)] += flow.rows
+        # Decisions about single records take those records out of their group.
+        records = [c for c in choices if c.carrier == carrier.name and c.priority == 1]
+        located = carrier.located([c.record for c in records])
+        for choice in records:
+            if choice.record in located:
+                unit, key = located[choice.record]
+                if unit in view.closing:
+                    group = (
+                        unit,
+                        view.destination(carrier.name, contract.Flow(unit, key, 1), by_group),
+                    )
+                    moved[group] -= 1
+                    moved[(unit, choice.target)] += 1
+        total = 0
+        for (from_unit, target), rows in moved.items():
+            if rows <= 0:
+                continue
+            total += rows
+            pairs[(carrier.name, from_unit, target)] += rows
+            step = view.closing[from_unit]
+            per_step[step][carrier.name] = per_step[step].get(carrier.name, 0) + rows
+        totals[carrier.name] = total
+        decided = {c.record for c in records}
+        left = [r for r in carrier.undecided(view.day, split) if r not in decided]
+        if left:
+            needs[carrier.name] = left
+    return {
+        "carriers": totals,
+        "moves_per_step": dict(per_step),
+        "moves": [
+            {
+                "carrier": name,
+                "from": view.label(from_unit),
+                "to": view.label(target),
+                "records": rows,
+            }
+            for (name, from_unit, target), rows in sorted(
+                pairs.items(), key=lambda item: (item[0][0], -item[1])
+            )
+        ],
+        "needs_decision": needs,
+    }
+
+
+def _step_report(spec: PlanSpec, work: Work, view: PlanView, moves: dict) -> list[dict[str, Any]]:
     opened: dict[int, list[str]] = defaultdict(list)
     for opening in work.openings.values():
         if not opening.derived:
@@ -368,11 +289,10 @@ def _step_report(
     closed: dict[int, list[str]] = defaultdict(list)
     for unit, step in work.closing.items():
         if unit not in work.derived_closing:
-            version = resolver.open[unit]
-            closed[step].append(f"{version.code} {version.name}")
+            closed[step].append(view.label(unit))
     changed: dict[int, list[str]] = defaultdict(list)
     for change in work.changes.values():
-        changed[change.step].append(resolver.open[change.unit_id].name)
+        changed[change.step].append(view.r.open[change.unit_id].name)
     return [
         {
             "step": step.number,
@@ -387,86 +307,373 @@ def _step_report(
     ]
 
 
+def _plan_header(spec: PlanSpec, digest: str) -> dict[str, Any]:
+    return {
+        "title": spec.title,
+        "effective_date": spec.effective_date.isoformat(),
+        "legal_basis": spec.as_dict()["legal_basis"],
+        "checksum": digest,
+    }
+
+
+def preview(spec: PlanSpec, *, plan: Plan | None = None) -> dict[str, Any]:
+    """What the plan would do, counted with read-only queries: nothing is written or locked."""
+    if Plan.objects.filter(checksum=checksum(spec), status=Plan.Status.APPLIED).exists():
+        raise _already_applied()
+    planner = Planner(spec)
+    work = planner.run()
+    view = PlanView(planner)
+    flows = _flows(view, plan.pk if plan else None, contract.registered())
+    return {
+        "mode": "preview",
+        "plan": _plan_header(spec, checksum(spec)),
+        "units_opened": len(work.openings),
+        "units_closed": len(work.closing),
+        "units_changed": len(work.changes),
+        "links": len(work.links),
+        "carriers": flows["carriers"],
+        "needs_decision": flows["needs_decision"],
+        "moves": flows["moves"],
+        "figures_before": _figures_in_db(spec.effective_date, planner),
+        "figures_after": _figures_after(view, planner),
+        "steps": _step_report(spec, work, view, flows["moves_per_step"]),
+    }
+
+
+# -- apply ---------------------------------------------------------------------------------------
+
+
+def _record_carriers() -> list[contract.Carrier]:
+    return [c for c in contract.registered() if not c.registry]
+
+
+def _future_days(ctx: contract.Context) -> list[dt.date]:
+    """Later dates on which a version starts that the plan moved (a child's future version now
+    hangs under a successor): placement must be re-derived on those dates too."""
+    return sorted(
+        {
+            day
+            for day in UnitVersion.objects.filter(
+                valid_from__gt=ctx.effective,
+                parent_id__in=Route.objects.filter(plan_ref=ctx.plan_id, priority__gt=0).values(
+                    "to_unit_id"
+                ),
+            ).values_list("valid_from", flat=True)
+            if day is not None
+        }
+    )
+
+
+def _check_registry(ctx: contract.Context, work: Work) -> None:
+    """Invariants of the registry on every date from the effective date on."""
+    problems: list[Problem] = []
+    day = ctx.effective
+    later = {"effective": day}
+    with connection.cursor() as cursor:
+        # No unit's versions overlap (consecutive versions: the earlier ends before the later).
+        cursor.execute(
+            "SELECT unit_id FROM (SELECT unit_id, valid_from, LAG(valid_to) OVER w AS prev_to, "
+            "ROW_NUMBER() OVER w AS n FROM units_unitversion "
+            "WINDOW w AS (PARTITION BY unit_id ORDER BY COALESCE(valid_from, '0001-01-01'))) s "
+            "WHERE n > 1 AND (valid_from IS NULL OR prev_to IS NULL OR prev_to >= valid_from) "
+            "LIMIT 5"
+        )
+        overlapping = [row[0] for row in cursor.fetchall()]
+        # No version open on or after the effective date hangs under a parent closed on its
+        # first day (or, for an open-ended version, under a parent that closes at all).
+        cursor.execute(
+            "SELECT c.name FROM units_unitversion c WHERE c.parent_id IS NOT NULL "
+            "AND (c.valid_to IS NULL OR c.valid_to >= %(effective)s) AND NOT EXISTS ("
+            "SELECT 1 FROM units_unitversion p WHERE p.unit_id = c.parent_id "
+            "AND (p.valid_from IS NULL OR p.valid_from <= CASE WHEN c.valid_from IS NULL "
+            "OR c.valid_from < %(effective)s THEN %(effective)s ELSE c.valid_from END) "
+            "AND (p.valid_to IS NULL OR p.valid_to >= CASE WHEN c.valid_from IS NULL "
+            "OR c.valid_from < %(effective)s THEN %(effective)s ELSE c.valid_from END)) LIMIT 5",
+            later,
+        )
+        orphans = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT c.name FROM units_unitversion c WHERE c.parent_id IS NOT NULL "
+            "AND c.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM units_unitversion p "
+            "WHERE p.unit_id = c.parent_id AND p.valid_to IS NULL) LIMIT 5"
+        )
+        orphans += [row[0] for row in cursor.fetchall()]
+    if overlapping:
+        problems.append(
+            Problem(
+                _("units with overlapping versions: %(ids)s")
+                % {"ids": ", ".join(map(str, overlapping))}
+            )
+        )
+    if orphans:
+        problems.append(
+            Problem(
+                _("units open on or after %(day)s hang under closed units: %(names)s")
+                % {"day": day, "names": ", ".join(sorted(set(orphans)))}
+            )
+        )
+    linked = set(
+        UnitLink.objects.filter(plan_ref=ctx.plan_id, is_default=True).values_list(
+            "predecessor_id", flat=True
+        )
+    )
+    unlinked = [u for u in work.closing if u not in linked]
+    if unlinked:
+        problems.append(
+            Problem(_("%(count)s closed units have no successor") % {"count": len(unlinked)})
+        )
+    _raise_invariants(problems)
+
+
+def _check_records(ctx: contract.Context, carriers: list[contract.Carrier]) -> None:
+    problems = []
+    for carrier in carriers:
+        left = carrier.pending(ctx)
+        if left:
+            problems.append(
+                Problem(
+                    _("%(count)s %(carrier)s records still point at closed units")
+                    % {"count": left, "carrier": carrier.name}
+                )
+            )
+    _raise_invariants(problems)
+
+
+def _raise_invariants(problems: list[Problem]) -> None:
+    if problems:
+        raise DomainError(
+            _("The plan would break the registry's invariants; nothing was written."),
+            code="invariant",
+            problems=problems,
+        )
+
+
+def _moves_per_step(plan_id: int) -> dict[int, dict[str, int]]:
+    per_step: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        RecordMove.objects.filter(plan_ref=plan_id)
+        .values("step", "carrier")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        per_step[row["step"] or 0][row["carrier"]] = row["n"]
+    return dict(per_step)
+
+
+def _batch_rows() -> int:
+    return int(getattr(settings, "TINHGON_APPLY_BATCH_ROWS", 20_000))
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def apply_plan(
+    spec: PlanSpec,
+    *,
+    actor=None,  # type: ignore[no-untyped-def]
+    plan: Plan | None = None,
+    batch_rows: int | None = None,
+    on_progress: Progress | None = None,
+    inject_failure: str | None = None,
+) -> Outcome:
+    """Apply a plan once. Records move in the apply's own transaction when there are at most
+    `batch_rows` of them (default: settings.TINHGON_APPLY_BATCH_ROWS); otherwise the units commit
+    first and records follow in batches of that size, each its own short transaction. Calling
+    it again for a plan left "applying" (a crash) resumes it. `inject_failure` names a point to
+    fail at, for the tests that prove nothing is lost: "after_write" (before the first commit),
+    "after_batch" (after the first batch committed)."""
+    actor_id = getattr(actor, "pk", None)
+    digest = checksum(spec)
+    size = batch_rows or _batch_rows()
+    carriers = _record_carriers()
+    report: dict[str, Any]
+    with _serialized():
+        plan, resuming = _claim(digest, plan)
+        if not resuming:
+            plan, report, pending = _open(spec, digest, plan, actor_id, carriers)
+            ctx = contract.Context(plan.pk, spec.effective_date, actor_id)
+            if inject_failure == "after_write":
+                raise RuntimeError("injected failure after the writes")
+            if sum(pending.values()) <= size:
+                moved = {c.name: c.move(ctx) for c in carriers}
+                for carrier in carriers:
+                    carrier.refresh(ctx)
+                return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
+            routing.set_in_transit(plan.pk, True)
+            plan.status = Plan.Status.APPLYING
+            plan.progress = {"total": pending, "moved": {c.name: 0 for c in carriers}}
+            plan.report = report
+            plan.save()
+        else:
+            assert plan is not None
+            report = dict(plan.report or {})
+            ctx = contract.Context(plan.pk, plan.effective_date, actor_id)
+    # Batches: each its own transaction; what is moved stays moved if the process dies.
+    progress = dict(plan.progress or {})
+    moved = dict(progress.get("moved", {}))
+    totals = progress.get("total", {})
+    for carrier in carriers:
+        for batch in carrier.batches(ctx, size):
+            with transaction.atomic():
+                moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx, batch)
+                carrier.refresh(ctx, batch)
+                Plan.objects.filter(pk=plan.pk).update(progress={"total": totals, "moved": moved})
+            if on_progress:
+                on_progress(carrier.name, moved[carrier.name], totals.get(carrier.name, 0))
+            if inject_failure == "after_batch":
+                raise RuntimeError("injected failure after a batch")
+    with _serialized():
+        # Records written at a closed unit while the batches ran follow now.
+        for carrier in carriers:
+            moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx)
+        routing.set_in_transit(plan.pk, False)
+        plan = Plan.objects.get(pk=plan.pk)
+        return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
+
+
+def _open(
+    spec: PlanSpec,
+    digest: str,
+    plan: Plan | None,
+    actor_id: int | None,
+    carriers: list[contract.Carrier],
+) -> tuple[Plan, dict[str, Any], dict[str, int]]:
+    """Phase one of an apply, inside the lock: validate, write the units, the routing table, the
+    child units and the placement. Returns the plan, its report so far, and per carrier how many
+    records are still to move."""
+    planner = Planner(spec)
+    work = planner.run()
+    view = PlanView(planner)
+    day = spec.effective_date
+    report: dict[str, Any] = {
+        "mode": "apply",
+        "plan": _plan_header(spec, digest),
+        "figures_before": _figures_in_db(day, planner),
+    }
+    if plan is None:
+        plan = Plan.objects.create(
+            title=spec.title,
+            legal_basis_number=spec.legal_basis.number,
+            legal_basis_date=spec.legal_basis.date,
+            legal_basis_issuer=spec.legal_basis.issuer,
+            effective_date=day,
+            checksum=digest,
+            spec=spec.as_dict(),
+            created_by_id=actor_id,
+            provinces=sorted(planner.touched_provinces()),
+        )
+    ctx = contract.Context(plan.pk, day, actor_id)
+    # Decisions are read before anything is written: a missing one refuses the plan untouched.
+    choices = routing.choices_of(plan.pk, view)
+    needs: dict[str, list[int]] = {}
+    split = sorted(view.split)
+    for carrier in contract.registered():
+        decided = {c.record for c in choices if c.carrier == carrier.name and c.priority == 1}
+        left = [r for r in carrier.undecided(day, split) if r not in decided]
+        if left:
+            needs[carrier.name] = left
+    if needs:
+        raise DomainError(
+            _("Some records need a decision before the plan can be applied."),
+            code="needs_decision",
+            problems=[Problem(f"{name}: {len(ids)}", field=name) for name, ids in needs.items()],
+        )
+    ids = write_units(plan, spec, work, planner.r, actor_id)
+    ruled = routing.write_routes(ctx, view, ids, choices, contract.registered())
+    registry_moved = {c.name: c.move(ctx) for c in contract.registered() if c.registry}
+    reason = f"{spec.title}: placement follows the tree"
+    fixed = fix_placement(day, actor_id=actor_id, reason=reason)
+    for later in _future_days(ctx):
+        fixed += fix_placement(later, actor_id=actor_id, reason=reason)
+    placed = routing.place_routes(ctx)
+    _check_registry(ctx, work)
+    report.update(
+        {
+            "units_opened": len(work.openings),
+            "units_closed": len(work.closing),
+            "units_changed": len(work.changes),
+            "links": len(work.links),
+            "placement_fixed": fixed,
+            "units_placed_elsewhere": placed,
+            "rule_routes": ruled,
+            "needs_decision": {},
+            "figures_after": _figures_in_db(day, planner),
+            "steps": _step_report(spec, work, view, {}),
+            "carriers": registry_moved,
+        }
+    )
+    return plan, report, {c.name: c.pending(ctx) for c in carriers}
+
+
+def _finish(
+    plan: Plan,
+    ctx: contract.Context,
+    carriers: list[contract.Carrier],
+    report: dict[str, Any],
+    moved: dict[str, int],
+    actor,  # type: ignore[no-untyped-def]
+) -> Plan:
+    """Inside the lock, after every record moved: check, and record the plan applied."""
+    _check_records(ctx, carriers)
+    report["carriers"] = {**report.get("carriers", {}), **moved}
+    plan.status = Plan.Status.APPLIED
+    plan.applied_at = timezone.now()
+    plan.applied_by_id = ctx.actor_id
+    plan.progress = None
+    plan.report = {k: v for k, v in report.items() if k != "steps"}
+    plan.save()
+    per_step = _moves_per_step(plan.pk)
+    for step in report.get("steps", []):
+        step["moves"] = per_step.get(step["step"], {})
+    audit(
+        actor=actor,
+        action="plan_apply",
+        plan=plan.pk,
+        title=plan.title,
+        opened=report.get("units_opened"),
+        closed=report.get("units_closed"),
+        moved=sum(moved.values()),
+    )
+    return plan
+
+
+def rehearse(spec: PlanSpec, *, actor=None, plan: Plan | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The full apply in one transaction, every invariant checked, then rolled back. Holds the
+    apply lock (and on SQLite the write lock) while it runs: an explicit action, not a page view."""
+    result: dict[str, Any] = {}
+    try:
+        with _serialized():
+            plan, resuming = _claim(checksum(spec), plan)
+            if resuming:
+                raise _already_applied()
+            carriers = _record_carriers()
+            applied, report, _pending = _open(spec, checksum(spec), plan, None, carriers)
+            ctx = contract.Context(applied.pk, spec.effective_date, getattr(actor, "pk", None))
+            moved = {c.name: c.move(ctx) for c in carriers}
+            for carrier in carriers:
+                carrier.refresh(ctx)
+            _check_records(ctx, carriers)
+            report["carriers"] = {**report["carriers"], **moved}
+            per_step = _moves_per_step(applied.pk)
+            for step in report["steps"]:
+                step["moves"] = per_step.get(step["step"], {})
+            report["mode"] = "rehearsal"
+            result = report
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
 def run(
     spec: PlanSpec,
     *,
-    actor=None,
+    actor=None,  # type: ignore[no-untyped-def]
     apply: bool,
     plan: Plan | None = None,
     inject_failure: str | None = None,
-) -> Outcome:  # type: ignore[no-untyped-def]
-    """Preview (apply=False) or apply a plan. The preview runs the very same writes, then rolls
-    them back. `inject_failure` names a phase to fail in (tests prove the rollback)."""
-    actor_id = getattr(actor, "pk", None)
-    digest = checksum(spec)
-    if Plan.objects.filter(checksum=digest, status=Plan.Status.APPLIED).exists():
-        raise DomainError(
-            _("This plan has already been applied."), code="already_applied", status=409
-        )
-    if plan is not None and plan.status == Plan.Status.APPLIED:
-        raise DomainError(
-            _("This plan has already been applied."), code="already_applied", status=409
-        )
-    report: dict[str, Any] = {}
-    try:
-        with transaction.atomic():
-            if plan is not None:
-                # Two runs of `plan apply-due` at once: the second waits here, then sees "applied".
-                plan = Plan.objects.select_for_update().get(pk=plan.pk)
-                if plan.status == Plan.Status.APPLIED:
-                    raise DomainError(
-                        _("This plan has already been applied."), code="already_applied", status=409
-                    )
-            planner = Planner(spec)
-            work = planner.run()
-            report["figures_before"] = _figures(spec.effective_date, planner)
-            if plan is None:
-                plan = Plan.objects.create(
-                    title=spec.title,
-                    legal_basis_number=spec.legal_basis.number,
-                    legal_basis_date=spec.legal_basis.date,
-                    legal_basis_issuer=spec.legal_basis.issuer,
-                    effective_date=spec.effective_date,
-                    checksum=digest,
-                    spec=spec.as_dict(),
-                    created_by_id=actor_id,
-                )
-            totals = _write(plan, spec, work, planner.r, actor_id)
-            if inject_failure == "after_write":
-                raise RuntimeError("injected failure after the writes")
-            report.update(totals)
-            report["figures_after"] = _figures(spec.effective_date, planner)
-            report["steps"] = _step_report(spec, work, planner.r, report.pop("moves_per_step"))
-            report["plan"] = {
-                "title": spec.title,
-                "effective_date": spec.effective_date.isoformat(),
-                "legal_basis": spec.as_dict()["legal_basis"],
-                "checksum": digest,
-            }
-            if apply and totals["needs_decision"]:
-                raise DomainError(
-                    _("Some records need a decision before the plan can be applied."),
-                    code="needs_decision",
-                    problems=[
-                        Problem(f"{name}: {len(ids)}", field=name)
-                        for name, ids in totals["needs_decision"].items()
-                    ],
-                )
-            if not apply:
-                raise _Rollback
-            plan.status = Plan.Status.APPLIED
-            plan.applied_at = timezone.now()
-            plan.applied_by_id = actor_id
-            plan.report = {k: v for k, v in report.items() if k != "steps"}
-            plan.save()
-            audit(
-                actor=actor,
-                action="plan_apply",
-                plan=plan.pk,
-                title=plan.title,
-                opened=totals["units_opened"],
-                closed=totals["units_closed"],
-            )
-    except _Rollback:
-        return Outcome(None, report)
-    return Outcome(plan, report)
+) -> Outcome:
+    """Preview (apply=False) or apply a plan: the entry point the commands and services use."""
+    if not apply:
+        return Outcome(None, preview(spec, plan=plan))
+    return apply_plan(spec, actor=actor, plan=plan, inject_failure=inject_failure)

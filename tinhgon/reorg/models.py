@@ -15,6 +15,8 @@ class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
+        # Units opened and closed; large carriers still moving their records in batches.
+        APPLYING = "applying", _("Applying")
         APPLIED = "applied", _("Applied")
 
     title = models.CharField(_("title"), max_length=255)
@@ -45,48 +47,44 @@ class Plan(models.Model):
     report = models.JSONField(_("report"), null=True, blank=True)
     # Ids of the provinces whose units the plan touches: who may see and act on it.
     provinces = models.JSONField(default=list, blank=True)
+    # The last preview (counts only, nothing written), shown by the plan page until refreshed.
+    preview = models.JSONField(_("preview"), null=True, blank=True)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    # While applying in batches: records moved so far per carrier, and the totals to move.
+    progress = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("reorganization plan")
         verbose_name_plural = _("reorganization plans")
         ordering = ["-effective_date", "-id"]
+        constraints = [
+            # The same content is applied once, whatever the race.
+            models.UniqueConstraint(
+                fields=["checksum"],
+                condition=models.Q(status__in=["applying", "applied"]),
+                name="plan_applied_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.effective_date})"
 
 
-class RecordMove(models.Model):
-    """History of a reorganization: one row per record a carrier moved, in the same transaction."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="moves")
-    step = models.PositiveIntegerField(null=True, blank=True)
-    carrier = models.CharField(max_length=64)
-    record_id = models.BigIntegerField()
-    from_unit_id = models.BigIntegerField()
-    to_unit_id = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("record move")
-        verbose_name_plural = _("record moves")
-        indexes = [
-            models.Index(fields=["carrier", "record_id"]),
-            models.Index(fields=["plan", "carrier"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.carrier} {self.record_id}: {self.from_unit_id} -> {self.to_unit_id}"
-
-
 class Decision(models.Model):
-    """A choice a person made for a record no rule routes: where it goes in this plan."""
+    """A choice a person made: where records of a unit the plan closes go.
+
+    About one record (`record_id`), about one group of a carrier's records in a unit (those whose
+    rule column holds `key`), or about every record of the carrier in the unit (neither).
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="decisions")
     carrier = models.CharField(max_length=64)
-    record_id = models.BigIntegerField()
-    # Where the record goes, as the plan names it ("03999", "new:T1"); the engine resolves it
-    # to `to_unit_id` when it applies the plan.
+    record_id = models.BigIntegerField(null=True, blank=True)
+    from_unit_id = models.BigIntegerField(null=True, blank=True)
+    key = models.BigIntegerField(null=True, blank=True)
+    # Where the records go, as the plan names it ("03999", "new:T1"); the engine writes it into
+    # the plan's routing table (carriers.Route) when it applies the plan.
     to_ref = models.CharField(max_length=60)
-    to_unit_id = models.BigIntegerField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -97,9 +95,22 @@ class Decision(models.Model):
         verbose_name_plural = _("decisions")
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "carrier", "record_id"], name="one_decision_per_record"
-            )
+                fields=["plan", "carrier", "record_id"],
+                condition=models.Q(record_id__isnull=False),
+                name="one_decision_per_record",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "carrier", "from_unit_id", "key"],
+                condition=models.Q(record_id__isnull=True, key__isnull=False),
+                name="one_decision_per_group",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "carrier", "from_unit_id"],
+                condition=models.Q(record_id__isnull=True, key__isnull=True),
+                name="one_decision_per_unit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.carrier} {self.record_id} -> {self.to_unit_id}"
+        what = self.record_id or f"{self.from_unit_id}/{self.key or '*'}"
+        return f"{self.carrier} {what} -> {self.to_ref}"

@@ -62,11 +62,32 @@ def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
 
 
 def plan_preview(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
-    return engine.run(spec, actor=actor, apply=False, plan=plan).report
+    """Count what the plan would do; nothing is written or locked."""
+    return engine.preview(spec, plan=plan)
+
+
+# The stored preview keeps the largest flows only: the national plan has tens of thousands.
+STORED_MOVES = 500
+
+
+def plan_preview_store(*, actor, plan: Plan) -> dict:  # type: ignore[no-untyped-def]
+    """Count what a stored plan would do now, and keep it on the plan for its page."""
+    report = engine.preview(spec_of(plan), plan=plan)
+    stored = dict(report)
+    stored["moves_total"] = len(report["moves"])
+    stored["moves"] = sorted(report["moves"], key=lambda m: -m["records"])[:STORED_MOVES]
+    Plan.objects.filter(pk=plan.pk).update(preview=stored, previewed_at=timezone.now())
+    plan.refresh_from_db()
+    return report
+
+
+def plan_rehearse(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """Apply the plan in full, check every invariant, and roll it back."""
+    return engine.rehearse(spec, actor=actor, plan=plan)
 
 
 def plan_apply(*, actor, spec: PlanSpec, plan: Plan | None = None) -> engine.Outcome:  # type: ignore[no-untyped-def]
-    return engine.run(spec, actor=actor, apply=True, plan=plan)
+    return engine.apply_plan(spec, actor=actor, plan=plan)
 
 
 def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # type: ignore[no-untyped-def]

@@ -116,7 +116,11 @@ def _decision_rows(plan: Plan, report: dict) -> list[dict]:
     from tinhgon.reorg.models import Decision
 
     pending = report.get("needs_decision") or {}
-    chosen = {(d.carrier, d.record_id): d.to_ref for d in Decision.objects.filter(plan=plan)}
+    chosen = {
+        (d.carrier, d.record_id): d.to_ref
+        for d in Decision.objects.filter(plan=plan, record_id__isnull=False)
+        if d.record_id is not None
+    }
     if not pending and not chosen:
         return []
     spec = services.spec_of(plan)

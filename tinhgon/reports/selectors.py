@@ -60,9 +60,6 @@ def apparatus_figures(
         .order_by("kind")
         .values_list("kind", "n")
     )
-    per_level = {
-        level: sum(by_kind.get(kind, 0) for kind in KINDS_BY_LEVEL[level]) for level in Level
-    }
     districts_without_communes = (
         versions.filter(kind__in=KINDS_BY_LEVEL[Level.DISTRICT])
         .exclude(
@@ -80,13 +77,26 @@ def apparatus_figures(
         .exclude(kind=Kind.DIVISION)
         .count()
     )
+    return _assemble(day, area.label, by_kind, districts_without_communes, focal_points)
+
+
+def _assemble(
+    day: dt.date,
+    label: str,
+    by_kind: dict[str, int],
+    districts_without_communes: int,
+    focal_points: int,
+) -> dict[str, Any]:
+    per_level = {
+        level: sum(by_kind.get(kind, 0) for kind in KINDS_BY_LEVEL[level]) for level in Level
+    }
     by_category: dict[str, int] = {}
     for kind, n in by_kind.items():
         category = KIND_INFO[kind].category
         by_category[category] = by_category.get(category, 0) + n
     return {
         "as_of": day.isoformat(),
-        "area": area.label,
+        "area": label,
         "total_units": sum(by_kind.values()),
         "administrative_units": {
             "province_level": per_level[Level.PROVINCE],
@@ -102,6 +112,39 @@ def apparatus_figures(
         "by_category": dict(sorted(by_category.items())),
         "by_kind": by_kind,
     }
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """What the figures need of one open unit."""
+
+    unit: object  # an id, or any key that `parent` values refer to
+    kind: str
+    level: int
+    parent: object | None
+
+
+def figures_of(day: dt.date, rows: list[UnitRow], *, label: str = "national") -> dict[str, Any]:
+    """The same figures as `apparatus_figures`, from units held in memory (a plan's preview
+    computes the registry after the plan without writing it). Rows are the units of the area; a
+    test holds both functions to the same numbers."""
+    by_kind: dict[str, int] = {}
+    for row in rows:
+        by_kind[row.kind] = by_kind.get(row.kind, 0) + 1
+    by_kind = dict(sorted(by_kind.items()))
+    with_communes = {
+        row.parent for row in rows if row.kind in KINDS_BY_LEVEL[Level.COMMUNE] and row.parent
+    }
+    districts_without_communes = sum(
+        1
+        for row in rows
+        if row.kind in KINDS_BY_LEVEL[Level.DISTRICT] and row.unit not in with_communes
+    )
+    governing = {
+        row.unit for row in rows if row.kind in GOVERNING_KINDS and row.level == Level.PROVINCE
+    }
+    focal_points = sum(1 for row in rows if row.parent in governing and row.kind != Kind.DIVISION)
+    return _assemble(day, label, by_kind, districts_without_communes, focal_points)
 
 
 def _flatten(figures: dict[str, Any], prefix: str = "") -> dict[str, int]:

@@ -147,7 +147,11 @@ class UnitLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["predecessor", "successor", "effective_date"], name="unit_link_once"
-            )
+            ),
+            # A closed unit has one default successor: two plans closing it cannot both apply.
+            models.UniqueConstraint(
+                fields=["predecessor"], condition=Q(is_default=True), name="unit_link_one_default"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,10 +8,11 @@ import pytest
 from django.utils import translation
 
 from tinhgon.accounts.models import Membership, Role
+from tinhgon.carriers.models import RecordMove
 from tinhgon.conftest import db_checksum, make_persona, unit
 from tinhgon.core.errors import DomainError
 from tinhgon.reorg import engine, planfile, services
-from tinhgon.reorg.models import Plan, RecordMove
+from tinhgon.reorg.models import Plan
 from tinhgon.units import selectors
 from tinhgon.units import services as unit_services
 from tinhgon.units.kinds import Kind, Level
@@ -99,8 +100,9 @@ def test_officials_and_divisions_follow_their_units_to_the_successors():
         (new.unit_id, None),
     ]
     assert outcome.report["carriers"]["child_units"] == 1
+    assert outcome.plan is not None
     assert RecordMove.objects.filter(
-        plan=outcome.plan,
+        plan_ref=outcome.plan.pk,
         carrier="memberships",
         from_unit_id=chieng_an.unit_id,
         record_id=memberships[0].pk,

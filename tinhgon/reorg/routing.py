@@ -1,0 +1,276 @@
+"""Where the records of a closed unit go: the plan's routing, in memory (preview) and as the
+routing table that carriers join (apply).
+
+`PlanView` reads the planner's resolved work: for each unit the plan closes, its default
+successor, and for a split unit the successors it is divided between. A carrier with a routing
+rule sends a record of a split unit to the successor that the rule's unit (an applicant's
+commune, an official's home commune) lies in after the plan: that unit itself, its successor, or
+an ancestor of either. What no rule routes goes to the default successor; a person's decision
+overrides both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from tinhgon.carriers import contract
+from tinhgon.carriers.contract import ROUTE, Context, Flow
+from tinhgon.carriers.models import Priority, Route
+from tinhgon.reorg.models import Decision
+from tinhgon.reorg.planner import Planner
+from tinhgon.units.models import LinkEvent, UnitLink
+
+Target = str | int  # an existing unit id, or the ref of a unit the plan opens ("new:CODE")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A decision, as the engine reads it: which records of which unit go where."""
+
+    carrier: str
+    priority: int
+    from_unit: int
+    key: int
+    record: int
+    target: Target
+
+
+class PlanView:
+    def __init__(self, planner: Planner) -> None:
+        self.plan = planner.plan
+        self.day = planner.plan.effective_date
+        self.work = planner.work
+        self.r = planner.r
+        self.closing: dict[int, int] = dict(self.work.closing)
+        self.default: dict[int, Target] = {}
+        self.split: dict[int, list[Target]] = defaultdict(list)
+        for link in self.work.links:
+            if link.is_default:
+                self.default[link.predecessor] = link.successor
+            if link.event == LinkEvent.SPLIT:
+                self.split[link.predecessor].append(link.successor)
+        self._earlier: dict[int, int] = {}
+
+    # -- the tree after the plan ---------------------------------------------------------------
+    def final(self, unit: Target) -> Target:
+        """The unit that stands for `unit` after the plan (itself when it stays)."""
+        seen = 0
+        while isinstance(unit, int) and seen < 30:
+            if unit in self.closing:
+                unit = self.default[unit]
+            elif unit not in self.r.open and unit in self._earlier:
+                unit = self._earlier[unit]  # closed by an earlier plan: its successor today
+            else:
+                break
+            seen += 1
+        return unit
+
+    def parent_after(self, target: Target) -> Target | None:
+        if isinstance(target, str):
+            return self.work.openings[target].parent_target
+        change = self.work.changes.get(target)
+        if change is not None and change.moves:
+            return change.parent
+        version = self.r.open.get(target)
+        if version is None or version.parent_id is None:
+            return None
+        return self.final(version.parent_id)
+
+    def learn_lineage(self, units: Iterable[int]) -> None:
+        """Units closed before the plan's date (a legacy home commune): remember their default
+        successors, so that a rule naming them still finds where they are now."""
+        unknown = {u for u in units if u and u not in self.r.open and u not in self.closing}
+        while unknown:
+            links = dict(
+                UnitLink.objects.filter(
+                    predecessor_id__in=list(unknown),
+                    is_default=True,
+                    effective_date__lte=self.day,
+                ).values_list("predecessor_id", "successor_id")
+            )
+            self._earlier.update(links)
+            unknown = {s for s in links.values() if s not in self.r.open and s not in self._earlier}
+
+    def by_rule(self, from_unit: int, key: int | None) -> Target | None:
+        """The successor of split unit `from_unit` that the rule's unit `key` lies in, if any."""
+        targets = self.split.get(from_unit)
+        if not targets or not key:
+            return None
+        node: Target | None = self.final(key)
+        for _hop in range(12):
+            if node is None:
+                return None
+            if node in targets:
+                return node
+            node = self.parent_after(node)
+        return None
+
+    def destination(self, carrier: str, flow: Flow, choices: dict[tuple, Target]) -> Target:
+        """Where a preview flow goes: a decision, the rule, a carrier-wide decision, the default."""
+        key = flow.key or 0
+        for lookup in (
+            (carrier, Priority.KEY, flow.from_unit, key),
+            (carrier, Priority.CARRIER, flow.from_unit, 0),
+        ):
+            if lookup in choices and (lookup[1] != Priority.KEY or key):
+                return choices[lookup]
+        return self.by_rule(flow.from_unit, flow.key) or self.default[flow.from_unit]
+
+    def label(self, target: Target) -> str:
+        if isinstance(target, str):
+            spec = self.r.new_specs[target][0]
+            return f"{spec.code} {spec.name}"
+        version = self.r.open.get(target)
+        return f"{version.code} {version.name}" if version else str(target)
+
+
+def choices_of(plan_id: int | None, view: PlanView) -> list[Choice]:
+    """The decisions recorded for a plan, with their targets resolved to ids or new refs."""
+    if plan_id is None:
+        return []
+    found = []
+    for decision in Decision.objects.filter(plan_id=plan_id):
+        target = _target_of(decision.to_ref, view)
+        if target is None:
+            continue
+        if decision.record_id is not None:
+            priority, key, record = Priority.RECORD, 0, decision.record_id
+        elif decision.key is not None:
+            priority, key, record = Priority.KEY, decision.key, 0
+        else:
+            priority, key, record = Priority.CARRIER, 0, 0
+        found.append(
+            Choice(decision.carrier, priority, decision.from_unit_id or 0, key, record, target)
+        )
+    return found
+
+
+def _target_of(ref: str, view: PlanView) -> Target | None:
+    if ref in view.r.new_specs:
+        return ref
+    kind, _sep, code = ref.rpartition(":")
+    found = [v for v in view.r.by_code.get(code, []) if not kind or v.kind == kind]
+    return found[0].unit_id if len(found) == 1 else None
+
+
+def write_routes(
+    ctx: Context,
+    view: PlanView,
+    ids: dict[str, int],
+    choices: Sequence[Choice],
+    carriers: Sequence[contract.Carrier],
+) -> int:
+    """The routing table of the plan: default successors (from the lineage links just written),
+    decisions, and the rule routes of the carriers that have a rule. Returns the rule routes."""
+
+    def unit_id(target: Target) -> int:
+        return ids[target] if isinstance(target, str) else target
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ROUTE} (plan_ref, priority, carrier, from_unit_id, key, record_id, "
+            "to_unit_id, step, in_transit) SELECT plan_ref, %s, '', predecessor_id, 0, 0, "
+            "successor_id, step, %s FROM units_unitlink WHERE plan_ref = %s AND is_default = %s",
+            [Priority.DEFAULT, False, ctx.plan_id, True],
+        )
+    # A decision about one record holds for the unit the record is attached to now.
+    by_name = {carrier.name: carrier for carrier in carriers}
+    where: dict[tuple[str, int], int] = {}
+    for name in {c.carrier for c in choices if c.priority == Priority.RECORD}:
+        if name in by_name:
+            records = [c.record for c in choices if c.carrier == name and c.record]
+            for record, (unit, _key) in by_name[name].located(records).items():
+                where[(name, record)] = unit
+    choices = [
+        c
+        if c.priority != Priority.RECORD
+        else Choice(
+            c.carrier, c.priority, where.get((c.carrier, c.record), 0), 0, c.record, c.target
+        )
+        for c in choices
+    ]
+    rows = [
+        Route(
+            plan_ref=ctx.plan_id,
+            priority=c.priority,
+            carrier=c.carrier,
+            from_unit_id=c.from_unit,
+            key=c.key,
+            record_id=c.record,
+            to_unit_id=unit_id(c.target),
+            step=view.closing.get(c.from_unit),
+        )
+        for c in choices
+        if c.from_unit
+    ]
+    decided = {(c.carrier, c.from_unit, c.key) for c in choices if c.priority == Priority.KEY}
+    split = sorted(view.split)
+    ruled = 0
+    for carrier in carriers:
+        if not getattr(carrier, "rule_field", None) or not split:
+            continue
+        flows = [f for f in carrier.flows(ctx.effective, split, split) if f.key]
+        view.learn_lineage(f.key for f in flows if f.key)
+        for flow in flows:
+            key = int(flow.key or 0)
+            if (carrier.name, flow.from_unit, key) in decided:
+                continue
+            target = view.by_rule(flow.from_unit, key)
+            if target is None:
+                continue
+            rows.append(
+                Route(
+                    plan_ref=ctx.plan_id,
+                    priority=Priority.KEY,
+                    carrier=carrier.name,
+                    from_unit_id=flow.from_unit,
+                    key=key,
+                    to_unit_id=unit_id(target),
+                    step=view.closing.get(flow.from_unit),
+                )
+            )
+            ruled += 1
+    Route.objects.bulk_create(rows, batch_size=2000)
+    return ruled
+
+
+def place_routes(ctx: Context) -> int:
+    """After placement is re-derived: give every route the placement of its destination, and add
+    a PLACE route for each unit that stays but now serves another administrative unit or lies
+    in another province (its records' denormalized columns follow). Returns the PLACE routes."""
+    params: dict[str, Any] = {
+        "plan": ctx.plan_id,
+        "effective": ctx.effective,
+        "last_day": ctx.last_day,
+        "place": Priority.PLACE,
+        "false": False,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ROUTE} SET to_province_id = v.province_id, "
+            "to_admin_unit_id = v.admin_unit_id FROM units_unitversion v "
+            f"WHERE {ROUTE}.plan_ref = %(plan)s AND v.unit_id = {ROUTE}.to_unit_id "
+            "AND (v.valid_from IS NULL OR v.valid_from <= %(effective)s) "
+            "AND (v.valid_to IS NULL OR v.valid_to >= %(effective)s)",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {ROUTE} (plan_ref, priority, carrier, from_unit_id, key, record_id, "
+            "to_unit_id, to_province_id, to_admin_unit_id, step, in_transit) "
+            "SELECT %(plan)s, %(place)s, '', a.unit_id, 0, 0, a.unit_id, a.province_id, "
+            "a.admin_unit_id, NULL, %(false)s FROM units_unitversion a "
+            "JOIN units_unitversion b ON b.unit_id = a.unit_id AND b.valid_to = %(last_day)s "
+            "WHERE a.valid_from = %(effective)s AND (COALESCE(a.province_id, 0) <> "
+            "COALESCE(b.province_id, 0) OR a.admin_unit_id <> b.admin_unit_id)",
+            params,
+        )
+        return cursor.rowcount
+
+
+def set_in_transit(plan_id: int, value: bool) -> None:
+    Route.objects.filter(plan_ref=plan_id, priority__gt=Priority.PLACE).update(in_transit=value)
