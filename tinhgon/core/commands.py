@@ -39,6 +39,15 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def one_line(error: DomainError) -> str:
+    """A refusal in one line: the message and where the first problem is (scripts read it)."""
+    if not error.problems:
+        return error.message
+    more = len(error.problems) - 1
+    first = str(error.problems[0]).replace("\n", " ")
+    return f"{error.message} {first}" + (f" (+{more})" if more else "")
+
+
 def domain_errors_as_command_errors(func):  # type: ignore[no-untyped-def]
     """Render a refused request as a clear message and a non-zero exit status."""
 

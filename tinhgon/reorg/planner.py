@@ -235,6 +235,7 @@ class Planner:
         self._check_cycles()
         if not self.r.problems:
             self._derive_agencies()
+            self._check_later_versions()
         if self.r.problems:
             raise DomainError(
                 _("The plan has %(count)s problem(s); nothing was written.")
@@ -499,6 +500,42 @@ class Planner:
                     break
                 seen.add(current)
                 current = self._final_parent(current)
+
+    def _check_later_versions(self) -> None:
+        """A plan sees the registry after its date too: a unit it closes or changes must have no
+        version that starts later (a rename recorded for next year would reopen a closed
+        commune, or overlap the plan's own version), and a code it gives a new unit must not be
+        taken by a unit from a later date."""
+        later = list(
+            UnitVersion.objects.filter(valid_from__gt=self.plan.effective_date).only(
+                "unit_id", "code", "name", "valid_from"
+            )
+        )
+        if not later:
+            return
+        touched = {**self.work.closing, **{u: c.step for u, c in self.work.changes.items()}}
+        new_codes = {o.spec.code: o for o in self.work.openings.values()}
+        for version in later:
+            step_number = touched.get(version.unit_id)
+            if step_number is not None:
+                name = self.r.open[version.unit_id].name
+                self.r.problem(
+                    _(
+                        "%(name)s has a version from %(day)s, after the plan's date; change or "
+                        "remove that version first"
+                    )
+                    % {"name": name, "day": version.valid_from},
+                    self.plan.steps[step_number - 1],
+                    "unit",
+                )
+            opening = new_codes.get(version.code)
+            if opening is not None and version.unit_id not in self.closed_by:
+                self.r.problem(
+                    _("code '%(code)s' is taken by %(name)s from %(day)s")
+                    % {"code": version.code, "name": version.name, "day": version.valid_from},
+                    self.plan.steps[opening.step - 1],
+                    "target.code",
+                )
 
     # -- derived steps: the agencies of the administrative units -----------------------------
     def _derive_agencies(self) -> None:

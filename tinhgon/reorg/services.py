@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,8 +87,19 @@ def plan_rehearse(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  
     return engine.rehearse(spec, actor=actor, plan=plan)
 
 
-def plan_apply(*, actor, spec: PlanSpec, plan: Plan | None = None) -> engine.Outcome:  # type: ignore[no-untyped-def]
-    return engine.apply_plan(spec, actor=actor, plan=plan)
+def plan_apply(  # type: ignore[no-untyped-def]
+    *,
+    actor,
+    spec: PlanSpec,
+    plan: Plan | None = None,
+    batch_rows: int | None = None,
+    on_progress: engine.Progress | None = None,
+) -> engine.Outcome:
+    """Apply a plan once (see tinhgon.reorg.engine.apply_plan): a plan left applying by a crash
+    resumes where it stopped."""
+    return engine.apply_plan(
+        spec, actor=actor, plan=plan, batch_rows=batch_rows, on_progress=on_progress
+    )
 
 
 def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # type: ignore[no-untyped-def]
@@ -95,9 +107,10 @@ def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # ty
     is claimed by its status, and an applied plan is never applied again."""
     today = today or timezone.localdate()
     applied = []
+    # A plan left applying (the process died between batches) is finished first.
     for plan in Plan.objects.filter(
-        status=Plan.Status.APPROVED, effective_date__lte=today
-    ).order_by("effective_date", "id"):
+        Q(status=Plan.Status.APPLYING) | Q(status=Plan.Status.APPROVED, effective_date__lte=today)
+    ).order_by("status", "effective_date", "id"):  # "applying" sorts before "approved"
         outcome = engine.run(spec_of(plan), actor=actor, apply=True, plan=plan)
         if outcome.plan is not None:
             applied.append(outcome.plan)

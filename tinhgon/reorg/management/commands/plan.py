@@ -5,8 +5,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.core.commands import (
+    domain_errors_as_command_errors,
+    one_line,
+    parse_day,
+    table,
+    to_json,
+)
 from tinhgon.core.db import refresh_statistics
+from tinhgon.core.errors import DomainError
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.national import build_2025_plan
@@ -33,9 +40,23 @@ class Command(BaseCommand):
         preview.add_argument("file")
         preview.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
         preview.add_argument("--output", help="File to write (required for xlsx).")
-        apply = sub.add_parser("apply", help="Apply a plan file in one transaction.")
+        apply = sub.add_parser(
+            "apply",
+            help="Apply a plan file (again: resume one left applying). Exit 1 and one line when refused.",
+        )
         apply.add_argument("file")
         apply.add_argument("--format", choices=["table", "json"], default="table")
+        apply.add_argument(
+            "--batch-rows",
+            type=int,
+            help="Records per batch when a plan moves more than that (default: the setting).",
+        )
+        rehearse = sub.add_parser(
+            "rehearse",
+            help="Apply a plan file in one transaction, check every invariant, roll it back.",
+        )
+        rehearse.add_argument("file")
+        rehearse.add_argument("--format", choices=["table", "json"], default="table")
         create = sub.add_parser("create", help="Store a plan file as a draft.")
         create.add_argument("file")
         approve = sub.add_parser("approve", help="Approve a draft plan (by id).")
@@ -72,8 +93,16 @@ class Command(BaseCommand):
         report = services.plan_preview(actor=None, spec=read_plan(file))
         self._emit(report, format, output)
 
-    def handle_apply(self, *, file, format, **_):
-        outcome = services.plan_apply(actor=None, spec=read_plan(file))
+    def handle_apply(self, *, file, format, batch_rows=None, **_):
+        spec = read_plan(file)
+        try:
+            outcome = services.plan_apply(
+                actor=None, spec=spec, batch_rows=batch_rows, on_progress=self._progress
+            )
+        except DomainError as error:
+            raise CommandError(one_line(error)) from None
+        if self._progressed:
+            self.stderr.write("")
         assert outcome.plan is not None
         refresh_statistics()
         if format == "json":
@@ -81,6 +110,24 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Applied plan {outcome.plan.pk}: {outcome.plan.title}")
             self._summary(outcome.report)
+
+    _progressed = False
+
+    def _progress(self, carrier: str, moved: int, total: int) -> None:
+        """A progress bar on the terminal while records move in batches."""
+        self._progressed = True
+        share = moved / total if total else 1.0
+        bar = "#" * int(share * 30)
+        self.stderr.write(f"\r{carrier}: [{bar:<30}] {moved:,}/{total:,} ({share:.0%})", ending="")
+        self.stderr.flush()
+
+    def handle_rehearse(self, *, file, format, **_):
+        report = services.plan_rehearse(actor=None, spec=read_plan(file))
+        if format == "json":
+            self.stdout.write(to_json(report))
+        else:
+            self.stdout.write("Rehearsed (rolled back): every invariant holds.")
+            self._summary(report)
 
     def handle_create(self, *, file, **_):
         plan = services.plan_create(actor=None, spec=read_plan(file))
