@@ -34,7 +34,7 @@ test: $(BIN)/tinhgon messages browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tinhgon
-	$(BIN)/tinhgon makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tinhgon.test_settings $(BIN)/tinhgon makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:

@@ -52,7 +52,7 @@ def db_checksum() -> str:
     return digest.hexdigest()
 
 
-OWN_APPS = {"units", "accounts", "reorg", "core", "auth"}
+OWN_APPS = {"units", "accounts", "reorg", "core", "auth", "carriers", "carrier"}
 
 
 @pytest.fixture(scope="session")

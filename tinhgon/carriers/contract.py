@@ -220,7 +220,7 @@ class UnitRowsCarrier:
             f"r.plan_ref = %(plan)s AND r.priority = {priority} "
             f"AND r.from_unit_id = {alias}.{self.unit}"
         )
-        if priority == Priority.DEFAULT:
+        if priority in (Priority.DEFAULT, Priority.PLACE):
             return sql + " AND r.carrier = ''"
         sql += " AND r.carrier = %(carrier)s"
         if priority == Priority.RECORD:

@@ -220,6 +220,7 @@ def _figures_after(view: PlanView, planner: Planner) -> dict[str, Any]:
 def _flows(view: PlanView, plan_id: int | None, carriers: list[contract.Carrier]) -> dict[str, Any]:
     """What every carrier would move, by read-only grouped counts, routed in memory."""
     choices = routing.choices_of(plan_id, view)
+    view.follow(choices, {c.name for c in contract.registered() if c.registry})
     by_group = {
         (c.carrier, c.priority, c.from_unit, c.key): c.target for c in choices if c.priority != 1
     }
@@ -565,6 +566,7 @@ def _open(
     ctx = contract.Context(plan.pk, day, actor_id)
     # Decisions are read before anything is written: a missing one refuses the plan untouched.
     choices = routing.choices_of(plan.pk, view)
+    view.follow(choices, {c.name for c in contract.registered() if c.registry})
     needs: dict[str, list[int]] = {}
     split = sorted(view.split)
     for carrier in contract.registered():

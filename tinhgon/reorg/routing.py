@@ -55,6 +55,14 @@ class PlanView:
             if link.event == LinkEvent.SPLIT:
                 self.split[link.predecessor].append(link.successor)
         self._earlier: dict[int, int] = {}
+        # Units placed by a person's decision (the communes of a split province).
+        self._decided_parent: dict[int, Target] = {}
+
+    def follow(self, choices: Sequence[Choice], registry: set[str]) -> None:
+        """Take into account where decisions put units (decisions of the registry's carrier)."""
+        for choice in choices:
+            if choice.carrier in registry and choice.priority == Priority.RECORD:
+                self._decided_parent[choice.record] = choice.target
 
     # -- the tree after the plan ---------------------------------------------------------------
     def final(self, unit: Target) -> Target:
@@ -76,6 +84,8 @@ class PlanView:
         change = self.work.changes.get(target)
         if change is not None and change.moves:
             return change.parent
+        if target in self._decided_parent:
+            return self._decided_parent[target]
         version = self.r.open.get(target)
         if version is None or version.parent_id is None:
             return None

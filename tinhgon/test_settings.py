@@ -1,0 +1,7 @@
+"""The settings of the test suite: the project's own, plus an imaginary capability whose
+declared carriers the contract tests drive (tinhgon/carriers/tests/testapp)."""
+
+from tinhgon.settings import *  # noqa: F403 (test settings extend the one settings module)
+from tinhgon.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tinhgon.carriers.tests.testapp"]
