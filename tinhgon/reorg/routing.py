@@ -23,7 +23,7 @@ from tinhgon.carriers.contract import ROUTE, Context, Flow
 from tinhgon.carriers.models import Priority, Route
 from tinhgon.reorg.models import Decision
 from tinhgon.reorg.planner import Planner
-from tinhgon.units.models import LinkEvent, UnitLink
+from tinhgon.units.models import LinkEvent, UnitLink, UnitVersion
 
 Target = str | int  # an existing unit id, or the ref of a unit the plan opens ("new:CODE")
 
@@ -131,11 +131,20 @@ class PlanView:
                 return choices[lookup]
         return self.by_rule(flow.from_unit, flow.key) or self.default[flow.from_unit]
 
+    def ref_of(self, target: Target) -> str:
+        """How a plan file names a unit."""
+        if isinstance(target, str):
+            return target
+        version = self.r.open.get(target)
+        return version.code if version else str(target)
+
     def label(self, target: Target) -> str:
         if isinstance(target, str):
             spec = self.r.new_specs[target][0]
             return f"{spec.code} {spec.name}"
         version = self.r.open.get(target)
+        if version is None:  # closed before the plan's date: its last name
+            version = UnitVersion.objects.filter(unit_id=target).order_by("-id").first()
         return f"{version.code} {version.name}" if version else str(target)
 
 
@@ -145,7 +154,7 @@ def choices_of(plan_id: int | None, view: PlanView) -> list[Choice]:
         return []
     found = []
     for decision in Decision.objects.filter(plan_id=plan_id):
-        target = _target_of(decision.to_ref, view)
+        target = target_of(decision.to_ref, view)
         if target is None:
             continue
         if decision.record_id is not None:
@@ -160,7 +169,8 @@ def choices_of(plan_id: int | None, view: PlanView) -> list[Choice]:
     return found
 
 
-def _target_of(ref: str, view: PlanView) -> Target | None:
+def target_of(ref: str, view: PlanView) -> Target | None:
+    """The unit a decision's reference names: a new unit's ref, or one open unit's code."""
     if ref in view.r.new_specs:
         return ref
     kind, _sep, code = ref.rpartition(":")

@@ -117,28 +117,80 @@ def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # ty
     return applied
 
 
-@transaction.atomic
-def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]) -> int:  # type: ignore[no-untyped-def]
-    """Record where records that no rule routes go: {record id: unit reference}. A reference
-    must name one of the successors the plan gives a split unit. Recording again replaces."""
-    from tinhgon.carriers import contract as carriers
-    from tinhgon.reorg.models import Decision
+# A person decides for a bounded number of records at a time; larger sets are decided by group.
+MAX_DECISIONS = 10_000
 
-    if plan.status == Plan.Status.APPLIED:
+
+def _split_view(plan: Plan):  # type: ignore[no-untyped-def]
+    """The plan resolved against today's registry, to check decisions against its splits."""
+    from tinhgon.reorg.planner import Planner
+    from tinhgon.reorg.routing import PlanView
+
+    if plan.status in (Plan.Status.APPLIED, Plan.Status.APPLYING):
         raise DomainError(
             _("This plan has already been applied."), code="already_applied", status=409
         )
-    if carrier not in {c.name for c in carriers.registered()}:
-        raise DomainError(_("Unknown carrier '%(name)s'.") % {"name": carrier}, code="invalid")
-    spec = spec_of(plan)
-    allowed = {t.ref for step in spec.steps if step.action == "split" for t in step.targets}
-    wrong = sorted({ref for ref in choices.values() if ref not in allowed})
-    if wrong:
+    planner = Planner(spec_of(plan))
+    planner.run()
+    return PlanView(planner)
+
+
+def _check_target(view, unit: int, ref: str, where: str) -> None:  # type: ignore[no-untyped-def]
+    from tinhgon.reorg.routing import target_of
+
+    targets = view.split.get(unit)
+    if not targets:
         raise DomainError(
-            _("%(refs)s is not a successor of a split unit in this plan; successors: %(allowed)s")
-            % {"refs": ", ".join(wrong), "allowed": ", ".join(sorted(allowed)) or "—"},
+            _("%(what)s is at %(unit)s, which this plan does not split.")
+            % {"what": where, "unit": view.label(unit)},
             code="invalid",
         )
+    if target_of(ref, view) not in targets:
+        raise DomainError(
+            _("%(ref)s is not a successor of %(unit)s; its successors: %(allowed)s")
+            % {
+                "ref": ref,
+                "unit": view.label(unit),
+                "allowed": ", ".join(view.ref_of(t) for t in targets),
+            },
+            code="invalid",
+        )
+
+
+def _carrier(name: str):  # type: ignore[no-untyped-def]
+    from tinhgon.carriers import contract
+
+    carrier = contract.get(name)
+    if carrier is None:
+        raise DomainError(_("Unknown carrier '%(name)s'.") % {"name": name}, code="invalid")
+    return carrier
+
+
+@transaction.atomic
+def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]) -> int:  # type: ignore[no-untyped-def]
+    """Record where single records of a split unit go: {record id: unit reference}. Each record
+    must exist and be attached to a unit the plan splits, and each reference must name one of
+    that unit's successors. Recording again replaces."""
+    from tinhgon.reorg.models import Decision
+
+    if len(choices) > MAX_DECISIONS:
+        raise DomainError(
+            _("At most %(max)s decisions at a time; decide larger sets by group.")
+            % {"max": MAX_DECISIONS},
+            code="invalid",
+        )
+    found = _carrier(carrier).located(sorted(choices))
+    view = _split_view(plan)
+    missing = sorted(set(choices) - set(found))
+    if missing:
+        raise DomainError(
+            _("No %(carrier)s record %(ids)s.")
+            % {"carrier": carrier, "ids": ", ".join(map(str, missing[:10]))},
+            code="invalid",
+        )
+    labels = _carrier(carrier).describe(sorted(choices))
+    for record, ref in choices.items():
+        _check_target(view, found[record][0], ref, labels.get(record, f"{carrier} #{record}"))
     Decision.objects.filter(plan=plan, carrier=carrier, record_id__in=list(choices)).delete()
     Decision.objects.bulk_create(
         [
@@ -146,6 +198,7 @@ def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]
                 plan=plan,
                 carrier=carrier,
                 record_id=record,
+                from_unit_id=found[record][0],
                 to_ref=ref,
                 decided_by_id=getattr(actor, "pk", None),
             )
@@ -154,3 +207,28 @@ def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]
     )
     audit(actor=actor, action="plan_decide", plan=plan.pk, carrier=carrier, records=len(choices))
     return len(choices)
+
+
+@transaction.atomic
+def decisions_record_group(  # type: ignore[no-untyped-def]
+    *, actor, plan: Plan, carrier: str, unit_id: int, key: int | None, ref: str
+) -> None:
+    """Record where the records of a split unit go as a group: those whose rule value is `key`,
+    or (key None) every record of the carrier in the unit. Overrides the rule and the default;
+    a decision about a single record still overrides it. Recording again replaces."""
+    from tinhgon.reorg.models import Decision
+
+    view = _split_view(plan)
+    _check_target(view, unit_id, ref, view.label(unit_id))
+    Decision.objects.filter(
+        plan=plan, carrier=_carrier(carrier).name, record_id=None, from_unit_id=unit_id, key=key
+    ).delete()
+    Decision.objects.create(
+        plan=plan,
+        carrier=carrier,
+        from_unit_id=unit_id,
+        key=key,
+        to_ref=ref,
+        decided_by_id=getattr(actor, "pk", None),
+    )
+    audit(actor=actor, action="plan_decide_group", plan=plan.pk, carrier=carrier, from_unit=unit_id)

@@ -8,9 +8,12 @@ test says so, a province absorbed or split).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -211,6 +214,7 @@ def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_defau
         unit_id=son_la.unit_id, home_id=unit("Phường Ba Đình", province="Hà Nội").unit_id
     )
     nobody = Parcel.objects.create(unit_id=son_la.unit_id)
+    grouped = Parcel.objects.create(unit_id=son_la.unit_id, home_id=north[1].unit_id)
     draft = services.plan_create(actor=None, spec=plan(SPLIT_SON_LA))
     services.decisions_record(
         actor=None,
@@ -221,9 +225,18 @@ def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_defau
     services.decisions_record(
         actor=None, plan=draft, carrier="parcels", choices={decided.pk: "new:T1"}
     )
+    call_command(  # everyone whose home is north[1] goes south, against the rule
+        "plan", "decide", str(draft.pk), "--carrier", "parcels",
+        "--group", f"{son_la.unit_id}:{north[1].unit_id}=new:T2", stdout=io.StringIO(),
+    )  # fmt: skip
+    with pytest.raises(CommandError, match="T3"):
+        call_command(
+            "plan", "decide", str(draft.pk), "--carrier", "parcels",
+            "--group", f"{son_la.unit_id}:*=new:T3",
+        )  # fmt: skip
     preview = services.plan_preview(actor=None, spec=services.spec_of(draft), plan=draft)
     flows = {(m["to"], m["carrier"]): m["records"] for m in preview["moves"]}
-    assert flows[("T2 Tỉnh Sơn La Nam", "parcels")] == 1
+    assert flows[("T2 Tỉnh Sơn La Nam", "parcels")] == 2
     assert flows[("T1 Tỉnh Sơn La Bắc", "parcels")] == 4
     services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
     t1, t2 = selectors.resolve("Sơn La Bắc", day=DAY), selectors.resolve("Sơn La Nam", day=DAY)
@@ -232,6 +245,7 @@ def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_defau
     assert where[lives_south.pk] == t2.unit_id
     assert where[decided.pk] == t1.unit_id, "a decision about the record beats the rule"
     assert where[lives_elsewhere.pk] == where[nobody.pk] == t1.unit_id, "the default"
+    assert where[grouped.pk] == t2.unit_id, "a decision about the group beats the rule"
     keyed = Route.objects.filter(carrier="parcels", priority=Priority.KEY)
     assert keyed.count() >= 2
 

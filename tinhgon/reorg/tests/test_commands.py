@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from tinhgon.conftest import db_checksum
+from tinhgon.conftest import db_checksum, unit
 from tinhgon.reorg import planfile
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,15 @@ def test_decide_records_a_choice_for_a_split(tmp_path):
     from tinhgon.reorg.models import Decision, Plan
 
     plan = Plan.objects.latest("id")
-    assert "1 decision(s)" in run("plan", "decide", str(plan.pk), "--choice", "123=new:T2")
+    commune = unit("Phường Chiềng An").unit_id
+    assert "1 decision(s)" in run("plan", "decide", str(plan.pk), "--choice", f"{commune}=new:T2")
     assert Decision.objects.get(plan=plan).to_ref == "new:T2"
     with pytest.raises(CommandError):
         run("plan", "decide", str(plan.pk), "--choice", "not-a-choice")
+    hanoi_ward = unit("Phường Ba Đình", province="Hà Nội").unit_id
+    with pytest.raises(CommandError, match="Ba Đình"):  # not in the unit the plan splits
+        run("plan", "decide", str(plan.pk), "--choice", f"{hanoi_ward}=new:T2")
+    with pytest.raises(CommandError, match="99999999"):  # no such record
+        run("plan", "decide", str(plan.pk), "--choice", "99999999=new:T2")
+    with pytest.raises(CommandError, match="T3"):  # not a successor of the split
+        run("plan", "decide", str(plan.pk), "--choice", f"{commune}=new:T3")

@@ -72,9 +72,17 @@ class Command(BaseCommand):
         decide.add_argument(
             "--choice",
             action="append",
-            required=True,
+            default=[],
             metavar="RECORD=REF",
             help="A record id and the unit it goes to (repeatable), e.g. 1234=new:T1",
+        )
+        decide.add_argument(
+            "--group",
+            action="append",
+            default=[],
+            metavar="UNIT:KEY=REF",
+            help="Records of split unit UNIT (an id) whose rule value is KEY (a unit id; * for "
+            "all the carrier's records there) go to REF (repeatable), e.g. 14:3650=new:T2",
         )
 
     @domain_errors_as_command_errors
@@ -149,10 +157,29 @@ class Command(BaseCommand):
         if not applied:
             self.stdout.write("No approved plan is due.")
 
-    def handle_decide(self, *, plan_id, carrier, choice, **_):
+    def handle_decide(self, *, plan_id, carrier, choice, group, **_):
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is None:
             raise CommandError(f"No plan {plan_id}.")
+        if not choice and not group:
+            raise CommandError("Give --choice RECORD=REF or --group UNIT:KEY=REF.")
+        for item in group:
+            where, _sep, ref = item.partition("=")
+            unit, _sep, key = where.partition(":")
+            if not unit.isdigit() or not (key.isdigit() or key == "*") or not ref.strip():
+                raise CommandError(f"--group {item!r}: write UNIT:KEY=REF (KEY a unit id or *)")
+            services.decisions_record_group(
+                actor=None,
+                plan=plan,
+                carrier=carrier,
+                unit_id=int(unit),
+                key=None if key == "*" else int(key),
+                ref=ref.strip(),
+            )
+        if group:
+            self.stdout.write(f"{len(group)} group decision(s) recorded for plan {plan.pk}.")
+        if not choice:
+            return
         choices = {}
         for item in choice:
             record, _sep, ref = item.partition("=")
