@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -496,9 +497,12 @@ def apply_plan(
             if inject_failure == "after_write":
                 raise RuntimeError("injected failure after the writes")
             if sum(pending.values()) <= size:
-                moved = {c.name: c.move(ctx) for c in carriers}
+                moved, timings = {}, report["timings"]
                 for carrier in carriers:
+                    start = time.perf_counter()
+                    moved[carrier.name] = carrier.move(ctx)
                     carrier.refresh(ctx)
+                    timings[carrier.name] = round(time.perf_counter() - start, 3)
                 return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
             routing.set_in_transit(plan.pk, True)
             plan.status = Plan.Status.APPLYING
@@ -513,7 +517,9 @@ def apply_plan(
     progress = dict(plan.progress or {})
     moved = dict(progress.get("moved", {}))
     totals = progress.get("total", {})
+    timings = report.setdefault("timings", {})
     for carrier in carriers:
+        start = time.perf_counter()
         for batch in carrier.batches(ctx, size):
             with transaction.atomic():
                 moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx, batch)
@@ -523,6 +529,8 @@ def apply_plan(
                 on_progress(carrier.name, moved[carrier.name], totals.get(carrier.name, 0))
             if inject_failure == "after_batch":
                 raise RuntimeError("injected failure after a batch")
+        spent = time.perf_counter() - start
+        timings[carrier.name] = round(timings.get(carrier.name, 0) + spent, 3)
     with _serialized():
         # Records written at a closed unit while the batches ran follow now.
         for carrier in carriers:
@@ -542,6 +550,7 @@ def _open(
     """Phase one of an apply, inside the lock: validate, write the units, the routing table, the
     child units and the placement. Returns the plan, its report so far, and per carrier how many
     records are still to move."""
+    started = time.perf_counter()
     planner = Planner(spec)
     work = planner.run()
     view = PlanView(planner)
@@ -602,6 +611,8 @@ def _open(
             "figures_after": _figures_in_db(day, planner),
             "steps": _step_report(spec, work, view, {}),
             "carriers": registry_moved,
+            # Seconds: the units (planning, writing, placement, checks), then each carrier.
+            "timings": {"units": round(time.perf_counter() - started, 3)},
         }
     )
     return plan, report, {c.name: c.pending(ctx) for c in carriers}
