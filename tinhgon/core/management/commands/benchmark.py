@@ -24,7 +24,7 @@ from tinhgon.reorg.national import build_2025_plan
 from tinhgon.reorg.planner import Planner
 from tinhgon.reorg.spec import NewUnit, PlanSpec, Step
 from tinhgon.units import selectors
-from tinhgon.units.importer import import_national, plan_units
+from tinhgon.units.importer import import_legacy, plan_units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 from tinhgon.units.models import Unit, UnitLink, UnitVersion
 from tinhgon.units.national import LEGACY_LAST_DAY, REFORM_DAY, load_sources
@@ -243,7 +243,7 @@ class Command(BaseCommand):
                 )
             )
 
-        import_s = timed(lambda: import_national(sources=sources, legacy_only=True))
+        import_s = timed(lambda: import_legacy(sources=sources))
         rows.append(
             (
                 f"set-based legacy import, {planned} units + conflict report",
@@ -252,7 +252,7 @@ class Command(BaseCommand):
         )
         if not skip_naive:
             rows.append(("import speed-up", f"{naive_s / import_s:.1f}x"))
-        rerun_s = timed(lambda: import_national(sources=sources, legacy_only=True))
+        rerun_s = timed(lambda: import_legacy(sources=sources))
         rows.append(("re-run of the import (nothing to do)", f"{rerun_s:.2f} s"))
 
         build_s = timed(lambda: build_2025_plan(sources))
