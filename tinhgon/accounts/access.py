@@ -10,7 +10,6 @@ Superusers see and change everything.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,25 +18,9 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.models import WRITE_ROLES, Membership
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.units import selectors
+from tinhgon.units.access import Root, Scope
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
-
-
-@dataclass(frozen=True)
-class Root:
-    admin_unit_id: int
-    level: int
-    writable: bool
-
-
-@dataclass(frozen=True)
-class Scope:
-    everything: bool
-    roots: tuple[Root, ...]
-
-    @property
-    def can_write_anything(self) -> bool:
-        return self.everything or any(root.writable for root in self.roots)
 
 
 def memberships_in_force(user, day: dt.date | None = None):  # type: ignore[no-untyped-def]
