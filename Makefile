@@ -34,11 +34,12 @@ test: $(BIN)/tinhgon messages browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tinhgon
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tinhgon.test_settings $(BIN)/tinhgon makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint:
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format:
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

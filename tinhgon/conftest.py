@@ -20,10 +20,11 @@ from django.test import Client
 
 from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
+from tinhgon.operations.national import import_national_with_plan
 from tinhgon.reorg import engine
 from tinhgon.reorg.national import build_2025_plan
 from tinhgon.units import selectors
-from tinhgon.units.importer import import_national
+from tinhgon.units.importer import import_legacy
 from tinhgon.units.kinds import Level
 from tinhgon.units.national import REFORM_DAY
 from tinhgon.units.template import apparatus_generate
@@ -58,7 +59,7 @@ OWN_APPS = {"units", "accounts", "reorg", "core", "auth", "carriers", "carrier"}
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        import_national(legacy_only=True)
+        import_legacy()
         chieng_xom = selectors.resolve("Xã Chiềng Xôm", day=BEFORE)
         NATIONAL["legacy_official"] = make_persona(
             "chieng-xom-official", chieng_xom.unit_id, Role.UNIT_OFFICIAL
@@ -70,7 +71,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         NATIONAL["preview"] = engine.run(plan, apply=False).report
         NATIONAL["preview_changed_nothing"] = db_checksum() == before
         NATIONAL["apply"] = engine.run(plan, apply=True).report
-        import_national()  # finds everything done: the session also proves idempotency
+        import_national_with_plan()  # finds everything done: the session also proves idempotency
         son_la = selectors.resolve_province("Sơn La", day=AFTER)
         apparatus_generate(
             actor=None,

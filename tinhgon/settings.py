@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tinhgon.accounts",
     "tinhgon.reports",
     "tinhgon.reorg",
+    "tinhgon.operations",
 ]
 
 MIDDLEWARE = [

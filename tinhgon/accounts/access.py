@@ -10,7 +10,6 @@ Superusers see and change everything.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,25 +18,9 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.models import WRITE_ROLES, Membership
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.units import selectors
+from tinhgon.units.access import Root, Scope
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
-
-
-@dataclass(frozen=True)
-class Root:
-    admin_unit_id: int
-    level: int
-    writable: bool
-
-
-@dataclass(frozen=True)
-class Scope:
-    everything: bool
-    roots: tuple[Root, ...]
-
-    @property
-    def can_write_anything(self) -> bool:
-        return self.everything or any(root.writable for root in self.roots)
 
 
 def memberships_in_force(user, day: dt.date | None = None):  # type: ignore[no-untyped-def]
@@ -74,22 +57,55 @@ def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
     return Scope(everything=False, roots=tuple(roots.values()))
 
 
-def unit_filter(scope: Scope, day: dt.date, *, write: bool = False) -> Q:
-    """A filter on UnitVersion rows: those the scope may read (or write) on `day`."""
+def records_filter(
+    scope: Scope,
+    day: dt.date,
+    *,
+    unit_field: str = "unit",
+    province_field: str | None = None,
+    admin_unit_field: str | None = None,
+    write: bool = False,
+) -> Q:
+    """A filter on any table that points at units.Unit through `unit_field`: the rows the scope
+    may read (or write) on `day`.
+
+    A table that carries its unit's province or administrative unit (`province_field`,
+    `admin_unit_field`) is filtered on those columns; otherwise the unit is looked up among the
+    versions open on `day`, in a subquery. Either way the rows come in one SQL query.
+    """
     if scope.everything:
         return Q()
-    condition = Q(pk__in=[])
+    condition = Q(pk__in=[])  # no root: nothing
     for root in scope.roots:
         if write and not root.writable:
             continue
         if root.level == Level.PROVINCE:
-            condition |= Q(province_id=root.admin_unit_id)
-        elif root.level == Level.COMMUNE:
-            condition |= Q(admin_unit_id=root.admin_unit_id)
+            column, version_column = province_field, "province_id"
         else:
-            admin_ids = selectors.subtree_depths([root.admin_unit_id], day, max_depth=1).keys()
-            condition |= Q(admin_unit_id__in=list(admin_ids))
+            column, version_column = admin_unit_field, "admin_unit_id"
+        if column is not None:
+            condition |= _served_by(root, day, column)
+        else:
+            units = selectors.versions_on(day).filter(_served_by(root, day, version_column))
+            condition |= Q(**{f"{unit_field}__in": units.values("unit_id")})
     return condition
+
+
+def _served_by(root: Root, day: dt.date, column: str) -> Q:
+    """`column` names the root (its province or administrative unit) or, for a district, one of
+    the units directly under it on `day` (its communes)."""
+    condition = Q(**{column: root.admin_unit_id})
+    if root.level not in (Level.PROVINCE, Level.COMMUNE):
+        children = selectors.versions_on(day).filter(parent_id=root.admin_unit_id)
+        condition |= Q(**{f"{column}__in": children.values("unit_id")})
+    return condition
+
+
+def unit_filter(scope: Scope, day: dt.date, *, write: bool = False) -> Q:
+    """A filter on UnitVersion rows: those the scope may read (or write) on `day`."""
+    return records_filter(
+        scope, day, province_field="province_id", admin_unit_field="admin_unit_id", write=write
+    )
 
 
 def visible_versions(user, day: dt.date):  # type: ignore[no-untyped-def]

@@ -5,6 +5,6 @@ from tinhgon.core.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "unit"]
+    list_display = ["at", "actor", "action", "unit_id"]
     list_filter = ["action"]
-    readonly_fields = ["at", "actor", "action", "unit", "data"]
+    readonly_fields = ["at", "actor", "action", "unit_id", "data"]

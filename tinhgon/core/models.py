@@ -7,6 +7,8 @@ class AuditEvent(models.Model):
     """Who did what, when: one row per service call that changed something.
 
     Written in the same transaction as the change, so a change without its audit row cannot exist.
+    The unit is kept as a plain id, not a foreign key: core sits below every domain app (units
+    included), and a history row must outlive whatever it names.
     """
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
@@ -14,9 +16,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
-    unit = models.ForeignKey(
-        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    unit_id = models.BigIntegerField(_("unit"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta:
@@ -29,5 +29,7 @@ class AuditEvent(models.Model):
 
 
 def audit(*, actor, action: str, unit=None, **data) -> AuditEvent:  # type: ignore[no-untyped-def]
+    """Record `action` by `actor`; `unit` is a unit (any model instance with a pk) or its id."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(actor=user, action=action, unit=unit, data=data)
+    unit_id = getattr(unit, "pk", unit)
+    return AuditEvent.objects.create(actor=user, action=action, unit_id=unit_id, data=data)

@@ -9,10 +9,9 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tinhgon.accounts import access
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.core.schemas import Day, Id
-from tinhgon.units import excel, selectors, services
+from tinhgon.units import access, excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
 

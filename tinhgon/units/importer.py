@@ -1,4 +1,4 @@
-"""The national import: legacy and official units into the registry, set-based and idempotent.
+"""The legacy national import: the registry as it stood before 2025, set-based and idempotent.
 
 Every unit carries a `source_key`; a unit whose key exists is left as it is, so re-running the
 import changes nothing. Inserts are multi-row (bulk_create), level by level so that parents have
@@ -15,7 +15,14 @@ from django.db import transaction
 from tinhgon.core.models import audit
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import ImportConflict, Source, Unit, UnitVersion
-from tinhgon.units.national import Conflict, Row, Sources, load_sources, reconcile
+from tinhgon.units.national import (
+    Conflict,
+    Reconciliation,
+    Row,
+    Sources,
+    load_sources,
+    reconcile,
+)
 from tinhgon.units.services import Placement, build_version
 
 BATCH = 2000
@@ -26,7 +33,8 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     conflicts_total: int = 0
     conflicts_by_category: dict[str, dict[str, int]] = field(default_factory=dict)
-    plan_applied: dict | None = None
+    # The packages' reconciliation, which the 2025 plan is built from (tinhgon.operations).
+    reconciliation: Reconciliation | None = None
 
     @property
     def units_created(self) -> int:
@@ -79,29 +87,17 @@ def plan_units(sources: Sources) -> list[list[Planned]]:
 
 
 @transaction.atomic
-def import_national(
-    *, actor=None, legacy_only: bool = False, sources: Sources | None = None
-) -> ImportResult:  # type: ignore[no-untyped-def]
-    """Import the legacy registry, then (unless `legacy_only`) apply the 2025 plan to it.
+def import_legacy(*, actor=None, sources: Sources | None = None) -> ImportResult:  # type: ignore[no-untyped-def]
+    """Import the legacy registry (all units still open) and store the packages' conflicts.
 
-    Idempotent: units that exist are left alone, and the plan is applied once.
+    Idempotent: units that exist are left alone. Applying the 2025 plan to what this imports is
+    the engine's work, orchestrated above the registry (tinhgon.operations.national).
     """
     sources = sources or load_sources()
     result = ImportResult()
     _import_legacy(sources, result, actor)
-    reconciliation = reconcile(sources)
-    _store_conflicts(reconciliation.conflicts, result)
-    if not legacy_only:
-        from tinhgon.reorg import engine
-        from tinhgon.reorg.models import Plan
-        from tinhgon.reorg.national import build_2025_plan
-
-        plan = build_2025_plan(sources, reconciliation)
-        if not Plan.objects.filter(
-            checksum=engine.checksum(plan), status=Plan.Status.APPLIED
-        ).exists():
-            outcome = engine.run(plan, actor=actor, apply=True)
-            result.plan_applied = outcome.report
+    result.reconciliation = reconcile(sources)
+    _store_conflicts(result.reconciliation.conflicts, result)
     return result
 
 

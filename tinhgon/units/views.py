@@ -12,10 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError
 from tinhgon.core.views import render_refusal
-from tinhgon.units import selectors
+from tinhgon.units import access, selectors
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
 
@@ -34,7 +33,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     try:
         if root_id:
             root = access.access_unit(request.user, int(root_id), day=day)
-            children = visible.filter(parent_id=root.unit_id).vietnamese_order()
+            children = list(visible.filter(parent_id=root.unit_id).vietnamese_order())
             chain = selectors.ancestor_ids(root.unit_id, day)
             found = {v.unit_id: v for v in visible.filter(unit_id__in=chain)}
             ancestors = [found[i] for i in reversed(chain) if i in found]

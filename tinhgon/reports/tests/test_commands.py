@@ -163,12 +163,3 @@ def test_accounts_add_user_and_token(tmp_path):
     )
     assert "Phường Chiềng An" in out
     assert run("accounts", "token", "ops").strip().startswith("tg_")
-
-
-def test_import_units_writes_the_import_report_as_csv(tmp_path):
-    target = tmp_path / "report.csv"
-    out = run("import-units", "--report", str(target))
-    assert "no unit created" in out
-    text = target.read_text(encoding="utf-8")
-    assert text.startswith("category,status,")
-    assert "Phường Chiềng An" in text and "03664" in text

@@ -3,7 +3,7 @@ import csv
 from django.core.management.base import BaseCommand
 
 from tinhgon.core.db import refresh_statistics
-from tinhgon.units.importer import import_national
+from tinhgon.operations.national import import_national_with_plan
 from tinhgon.units.models import ImportConflict
 
 
@@ -25,8 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, legacy_only: bool = False, report: str | None = None, **options):
-        result = import_national(legacy_only=legacy_only)
-        if result.units_created or result.plan_applied:
+        outcome = import_national_with_plan(legacy_only=legacy_only)
+        result = outcome.legacy
+        if result.units_created or outcome.plan_applied:
             refresh_statistics()
         if result.units_created:
             created = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.created.items()))
