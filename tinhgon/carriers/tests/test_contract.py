@@ -114,6 +114,15 @@ def test_every_registered_carrier_has_an_example_for_the_contract_suite():
 
 
 @pytest.mark.parametrize("name", CARRIERS)
+def test_a_carriers_table_is_indexed_on_its_unit_column(name):
+    carrier = contract.get(name)
+    assert isinstance(carrier, contract.UnitRowsCarrier)
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, carrier.table)
+    assert any(c["index"] and c["columns"][:1] == [carrier.unit] for c in constraints.values())
+
+
+@pytest.mark.parametrize("name", CARRIERS)
 def test_a_carrier_moves_exactly_what_the_preview_counted_and_the_preview_writes_nothing(name):
     records = [EXAMPLES[name](ward) for ward in _wards()]
     with CaptureQueriesContext(connection) as queries:
