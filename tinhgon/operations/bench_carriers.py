@@ -27,42 +27,14 @@ from django.db import connection, models, transaction
 from tinhgon.carriers import contract
 from tinhgon.carriers.contract import UnitRowsCarrier
 from tinhgon.carriers.models import RecordMove
+from tinhgon.operations.benchmarks import PAIRING_DAY, pairing_plan
 from tinhgon.reorg import engine
-from tinhgon.reorg.spec import NewUnit, PlanSpec, Step
 from tinhgon.units import selectors
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 
 TABLE = "bench_carrier_rows"
 CARRIER = "benchmark_rows"
-EFFECTIVE = dt.date(2026, 7, 1)
-TITLE = "Ghép cặp xã (thử tải)"
-
-
-def pairing_plan(effective: dt.date = EFFECTIVE) -> PlanSpec:
-    """Every province's communes consolidated two by two, in code order."""
-    provinces = selectors.versions_on(effective).filter(kind__in=KINDS_BY_LEVEL[Level.PROVINCE])
-    steps: list[Step] = []
-    for province in provinces.order_by("code"):
-        communes = list(
-            selectors.versions_on(effective)
-            .filter(parent_id=province.unit_id, kind__in=KINDS_BY_LEVEL[Level.COMMUNE])
-            .order_by("code")
-        )
-        for first, second in zip(communes[::2], communes[1::2], strict=False):
-            steps.append(
-                Step(
-                    len(steps) + 1,
-                    "consolidate",
-                    sources=[first.code, second.code],
-                    target=NewUnit(
-                        "9" + first.code,
-                        f"{first.name} - {second.name.split(' ', 1)[1]}",
-                        first.kind,
-                        parent=province.code,
-                    ),
-                )
-            )
-    return PlanSpec(title=TITLE, effective_date=effective, steps=steps)
+EFFECTIVE = PAIRING_DAY
 
 
 def _bench_model() -> type[models.Model]:
@@ -198,8 +170,9 @@ def _analyze() -> None:
 def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dict[str, Any]:
     """Run the benchmark on the current database (its registry must not hold the benchmark
     plan yet; `prepare` builds the registry when it is empty). Returns the figures."""
+    figures: dict[str, Any] = {"database": connection.vendor, "rows": rows}
     if prepare is not None:
-        prepare()
+        figures["prepare_s"] = round(prepare(), 2)
     model = _bench_model()
 
     class BenchCarrier(UnitRowsCarrier):
@@ -210,7 +183,6 @@ def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dic
 
     BenchCarrier.model = model
     spec = pairing_plan()
-    figures: dict[str, Any] = {"database": connection.vendor, "rows": rows}
     with connection.schema_editor() as editor:
         editor.create_model(model)
         # An unmanaged model gets no indexes from the schema editor; a carrier's table needs one

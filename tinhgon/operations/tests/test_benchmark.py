@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tinhgon.operations.management.commands.benchmark import SUBCOMMANDS, Command
+from tinhgon.operations import benchmarks
+from tinhgon.operations.management.commands.benchmark import Command
 from tinhgon.units.models import Unit
 
 
@@ -24,7 +25,7 @@ def test_plain_benchmark_runs_the_registry_benchmark_and_lines_up_its_figures(mo
         calls.append(skip_naive)
         return [("short", "1 s"), ("a longer label", "2 s")]
 
-    monkeypatch.setitem(SUBCOMMANDS, "registry", registry)
+    monkeypatch.setattr(benchmarks, "registry", registry)
     monkeypatch.setattr(Unit.objects, "exists", lambda: False)  # as on a fresh database
     out = io.StringIO()
     call_command("benchmark", stdout=out)  # what `make bench` runs
@@ -52,3 +53,9 @@ def test_an_unknown_subcommand_is_refused():
 def test_the_benchmark_refuses_a_registry_that_is_not_empty(argv):
     with pytest.raises(CommandError, match="needs an empty registry"):
         call_command("benchmark", *argv)
+
+
+@pytest.mark.parametrize("rows", ["0", "many", "60000000"])
+def test_the_carriers_benchmark_refuses_a_number_of_rows_out_of_bounds(rows):
+    with pytest.raises(CommandError, match="rows"):
+        call_command("benchmark", "carriers", "--rows", rows)

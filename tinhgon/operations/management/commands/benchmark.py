@@ -1,25 +1,31 @@
-"""`tinhgon benchmark [SUBCOMMAND]`: run one benchmark of tinhgon.operations.benchmarks.
+"""`tinhgon benchmark [SUBCOMMAND]`: run one of tinhgon's benchmarks on an empty database.
 
-Each subcommand is one function there returning (label, figure) rows; adding one is that
-function and a line in SUBCOMMANDS. Without a subcommand the registry benchmark runs (`make bench`).
+- `registry` (the default, what `make bench` runs): tinhgon.operations.benchmarks.registry;
+- `carriers --rows N [--batch-rows B] [--format json]`: records carried through the national
+  pairing plan against hand-written SQL (tinhgon.operations.bench_carriers).
+
+Every benchmark builds its data from nothing, so that its figures mean the same each run.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from tinhgon.operations import benchmarks
+from tinhgon.operations import bench_carriers, benchmarks
 from tinhgon.units.models import Unit
 
-SUBCOMMANDS: dict[str, Callable[..., list[benchmarks.Row]]] = {
-    "registry": benchmarks.registry,
-}
 DEFAULT = "registry"
+SUBCOMMANDS = {
+    "registry": benchmarks.registry.__doc__,
+    "carriers": "Records carried through the national pairing plan, against raw SQL.",
+}
+# A benchmark of the engine is about volume: below this it measures fixed costs.
+MAX_ROWS = 50_000_000
 
 
 def add_options(parser: CommandParser, *, default: Any = False) -> None:
@@ -29,24 +35,56 @@ def add_options(parser: CommandParser, *, default: Any = False) -> None:
     )
 
 
+def _rows(value: str) -> int:
+    try:
+        rows = int(value.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of rows") from None
+    if not 1 <= rows <= MAX_ROWS:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_ROWS:,} rows")
+    return rows
+
+
 class Command(BaseCommand):
-    help = "Time tinhgon's bulk work against naive implementations (default: registry)."
+    help = "Time tinhgon's bulk work against naive and hand-written ways (default: registry)."
 
     def add_arguments(self, parser):
         add_options(parser)
         subcommands = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
-        for name, run in SUBCOMMANDS.items():
+        for name, text in SUBCOMMANDS.items():
             # SUPPRESS: an option given before the name is not reset by the subcommand's default.
-            add_options(subcommands.add_parser(name, help=run.__doc__), default=argparse.SUPPRESS)
+            sub = subcommands.add_parser(name, help=text)
+            add_options(sub, default=argparse.SUPPRESS)
+            if name == "carriers":
+                sub.add_argument("--rows", type=_rows, default=1_000_000, help="Records to carry.")
+                sub.add_argument(
+                    "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
+                )
+                sub.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, subcommand: str | None = None, skip_naive: bool = False, **options):
-        # Every benchmark builds its data from nothing, so that its figures mean the same each run.
         if Unit.objects.exists():
             raise CommandError(
                 "The benchmark needs an empty registry: run `make bench`, or point DATABASE_URL at a fresh database."
             )
+        subcommand = subcommand or DEFAULT
+        if subcommand == "carriers":
+            self._carriers(**options)
+            return
         self.stdout.write(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-        rows = SUBCOMMANDS[subcommand or DEFAULT](skip_naive=skip_naive)
+        self._table(benchmarks.registry(skip_naive=skip_naive))
+
+    def _carriers(self, *, rows: int, batch_rows: int | None, format: str, **_: Any) -> None:
+        figures = bench_carriers.run(
+            rows=rows, batch_rows=batch_rows, prepare=benchmarks.national_registry
+        )
+        if format == "json":
+            self.stdout.write(json.dumps(figures, indent=2))
+            return
+        self.stdout.write(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+        self._table([(key, str(value)) for key, value in figures.items()])
+
+    def _table(self, rows: list[benchmarks.Row]) -> None:
         width = max(len(label) for label, _ in rows)
         for label, value in rows:
             self.stdout.write(f"{label.ljust(width)}  {value}")
