@@ -4,7 +4,9 @@ Personas, as in every access test:
 - a provincial administrator of Sơn La,
 - a commune official of Phường Chiềng An (Sơn La),
 - an official of another commune, Phường Tô Hiệu (Sơn La),
-- a read-only observer of Phường Chiềng An.
+- a read-only observer of Phường Chiềng An,
+- a provincial administrator of another province, Hà Nội,
+- a superuser.
 """
 
 from __future__ import annotations
@@ -141,3 +143,22 @@ def other_commune_official(to_hieu):
 @pytest.fixture
 def observer(chieng_an):
     return make_persona("chieng-an-observer", chieng_an.unit_id, Role.OBSERVER)
+
+
+@pytest.fixture
+def ha_noi(db):
+    return unit("Hà Nội", level=Level.PROVINCE, province=None)
+
+
+@pytest.fixture
+def ha_noi_admin(ha_noi):
+    return make_persona("ha-noi-admin", ha_noi.unit_id, Role.PROVINCE_ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    user = accounts.user_create(
+        actor=None, username="superuser", password="a-long-test-password", is_superuser=True
+    )
+    _, secret = accounts.token_create(actor=None, user=user, name="test")
+    return Persona(user, secret)

@@ -78,6 +78,8 @@ class Resolver:
                 self.agencies[version.admin_unit_id].append(version)
         self.new_specs: dict[str, tuple[NewUnit, int]] = {}
         self.problems: list[Problem] = []
+        # Every existing unit a reference resolved to: what the plan touches (see Planner).
+        self.resolved: set[int] = set()
 
     def problem(self, message: str, step: Step, field: str) -> None:
         self.problems.append(Problem(message, step=step.number, field=field, line=step.line))
@@ -99,6 +101,7 @@ class Resolver:
         if kind:
             candidates = [v for v in candidates if v.kind == kind]
         if len(candidates) == 1:
+            self.resolved.add(candidates[0].unit_id)
             return candidates[0].unit_id
         if not candidates:
             self.problem(
@@ -148,10 +151,16 @@ class Planner:
         self.default_of: dict[int, str | int] = {}
         self.receivers: list[tuple[str | int, Step, str]] = []
 
-    def touched_provinces(self) -> set[int]:
-        touched = set(self.work.closing) | set(self.work.changes)
+    def touched_units(self) -> set[int]:
+        """Every existing unit the plan names (whatever the field: a source, a part, a receiver,
+        a new unit's parent, a move's destination) and every unit it closes, derived steps and
+        abolished levels included. Who may handle the plan follows from their provinces."""
+        touched = self.r.resolved | set(self.work.closing) | set(self.work.changes)
         touched |= {link.successor for link in self.work.links if isinstance(link.successor, int)}
-        return {self.r.open[u].province_id or u for u in touched}
+        return touched
+
+    def touched_provinces(self) -> set[int]:
+        return {self.r.open[u].province_id or u for u in self.touched_units()}
 
     # -- helpers -------------------------------------------------------------------------------
     def _close(self, unit: str | int | None, step: Step, field: str) -> int | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
 from tinhgon.reorg import engine, planfile
+from tinhgon.reorg.access import plan_provinces
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.spec import PlanSpec
 
@@ -22,12 +23,32 @@ def spec_of(plan: Plan) -> PlanSpec:
     return planfile.plan_from_dict(plan.spec, filename=f"plan {plan.pk}")
 
 
+def _refuse_if_applied(spec: PlanSpec, plan: Plan | None = None) -> None:
+    """Checked before the plan is resolved again: once it is applied its units are closed, and
+    the problems that would report hide the plain answer."""
+    applied = Plan.objects.filter(status=Plan.Status.APPLIED)
+    if (plan is not None and applied.filter(pk=plan.pk).exists()) or applied.filter(
+        checksum=engine.checksum(spec)
+    ).exists():
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+
+
+def _check_scope(actor, spec: PlanSpec, plan: Plan | None = None) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """A user handles a plan only if they administer every province it touches, as the plan
+    resolves against today's registry (not as it did when stored): the provinces, or None for
+    the operator at the command line (actor None), who acts on their own authority."""
+    _refuse_if_applied(spec, plan)
+    return plan_provinces(spec, user=actor) if actor is not None else None
+
+
 @transaction.atomic
 def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-def]
-    """Store a draft plan after checking it resolves and validates against the registry."""
-    from tinhgon.reorg.access import touched_provinces
-
-    provinces = sorted(touched_provinces(spec))
+    """Store a draft plan after checking it resolves and validates against the registry, and
+    that the actor (a user) administers every province it touches."""
+    _refuse_if_applied(spec)
+    provinces = sorted(plan_provinces(spec, user=actor))
     plan = Plan.objects.create(
         provinces=provinces,
         title=spec.title,
@@ -46,26 +67,27 @@ def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-de
 @transaction.atomic
 def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
     """Draft -> approved. Repeating it changes nothing; an applied plan cannot be re-approved."""
+    provinces = _check_scope(actor, spec_of(plan), plan)
     updated = Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
         status=Plan.Status.APPROVED,
         approved_at=timezone.now(),
         approved_by_id=getattr(actor, "pk", None),
+        provinces=sorted(provinces) if provinces is not None else plan.provinces,
     )
     plan.refresh_from_db()
     if updated:
         audit(actor=actor, action="plan_approve", plan=plan.pk)
-    elif plan.status == Plan.Status.APPLIED:
-        raise DomainError(
-            _("This plan has already been applied."), code="already_applied", status=409
-        )
     return plan
 
 
 def plan_preview(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """What the plan would do; nothing is written."""
+    _check_scope(actor, spec, plan)
     return engine.run(spec, actor=actor, apply=False, plan=plan).report
 
 
 def plan_apply(*, actor, spec: PlanSpec, plan: Plan | None = None) -> engine.Outcome:  # type: ignore[no-untyped-def]
+    _check_scope(actor, spec, plan)
     return engine.run(spec, actor=actor, apply=True, plan=plan)
 
 
