@@ -57,6 +57,14 @@ def db_checksum() -> str:
 OWN_APPS = {"units", "accounts", "reorg", "core", "auth"}
 
 
+def plan_audit(plan_id: int) -> list[tuple[str, int | None]]:
+    """What the audit says of a plan, in order: (action, id of the acting user or None)."""
+    from tinhgon.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(data__plan=plan_id).order_by("id")
+    return [(event.action, event.actor_id) for event in events]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,12 +36,23 @@ def _refuse_if_applied(spec: PlanSpec, plan: Plan | None = None) -> None:
         )
 
 
-def _check_scope(actor, spec: PlanSpec, plan: Plan | None = None) -> set[int] | None:  # type: ignore[no-untyped-def]
+def _check_scope(actor, spec: PlanSpec) -> set[int] | None:  # type: ignore[no-untyped-def]
     """A user handles a plan only if they administer every province it touches, as the plan
     resolves against today's registry (not as it did when stored): the provinces, or None for
     the operator at the command line (actor None), who acts on their own authority."""
-    _refuse_if_applied(spec, plan)
     return plan_provinces(spec, user=actor) if actor is not None else None
+
+
+def self_approval_refused(*, actor, plan: Plan) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `actor` is the plan's author and so may not approve it: a second administrator
+    approves, unless TINHGON_PLAN_SELF_APPROVAL allows it. The operator at the command line
+    (actor None) approves on their own authority."""
+    return (
+        actor is not None
+        and plan.created_by_id is not None
+        and plan.created_by_id == actor.pk
+        and not settings.TINHGON_PLAN_SELF_APPROVAL
+    )
 
 
 @transaction.atomic
@@ -66,8 +78,20 @@ def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-de
 
 @transaction.atomic
 def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
-    """Draft -> approved. Repeating it changes nothing; an applied plan cannot be re-approved."""
-    provinces = _check_scope(actor, spec_of(plan), plan)
+    """Draft -> approved, recording who and when. The author may not approve their own plan
+    (see `self_approval_refused`). Repeating it changes nothing; an applied plan cannot be
+    re-approved."""
+    spec = spec_of(plan)
+    _refuse_if_applied(spec, plan)
+    if self_approval_refused(actor=actor, plan=plan):
+        raise DomainError(
+            _(
+                "The author of a plan cannot approve it: another administrator of its provinces must."
+            ),
+            code="self_approval",
+            status=403,
+        )
+    provinces = _check_scope(actor, spec)
     updated = Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
         status=Plan.Status.APPROVED,
         approved_at=timezone.now(),
@@ -82,13 +106,41 @@ def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
 
 def plan_preview(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
     """What the plan would do; nothing is written."""
-    _check_scope(actor, spec, plan)
+    _refuse_if_applied(spec, plan)
+    _check_scope(actor, spec)
     return engine.run(spec, actor=actor, apply=False, plan=plan).report
 
 
 def plan_apply(*, actor, spec: PlanSpec, plan: Plan | None = None) -> engine.Outcome:  # type: ignore[no-untyped-def]
-    _check_scope(actor, spec, plan)
+    """Apply an approved plan, in one transaction; a draft is refused.
+
+    Without a stored plan (`tinhgon plan apply FILE`, actor None) the operator acts on their own
+    authority: the plan is stored, approved and applied in one transaction, each with its audit
+    row, and nothing is left behind when it is refused."""
+    if plan is None:
+        if actor is not None:
+            raise _not_approved()
+        with transaction.atomic():
+            plan = plan_create(actor=None, spec=spec)
+            plan_approve(actor=None, plan=plan)
+            return engine.run(spec, actor=None, apply=True, plan=plan)
+    _refuse_if_applied(spec, plan)
+    if engine.checksum(spec) != plan.checksum:
+        raise DomainError(
+            _("These are not the steps of the stored plan."), code="invalid", status=409
+        )
+    if Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).exists():
+        raise _not_approved()
+    _check_scope(actor, spec)
     return engine.run(spec, actor=actor, apply=True, plan=plan)
+
+
+def _not_approved() -> DomainError:
+    return DomainError(
+        _("Only an approved plan can be applied: have it approved first."),
+        code="not_approved",
+        status=409,
+    )
 
 
 def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # type: ignore[no-untyped-def]

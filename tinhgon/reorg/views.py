@@ -89,6 +89,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "figures": figures,
             "page": page,
             "decisions": _decision_rows(plan, report),
+            "may_approve": not services.self_approval_refused(actor=request.user, plan=plan),
         },
     )
 
