@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
@@ -52,11 +52,6 @@ def split_file(tmp_path):
     return path
 
 
-def tinhgon(*args: str) -> None:
-    """The command as an operator runs it: a refusal is SystemExit with the exit status."""
-    ManagementUtility(["tinhgon", *args]).execute()
-
-
 def test_build_2025_writes_a_plan_file_that_loads_back(tmp_path):
     target = tmp_path / "plan-2025.yaml"
     assert "steps written" in run("plan", "build-2025", "--output", str(target))
@@ -95,10 +90,10 @@ def test_apply_succeeds_once_then_refuses(plan_file):
         run("plan", "apply", str(plan_file))
 
 
-def test_apply_stores_approves_and_applies_on_the_operators_own_authority(plan_file, capsys):
-    tinhgon("plan", "apply", str(plan_file))  # no SystemExit: exit status 0
+def test_apply_stores_approves_and_applies_on_the_operators_own_authority(plan_file):
+    out = run("plan", "apply", str(plan_file))  # no CommandError: exit status 0
     plan = Plan.objects.latest("id")
-    assert capsys.readouterr().out.startswith(f"Applied plan {plan.pk}: Hợp nhất hai phường\n")
+    assert out.startswith(f"Applied plan {plan.pk}: Hợp nhất hai phường\n")
     assert plan.status == Plan.Status.APPLIED
     assert plan.approved_at is not None
     assert (plan.created_by_id, plan.approved_by_id, plan.applied_by_id) == (None, None, None)
@@ -109,23 +104,25 @@ def test_apply_stores_approves_and_applies_on_the_operators_own_authority(plan_f
     ]
 
 
-def test_a_refused_apply_exits_1_with_a_one_line_message_and_writes_nothing(plan_file, capsys):
-    tinhgon("plan", "apply", str(plan_file))
-    capsys.readouterr()
+def test_a_refused_apply_exits_1_with_a_one_line_message_and_writes_nothing(plan_file):
+    run("plan", "apply", str(plan_file))
     before = db_checksum()
-    with pytest.raises(SystemExit) as refused:
-        tinhgon("plan", "apply", str(plan_file))
-    assert refused.value.code == 1
-    assert capsys.readouterr().err == "CommandError: Phương án này đã được thực hiện.\n"
+    with pytest.raises(CommandError) as refused:
+        run("plan", "apply", str(plan_file))
+    # What the command line prints ("CommandError: ..." on stderr) and its exit status.
+    assert (str(refused.value), refused.value.returncode) == (
+        "Phương án này đã được thực hiện.",
+        1,
+    )
     assert db_checksum() == before
 
 
-def test_an_apply_that_needs_decisions_leaves_no_plan_behind(split_file, capsys):
+def test_an_apply_that_needs_decisions_leaves_no_plan_behind(split_file):
     before = db_checksum()
-    with pytest.raises(SystemExit) as refused:
-        tinhgon("plan", "apply", str(split_file))
-    assert refused.value.code == 1
-    assert capsys.readouterr().err.startswith("CommandError: ")
+    with pytest.raises(CommandError) as refused:
+        run("plan", "apply", str(split_file))
+    assert refused.value.returncode == 1
+    assert str(refused.value).startswith("Một số bản ghi cần quyết định")
     assert db_checksum() == before
 
 
