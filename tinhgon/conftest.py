@@ -4,7 +4,9 @@ Personas, as in every access test:
 - a provincial administrator of Sơn La,
 - a commune official of Phường Chiềng An (Sơn La),
 - an official of another commune, Phường Tô Hiệu (Sơn La),
-- a read-only observer of Phường Chiềng An.
+- a read-only observer of Phường Chiềng An,
+- a provincial administrator of another province, Hà Nội,
+- a superuser.
 """
 
 from __future__ import annotations
@@ -54,6 +56,14 @@ def db_checksum() -> str:
 
 
 OWN_APPS = {"units", "accounts", "reorg", "core", "auth", "carriers", "carrier"}
+
+
+def plan_audit(plan_id: int) -> list[tuple[str, int | None]]:
+    """What the audit says of a plan, in order: (action, id of the acting user or None)."""
+    from tinhgon.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(data__plan=plan_id).order_by("id")
+    return [(event.action, event.actor_id) for event in events]
 
 
 @pytest.fixture(scope="session")
@@ -142,3 +152,22 @@ def other_commune_official(to_hieu):
 @pytest.fixture
 def observer(chieng_an):
     return make_persona("chieng-an-observer", chieng_an.unit_id, Role.OBSERVER)
+
+
+@pytest.fixture
+def ha_noi(db):
+    return unit("Hà Nội", level=Level.PROVINCE, province=None)
+
+
+@pytest.fixture
+def ha_noi_admin(ha_noi):
+    return make_persona("ha-noi-admin", ha_noi.unit_id, Role.PROVINCE_ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    user = accounts.user_create(
+        actor=None, username="superuser", password="a-long-test-password", is_superuser=True
+    )
+    _, secret = accounts.token_create(actor=None, user=user, name="test")
+    return Persona(user, secret)

@@ -182,5 +182,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TINHGON_LOG_LEVEL", "WARNING")},
 }
 
+# Whether the author of a reorganization plan may approve it too. Off by default: a second
+# administrator approves; a small deployment with a single administrator turns it on.
+TINHGON_PLAN_SELF_APPROVAL = env_bool("TINHGON_PLAN_SELF_APPROVAL", False)
+
 # Date on which the 2025 two-tier local government took effect.
 TINHGON_REFORM_DATE = "2025-07-01"

@@ -9,10 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tinhgon.core.errors import NotFound
 from tinhgon.core.schemas import Id
 from tinhgon.reorg import planfile, services
-from tinhgon.reorg.access import check_may_reorganize, touched_provinces
+from tinhgon.reorg.access import access_plan
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.models import Plan
 
@@ -45,36 +44,26 @@ def _out(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _load(request: HttpRequest, plan_id: int) -> Plan:
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound(f"No plan {plan_id}.")
-    check_may_reorganize(request.user, set(plan.provinces))
-    return plan
-
-
 @router.post("", response={201: PlanOut}, summary="Store a plan file (YAML or .xlsx) as a draft")
 def plan_create(request: HttpRequest, file: File[UploadedFile]):
     spec = planfile.load(file.read(), file.name or "plan.yaml")
-    check_may_reorganize(request.user, touched_provinces(spec))
     return Status(201, _out(services.plan_create(actor=request.user, spec=spec)))
 
 
 @router.post("/preview", summary="Preview a plan file without storing it; nothing is written")
 def plan_preview_file(request: HttpRequest, file: File[UploadedFile]) -> dict:
     spec = planfile.load(file.read(), file.name or "plan.yaml")
-    check_may_reorganize(request.user, touched_provinces(spec))
     return services.plan_preview(actor=request.user, spec=spec)
 
 
 @router.get("/{plan_id}", response=PlanOut, summary="A stored plan")
 def plan_get(request: HttpRequest, plan_id: Id):
-    return _out(_load(request, plan_id))
+    return _out(access_plan(request.user, plan_id))
 
 
 @router.get("/{plan_id}/preview", summary="What the plan would do (JSON, or ?format=xlsx)")
 def plan_preview(request: HttpRequest, plan_id: Id, format: str = "json"):
-    plan = _load(request, plan_id)
+    plan = access_plan(request.user, plan_id)
     report = services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
     if format == "xlsx":
         response = HttpResponse(
@@ -88,7 +77,7 @@ def plan_preview(request: HttpRequest, plan_id: Id, format: str = "json"):
 
 @router.post("/{plan_id}/approve", response=PlanOut, summary="Approve a draft plan")
 def plan_approve(request: HttpRequest, plan_id: Id):
-    return _out(services.plan_approve(actor=request.user, plan=_load(request, plan_id)))
+    return _out(services.plan_approve(actor=request.user, plan=access_plan(request.user, plan_id)))
 
 
 class DecisionsIn(Schema):
@@ -98,7 +87,7 @@ class DecisionsIn(Schema):
 
 @router.post("/{plan_id}/decisions", summary="Decide where records that no rule routes go")
 def plan_decide(request: HttpRequest, plan_id: Id, payload: DecisionsIn) -> dict:
-    plan = _load(request, plan_id)
+    plan = access_plan(request.user, plan_id)
     count = services.decisions_record(
         actor=request.user, plan=plan, carrier=payload.carrier, choices=payload.choices
     )
@@ -107,7 +96,7 @@ def plan_decide(request: HttpRequest, plan_id: Id, payload: DecisionsIn) -> dict
 
 @router.post("/{plan_id}/apply", response=PlanOut, summary="Apply a plan now, in one transaction")
 def plan_apply(request: HttpRequest, plan_id: Id):
-    plan = _load(request, plan_id)
+    plan = access_plan(request.user, plan_id)
     outcome = services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
     assert outcome.plan is not None
     return _out(outcome.plan)

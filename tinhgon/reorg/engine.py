@@ -561,6 +561,8 @@ def _open(
         "figures_before": _figures_in_db(day, planner),
     }
     if plan is None:
+        # A plan file applied by the operator (`tinhgon plan apply FILE`): stored and approved
+        # on their own authority, in this same transaction.
         plan = Plan.objects.create(
             title=spec.title,
             legal_basis_number=spec.legal_basis.number,
@@ -571,7 +573,12 @@ def _open(
             spec=spec.as_dict(),
             created_by_id=actor_id,
             provinces=sorted(planner.touched_provinces()),
+            status=Plan.Status.APPROVED,
+            approved_at=timezone.now(),
+            approved_by_id=actor_id,
         )
+        audit(actor=None, action="plan_create", plan=plan.pk, title=plan.title)
+        audit(actor=None, action="plan_approve", plan=plan.pk)
     ctx = contract.Context(plan.pk, day, actor_id)
     # Decisions are read before anything is written: a missing one refuses the plan untouched.
     choices = routing.choices_of(plan.pk, view)

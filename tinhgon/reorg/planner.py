@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.text import fold
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
-from tinhgon.units.kinds import KIND_INFO, Kind, Level, is_administrative
+from tinhgon.units.kinds import KIND_INFO, Kind, is_administrative
 from tinhgon.units.models import LinkEvent, UnitVersion
-from tinhgon.units.services import check_identity
+from tinhgon.units.services import check_identity, check_kind_change, placement_for
 
 
 @dataclass
@@ -78,6 +78,8 @@ class Resolver:
                 self.agencies[version.admin_unit_id].append(version)
         self.new_specs: dict[str, tuple[NewUnit, int]] = {}
         self.problems: list[Problem] = []
+        # Every existing unit a reference resolved to: what the plan touches (see Planner).
+        self.resolved: set[int] = set()
 
     def problem(self, message: str, step: Step, field: str) -> None:
         self.problems.append(Problem(message, step=step.number, field=field, line=step.line))
@@ -99,6 +101,7 @@ class Resolver:
         if kind:
             candidates = [v for v in candidates if v.kind == kind]
         if len(candidates) == 1:
+            self.resolved.add(candidates[0].unit_id)
             return candidates[0].unit_id
         if not candidates:
             self.problem(
@@ -119,6 +122,17 @@ class Resolver:
         if isinstance(target, int):
             return self.open[target].name
         return self.new_specs[target][0].name
+
+
+# Where a step names the unit that receives the units under those it closes, when it names no
+# `receiver` (an abolished level hands them to its parent: the field to blame is its kinds).
+_RECEIVING_FIELD = {
+    "consolidate": "target",
+    "absorb": "into",
+    "split": "default",
+    "dissolve": "receiver",
+    "abolish_level": "kinds",
+}
 
 
 def _role(agency: UnitVersion, place: UnitVersion) -> tuple[str, str]:
@@ -147,11 +161,21 @@ class Planner:
         self.closed_by: dict[int, int] = {}
         self.default_of: dict[int, str | int] = {}
         self.receivers: list[tuple[str | int, Step, str]] = []
+        # The step that moves a unit, and the one that reclassifies it (their problems name it).
+        self.move_step: dict[int, Step] = {}
+        self.kind_step: dict[int, Step] = {}
+        self.after: dict[str | int, UnitVersion] = {}  # see _after
+
+    def touched_units(self) -> set[int]:
+        """Every existing unit the plan names (whatever the field: a source, a part, a receiver,
+        a new unit's parent, a move's destination) and every unit it closes, derived steps and
+        abolished levels included. Who may handle the plan follows from their provinces."""
+        touched = self.r.resolved | set(self.work.closing) | set(self.work.changes)
+        touched |= {link.successor for link in self.work.links if isinstance(link.successor, int)}
+        return touched
 
     def touched_provinces(self) -> set[int]:
-        touched = set(self.work.closing) | set(self.work.changes)
-        touched |= {link.successor for link in self.work.links if isinstance(link.successor, int)}
-        return {self.r.open[u].province_id or u for u in touched}
+        return {self.r.open[u].province_id or u for u in self.touched_units()}
 
     # -- helpers -------------------------------------------------------------------------------
     def _close(self, unit: str | int | None, step: Step, field: str) -> int | None:
@@ -230,9 +254,9 @@ class Planner:
         for step in steps:
             getattr(self, "_" + step.action)(step)
         self._check_receivers()
-        self._check_new_units()
         self._check_codes()
         self._check_cycles()
+        self._check_placement()
         if not self.r.problems:
             self._derive_agencies()
             self._check_later_versions()
@@ -355,6 +379,7 @@ class Planner:
         parent = self._receiver(step.parent, step, "parent")
         if change is not None and parent is not None:
             change.parent, change.moves = parent, True
+            self.move_step[change.unit_id] = step
 
     def _rename(self, step: Step) -> None:
         change = self._changed(step)
@@ -368,15 +393,13 @@ class Planner:
             self.r.problem(_("unknown kind '%(kind)s'") % {"kind": step.kind}, step, "kind")
             return
         if change is not None:
-            current = self.r.open[change.unit_id].kind
-            if KIND_INFO[current].category != KIND_INFO[step.kind].category:
-                self.r.problem(
-                    _("a %(old)s cannot become a %(new)s") % {"old": current, "new": step.kind},
-                    step,
-                    "kind",
-                )
+            try:
+                check_kind_change(old=self.r.open[change.unit_id].kind, new=step.kind)
+            except DomainError as error:
+                self.r.problem(error.message, step, "kind")
                 return
             change.kind = step.kind
+            self.kind_step[change.unit_id] = step
 
     def _abolish_level(self, step: Step) -> None:
         unknown = [k for k in step.kinds if k not in KIND_INFO]
@@ -437,17 +460,6 @@ class Planner:
                     step,
                     "target.parent",
                 )
-
-    def _check_new_units(self) -> None:
-        for opening in self.work.openings.values():
-            step = self.plan.steps[opening.step - 1]
-            info = KIND_INFO.get(opening.spec.kind)
-            if info is None:
-                continue
-            if info.admin_level == Level.PROVINCE and opening.spec.parent:
-                self.r.problem(_("a province-level unit has no parent"), step, "target.parent")
-            if info.admin_level != Level.PROVINCE and not opening.spec.parent:
-                self.r.problem(_("required"), step, "target.parent")
 
     def _check_codes(self) -> None:
         for opening in self.work.openings.values():
@@ -536,6 +548,87 @@ class Planner:
                     self.plan.steps[opening.step - 1],
                     "target.code",
                 )
+
+    # -- placement: the unit services' rules, on the tree the plan leaves ----------------------
+    def _check_placement(self) -> None:
+        """Every unit the plan places must be able to hang where it ends up, by the rules of
+        `units.services.placement_for` (a commune does not hang under a commune, a province has
+        no parent, an agency has one): new units, moved units, reclassified units and the units
+        under them, and the units that follow their closed parent to its successor."""
+        for opening in self.work.openings.values():
+            parent = opening.parent_target
+            if opening.spec.parent is not None and parent is None:
+                continue  # an unknown parent, reported as such
+            step = self.plan.steps[opening.step - 1]
+            self._check_place(opening.spec.kind, parent, step, "target.parent")
+        for unit, change in self.work.changes.items():
+            kind = change.kind or self.r.open[unit].kind
+            if change.moves:
+                self._check_place(kind, change.parent, self.move_step[unit], "parent")
+            elif change.kind:
+                parent = self._successor_of(self.r.open[unit].parent_id)
+                self._check_place(kind, parent, self.kind_step[unit], "kind")
+        reclassified = {unit for unit, change in self.work.changes.items() if change.kind}
+        if not reclassified and not self.closed_by:
+            return
+        for version in self.r.open.values():
+            unit, parent_id = version.unit_id, version.parent_id
+            own = self.work.changes.get(unit)
+            if parent_id is None or unit in self.closed_by or (own and (own.moves or own.kind)):
+                continue  # closed, or checked above under its parent as the plan leaves it
+            parent = self._successor_of(parent_id)
+            if parent is None:
+                continue  # a closed parent with no successor, reported as such
+            if parent != parent_id:  # it follows its closed parent to the successor
+                step = self.plan.steps[self.closed_by[parent_id] - 1]
+                where = "receiver" if step.receiver else _RECEIVING_FIELD[step.action]
+            elif parent in reclassified:
+                assert isinstance(parent, int)
+                step, where = self.kind_step[parent], "kind"
+            else:
+                continue
+            self._check_place(version.kind, parent, step, where, name=version.name)
+
+    def _check_place(
+        self, kind: str, parent: str | int | None, step: Step, where: str, name: str = ""
+    ) -> None:
+        if isinstance(parent, int) and parent in self.closed_by:
+            return  # a parent that closes, reported as such
+        if isinstance(parent, str) and parent not in self.work.openings:
+            return  # a new unit refused in its own right (an unknown kind)
+        try:
+            placement_for(kind=kind, parent=None if parent is None else self._after(parent))
+        except DomainError as error:
+            message = f"{name}: {error.message}" if name else error.message
+            self.r.problem(message, step, where)
+
+    def _after(self, target: str | int, hops: int = 0) -> UnitVersion:
+        """A unit as the plan leaves it, as far as `placement_for` reads a parent: its kind and
+        level (a new agency takes the level of its parent). Thousands of new communes share a
+        few parents: each parent is built once."""
+        if target not in self.after:
+            self.after[target] = self._build_after(target, hops)
+        return self.after[target]
+
+    def _build_after(self, target: str | int, hops: int) -> UnitVersion:
+        if isinstance(target, int):
+            current = self.r.open[target]
+            change = self.work.changes.get(target)
+            kind = change.kind if change is not None and change.kind else current.kind
+            return UnitVersion(
+                unit_id=target,
+                kind=kind,
+                level=KIND_INFO[kind].admin_level or current.level,
+                province_id=current.province_id,
+                admin_unit_id=current.admin_unit_id,
+            )
+        opening = self.work.openings[target]
+        level = KIND_INFO[opening.spec.kind].admin_level
+        parent = opening.parent_target
+        if level is None and parent is not None and hops < 60:
+            level = self._after(parent, hops + 1).level  # an agency: the level of its parent
+        # No level at all: an agency without a parent, refused in its own right.
+        return UnitVersion(kind=opening.spec.kind, level=level or 0)
 
     # -- derived steps: the agencies of the administrative units -----------------------------
     def _derive_agencies(self) -> None:

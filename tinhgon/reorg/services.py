@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
 from tinhgon.reorg import engine, planfile
+from tinhgon.reorg.access import plan_provinces
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.spec import PlanSpec
 
@@ -23,12 +25,43 @@ def spec_of(plan: Plan) -> PlanSpec:
     return planfile.plan_from_dict(plan.spec, filename=f"plan {plan.pk}")
 
 
+def _refuse_if_applied(spec: PlanSpec, plan: Plan | None = None) -> None:
+    """Checked before the plan is resolved again: once it is applied its units are closed, and
+    the problems that would report hide the plain answer."""
+    applied = Plan.objects.filter(status=Plan.Status.APPLIED)
+    if (plan is not None and applied.filter(pk=plan.pk).exists()) or applied.filter(
+        checksum=engine.checksum(spec)
+    ).exists():
+        raise DomainError(
+            _("This plan has already been applied."), code="already_applied", status=409
+        )
+
+
+def _check_scope(actor, spec: PlanSpec) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """A user handles a plan only if they administer every province it touches, as the plan
+    resolves against today's registry (not as it did when stored): the provinces, or None for
+    the operator at the command line (actor None), who acts on their own authority."""
+    return plan_provinces(spec, user=actor) if actor is not None else None
+
+
+def self_approval_refused(*, actor, plan: Plan) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `actor` is the plan's author and so may not approve it: a second administrator
+    approves, unless TINHGON_PLAN_SELF_APPROVAL allows it. The operator at the command line
+    (actor None) approves on their own authority."""
+    return (
+        actor is not None
+        and plan.created_by_id is not None
+        and plan.created_by_id == actor.pk
+        and not settings.TINHGON_PLAN_SELF_APPROVAL
+    )
+
+
 @transaction.atomic
 def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-def]
-    """Store a draft plan after checking it resolves and validates against the registry."""
-    from tinhgon.reorg.access import touched_provinces
-
-    provinces = sorted(touched_provinces(spec))
+    """Store a draft plan after checking it resolves and validates against the registry, and
+    that the actor (a user) administers every province it touches."""
+    _refuse_if_applied(spec)
+    provinces = sorted(plan_provinces(spec, user=actor))
     plan = Plan.objects.create(
         provinces=provinces,
         title=spec.title,
@@ -46,24 +79,36 @@ def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-de
 
 @transaction.atomic
 def plan_approve(*, actor, plan: Plan) -> Plan:  # type: ignore[no-untyped-def]
-    """Draft -> approved. Repeating it changes nothing; an applied plan cannot be re-approved."""
+    """Draft -> approved, recording who and when. The author may not approve their own plan
+    (see `self_approval_refused`). Repeating it changes nothing; an applied plan cannot be
+    re-approved."""
+    spec = spec_of(plan)
+    _refuse_if_applied(spec, plan)
+    if self_approval_refused(actor=actor, plan=plan):
+        raise DomainError(
+            _(
+                "The author of a plan cannot approve it: another administrator of its provinces must."
+            ),
+            code="self_approval",
+            status=403,
+        )
+    provinces = _check_scope(actor, spec)
     updated = Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
         status=Plan.Status.APPROVED,
         approved_at=timezone.now(),
         approved_by_id=getattr(actor, "pk", None),
+        provinces=sorted(provinces) if provinces is not None else plan.provinces,
     )
     plan.refresh_from_db()
     if updated:
         audit(actor=actor, action="plan_approve", plan=plan.pk)
-    elif plan.status == Plan.Status.APPLIED:
-        raise DomainError(
-            _("This plan has already been applied."), code="already_applied", status=409
-        )
     return plan
 
 
 def plan_preview(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
     """Count what the plan would do; nothing is written or locked."""
+    _refuse_if_applied(spec, plan)
+    _check_scope(actor, spec)
     return engine.preview(spec, plan=plan)
 
 
@@ -73,7 +118,7 @@ STORED_MOVES = 500
 
 def plan_preview_store(*, actor, plan: Plan) -> dict:  # type: ignore[no-untyped-def]
     """Count what a stored plan would do now, and keep it on the plan for its page."""
-    report = engine.preview(spec_of(plan), plan=plan)
+    report = plan_preview(actor=actor, spec=spec_of(plan), plan=plan)
     stored = dict(report)
     stored["moves_total"] = len(report["moves"])
     stored["moves"] = sorted(report["moves"], key=lambda m: -m["records"])[:STORED_MOVES]
@@ -84,6 +129,8 @@ def plan_preview_store(*, actor, plan: Plan) -> dict:  # type: ignore[no-untyped
 
 def plan_rehearse(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  # type: ignore[no-untyped-def]
     """Apply the plan in full, check every invariant, and roll it back."""
+    _refuse_if_applied(spec, plan)
+    _check_scope(actor, spec)
     return engine.rehearse(spec, actor=actor, plan=plan)
 
 
@@ -95,10 +142,34 @@ def plan_apply(  # type: ignore[no-untyped-def]
     batch_rows: int | None = None,
     on_progress: engine.Progress | None = None,
 ) -> engine.Outcome:
-    """Apply a plan once (see tinhgon.reorg.engine.apply_plan): a plan left applying by a crash
-    resumes where it stopped."""
+    """Apply an approved plan once (see tinhgon.reorg.engine.apply_plan); a draft is refused, a
+    plan left applying by a crash resumes where it stopped.
+
+    Without a stored plan (`tinhgon plan apply FILE`, actor None) the operator acts on their own
+    authority: the engine stores the plan as approved and applies it under one lock, each step
+    with its audit row, and nothing is left behind when it is refused."""
+    if plan is None:
+        if actor is not None:
+            raise _not_approved()
+    else:
+        _refuse_if_applied(spec, plan)
+        if engine.checksum(spec) != plan.checksum:
+            raise DomainError(
+                _("These are not the steps of the stored plan."), code="invalid", status=409
+            )
+        if Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).exists():
+            raise _not_approved()
+        _check_scope(actor, spec)
     return engine.apply_plan(
         spec, actor=actor, plan=plan, batch_rows=batch_rows, on_progress=on_progress
+    )
+
+
+def _not_approved() -> DomainError:
+    return DomainError(
+        _("Only an approved plan can be applied: have it approved first."),
+        code="not_approved",
+        status=409,
     )
 
 

@@ -10,29 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tinhgon.core.errors import DomainError, Forbidden, NotFound
+from tinhgon.core.errors import DomainError, Forbidden
 from tinhgon.core.views import render_refusal
 from tinhgon.reorg import planfile, services
-from tinhgon.reorg.access import administered_provinces, check_may_reorganize, touched_provinces
+from tinhgon.reorg.access import access_plan, administered_provinces, visible_plans
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.models import Plan
 from tinhgon.reports.selectors import figure_label, figure_rows
-
-
-def _visible_plans(request: HttpRequest) -> list[Plan]:
-    provinces = administered_provinces(request.user)
-    plans = list(Plan.objects.all()[:500])
-    if provinces is None:
-        return plans
-    return [p for p in plans if p.provinces and set(p.provinces) <= provinces]
-
-
-def _load(request: HttpRequest, plan_id: int) -> Plan:
-    plan = Plan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound(_("No plan %(id)s.") % {"id": plan_id})
-    check_may_reorganize(request.user, set(plan.provinces))
-    return plan
 
 
 @login_required
@@ -43,7 +27,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             return render_refusal(request, DomainError(_("Choose a plan file (.yaml or .xlsx).")))
         try:
             spec = planfile.load(upload.read(), upload.name or "plan.yaml")
-            check_may_reorganize(request.user, touched_provinces(spec))
             plan = services.plan_create(actor=request.user, spec=spec)
         except DomainError as error:
             return render_refusal(request, error)
@@ -54,13 +37,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             request,
             Forbidden(_("Only a provincial administrator may prepare reorganization plans.")),
         )
-    return render(request, "reorg/list.html", {"plans": _visible_plans(request)})
+    return render(request, "reorg/list.html", {"plans": visible_plans(request.user)})
 
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
-        plan = _load(request, plan_id)
+        plan = access_plan(request.user, plan_id)
         if plan.status == Plan.Status.APPLIED:
             report = plan.report or {}
             steps: list = []
@@ -106,6 +89,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "figures": figures,
             "page": page,
             "decisions": _decision_rows(plan, report),
+            "may_approve": not services.self_approval_refused(actor=request.user, plan=plan),
         },
     )
 
@@ -154,7 +138,7 @@ def _decision_rows(plan: Plan, report: dict) -> list[dict]:
 @require_POST
 def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
-        plan = _load(request, plan_id)
+        plan = access_plan(request.user, plan_id)
         by_carrier: dict[str, dict[int, str]] = {}
         for key in request.POST:
             ref = request.POST.get(key, "")
@@ -177,7 +161,7 @@ def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_transition(request: HttpRequest, plan_id: int, action: str) -> HttpResponse:
     try:
-        plan = _load(request, plan_id)
+        plan = access_plan(request.user, plan_id)
         if action == "approve":
             services.plan_approve(actor=request.user, plan=plan)
             messages.success(request, _("The plan is approved."))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, NotFound, Problem
@@ -34,7 +34,9 @@ def version_on(unit_id: int, day: dt.date) -> UnitVersion:
 def latest_version(unit_id: int) -> UnitVersion:
     version = (
         UnitVersion.objects.filter(unit_id=unit_id)
-        .order_by("-valid_to", "-valid_from")  # NULL (still open) sorts first on both engines
+        # The open version (NULL valid_to) first: SQLite sorts NULLs last in a descending order,
+        # PostgreSQL first, so the order says where they go.
+        .order_by(F("valid_to").desc(nulls_first=True), F("valid_from").desc(nulls_last=True))
         .first()
     )
     if version is None:

@@ -57,6 +57,20 @@ def placement_for(*, kind: str, parent: UnitVersion | None) -> Placement:
     return Placement(admin_unit_id, parent.province_id or parent.unit_id, parent.level)
 
 
+def check_kind_change(*, old: str, new: str) -> None:
+    """Refuse a reclassification across categories (a commune does not become an office)."""
+    if KIND_INFO[new].category != KIND_INFO[old].category:
+        raise invalid(
+            _("A %(old)s cannot become a %(new)s: the category changes (%(category)s).")
+            % {
+                "old": Kind(old).label,
+                "new": Kind(new).label,
+                "category": Category(KIND_INFO[old].category).label,
+            },
+            field="kind",
+        )
+
+
 def _parent_on(
     parent_id: int | None, day: dt.date | None, field: str = "parent"
 ) -> UnitVersion | None:
@@ -247,16 +261,7 @@ def unit_change(
             _("The unit already has a version starting after this date."), field="effective"
         )
     new_kind = _check_kind(kind) if kind else current.kind
-    if KIND_INFO[new_kind].category != KIND_INFO[current.kind].category:
-        raise invalid(
-            _("A %(old)s cannot become a %(new)s: the category changes (%(category)s).")
-            % {
-                "old": Kind(current.kind).label,
-                "new": Kind(new_kind).label,
-                "category": Category(KIND_INFO[current.kind].category).label,
-            },
-            field="kind",
-        )
+    check_kind_change(old=current.kind, new=new_kind)
     new_parent_id = parent_id if move else current.parent_id
     # The unit's own subtree includes the unit itself (depth 0).
     if move and new_parent_id in selectors.subtree_depths([unit_id], effective):

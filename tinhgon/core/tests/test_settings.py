@@ -9,10 +9,10 @@ import sys
 import pytest
 
 
-def load_settings(**env: str) -> subprocess.CompletedProcess:
+def load_settings(code: str = "import tinhgon.settings", **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TINHGON_", "DATABASE_URL"))}
     return subprocess.run(
-        [sys.executable, "-c", "import tinhgon.settings"],
+        [sys.executable, "-c", code],
         env={**clean, **env},
         capture_output=True,
         text=True,
@@ -57,3 +57,12 @@ def test_a_malformed_boolean_is_refused_rather_than_guessed():
     result = load_settings(TINHGON_DEBUG="maybe")
     assert result.returncode != 0
     assert "TINHGON_DEBUG" in result.stderr
+
+
+def test_the_author_of_a_plan_approves_it_only_where_the_setting_turns_it_on():
+    show = "import tinhgon.settings as s; print(s.TINHGON_PLAN_SELF_APPROVAL)"
+    assert load_settings(show).stdout.strip() == "False"
+    assert load_settings(show, TINHGON_PLAN_SELF_APPROVAL="yes").stdout.strip() == "True"
+    result = load_settings(TINHGON_PLAN_SELF_APPROVAL="sometimes")
+    assert result.returncode != 0
+    assert "TINHGON_PLAN_SELF_APPROVAL" in result.stderr

@@ -27,16 +27,11 @@ class Database:
         settings = connection.settings_dict
         if self.vendor == "postgresql":
             self.name = f"tinhgon_race_{uuid.uuid4().hex[:8]}"
-            self.server = {
-                "host": settings["HOST"] or "127.0.0.1",
-                "port": settings["PORT"] or 5432,
-                "user": settings["USER"] or "postgres",
-            }
+            host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+            user = settings["USER"] or "postgres"
+            self.server = f"host={host} port={port} user={user}"
             self._admin(f"CREATE DATABASE {self.name}")
-            self.url = (
-                f"postgres://{self.server['user']}@{self.server['host']}:{self.server['port']}"
-                f"/{self.name}"
-            )
+            self.url = f"postgres://{user}@{host}:{port}/{self.name}"
         else:
             self.path = tmp_path / "race.sqlite3"
             self.url = f"sqlite:///{self.path}"
@@ -44,7 +39,7 @@ class Database:
     def _admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as admin:
+        with psycopg.connect(f"{self.server} dbname=postgres", autocommit=True) as admin:
             admin.execute(sql)
 
     def drop(self) -> None:
@@ -55,7 +50,7 @@ class Database:
         if self.vendor == "postgresql":
             import psycopg
 
-            with psycopg.connect(dbname=self.name, **self.server) as db:
+            with psycopg.connect(f"{self.server} dbname={self.name}") as db:
                 return list(db.execute(sql).fetchall())
         with sqlite3.connect(self.path) as db:
             return db.execute(sql).fetchall()

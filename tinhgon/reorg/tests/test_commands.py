@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from tinhgon.conftest import db_checksum, unit
+from tinhgon.conftest import db_checksum, plan_audit, unit
 from tinhgon.reorg import planfile
+from tinhgon.reorg.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,19 @@ def run(*args) -> str:
 def plan_file(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def split_file(tmp_path):
+    """A split of Sơn La: each of its communes needs a decision before the plan applies."""
+    path = tmp_path / "split.yaml"
+    path.write_text(
+        "title: Tách tỉnh\neffective_date: 2026-01-01\nsteps:\n- action: split\n  unit: '14'\n"
+        "  default: new:T1\n  targets:\n  - {code: T1, name: Tỉnh Bắc, kind: province}\n"
+        "  - {code: T2, name: Tỉnh Nam, kind: province}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -76,6 +90,42 @@ def test_apply_succeeds_once_then_refuses(plan_file):
         run("plan", "apply", str(plan_file))
 
 
+def test_apply_stores_approves_and_applies_on_the_operators_own_authority(plan_file):
+    out = run("plan", "apply", str(plan_file))  # no CommandError: exit status 0
+    plan = Plan.objects.latest("id")
+    assert out.startswith(f"Applied plan {plan.pk}: Hợp nhất hai phường\n")
+    assert plan.status == Plan.Status.APPLIED
+    assert plan.approved_at is not None
+    assert (plan.created_by_id, plan.approved_by_id, plan.applied_by_id) == (None, None, None)
+    assert plan_audit(plan.pk) == [
+        ("plan_create", None),
+        ("plan_approve", None),
+        ("plan_apply", None),
+    ]
+
+
+def test_a_refused_apply_exits_1_with_a_one_line_message_and_writes_nothing(plan_file):
+    run("plan", "apply", str(plan_file))
+    before = db_checksum()
+    with pytest.raises(CommandError) as refused:
+        run("plan", "apply", str(plan_file))
+    # What the command line prints ("CommandError: ..." on stderr) and its exit status.
+    assert (str(refused.value), refused.value.returncode) == (
+        "Phương án này đã được thực hiện.",
+        1,
+    )
+    assert db_checksum() == before
+
+
+def test_an_apply_that_needs_decisions_leaves_no_plan_behind(split_file):
+    before = db_checksum()
+    with pytest.raises(CommandError) as refused:
+        run("plan", "apply", str(split_file))
+    assert refused.value.returncode == 1
+    assert str(refused.value).startswith("Một số bản ghi cần quyết định")
+    assert db_checksum() == before
+
+
 def test_preview_of_the_2025_plan_on_todays_registry_is_refused_clearly(tmp_path):
     target = tmp_path / "plan-2025.yaml"
     run("plan", "build-2025", "--output", str(target))
@@ -94,13 +144,18 @@ def test_a_bad_plan_file_is_a_command_error_naming_step_and_field(tmp_path):
 
 def test_create_approve_and_apply_due(plan_file):
     assert "draft" in run("plan", "create", str(plan_file))
-    from tinhgon.reorg.models import Plan
-
     plan = Plan.objects.latest("id")
+    # A draft is not applied, however due.
+    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2026-01-01")
     assert "approved" in run("plan", "approve", str(plan.pk))
     assert "No approved plan is due" in run("plan", "apply-due", "--today", "2025-12-31")
     assert "Applied plan" in run("plan", "apply-due", "--today", "2026-01-01")
     assert "No approved plan is due" in run("plan", "apply-due", "--today", "2026-01-02")
+    assert plan_audit(plan.pk) == [
+        ("plan_create", None),
+        ("plan_approve", None),
+        ("plan_apply", None),
+    ]
 
 
 def test_lineage_json_lists_the_predecessors():
@@ -121,16 +176,9 @@ def test_lineage_of_a_legacy_code_shows_its_successor():
     assert [s["code"] for s in body["successors"]] == ["03667"]
 
 
-def test_decide_records_a_choice_for_a_split(tmp_path):
-    path = tmp_path / "split.yaml"
-    path.write_text(
-        "title: Tách tỉnh\neffective_date: 2026-01-01\nsteps:\n- action: split\n  unit: '14'\n"
-        "  default: new:T1\n  targets:\n  - {code: T1, name: Tỉnh Bắc, kind: province}\n"
-        "  - {code: T2, name: Tỉnh Nam, kind: province}\n",
-        encoding="utf-8",
-    )
-    run("plan", "create", str(path))
-    from tinhgon.reorg.models import Decision, Plan
+def test_decide_records_a_choice_for_a_split(split_file):
+    run("plan", "create", str(split_file))
+    from tinhgon.reorg.models import Decision
 
     plan = Plan.objects.latest("id")
     commune = unit("Phường Chiềng An").unit_id

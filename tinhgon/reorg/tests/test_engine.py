@@ -253,7 +253,14 @@ def _upload(client, content: str, path: str = "/api/plans"):
 PLAN_TEXT = "title: Hợp nhất phường\neffective_date: 2026-01-01\nsteps:\n" + MERGE_TWO_WARDS
 
 
-def test_a_provincial_administrator_stores_previews_approves_and_applies_a_plan(province_admin):
+def second_admin(son_la_id: int):
+    """Another administrator of Sơn La: the author of a plan does not approve it."""
+    return make_persona("second-province-admin", son_la_id, Role.PROVINCE_ADMIN)
+
+
+def test_a_provincial_administrator_stores_previews_approves_and_applies_a_plan(
+    province_admin, son_la
+):
     api = province_admin.api()
     created = _upload(api, PLAN_TEXT)
     assert created.status_code == 201, created.content
@@ -264,7 +271,8 @@ def test_a_provincial_administrator_stores_previews_approves_and_applies_a_plan(
     assert db_checksum() == before
     workbook = api.get(f"/api/plans/{plan_id}/preview", {"format": "xlsx"})
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert api.post(f"/api/plans/{plan_id}/approve").json()["status"] == "approved"
+    approver = second_admin(son_la.unit_id)
+    assert approver.api().post(f"/api/plans/{plan_id}/approve").json()["status"] == "approved"
     applied = api.post(f"/api/plans/{plan_id}/apply")
     assert applied.json()["status"] == "applied"
     again = api.post(f"/api/plans/{plan_id}/apply")
@@ -303,7 +311,7 @@ def test_the_lineage_endpoint_finds_todays_commune_from_a_legacy_name(province_a
     assert [c["name"] for c in body["current"]] == ["Phường Chiềng An"]
 
 
-def test_the_plan_pages_upload_preview_approve_and_apply(province_admin):
+def test_the_plan_pages_upload_preview_approve_and_apply(province_admin, son_la):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     browser = province_admin.browser()
@@ -314,7 +322,7 @@ def test_the_plan_pages_upload_preview_approve_and_apply(province_admin):
     page = response.content.decode()
     assert "Phường Tô Chiềng" in page and "Ủy ban nhân dân phường Tô Chiềng" in page
     plan = Plan.objects.latest("id")
-    browser.post(f"/plans/{plan.pk}/approve/")
+    second_admin(son_la.unit_id).browser().post(f"/plans/{plan.pk}/approve/")
     browser.post(f"/plans/{plan.pk}/apply/")
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED
@@ -345,6 +353,7 @@ def test_splitting_a_province_needs_a_decision_for_each_commune_before_apply():
     draft = services.plan_create(actor=None, spec=plan(SPLIT_SON_LA))
     report = services.plan_preview(actor=None, spec=services.spec_of(draft), plan=draft)
     assert sorted(report["needs_decision"]["child_units"]) == sorted(c.unit_id for c in communes)
+    services.plan_approve(actor=None, plan=draft)
     before = db_checksum()
     with pytest.raises(DomainError) as caught:
         services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
@@ -374,7 +383,7 @@ def test_splitting_a_province_needs_a_decision_for_each_commune_before_apply():
     assert committee.province_id == t2.unit_id
 
 
-def test_decisions_are_made_on_the_plan_page(province_admin):
+def test_decisions_are_made_on_the_plan_page(province_admin, son_la):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     browser = province_admin.browser()
@@ -387,6 +396,7 @@ def test_decisions_are_made_on_the_plan_page(province_admin):
     communes = selectors.versions_on(DAY).filter(parent_id=son_la.unit_id, level=Level.COMMUNE)
     form = {f"choice:child_units:{c.unit_id}": "new:T2" for c in communes}
     browser.post(f"/plans/{plan.pk}/decide/", form)
+    second_admin(son_la.unit_id).browser().post(f"/plans/{plan.pk}/approve/")
     browser.post(f"/plans/{plan.pk}/apply/")
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED

@@ -46,18 +46,20 @@ def server(tmp_path_factory) -> Iterator[str]:
     tinhgon(env, "migrate", "--no-input")
     tinhgon(env, "import-units")
     tinhgon(env, "generate-apparatus", "--province", "Sơn La")
-    tinhgon(
-        env,
-        "accounts",
-        "add-user",
-        "admin-son-la",
-        "--unit",
-        "Sơn La",
-        "--role",
-        "province_admin",
-        "--password",
-        PASSWORD,
-    )
+    # Two administrators of Sơn La: the author of a plan does not approve it.
+    for username in ("admin-son-la", "second-admin-son-la"):
+        tinhgon(
+            env,
+            "accounts",
+            "add-user",
+            username,
+            "--unit",
+            "Sơn La",
+            "--role",
+            "province_admin",
+            "--password",
+            PASSWORD,
+        )
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "tinhgon.manage", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -160,5 +162,20 @@ def test_an_administrator_uploads_a_plan_sees_its_preview_and_applies_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hợp nhất phường Tô Hiệu")
     expect(page.locator("table.list").last).to_contain_text("Ủy ban nhân dân phường Tô Chiềng")
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    # Its author may neither approve nor apply it: a second administrator approves.
+    expect(page.get_by_role("button", name="Phê duyệt")).to_have_count(0)
+    expect(page.get_by_role("button", name="Thực hiện ngay")).to_have_count(0)
+    plan_url = page.url
+    second = page.context.browser.new_page(locale="vi-VN")
+    second.goto(server + "/")
+    second.get_by_label("Tên đăng nhập").fill("second-admin-son-la")
+    second.get_by_label("Mật khẩu").fill(PASSWORD)
+    second.get_by_role("button", name="Đăng nhập").click()
+    second.goto(plan_url)
+    second.get_by_role("button", name="Phê duyệt").click()
+    expect(second.locator(".notice")).to_contain_text("Phương án đã được phê duyệt.")
+    expect(second.locator("main")).to_contain_text("second-admin-son-la")
+    second.close()
+    page.reload()
     page.get_by_role("button", name="Thực hiện ngay").click()
     expect(page.locator(".notice")).to_contain_text("Phương án đã được thực hiện.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,19 @@ def test_the_admin_site_is_for_superusers_only_since_it_ignores_scope(province_a
     response = province_admin.browser().get("/admin/units/unitversion/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_renamed_unit_shows_its_new_name_on_its_page(province_admin, chieng_an):
+    from tinhgon.units import selectors, services
+
+    services.unit_change(
+        actor=None,
+        unit_id=chieng_an.unit_id,
+        effective=dt.date(2026, 1, 1),
+        name="Phường Chiềng An Mới",
+    )
+    # The open version (no end date) is the latest on every database engine.
+    assert selectors.latest_version(chieng_an.unit_id).name == "Phường Chiềng An Mới"
+    page = province_admin.browser().get(f"/units/{chieng_an.unit_id}/").content.decode()
+    heading = page.split("<h1>", 1)[1].split("<small>", 1)[0]
+    assert heading.strip() == "Phường Chiềng An Mới"
