@@ -247,6 +247,7 @@ def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_defau
     flows = {(m["to"], m["carrier"]): m["records"] for m in preview["moves"]}
     assert flows[("T2 Tỉnh Sơn La Nam", "parcels")] == 2
     assert flows[("T1 Tỉnh Sơn La Bắc", "parcels")] == 4
+    services.plan_approve(actor=None, plan=draft)
     services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
     t1, t2 = selectors.resolve("Sơn La Bắc", day=DAY), selectors.resolve("Sơn La Nam", day=DAY)
     where = dict(Parcel.objects.values_list("pk", "unit_id"))
