@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership
+from tinhgon.carriers.models import Route
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
@@ -83,11 +84,15 @@ def records_filter(
             column, version_column = province_field, "province_id"
         else:
             column, version_column = admin_unit_field, "admin_unit_id"
+        units = selectors.versions_on(day).filter(_served_by(root, day, version_column))
         if column is not None:
             condition |= _served_by(root, day, column)
         else:
-            units = selectors.versions_on(day).filter(_served_by(root, day, version_column))
             condition |= Q(**{f"{unit_field}__in": units.values("unit_id")})
+        # While a plan applies in batches, records not yet moved still point at the closed
+        # units; they belong to the successors already.
+        in_transit = Route.objects.filter(in_transit=True, to_unit_id__in=units.values("unit_id"))
+        condition |= Q(**{f"{unit_field}__in": in_transit.values("from_unit_id")})
     return condition
 
 

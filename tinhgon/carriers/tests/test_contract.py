@@ -168,6 +168,25 @@ def test_a_carrier_moving_in_batches_resumes_after_a_crash_and_moves_each_record
     assert contract.get(name).pending(contract.Context(stopped.pk, DAY)) == 0  # type: ignore[union-attr]
 
 
+def test_while_a_plan_applies_in_batches_records_not_yet_moved_are_read_at_the_successor():
+    from tinhgon.accounts.access import Root, Scope, records_filter
+
+    to_hieu, chieng_an = _wards()
+    parcels = [_parcel(ward) for ward in (to_hieu, chieng_an) for _ in range(3)]
+    with pytest.raises(RuntimeError):
+        engine.apply_plan(plan(MERGE_TWO_WARDS), batch_rows=1, inject_failure="after_batch")
+    new_ward = Scope(everything=False, roots=(Root(_new_ward(), Level.COMMUNE, True),))
+    left_behind = Parcel.objects.filter(unit_id__in=[to_hieu, chieng_an])
+    assert left_behind.exists(), "the crash left records at the closed wards"
+    for columns in ({}, {"admin_unit_field": "admin_unit", "province_field": "province"}):
+        seen = Parcel.objects.filter(records_filter(new_ward, DAY, **columns))
+        assert set(seen.values_list("pk", flat=True)) == set(parcels)
+    other_ward = Scope(
+        everything=False, roots=(Root(unit("Phường Chiềng Sinh").unit_id, Level.COMMUNE, True),)
+    )
+    assert not Parcel.objects.filter(records_filter(other_ward, DAY)).exists()
+
+
 def test_records_keep_their_province_right_when_their_province_is_absorbed():
     dien_bien = unit("Điện Biên", level=Level.PROVINCE, province=None)
     commune = (
