@@ -17,16 +17,20 @@ and offices derived), so nearly every record moves. Measured:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
+import random
 import resource
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, models, transaction
 
 from tinhgon.carriers import contract
 from tinhgon.carriers.contract import UnitRowsCarrier
-from tinhgon.carriers.models import RecordMove
+from tinhgon.carriers.models import Priority, RecordMove
 from tinhgon.operations.benchmarks import PAIRING_DAY, pairing_plan
 from tinhgon.reorg import engine
 from tinhgon.units import selectors
@@ -167,12 +171,21 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dict[str, Any]:
-    """Run the benchmark on the current database (its registry must not hold the benchmark
-    plan yet; `prepare` builds the registry when it is empty). Returns the figures."""
-    figures: dict[str, Any] = {"database": connection.vendor, "rows": rows}
-    if prepare is not None:
-        figures["prepare_s"] = round(prepare(), 2)
+class _Progress:
+    """Counts the benchmark carrier's batches as the engine reports them."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def __call__(self, carrier: str, moved: int, total: int) -> None:
+        if carrier == CARRIER:
+            self.batches += 1
+
+
+@contextlib.contextmanager
+def bench_table(rows: int, figures: dict[str, Any]) -> Iterator[type[UnitRowsCarrier]]:
+    """The benchmark-only table, filled and carried by a declared carrier while in use; dropped
+    afterwards, with the history rows written for it."""
     model = _bench_model()
 
     class BenchCarrier(UnitRowsCarrier):
@@ -182,7 +195,6 @@ def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dic
         admin_unit_field = "admin_unit_id"
 
     BenchCarrier.model = model
-    spec = pairing_plan()
     with connection.schema_editor() as editor:
         editor.create_model(model)
         # An unmanaged model gets no indexes from the schema editor; a carrier's table needs one
@@ -195,6 +207,25 @@ def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dic
         figures["fill_s"] = round(time.perf_counter() - start, 2)
         _analyze()
         contract.register(BenchCarrier())
+        yield BenchCarrier
+    finally:
+        contract.unregister(CARRIER)
+        with connection.cursor() as cursor:
+            for name in ("bench_before", "bench_engine"):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        RecordMove.objects.filter(carrier__in=[CARRIER, "benchmark_raw"]).delete()
+        with connection.schema_editor() as editor:
+            editor.delete_model(model)
+
+
+def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dict[str, Any]:
+    """Run the benchmark on the current database (its registry must not hold the benchmark
+    plan yet; `prepare` builds the registry when it is empty). Returns the figures."""
+    figures: dict[str, Any] = {"database": connection.vendor, "rows": rows}
+    if prepare is not None:
+        figures["prepare_s"] = round(prepare(), 2)
+    spec = pairing_plan()
+    with bench_table(rows, figures) as carrier:
         start = time.perf_counter()
         preview = engine.preview(spec)
         figures["preview_s"] = round(time.perf_counter() - start, 2)
@@ -205,24 +236,18 @@ def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dic
             .values_list("unit_id", flat=True)
         )
         start = time.perf_counter()
-        BenchCarrier().flows(spec.effective_date, closing, [])
+        carrier().flows(spec.effective_date, closing, [])
         figures["preview_counts_s"] = round(time.perf_counter() - start, 2)
         _snapshot("bench_before")
-        batches = 0
-
-        def progress(carrier: str, moved: int, total: int) -> None:
-            nonlocal batches
-            if carrier == CARRIER:
-                batches += 1
-
-        size = batch_rows or engine._batch_rows()
+        progress = _Progress()
+        size = batch_rows or engine.batch_rows_setting()
         start = time.perf_counter()
         outcome = engine.apply_plan(spec, batch_rows=size, on_progress=progress)
         figures["plan_apply_s"] = round(time.perf_counter() - start, 2)
         assert outcome.plan is not None
         moved_by_engine = outcome.report["carriers"][CARRIER]
         figures["apply_s"] = round(outcome.report["timings"][CARRIER], 2)
-        figures["batches"] = batches
+        figures["batches"] = progress.batches
         figures["batch_rows"] = size
         figures["records_moved"] = moved_by_engine
         _snapshot("bench_engine")
@@ -241,12 +266,110 @@ def run(*, rows: int, batch_rows: int | None = None, prepare: Any = None) -> dic
         figures["apply_vs_raw"] = round(figures["apply_s"] / figures["raw_sql_s"], 2)
         figures["preview_vs_raw"] = round(figures["preview_s"] / figures["raw_sql_s"], 2)
         figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    finally:
-        contract.unregister(CARRIER)
-        with connection.cursor() as cursor:
-            for name in ("bench_before", "bench_engine"):
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        RecordMove.objects.filter(carrier__in=[CARRIER, "benchmark_raw"]).delete()
-        with connection.schema_editor() as editor:
-            editor.delete_model(model)
+    return figures
+
+
+# -- continuity: services keep answering while the plan applies ----------------------------------
+
+# What a service does with a record being moved: read it with the unit that handles it now (a
+# closed unit in transit resolves to its successor), or change it in a transaction of its own.
+READ = (
+    f"SELECT b.payload, COALESCE(r.to_unit_id, b.unit_id) FROM {TABLE} b "
+    "LEFT JOIN carriers_route r ON r.from_unit_id = b.unit_id AND r.in_transit = %s "
+    f"AND r.priority = {int(Priority.DEFAULT)} AND r.carrier = '' WHERE b.id = %s"
+)
+WRITE = f"UPDATE {TABLE} SET payload = %s WHERE id = %s"
+
+
+def _load(stop: Any, results: Any, rows: int, seed: int) -> None:
+    """One client process: reads and writes random records until told to stop, each timed."""
+    from django.db import connections
+
+    connections.close_all()  # the parent's connection is not this process's
+    rng = random.Random(seed)
+    timings: list[tuple[float, float, str]] = []
+    failures: list[str] = []
+    while not stop.is_set():
+        record = rng.randint(1, rows)
+        kind = "read" if rng.random() < 0.5 else "write"
+        start = time.perf_counter()
+        try:
+            with connection.cursor() as cursor:
+                if kind == "read":
+                    cursor.execute(READ, [True, record])
+                    cursor.fetchone()
+                else:
+                    with transaction.atomic():
+                        cursor.execute(WRITE, [f"edited {seed}", record])
+        except Exception as error:  # every failure is counted, whatever it is
+            failures.append(f"{kind}: {str(error).splitlines()[0][:200]}")
+        timings.append((start, time.perf_counter() - start, kind))
+        time.sleep(0.002)
+    connections.close_all()
+    results.put((timings, failures))
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def continuity(
+    *, rows: int, batch_rows: int | None = None, clients: int = 2, prepare: Any = None
+) -> dict[str, Any]:
+    """Apply the pairing plan carrying `rows` records while `clients` processes read and write
+    random records of the same table; report failures and latencies during the apply."""
+    figures: dict[str, Any] = {"database": connection.vendor, "rows": rows, "clients": clients}
+    if prepare is not None:
+        figures["prepare_s"] = round(prepare(), 2)
+    spec = pairing_plan()
+    with bench_table(rows, figures):
+        context = multiprocessing.get_context("fork")
+        stop, results = context.Event(), context.Queue()
+        connection.close()  # each client opens its own
+        clients_ = [
+            context.Process(target=_load, args=(stop, results, rows, seed))
+            for seed in range(1, clients + 1)
+        ]
+        for client in clients_:
+            client.start()
+        time.sleep(1.0)  # the load runs before the apply starts
+        progress = _Progress()
+        size = batch_rows or engine.batch_rows_setting()
+        begin = time.perf_counter()
+        outcome = engine.apply_plan(spec, batch_rows=size, on_progress=progress)
+        end = time.perf_counter()
+        time.sleep(1.0)
+        stop.set()
+        timings: list[tuple[float, float, str]] = []
+        failures: list[str] = []
+        for _client in clients_:
+            got_timings, got_failures = results.get(timeout=120)
+            timings += got_timings
+            failures += got_failures
+        for client in clients_:
+            client.join(timeout=60)
+        during = [t for t in timings if begin <= t[0] <= end]
+        latencies = [t[1] * 1000 for t in during]
+        figures.update(
+            {
+                "apply_s": round(end - begin, 2),
+                "units_s": outcome.report["timings"]["units"],
+                "records_moved": outcome.report["carriers"][CARRIER],
+                "batches": progress.batches,
+                "batch_rows": size,
+                "requests": len(timings),
+                "requests_during_apply": len(during),
+                "reads_during_apply": sum(1 for t in during if t[2] == "read"),
+                "writes_during_apply": sum(1 for t in during if t[2] == "write"),
+                "failed": len(failures),
+                "failures": sorted(set(failures))[:5],
+                "p50_ms": round(_percentile(latencies, 0.50), 1),
+                "p95_ms": round(_percentile(latencies, 0.95), 1),
+                "p99_ms": round(_percentile(latencies, 0.99), 1),
+                "max_ms": round(max(latencies, default=0.0), 1),
+            }
+        )
     return figures

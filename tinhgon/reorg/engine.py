@@ -462,7 +462,7 @@ def _moves_per_step(plan_id: int) -> dict[int, dict[str, int]]:
     return dict(per_step)
 
 
-def _batch_rows() -> int:
+def batch_rows_setting() -> int:
     return int(getattr(settings, "TINHGON_APPLY_BATCH_ROWS", 20_000))
 
 
@@ -486,7 +486,7 @@ def apply_plan(
     "after_batch" (after the first batch committed)."""
     actor_id = getattr(actor, "pk", None)
     digest = checksum(spec)
-    size = batch_rows or _batch_rows()
+    size = batch_rows or batch_rows_setting()
     carriers = _record_carriers()
     report: dict[str, Any]
     with _serialized():

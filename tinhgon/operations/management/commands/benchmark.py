@@ -2,7 +2,9 @@
 
 - `registry` (the default, what `make bench` runs): tinhgon.operations.benchmarks.registry;
 - `carriers --rows N [--batch-rows B] [--format json]`: records carried through the national
-  pairing plan against hand-written SQL (tinhgon.operations.bench_carriers).
+  pairing plan against hand-written SQL (tinhgon.operations.bench_carriers);
+- `continuity --rows N [--clients C]`: the same apply while client processes read and write
+  the records being moved: failures and latencies.
 
 Every benchmark builds its data from nothing, so that its figures mean the same each run.
 """
@@ -23,6 +25,7 @@ DEFAULT = "registry"
 SUBCOMMANDS = {
     "registry": benchmarks.registry.__doc__,
     "carriers": "Records carried through the national pairing plan, against raw SQL.",
+    "continuity": "Reads and writes of records while the national plan moves them.",
 }
 # A benchmark of the engine is about volume: below this it measures fixed costs.
 MAX_ROWS = 50_000_000
@@ -55,12 +58,16 @@ class Command(BaseCommand):
             # SUPPRESS: an option given before the name is not reset by the subcommand's default.
             sub = subcommands.add_parser(name, help=text)
             add_options(sub, default=argparse.SUPPRESS)
-            if name == "carriers":
+            if name in ("carriers", "continuity"):
                 sub.add_argument("--rows", type=_rows, default=1_000_000, help="Records to carry.")
                 sub.add_argument(
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
+            if name == "continuity":
+                sub.add_argument(
+                    "--clients", type=int, choices=range(1, 17), default=2, metavar="1-16"
+                )
 
     def handle(self, *args, subcommand: str | None = None, skip_naive: bool = False, **options):
         if Unit.objects.exists():
@@ -69,15 +76,30 @@ class Command(BaseCommand):
             )
         subcommand = subcommand or DEFAULT
         if subcommand == "carriers":
-            self._carriers(**options)
+            self._emit(
+                bench_carriers.run(
+                    rows=options["rows"],
+                    batch_rows=options["batch_rows"],
+                    prepare=benchmarks.national_registry,
+                ),
+                options["format"],
+            )
+            return
+        if subcommand == "continuity":
+            self._emit(
+                bench_carriers.continuity(
+                    rows=options["rows"],
+                    batch_rows=options["batch_rows"],
+                    clients=options["clients"],
+                    prepare=benchmarks.national_registry,
+                ),
+                options["format"],
+            )
             return
         self.stdout.write(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
         self._table(benchmarks.registry(skip_naive=skip_naive))
 
-    def _carriers(self, *, rows: int, batch_rows: int | None, format: str, **_: Any) -> None:
-        figures = bench_carriers.run(
-            rows=rows, batch_rows=batch_rows, prepare=benchmarks.national_registry
-        )
+    def _emit(self, figures: dict[str, Any], format: str) -> None:
         if format == "json":
             self.stdout.write(json.dumps(figures, indent=2))
             return
