@@ -30,6 +30,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {raw!r}")
 
 
+def env_int(name: str, default: int, *, low: int, high: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -185,6 +198,11 @@ LOGGING = {
 # Whether the author of a reorganization plan may approve it too. Off by default: a second
 # administrator approves; a small deployment with a single administrator turns it on.
 TINHGON_PLAN_SELF_APPROVAL = env_bool("TINHGON_PLAN_SELF_APPROVAL", False)
+
+# A plan that moves more records than this applies in batches of this many, each a short
+# transaction, so that services keep answering while it runs (docs/benchmarks.md, continuity);
+# on the pages such a plan applies outside the web request, its progress shown on the plan page.
+TINHGON_APPLY_BATCH_ROWS = env_int("TINHGON_APPLY_BATCH_ROWS", 20_000, low=100, high=1_000_000)
 
 # Date on which the 2025 two-tier local government took effect.
 TINHGON_REFORM_DATE = "2025-07-01"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tinhgon.core.schemas import Id
@@ -28,6 +28,10 @@ class PlanOut(Schema):
     legal_basis_issuer: str
     steps: int
     report: dict[str, Any] | None
+    # While the plan applies in batches: {"total": {carrier: n}, "moved": {carrier: n}}, and
+    # "error" when an apply outside the request stopped.
+    progress: dict[str, Any] | None
+    previewed_at: dt.datetime | None
 
 
 def _out(plan: Plan) -> dict[str, Any]:
@@ -41,13 +45,17 @@ def _out(plan: Plan) -> dict[str, Any]:
         "legal_basis_issuer": plan.legal_basis_issuer,
         "steps": len(plan.spec.get("steps", [])),
         "report": plan.report,
+        "progress": plan.progress,
+        "previewed_at": plan.previewed_at,
     }
 
 
 @router.post("", response={201: PlanOut}, summary="Store a plan file (YAML or .xlsx) as a draft")
 def plan_create(request: HttpRequest, file: File[UploadedFile]):
     spec = planfile.load(file.read(), file.name or "plan.yaml")
-    return Status(201, _out(services.plan_create(actor=request.user, spec=spec)))
+    plan = services.plan_create(actor=request.user, spec=spec)
+    services.plan_preview_store(actor=request.user, plan=plan)
+    return Status(201, _out(plan))
 
 
 @router.post("/preview", summary="Preview a plan file without storing it; nothing is written")
@@ -94,9 +102,58 @@ def plan_decide(request: HttpRequest, plan_id: Id, payload: DecisionsIn) -> dict
     return {"recorded": count}
 
 
-@router.post("/{plan_id}/apply", response=PlanOut, summary="Apply a plan now, in one transaction")
-def plan_apply(request: HttpRequest, plan_id: Id):
+class GroupDecisionIn(Schema):
+    carrier: str
+    unit_id: Id
+    key: Id | None = None
+    to: str = Field(min_length=1, max_length=60)
+
+
+@router.post(
+    "/{plan_id}/decisions/groups",
+    summary="Decide where a group of records of a split unit goes (by rule value, or all)",
+)
+def plan_decide_group(request: HttpRequest, plan_id: Id, payload: GroupDecisionIn) -> dict:
     plan = access_plan(request.user, plan_id)
-    outcome = services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
-    assert outcome.plan is not None
-    return _out(outcome.plan)
+    services.decisions_record_group(
+        actor=request.user,
+        plan=plan,
+        carrier=payload.carrier,
+        unit_id=payload.unit_id,
+        key=payload.key,
+        ref=payload.to,
+    )
+    return {"recorded": 1}
+
+
+@router.post(
+    "/{plan_id}/preview",
+    response=PlanOut,
+    summary="Count again what the plan would do, and keep it on the plan",
+)
+def plan_preview_refresh(request: HttpRequest, plan_id: Id):
+    plan = access_plan(request.user, plan_id)
+    services.plan_preview_store(actor=request.user, plan=plan)
+    return _out(plan)
+
+
+@router.post(
+    "/{plan_id}/rehearse",
+    summary="Apply the plan in full, check every invariant, and roll it back",
+)
+def plan_rehearse(request: HttpRequest, plan_id: Id) -> dict:
+    plan = access_plan(request.user, plan_id)
+    return services.plan_rehearse(actor=request.user, spec=services.spec_of(plan), plan=plan)
+
+
+@router.post(
+    "/{plan_id}/apply",
+    response={200: PlanOut, 202: PlanOut},
+    summary="Apply an approved plan: 200 when applied, 202 when it applies in batches outside "
+    "the request (poll the plan for its progress)",
+)
+def plan_apply(request: HttpRequest, plan_id: Id):
+    plan, outside = services.plan_start_apply(
+        actor=request.user, plan=access_plan(request.user, plan_id)
+    )
+    return Status(202 if outside else 200, _out(plan))

@@ -463,7 +463,7 @@ def _moves_per_step(plan_id: int) -> dict[int, dict[str, int]]:
 
 
 def batch_rows_setting() -> int:
-    return int(getattr(settings, "TINHGON_APPLY_BATCH_ROWS", 20_000))
+    return int(settings.TINHGON_APPLY_BATCH_ROWS)
 
 
 Progress = Callable[[str, int, int], None]

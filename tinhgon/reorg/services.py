@@ -6,6 +6,7 @@ Pages, the API and the commands all call these; the engine does the work.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
 from tinhgon.reorg import engine, planfile
-from tinhgon.reorg.access import plan_provinces
+from tinhgon.reorg.access import check_may_reorganize, plan_provinces
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.spec import PlanSpec
 
@@ -37,11 +38,18 @@ def _refuse_if_applied(spec: PlanSpec, plan: Plan | None = None) -> None:
         )
 
 
-def _check_scope(actor, spec: PlanSpec) -> set[int] | None:  # type: ignore[no-untyped-def]
+def _check_scope(actor, spec: PlanSpec, plan: Plan | None = None) -> set[int] | None:  # type: ignore[no-untyped-def]
     """A user handles a plan only if they administer every province it touches, as the plan
     resolves against today's registry (not as it did when stored): the provinces, or None for
-    the operator at the command line (actor None), who acts on their own authority."""
-    return plan_provinces(spec, user=actor) if actor is not None else None
+    the operator at the command line (actor None), who acts on their own authority. A plan that
+    is applying has closed its units already: the provinces it recorded then decide."""
+    if actor is None:
+        return None
+    if plan is not None and plan.status == Plan.Status.APPLYING:
+        provinces = set(plan.provinces)
+        check_may_reorganize(actor, provinces)
+        return provinces
+    return plan_provinces(spec, user=actor)
 
 
 def self_approval_refused(*, actor, plan: Plan) -> bool:  # type: ignore[no-untyped-def]
@@ -159,10 +167,70 @@ def plan_apply(  # type: ignore[no-untyped-def]
             )
         if Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).exists():
             raise _not_approved()
-        _check_scope(actor, spec)
+        _check_scope(actor, spec, plan)
     return engine.apply_plan(
         spec, actor=actor, plan=plan, batch_rows=batch_rows, on_progress=on_progress
     )
+
+
+def _records_to_move(plan: Plan) -> int:
+    """How many records the plan moves, by its stored preview (counted now if there is none)."""
+    preview = plan.preview or engine.preview(spec_of(plan), plan=plan)
+    return sum(preview.get("carriers", {}).values())
+
+
+def plan_start_apply(*, actor, plan: Plan) -> tuple[Plan, bool]:  # type: ignore[no-untyped-def]
+    """Apply from a page or the API. A plan that moves up to TINHGON_APPLY_BATCH_ROWS records
+    applies before this returns; a larger one applies outside the request, in a thread of its
+    own, and its page shows the progress. Refusals (a draft, someone else's province, a plan
+    applied already) come back at once either way. A plan left applying resumes. Returns the
+    plan and whether it went on outside the request."""
+    spec = spec_of(plan)
+    _refuse_if_applied(spec, plan)
+    if Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).exists():
+        raise _not_approved()
+    _check_scope(actor, spec, plan)
+    if (
+        plan.status == Plan.Status.APPROVED
+        and _records_to_move(plan) <= engine.batch_rows_setting()
+    ):
+        outcome = plan_apply(actor=actor, spec=spec, plan=plan)
+        assert outcome.plan is not None
+        return outcome.plan, False
+    Plan.objects.filter(pk=plan.pk).update(
+        progress={**(plan.progress or {}), "started_at": timezone.now().isoformat(), "error": None}
+    )
+    worker = threading.Thread(
+        target=_apply_in_background,
+        args=(plan.pk, getattr(actor, "pk", None)),
+        name=f"plan-{plan.pk}",
+        daemon=True,
+    )
+    worker.start()
+    plan.refresh_from_db()
+    return plan, True
+
+
+def _apply_in_background(plan_id: int, actor_id: int | None) -> None:
+    """The thread of a large apply: it has its own database connection, closed at the end. A
+    refusal or a failure is written on the plan for its page; a crash leaves the plan applying,
+    and applying it again resumes it."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    try:
+        plan = Plan.objects.get(pk=plan_id)
+        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+        plan_apply(actor=actor, spec=spec_of(plan), plan=plan)
+    except Exception as error:  # shown on the plan page; the engine left nothing half-done
+        message = error.message if isinstance(error, DomainError) else str(error)
+        current = Plan.objects.filter(pk=plan_id).values_list("progress", flat=True).first()
+        Plan.objects.filter(pk=plan_id).update(
+            progress={**(current or {}), "error": message.splitlines()[0][:500]}
+        )
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # this thread's own connection
 
 
 def _not_approved() -> DomainError:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:plan_id>/approve/", views.plan_transition, {"action": "approve"}, name="approve"),
     path("<int:plan_id>/apply/", views.plan_transition, {"action": "apply"}, name="apply"),
     path("<int:plan_id>/decide/", views.plan_decide, name="decide"),
+    path("<int:plan_id>/preview/", views.plan_preview_refresh, name="preview"),
+    path("<int:plan_id>/rehearse/", views.plan_rehearse, name="rehearse"),
 ]

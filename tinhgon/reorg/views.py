@@ -28,6 +28,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         try:
             spec = planfile.load(upload.read(), upload.name or "plan.yaml")
             plan = services.plan_create(actor=request.user, spec=spec)
+            services.plan_preview_store(actor=request.user, plan=plan)
         except DomainError as error:
             return render_refusal(request, error)
         messages.success(request, _("The plan is stored as a draft. Check its preview."))
@@ -44,16 +45,22 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         plan = access_plan(request.user, plan_id)
-        if plan.status == Plan.Status.APPLIED:
+        if plan.status in (Plan.Status.APPLIED, Plan.Status.APPLYING):
             report = plan.report or {}
             steps: list = []
         else:
-            report = services.plan_preview(
+            # The stored preview (counted when the plan was stored or last refreshed), else
+            # counted now: read-only either way.
+            report = plan.preview or services.plan_preview(
                 actor=request.user, spec=services.spec_of(plan), plan=plan
             )
             steps = report.get("steps", [])
     except DomainError as error:
         return render_refusal(request, error)
+    return _detail_page(request, plan, report, steps)
+
+
+def _detail_page(request: HttpRequest, plan: Plan, report: dict, steps: list) -> HttpResponse:
     if request.GET.get("format") == "xlsx" and plan.status != Plan.Status.APPLIED:
         response = HttpResponse(
             preview_workbook(report),
@@ -90,8 +97,52 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "page": page,
             "decisions": _decision_rows(plan, report),
             "may_approve": not services.self_approval_refused(actor=request.user, plan=plan),
+            "progress": _progress_rows(plan),
         },
     )
+
+
+def _progress_rows(plan: Plan) -> list[dict]:
+    """Per carrier, records moved of those to move, while a plan applies in batches."""
+    progress = plan.progress or {}
+    totals, moved = progress.get("total", {}), progress.get("moved", {})
+    return [
+        {
+            "carrier": name,
+            "moved": moved.get(name, 0),
+            "total": total,
+            "percent": round(100 * moved.get(name, 0) / total) if total else 100,
+        }
+        for name, total in totals.items()
+    ]
+
+
+@login_required
+@require_POST
+def plan_preview_refresh(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Count again what the plan would do now, and keep it for the page."""
+    try:
+        plan = access_plan(request.user, plan_id)
+        services.plan_preview_store(actor=request.user, plan=plan)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(request, _("The preview is counted again."))
+    return redirect("reorg:detail", plan_id=plan_id)
+
+
+@login_required
+@require_POST
+def plan_rehearse(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Apply the plan in full, check every invariant, roll it back, and show what it did."""
+    try:
+        plan = access_plan(request.user, plan_id)
+        report = services.plan_rehearse(actor=request.user, spec=services.spec_of(plan), plan=plan)
+    except DomainError as error:
+        return render_refusal(request, error)
+    messages.success(
+        request, _("Rehearsal: the plan was applied in full, every check held, then rolled back.")
+    )
+    return _detail_page(request, plan, report, report.get("steps", []))
 
 
 def _decision_rows(plan: Plan, report: dict) -> list[dict]:
@@ -166,8 +217,14 @@ def plan_transition(request: HttpRequest, plan_id: int, action: str) -> HttpResp
             services.plan_approve(actor=request.user, plan=plan)
             messages.success(request, _("The plan is approved."))
         else:
-            services.plan_apply(actor=request.user, spec=services.spec_of(plan), plan=plan)
-            messages.success(request, _("The plan is applied."))
+            plan, outside = services.plan_start_apply(actor=request.user, plan=plan)
+            if not outside:
+                messages.success(request, _("The plan is applied."))
+            else:
+                messages.success(
+                    request,
+                    _("The plan is being applied outside this page; its progress shows here."),
+                )
     except DomainError as error:
         return render_refusal(request, error)
     return redirect("reorg:detail", plan_id=plan_id)

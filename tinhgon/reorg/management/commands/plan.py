@@ -139,6 +139,7 @@ class Command(BaseCommand):
 
     def handle_create(self, *, file, **_):
         plan = services.plan_create(actor=None, spec=read_plan(file))
+        services.plan_preview_store(actor=None, plan=plan)
         self.stdout.write(f"Plan {plan.pk} stored as a draft ({len(plan.spec['steps'])} steps).")
 
     def handle_approve(self, *, plan_id, **_):

@@ -1,0 +1,133 @@
+"""The plan page: a stored preview counted again on demand, a rehearsal that leaves nothing, a
+large plan applied outside the request with its progress shown, and a stopped one resumed."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tinhgon.accounts.models import Role
+from tinhgon.carriers.tests.testapp.models import Parcel
+from tinhgon.conftest import db_checksum, make_persona, unit
+from tinhgon.reorg import engine, services
+from tinhgon.reorg.models import Plan
+from tinhgon.units import selectors
+
+pytestmark = pytest.mark.django_db
+
+MERGE = """title: Hợp nhất phường Tô Hiệu và Chiềng An
+effective_date: 2026-01-01
+steps:
+- action: consolidate
+  sources: ['03646', '03667']
+  target: {code: '03999', name: Phường Tô Chiềng, kind: ward, parent: '14'}
+"""
+
+
+@pytest.fixture
+def second_admin(son_la):
+    return make_persona("second-province-admin", son_la.unit_id, Role.PROVINCE_ADMIN)
+
+
+def _parcels(count: int) -> list[int]:
+    wards = [unit("Phường Tô Hiệu").unit_id, unit("Phường Chiềng An").unit_id]
+    return [
+        Parcel.objects.create(unit_id=wards[i % 2], label=f"hồ sơ {i}").pk for i in range(count)
+    ]
+
+
+def _uploaded(persona) -> Plan:
+    persona.browser().post("/plans/", {"file": SimpleUploadedFile("p.yaml", MERGE.encode())})
+    return Plan.objects.latest("id")
+
+
+def _records_row(page: str) -> str:
+    start = page.index("parcels")
+    return page[start : start + 80]
+
+
+def test_the_page_shows_the_preview_stored_with_the_plan_until_it_is_counted_again(
+    province_admin,
+):
+    _parcels(3)
+    plan = _uploaded(province_admin)
+    assert plan.preview is not None and plan.preview["carriers"]["parcels"] == 3
+    _parcels(2)  # the registry moves on after the plan was stored
+    browser = province_admin.browser()
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert "<td>3</td>" in _records_row(page)
+    assert "mà không ghi gì" in page  # "counted ... without writing anything"
+    browser.post(f"/plans/{plan.pk}/preview/")
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert "<td>5</td>" in _records_row(page)
+
+
+def test_a_rehearsal_applies_the_plan_in_full_and_leaves_the_database_as_it_was(province_admin):
+    _parcels(4)
+    plan = _uploaded(province_admin)
+    browser = province_admin.browser()  # logging in writes; the rehearsal must not
+    before = db_checksum()
+    page = browser.post(f"/plans/{plan.pk}/rehearse/").content.decode()
+    assert "Diễn tập" in page and "Phường Tô Chiềng" in page
+    assert "<td>4</td>" in _records_row(page)
+    assert db_checksum() == before
+
+
+class InlineThread:
+    """Runs a thread's target when started, in the test's own transaction."""
+
+    def __init__(self, target, args=(), **_kwargs):  # type: ignore[no-untyped-def]
+        self.target, self.args = target, args
+
+    def start(self) -> None:
+        self.target(*self.args)
+
+
+def test_a_plan_moving_more_records_than_a_batch_applies_outside_the_request(
+    province_admin, second_admin, settings, monkeypatch
+):
+    settings.TINHGON_APPLY_BATCH_ROWS = 2
+    records = _parcels(6)
+    plan = _uploaded(province_admin)
+    second_admin.api().post(f"/api/plans/{plan.pk}/approve")
+    started: list[str] = []
+
+    def thread(target, args=(), name="", daemon=False):  # type: ignore[no-untyped-def]
+        started.append(name)
+        return InlineThread(target, args)
+
+    monkeypatch.setattr(threading, "Thread", thread)
+    response = province_admin.api().post(f"/api/plans/{plan.pk}/apply")
+    assert started == [f"plan-{plan.pk}"]
+    assert response.status_code == 202  # answered as started; here the thread ran inline
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLIED
+    new = selectors.resolve("Phường Tô Chiềng", day=plan.effective_date).unit_id
+    assert set(Parcel.objects.filter(pk__in=records).values_list("unit_id", flat=True)) == {new}
+
+
+def test_a_stopped_apply_shows_its_progress_and_resumes_from_its_page(
+    province_admin, second_admin, settings, monkeypatch
+):
+    settings.TINHGON_APPLY_BATCH_ROWS = 2
+    records = _parcels(6)
+    plan = _uploaded(province_admin)
+    services.plan_approve(actor=second_admin.user, plan=plan)
+    with pytest.raises(RuntimeError):  # the process died after its first batch
+        engine.apply_plan(services.spec_of(plan), plan=plan, inject_failure="after_batch")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLYING
+    browser = province_admin.browser()
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert '<meta http-equiv="refresh"' in page
+    assert "Bản ghi đang được chuyển" in page  # "records moving"
+    assert '<progress max="6" value="0">' in page and "0 / 6" in page  # parcels: not yet
+    assert f"/plans/{plan.pk}/apply/" in page  # resume
+    monkeypatch.setattr(threading, "Thread", InlineThread)
+    browser.post(f"/plans/{plan.pk}/apply/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLIED
+    new = selectors.resolve("Phường Tô Chiềng", day=plan.effective_date).unit_id
+    assert set(Parcel.objects.filter(pk__in=records).values_list("unit_id", flat=True)) == {new}
