@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -144,8 +145,31 @@ def _claim(digest: str, plan: Plan | None) -> tuple[Plan | None, bool]:
             status=409,
         )
     if resuming is not None:
+        progress = resuming.progress or {}
+        beat = progress.get("beat")
+        if progress.get("worker") and beat and _fresh(beat):
+            moved, total = sum(progress.get("moved", {}).values()), sum(progress["total"].values())
+            raise DomainError(
+                _("Plan %(id)s is being applied right now (%(moved)s of %(total)s records moved).")
+                % {"id": resuming.pk, "moved": moved, "total": total},
+                code="busy",
+                status=409,
+            )
         return resuming, True
     return plan, False
+
+
+# A process applying batches says so on the plan after every batch; a plan whose last word is
+# older than this was left by a process that died, and another apply may take it over.
+WORKER_SILENCE = dt.timedelta(minutes=2)
+
+
+def _fresh(beat: str) -> bool:
+    return timezone.now() - dt.datetime.fromisoformat(beat) < WORKER_SILENCE
+
+
+def _beat(worker: str | None) -> dict[str, Any]:
+    return {"worker": worker, "beat": timezone.now().isoformat() if worker else None}
 
 
 # -- preview -------------------------------------------------------------------------------------
@@ -483,10 +507,13 @@ def apply_plan(
     first and records follow in batches of that size, each its own short transaction. Calling
     it again for a plan left "applying" (a crash) resumes it. `inject_failure` names a point to
     fail at, for the tests that prove nothing is lost: "after_write" (before the first commit),
-    "after_batch" (after the first batch committed)."""
+    "after_batch" or "after_batch:N" (after the first, or the N-th, batch committed). A second
+    apply while a process is still moving batches is refused as busy; a plan whose process went
+    silent (WORKER_SILENCE) is taken over."""
     actor_id = getattr(actor, "pk", None)
     digest = checksum(spec)
     size = batch_rows or batch_rows_setting()
+    worker = uuid.uuid4().hex
     carriers = _record_carriers()
     report: dict[str, Any]
     with _serialized():
@@ -506,31 +533,48 @@ def apply_plan(
                 return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
             routing.set_in_transit(plan.pk, True)
             plan.status = Plan.Status.APPLYING
-            plan.progress = {"total": pending, "moved": {c.name: 0 for c in carriers}}
+            plan.progress = {
+                "total": pending,
+                "moved": {c.name: 0 for c in carriers},
+                **_beat(worker),
+            }
             plan.report = report
             plan.save()
         else:
             assert plan is not None
             report = dict(plan.report or {})
             ctx = contract.Context(plan.pk, plan.effective_date, actor_id)
+            plan.progress = {**(plan.progress or {}), **_beat(worker)}
+            Plan.objects.filter(pk=plan.pk).update(progress=plan.progress)
     # Batches: each its own transaction; what is moved stays moved if the process dies.
     progress = dict(plan.progress or {})
     moved = dict(progress.get("moved", {}))
     totals = progress.get("total", {})
     timings = report.setdefault("timings", {})
-    for carrier in carriers:
-        start = time.perf_counter()
-        for batch in carrier.batches(ctx, size):
-            with transaction.atomic():
-                moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx, batch)
-                carrier.refresh(ctx, batch)
-                Plan.objects.filter(pk=plan.pk).update(progress={"total": totals, "moved": moved})
-            if on_progress:
-                on_progress(carrier.name, moved[carrier.name], totals.get(carrier.name, 0))
-            if inject_failure == "after_batch":
-                raise RuntimeError("injected failure after a batch")
-        spent = time.perf_counter() - start
-        timings[carrier.name] = round(timings.get(carrier.name, 0) + spent, 3)
+    done = 0
+    try:
+        for carrier in carriers:
+            start = time.perf_counter()
+            for batch in carrier.batches(ctx, size):
+                with transaction.atomic():
+                    moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx, batch)
+                    carrier.refresh(ctx, batch)
+                    Plan.objects.filter(pk=plan.pk).update(
+                        progress={"total": totals, "moved": moved, **_beat(worker)}
+                    )
+                done += 1
+                if on_progress:
+                    on_progress(carrier.name, moved[carrier.name], totals.get(carrier.name, 0))
+                if inject_failure == f"after_batch:{done}" or inject_failure == "after_batch":
+                    raise RuntimeError("injected failure after a batch")
+            spent = time.perf_counter() - start
+            timings[carrier.name] = round(timings.get(carrier.name, 0) + spent, 3)
+    except BaseException:
+        # This process stops here: the next apply may take the plan over at once.
+        Plan.objects.filter(pk=plan.pk).update(
+            progress={"total": totals, "moved": moved, **_beat(None)}
+        )
+        raise
     with _serialized():
         # Records written at a closed unit while the batches ran follow now.
         for carrier in carriers:

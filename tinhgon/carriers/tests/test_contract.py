@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tinhgon.accounts.models import Membership, Role
 from tinhgon.carriers import contract
@@ -143,12 +144,13 @@ def test_a_carrier_moves_exactly_what_the_preview_counted_and_the_preview_writes
     assert carrier.move(ctx) == 0, "a second run moves nothing"
 
 
+@pytest.mark.parametrize("crash", ["after_batch:1", "after_batch:3", "after_batch:5"])
 @pytest.mark.parametrize("name", RECORD_CARRIERS)
-def test_a_carrier_moving_in_batches_resumes_after_a_crash_and_moves_each_record_once(name):
+def test_a_carrier_moving_in_batches_resumes_after_a_crash_and_moves_each_record_once(name, crash):
     records = [EXAMPLES[name](ward) for ward in _wards() for _ in range(3)]
     spec = plan(MERGE_TWO_WARDS)
     with pytest.raises(RuntimeError):
-        engine.apply_plan(spec, batch_rows=1, inject_failure="after_batch")
+        engine.apply_plan(spec, batch_rows=1, inject_failure=crash)
     stopped = Plan.objects.get(checksum=engine.checksum(spec))
     assert stopped.status == Plan.Status.APPLYING
     assert Route.objects.filter(plan_ref=stopped.pk, in_transit=True).exists()
@@ -166,6 +168,25 @@ def test_a_carrier_moving_in_batches_resumes_after_a_crash_and_moves_each_record
     )
     assert history == sorted(records), "each record moved exactly once"
     assert contract.get(name).pending(contract.Context(stopped.pk, DAY)) == 0  # type: ignore[union-attr]
+
+
+def test_a_second_apply_while_a_process_moves_batches_is_refused_and_a_silent_one_taken_over():
+    _parcels = [_parcel(ward) for ward in _wards() for _ in range(2)]
+    spec = plan(MERGE_TWO_WARDS)
+    with pytest.raises(RuntimeError):
+        engine.apply_plan(spec, batch_rows=1, inject_failure="after_batch")
+    stopped = Plan.objects.get(checksum=engine.checksum(spec))
+    # As if another process were still at work: it spoke a moment ago.
+    busy = {**(stopped.progress or {}), "worker": "another", "beat": timezone.now().isoformat()}
+    Plan.objects.filter(pk=stopped.pk).update(progress=busy)
+    with pytest.raises(DomainError) as refused:
+        engine.apply_plan(spec, batch_rows=1)
+    assert refused.value.code == "busy" and str(stopped.pk) in refused.value.message
+    silent = {**busy, "beat": (timezone.now() - engine.WORKER_SILENCE).isoformat()}
+    Plan.objects.filter(pk=stopped.pk).update(progress=silent)
+    resumed = engine.apply_plan(spec, batch_rows=1)
+    assert resumed.plan is not None and resumed.plan.status == Plan.Status.APPLIED
+    assert not Parcel.objects.filter(pk__in=_parcels, unit_id__in=_wards()).exists()
 
 
 def test_while_a_plan_applies_in_batches_records_not_yet_moved_are_read_at_the_successor():
