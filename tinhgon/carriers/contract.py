@@ -43,6 +43,9 @@ from tinhgon.carriers.models import Priority
 
 ROUTE = "carriers_route"
 HISTORY = "carriers_recordmove"
+HISTORY_INSERT = (
+    f"INSERT INTO {HISTORY} (plan_ref, step, carrier, record_id, from_unit_id, to_unit_id) "
+)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,16 @@ def id_list(ids: Sequence[int]) -> Any:
     return list(ids) if connection.vendor == "postgresql" else json.dumps(list(ids))
 
 
+def _places_units(ctx: Context) -> bool:
+    """Whether the plan leaves any staying unit in another province or administrative unit."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {ROUTE} WHERE plan_ref = %s AND priority = %s LIMIT 1",
+            [ctx.plan_id, int(Priority.PLACE)],
+        )
+        return cursor.fetchone() is not None
+
+
 class UnitRowsCarrier:
     """Rows of `model` that point at a unit through `unit_field`: the common case, declared.
 
@@ -213,6 +226,13 @@ class UnitRowsCarrier:
     def extra(self, alias: str = "t") -> str:
         """Further conditions a subclass adds (SQL starting with AND)."""
         return ""
+
+    def _unit_ref(self, alias: str, batched: bool) -> str:
+        """The row's unit column in a filter. In a batch (a range of primary keys) SQLite must
+        walk that range, not every closed unit's rows through the unit index: its unary `+`
+        keeps it off that index (PostgreSQL plans by its statistics)."""
+        plus = "+" if batched and connection.vendor == "sqlite" else ""
+        return f"{plus}{alias}.{self.unit}"
 
     def match(self, priority: int, alias: str = "t") -> str:
         """The join of a row to its route of `priority`."""
@@ -296,25 +316,25 @@ class UnitRowsCarrier:
         return []
 
     # -- apply ---------------------------------------------------------------------------------
-    def _routed(self, ctx: Context, alias: str = "t") -> str:
+    def _routed(self, ctx: Context, alias: str = "t", *, batched: bool = False) -> str:
         """Rows pointing at a unit the plan closes (routes of every move priority)."""
         return (
-            f"{alias}.{self.unit} IN (SELECT from_unit_id FROM {ROUTE} "
+            f"{self._unit_ref(alias, batched)} IN (SELECT from_unit_id FROM {ROUTE} "
             f"WHERE plan_ref = {int(ctx.plan_id)} AND priority > 0)"
         )
 
-    def _placed(self, ctx: Context, alias: str = "t") -> str:
+    def _placed(self, ctx: Context, alias: str = "t", *, batched: bool = False) -> str:
         return (
-            f"{alias}.{self.unit} IN (SELECT from_unit_id FROM {ROUTE} "
+            f"{self._unit_ref(alias, batched)} IN (SELECT from_unit_id FROM {ROUTE} "
             f"WHERE plan_ref = {int(ctx.plan_id)} AND priority = {Priority.PLACE})"
         )
 
     def batches(self, ctx: Context, size: int) -> Iterator[Batch]:
         """Keyset over the primary key: each range holds `size` rows still to move or refresh,
         found through the index on the unit column."""
-        wanted = self._routed(ctx)
+        wanted = self._routed(ctx, batched=True)
         if self.derived():
-            wanted = f"({wanted} OR {self._placed(ctx)})"
+            wanted = f"({wanted} OR {self._placed(ctx, batched=True)})"
         where = f"{wanted}{self.live()}{self.extra()}"
         params = ctx.params()
         lo = 0
@@ -337,19 +357,64 @@ class UnitRowsCarrier:
             moved += self._move_in_place(ctx, priority, batch, self.live())
         return moved
 
+    def _joined(self, match: str, batch: Batch | None) -> str:
+        """SQLite: the rows joined to their routes. For a batch, CROSS JOIN makes SQLite walk
+        the batch's key range and look each row's route up, rather than walk every route's rows
+        (which would read the whole table once per batch)."""
+        join = "CROSS JOIN" if batch is not None else "JOIN"
+        return f"{self.table} t {join} {ROUTE} r ON {match}"
+
+    def _history(
+        self, cursor: Any, params: dict[str, Any], match: str, where: str, batch: Batch | None
+    ) -> int:
+        """SQLite: the history rows of the rows about to move (run before they move)."""
+        cursor.execute(
+            f"{HISTORY_INSERT}SELECT %(plan)s, r.step, %(carrier)s, t.{self.record}, "
+            f"r.from_unit_id, r.to_unit_id FROM {self._joined(match, batch)} WHERE 1 = 1{where}",
+            params,
+        )
+        return int(cursor.rowcount)
+
+    def _sqlite_update(
+        self,
+        cursor: Any,
+        params: dict[str, Any],
+        sets: list[tuple[str, str]],
+        match: str,
+        where: str,
+        batch: Batch | None,
+    ) -> int:
+        """SQLite: set `sets` (column, route column) on the rows that match a route. A batch is
+        walked by its key range, each row's route looked up (see `_joined`); a whole table, by
+        the routes, each route's rows found through the unit index."""
+        if batch is None:
+            assignments = ", ".join(f"{column} = r.{source}" for column, source in sets)
+            cursor.execute(
+                f"UPDATE {self.table} AS t SET {assignments} FROM {ROUTE} r WHERE {match}{where}",
+                params,
+            )
+            return int(cursor.rowcount)
+        columns = ", ".join(column for column, _source in sets)
+        sources = ", ".join(f"r.{source}" for _column, source in sets)
+        cursor.execute(
+            f"UPDATE {self.table} AS t SET ({columns}) = (SELECT {sources} FROM {ROUTE} r "
+            f"WHERE {match}) WHERE EXISTS (SELECT 1 FROM {ROUTE} r WHERE {match}){where}",
+            params,
+        )
+        return int(cursor.rowcount)
+
+    def _moved_columns(self) -> list[tuple[str, str]]:
+        """(column, route column) pairs a move sets."""
+        return [(self.unit, "to_unit_id"), *self.derived()]
+
     def _set_clause(self) -> str:
-        sets = [f"{self.unit} = r.to_unit_id"]
-        sets += [f"{column} = r.{source}" for column, source in self.derived()]
-        return ", ".join(sets)
+        return ", ".join(f"{column} = r.{source}" for column, source in self._moved_columns())
 
     def _move_in_place(self, ctx: Context, priority: int, batch: Batch | None, rows: str) -> int:
         """Repoint matching rows to their route's unit and write their history."""
         params = ctx.params(carrier=self.name)
         match = self.match(priority)
         where = f"{rows}{self.extra()}{self._batch(batch)}"
-        history = (
-            f"INSERT INTO {HISTORY} (plan_ref, step, carrier, record_id, from_unit_id, to_unit_id) "
-        )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # One statement: the rows are updated and their history written from RETURNING.
@@ -357,37 +422,30 @@ class UnitRowsCarrier:
                     f"WITH moved AS (UPDATE {self.table} AS t SET {self._set_clause()} "
                     f"FROM {ROUTE} r WHERE {match}{where} "
                     f"RETURNING t.{self.record} AS record, r.from_unit_id, r.to_unit_id, r.step) "
-                    f"{history}SELECT %(plan)s, step, %(carrier)s, record, from_unit_id, to_unit_id "
+                    f"{HISTORY_INSERT}SELECT %(plan)s, step, %(carrier)s, record, from_unit_id, to_unit_id "
                     "FROM moved",
                     params,
                 )
                 return cursor.rowcount
-            cursor.execute(
-                f"{history}SELECT %(plan)s, r.step, %(carrier)s, t.{self.record}, r.from_unit_id, "
-                f"r.to_unit_id FROM {self.table} t JOIN {ROUTE} r ON {match} WHERE 1 = 1{where}",
-                params,
-            )
-            moved = cursor.rowcount
-            cursor.execute(
-                f"UPDATE {self.table} AS t SET {self._set_clause()} FROM {ROUTE} r "
-                f"WHERE {match}{where}",
-                params,
-            )
+            moved = self._history(cursor, params, match, where, batch)
+            self._sqlite_update(cursor, params, self._moved_columns(), match, where, batch)
             return moved
 
     def refresh(self, ctx: Context, batch: Batch | None = None) -> int:
         derived = self.derived()
-        if not derived:
+        if not derived or not _places_units(ctx):
             return 0
-        sets = ", ".join(f"{column} = r.{source}" for column, source in derived)
         differs = " OR ".join(
             f"t.{column} IS NULL OR t.{column} <> r.{source}" for column, source in derived
         )
+        match = f"{self.match(Priority.PLACE)} AND ({differs})"
+        where = f"{self.live()}{self.extra()}{self._batch(batch)}"
         with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                return self._sqlite_update(cursor, ctx.params(), derived, match, where, batch)
+            sets = ", ".join(f"{column} = r.{source}" for column, source in derived)
             cursor.execute(
-                f"UPDATE {self.table} AS t SET {sets} FROM {ROUTE} r "
-                f"WHERE {self.match(Priority.PLACE)} AND ({differs})"
-                f"{self.live()}{self.extra()}{self._batch(batch)}",
+                f"UPDATE {self.table} AS t SET {sets} FROM {ROUTE} r WHERE {match}{where}",
                 ctx.params(),
             )
             return cursor.rowcount
@@ -462,9 +520,6 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
         kept = self.copied()
         columns = [*kept, *self.overrides, self.unit, *(c for c, _ in self.derived())]
         columns += [self.valid_from, self.valid_to]
-        history = (
-            f"INSERT INTO {HISTORY} (plan_ref, step, carrier, record_id, from_unit_id, to_unit_id) "
-        )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 values = [
@@ -483,18 +538,13 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
                     f"WHERE {self.pk} IN (SELECT row_id FROM s)), "
                     f"copied AS (INSERT INTO {self.table} ({', '.join(columns)}) "
                     f"SELECT {', '.join(values)} FROM {self.table} t JOIN s ON s.row_id = t.{self.pk}) "
-                    f"{history}SELECT %(plan)s, step, %(carrier)s, record, from_unit_id, to_unit_id "
+                    f"{HISTORY_INSERT}SELECT %(plan)s, step, %(carrier)s, record, from_unit_id, to_unit_id "
                     "FROM s",
                     params,
                 )
                 return cursor.rowcount
             # SQLite: history, then the copies (which no longer match), then the ends.
-            cursor.execute(
-                f"{history}SELECT %(plan)s, r.step, %(carrier)s, t.{self.record}, r.from_unit_id, "
-                f"r.to_unit_id FROM {self.table} t JOIN {ROUTE} r ON {match} WHERE 1 = 1{where}",
-                params,
-            )
-            moved = cursor.rowcount
+            moved = self._history(cursor, params, match, where, batch)
             values = [
                 *(f"t.{c}" for c in kept),
                 *self.overrides.values(),
@@ -505,13 +555,12 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
             ]
             cursor.execute(
                 f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-                f"FROM {self.table} t JOIN {ROUTE} r ON {match} WHERE 1 = 1{where}",
+                f"FROM {self._joined(match, batch)} WHERE 1 = 1{where}",
                 params,
             )
             cursor.execute(
                 f"UPDATE {self.table} SET {self.valid_to} = %(last_day)s WHERE {self.pk} IN "
-                f"(SELECT t.{self.pk} FROM {self.table} t JOIN {ROUTE} r ON {match} "
-                f"WHERE 1 = 1{where})",
+                f"(SELECT t.{self.pk} FROM {self._joined(match, batch)} WHERE 1 = 1{where})",
                 params,
             )
             return moved

@@ -237,6 +237,13 @@ def load_yaml(content: bytes | str, filename: str = "plan.yaml") -> PlanSpec:
                 Problem(str(getattr(error, "problem", error)), line=mark.line + 1 if mark else None)
             ],
         ) from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # A value YAML's own types cannot hold (a date 2027-02-30, `!!int abc`).
+        raise DomainError(
+            _("%(file)s is not valid YAML: %(error)s") % {"file": filename, "error": error},
+            code="invalid_plan",
+            problems=[Problem(str(error))],
+        ) from None
     return plan_from_dict(data, filename)
 
 

@@ -241,19 +241,29 @@ def _not_approved() -> DomainError:
     )
 
 
-def plans_apply_due(*, actor, today: dt.date | None = None) -> list[Plan]:  # type: ignore[no-untyped-def]
-    """Apply every approved plan whose effective date has come. Safe to run repeatedly: a plan
-    is claimed by its status, and an applied plan is never applied again."""
+def plans_apply_due(  # type: ignore[no-untyped-def]
+    *, actor, today: dt.date | None = None
+) -> tuple[list[Plan], dict[int, DomainError]]:
+    """Apply every approved plan whose effective date has come, and finish those left applying.
+    Safe to run repeatedly (the scheduled job): a plan is claimed under the apply lock, an
+    applied plan is never applied again, and one being applied by another process right now is
+    left to it. Returns the plans applied, and the refusals by plan id (one refused plan does
+    not stop the others)."""
     today = today or timezone.localdate()
-    applied = []
+    applied, refused = [], {}
     # A plan left applying (the process died between batches) is finished first.
     for plan in Plan.objects.filter(
         Q(status=Plan.Status.APPLYING) | Q(status=Plan.Status.APPROVED, effective_date__lte=today)
     ).order_by("status", "effective_date", "id"):  # "applying" sorts before "approved"
-        outcome = engine.run(spec_of(plan), actor=actor, apply=True, plan=plan)
+        try:
+            outcome = engine.run(spec_of(plan), actor=actor, apply=True, plan=plan)
+        except DomainError as error:
+            if error.code != "busy":
+                refused[plan.pk] = error
+            continue
         if outcome.plan is not None:
             applied.append(outcome.plan)
-    return applied
+    return applied, refused
 
 
 # A person decides for a bounded number of records at a time; larger sets are decided by group.

@@ -27,6 +27,7 @@ from tinhgon.conftest import db_checksum, unit
 from tinhgon.core.errors import DomainError
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
+from tinhgon.reorg.tests.test_engine import SPLIT_SON_LA
 from tinhgon.units import selectors
 from tinhgon.units import services as unit_services
 from tinhgon.units.kinds import Kind, Level
@@ -240,16 +241,6 @@ def test_records_of_a_moved_commune_take_the_province_it_moves_to():
     parcel = _parcel(chieng_an.unit_id)
     engine.apply_plan(plan(f"- {{action: move, unit: '03667', parent: '{dien_bien.code}'}}"))
     assert Parcel.objects.get(pk=parcel).province_id == dien_bien.unit_id
-
-
-SPLIT_SON_LA = """
-- action: split
-  unit: '14'
-  default: new:T1
-  targets:
-    - {code: T1, name: Tỉnh Sơn La Bắc, kind: province}
-    - {code: T2, name: Tỉnh Sơn La Nam, kind: province}
-"""
 
 
 def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_default():

@@ -142,6 +142,26 @@ def test_a_bad_plan_file_is_a_command_error_naming_step_and_field(tmp_path):
         run("plan", "preview", str(path))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n"
+        "- {action: dissolve, unit: 99-NOPE, receiver: '14'}\n",
+        "title: x\neffective_date: 2027-02-30\nsteps: []\n",
+        "title: [unclosed\n",
+    ],
+)
+def test_apply_of_a_bad_plan_file_exits_1_with_one_line_naming_the_first_problem(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = db_checksum()
+    with pytest.raises(CommandError) as refused:
+        run("plan", "apply", str(path))
+    message = str(refused.value)
+    assert refused.value.returncode == 1 and "\n" not in message and message
+    assert db_checksum() == before
+
+
 def test_create_approve_and_apply_due(plan_file):
     assert "draft" in run("plan", "create", str(plan_file))
     plan = Plan.objects.latest("id")

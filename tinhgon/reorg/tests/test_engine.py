@@ -217,12 +217,25 @@ def test_a_rename_and_a_move_keep_identities_and_set_the_placement():
 def test_an_approved_future_plan_is_applied_on_its_date_and_only_once():
     draft = services.plan_create(actor=None, spec=plan(MERGE_TWO_WARDS, effective="2027-01-01"))
     services.plan_approve(actor=None, plan=draft)
-    assert services.plans_apply_due(actor=None, today=dt.date(2026, 12, 31)) == []
-    applied = services.plans_apply_due(actor=None, today=dt.date(2027, 1, 1))
-    assert [p.pk for p in applied] == [draft.pk]
-    assert services.plans_apply_due(actor=None, today=dt.date(2027, 1, 2)) == []
+    assert services.plans_apply_due(actor=None, today=dt.date(2026, 12, 31)) == ([], {})
+    applied, refused = services.plans_apply_due(actor=None, today=dt.date(2027, 1, 1))
+    assert ([p.pk for p in applied], refused) == ([draft.pk], {})
+    assert services.plans_apply_due(actor=None, today=dt.date(2027, 1, 2)) == ([], {})
     draft.refresh_from_db()
     assert draft.status == Plan.Status.APPLIED
+
+
+def test_the_scheduled_job_reports_a_plan_that_no_longer_fits_and_applies_the_others():
+    stale = services.plan_create(actor=None, spec=plan(MERGE_TWO_WARDS, effective="2027-01-01"))
+    services.plan_approve(actor=None, plan=stale)
+    rename = "- {action: rename, unit: '03670', name: Phường Chiềng Cơi Mới}"
+    fine = services.plan_create(actor=None, spec=plan(rename, effective="2027-01-01"))
+    services.plan_approve(actor=None, plan=fine)
+    # The registry moved on: one of the wards the first plan merges is closed by another plan.
+    engine.run(plan(MERGE_TWO_WARDS.replace("03999", "03998"), effective="2026-06-01"), apply=True)
+    applied, refused = services.plans_apply_due(actor=None, today=dt.date(2027, 1, 1))
+    assert [p.pk for p in applied] == [fine.pk]
+    assert list(refused) == [stale.pk] and refused[stale.pk].code == "invalid_plan"
 
 
 def test_plan_files_round_trip_through_yaml_and_excel():

@@ -102,8 +102,8 @@ class Command(BaseCommand):
         self._emit(report, format, output)
 
     def handle_apply(self, *, file, format, batch_rows=None, **_):
-        spec = read_plan(file)
         try:
+            spec = read_plan(file)
             outcome = services.plan_apply(
                 actor=None, spec=spec, batch_rows=batch_rows, on_progress=self._progress
             )
@@ -150,13 +150,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Plan {plan.pk} is {plan.status}, effective {plan.effective_date}.")
 
     def handle_apply_due(self, *, today, **_):
-        applied = services.plans_apply_due(
+        applied, refused = services.plans_apply_due(
             actor=None, today=parse_day(today, name="--today") or timezone.localdate()
         )
         for plan in applied:
             self.stdout.write(f"Applied plan {plan.pk}: {plan.title} ({plan.effective_date})")
-        if not applied:
+        if not applied and not refused:
             self.stdout.write("No approved plan is due.")
+        if refused:
+            raise CommandError(
+                "; ".join(f"plan {pk}: {one_line(error)}" for pk, error in refused.items())
+            )
 
     def handle_decide(self, *, plan_id, carrier, choice, group, **_):
         plan = Plan.objects.filter(pk=plan_id).first()
