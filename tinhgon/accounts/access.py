@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership
-from tinhgon.carriers.models import Route
+from tinhgon.carriers.models import Priority, Route
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
@@ -90,8 +90,13 @@ def records_filter(
         else:
             condition |= Q(**{f"{unit_field}__in": units.values("unit_id")})
         # While a plan applies in batches, records not yet moved still point at the closed
-        # units; they belong to the successors already.
-        in_transit = Route.objects.filter(in_transit=True, to_unit_id__in=units.values("unit_id"))
+        # units (their default successors' already), and records of a re-placed unit still carry
+        # their old province (the unit is in this scope's province already).
+        in_transit = Route.objects.filter(
+            in_transit=True,
+            priority__in=[Priority.PLACE, Priority.DEFAULT],
+            to_unit_id__in=units.values("unit_id"),
+        )
         condition |= Q(**{f"{unit_field}__in": in_transit.values("from_unit_id")})
     return condition
 

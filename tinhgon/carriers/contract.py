@@ -126,6 +126,10 @@ class Carrier(Protocol):
         """Rows still pointing at a unit the plan closes (0 once the plan is applied)."""
         ...
 
+    def workload(self, ctx: Context) -> int:
+        """Rows to move, plus rows whose denormalized columns the plan changes."""
+        ...
+
 
 _REGISTRY: dict[str, Carrier] = {}
 
@@ -245,7 +249,7 @@ class UnitRowsCarrier:
         sql += " AND r.carrier = %(carrier)s"
         if priority == Priority.RECORD:
             sql += f" AND r.record_id = {alias}.{self.record}"
-        elif priority == Priority.KEY:
+        elif priority in (Priority.GROUP, Priority.RULE):
             assert self.rule_field, "only a carrier with a rule has keyed routes"
             sql += f" AND r.key = {alias}.{self.column(self.rule_field)}"
         return sql
@@ -264,8 +268,8 @@ class UnitRowsCarrier:
                 [ctx.plan_id, self.name],
             )
             found = sorted(row[0] for row in cursor.fetchall())
-        if Priority.KEY in found and not self.rule_field:
-            found.remove(Priority.KEY)
+        if not self.rule_field:  # keyed routes are for carriers with a rule
+            found = [p for p in found if p not in (Priority.GROUP, Priority.RULE)]
         return found
 
     # -- preview (read-only) -------------------------------------------------------------------
@@ -432,14 +436,20 @@ class UnitRowsCarrier:
             return moved
 
     def refresh(self, ctx: Context, batch: Batch | None = None) -> int:
-        derived = self.derived()
-        if not derived or not _places_units(ctx):
+        if not self.derived() or not _places_units(ctx):
             return 0
-        differs = " OR ".join(
-            f"t.{column} IS NULL OR t.{column} <> r.{source}" for column, source in derived
+        return self._refresh_in_place(ctx, batch, self.live())
+
+    def _differs(self) -> str:
+        """A row's derived columns differ from its route's placement."""
+        return " OR ".join(
+            f"t.{column} IS NULL OR t.{column} <> r.{source}" for column, source in self.derived()
         )
-        match = f"{self.match(Priority.PLACE)} AND ({differs})"
-        where = f"{self.live()}{self.extra()}{self._batch(batch)}"
+
+    def _refresh_in_place(self, ctx: Context, batch: Batch | None, rows: str) -> int:
+        derived = self.derived()
+        match = f"{self.match(Priority.PLACE)} AND ({self._differs()})"
+        where = f"{rows}{self.extra()}{self._batch(batch)}"
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 return self._sqlite_update(cursor, ctx.params(), derived, match, where, batch)
@@ -451,10 +461,18 @@ class UnitRowsCarrier:
             return cursor.rowcount
 
     def pending(self, ctx: Context) -> int:
+        return self._count(ctx, self._routed(ctx))
+
+    def workload(self, ctx: Context) -> int:
+        work = self.pending(ctx)
+        if self.derived() and _places_units(ctx):
+            work += self._count(ctx, self._placed(ctx))
+        return work
+
+    def _count(self, ctx: Context, condition: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM {self.table} t WHERE {self._routed(ctx)}"
-                f"{self.live()}{self.extra()}",
+                f"SELECT COUNT(*) FROM {self.table} t WHERE {condition}{self.live()}{self.extra()}",
                 ctx.params(),
             )
             return int(cursor.fetchone()[0])
@@ -512,10 +530,29 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
             moved += self._move_in_place(ctx, priority, batch, self._starting())
         return moved
 
-    def _move_spanning(self, ctx: Context, priority: int, batch: Batch | None) -> int:
-        """End each matching row the day before, and open its copy at the new unit."""
+    def refresh(self, ctx: Context, batch: Batch | None = None) -> int:
+        """A row in force across the effective date keeps its old placement until the day
+        before, and a copy carries the new one; a row starting later is updated in place."""
+        if not self.derived() or not _places_units(ctx):
+            return 0
+        ended = self._move_spanning(
+            ctx, Priority.PLACE, batch, history=False, condition=f" AND ({self._differs()})"
+        )
+        return ended + self._refresh_in_place(ctx, batch, self._starting())
+
+    def _move_spanning(
+        self,
+        ctx: Context,
+        priority: int,
+        batch: Batch | None,
+        *,
+        history: bool = True,
+        condition: str = "",
+    ) -> int:
+        """End each matching row the day before, and open its copy at the new unit (with a
+        history row, unless the unit stays and only its placement changes)."""
         params = ctx.params(carrier=self.name)
-        match = self.match(priority)
+        match = self.match(priority) + condition
         where = f"{self._spanning()}{self.extra()}{self._batch(batch)}"
         kept = self.copied()
         columns = [*kept, *self.overrides, self.unit, *(c for c, _ in self.derived())]
@@ -533,18 +570,24 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
                 cursor.execute(
                     f"WITH s AS (SELECT t.{self.pk} AS row_id, t.{self.record} AS record, "
                     "r.from_unit_id, r.to_unit_id, r.to_province_id, r.to_admin_unit_id, r.step "
-                    f"FROM {self.table} t JOIN {ROUTE} r ON {match} WHERE 1 = 1{where}), "
+                    f"FROM {self.table} t JOIN {ROUTE} r ON {match} WHERE 1 = 1{where} "
+                    # Locked: a service changing the row meanwhile waits, and is not undone.
+                    "FOR UPDATE OF t), "
                     f"ended AS (UPDATE {self.table} SET {self.valid_to} = %(last_day)s "
                     f"WHERE {self.pk} IN (SELECT row_id FROM s)), "
                     f"copied AS (INSERT INTO {self.table} ({', '.join(columns)}) "
                     f"SELECT {', '.join(values)} FROM {self.table} t JOIN s ON s.row_id = t.{self.pk}) "
-                    f"{HISTORY_INSERT}SELECT %(plan)s, step, %(carrier)s, record, from_unit_id, to_unit_id "
-                    "FROM s",
+                    + (
+                        f"{HISTORY_INSERT}SELECT %(plan)s, step, %(carrier)s, record, "
+                        "from_unit_id, to_unit_id FROM s"
+                        if history
+                        else "SELECT COUNT(*) FROM s"
+                    ),
                     params,
                 )
-                return cursor.rowcount
+                return cursor.rowcount if history else int(cursor.fetchone()[0])
             # SQLite: history, then the copies (which no longer match), then the ends.
-            moved = self._history(cursor, params, match, where, batch)
+            moved = self._history(cursor, params, match, where, batch) if history else 0
             values = [
                 *(f"t.{c}" for c in kept),
                 *self.overrides.values(),
@@ -563,4 +606,4 @@ class DatedUnitRowsCarrier(UnitRowsCarrier):
                 f"(SELECT t.{self.pk} FROM {self._joined(match, batch)} WHERE 1 = 1{where})",
                 params,
             )
-            return moved
+            return moved if history else int(cursor.rowcount)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Priority(models.IntegerChoices):
-    """Which route a record takes when several match: the lowest number that matches wins.
+    """Which route a record takes when several match: the lowest number that matches wins. A
+    person's decision beats the carrier's rule, which beats the default successor.
 
     PLACE is not a move: the unit stays, but its province or administrative unit changed, and the
     denormalized columns of its records follow.
@@ -20,9 +21,10 @@ class Priority(models.IntegerChoices):
 
     PLACE = 0, _("placement changed")
     RECORD = 1, _("decision about one record")
-    KEY = 2, _("routing rule (or a decision about one group)")
+    GROUP = 2, _("decision about one group (a value of the routing rule)")
     CARRIER = 3, _("decision about every record of one kind")
-    DEFAULT = 4, _("default successor")
+    RULE = 4, _("routing rule")
+    DEFAULT = 5, _("default successor")
 
 
 class Route(models.Model):

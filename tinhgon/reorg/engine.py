@@ -37,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,6 +93,8 @@ def _serialized() -> Iterator[None]:
     if sqlite:
         connection.ensure_connection()
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            configured = int(cursor.fetchone()[0])
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_WAIT * 1000}")
     try:
         with transaction.atomic():
@@ -120,7 +122,7 @@ def _serialized() -> Iterator[None]:
     finally:
         if sqlite:
             with connection.cursor() as cursor:
-                cursor.execute("PRAGMA busy_timeout = 5000")
+                cursor.execute(f"PRAGMA busy_timeout = {configured}")
 
 
 def _claim(digest: str, plan: Plan | None) -> tuple[Plan | None, bool]:
@@ -374,17 +376,17 @@ def _record_carriers() -> list[contract.Carrier]:
 
 
 def _future_days(ctx: contract.Context) -> list[dt.date]:
-    """Later dates on which a version starts that the plan moved (a child's future version now
-    hangs under a successor): placement must be re-derived on those dates too."""
+    """Later dates on which a version starts that the plan may have re-placed: one that now hangs
+    under a successor, or one of a unit (or under a unit) the plan places elsewhere. Placement is
+    re-derived on those dates too."""
+    routes = Route.objects.filter(plan_ref=ctx.plan_id)
+    touched = routes.values("to_unit_id")
     return sorted(
         {
             day
-            for day in UnitVersion.objects.filter(
-                valid_from__gt=ctx.effective,
-                parent_id__in=Route.objects.filter(plan_ref=ctx.plan_id, priority__gt=0).values(
-                    "to_unit_id"
-                ),
-            ).values_list("valid_from", flat=True)
+            for day in UnitVersion.objects.filter(valid_from__gt=ctx.effective)
+            .filter(Q(parent_id__in=touched) | Q(unit_id__in=touched))
+            .values_list("valid_from", flat=True)
             if day is not None
         }
     )
@@ -418,6 +420,16 @@ def _check_registry(ctx: contract.Context, work: Work) -> None:
             later,
         )
         orphans = [row[0] for row in cursor.fetchall()]
+        # ... nor on its last day (a parent that closes before its child does),
+        cursor.execute(
+            "SELECT c.name FROM units_unitversion c WHERE c.parent_id IS NOT NULL "
+            "AND c.valid_to >= %(effective)s AND NOT EXISTS (SELECT 1 FROM units_unitversion p "
+            "WHERE p.unit_id = c.parent_id AND (p.valid_from IS NULL OR p.valid_from <= c.valid_to) "
+            "AND (p.valid_to IS NULL OR p.valid_to >= c.valid_to)) LIMIT 5",
+            later,
+        )
+        orphans += [row[0] for row in cursor.fetchall()]
+        # ... and an open-ended one under a parent that is open-ended too.
         cursor.execute(
             "SELECT c.name FROM units_unitversion c WHERE c.parent_id IS NOT NULL "
             "AND c.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM units_unitversion p "
@@ -536,6 +548,7 @@ def apply_plan(
             plan.progress = {
                 "total": pending,
                 "moved": {c.name: 0 for c in carriers},
+                "done": {c.name: 0 for c in carriers},
                 **_beat(worker),
             }
             plan.report = report
@@ -549,39 +562,57 @@ def apply_plan(
     # Batches: each its own transaction; what is moved stays moved if the process dies.
     progress = dict(plan.progress or {})
     moved = dict(progress.get("moved", {}))
+    done = dict(progress.get("done", moved))
     totals = progress.get("total", {})
     timings = report.setdefault("timings", {})
-    done = 0
+    owned = Plan.objects.filter(pk=plan.pk, status=Plan.Status.APPLYING, progress__worker=worker)
+    batches = 0
     try:
         for carrier in carriers:
             start = time.perf_counter()
             for batch in carrier.batches(ctx, size):
                 with transaction.atomic():
-                    moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx, batch)
-                    carrier.refresh(ctx, batch)
-                    Plan.objects.filter(pk=plan.pk).update(
-                        progress={"total": totals, "moved": moved, **_beat(worker)}
+                    # The plan row first: it is locked while this batch writes, and the batch
+                    # does nothing if another process has taken the plan over meanwhile.
+                    if not owned.select_for_update().exists():
+                        raise _taken_over(plan.pk)
+                    count = carrier.move(ctx, batch)
+                    moved[carrier.name] = moved.get(carrier.name, 0) + count
+                    done[carrier.name] = (
+                        done.get(carrier.name, 0) + count + carrier.refresh(ctx, batch)
                     )
-                done += 1
+                    owned.update(
+                        progress={"total": totals, "moved": moved, "done": done, **_beat(worker)}
+                    )
+                batches += 1
                 if on_progress:
-                    on_progress(carrier.name, moved[carrier.name], totals.get(carrier.name, 0))
-                if inject_failure == f"after_batch:{done}" or inject_failure == "after_batch":
+                    on_progress(carrier.name, done[carrier.name], totals.get(carrier.name, 0))
+                if inject_failure in (f"after_batch:{batches}", "after_batch"):
                     raise RuntimeError("injected failure after a batch")
             spent = time.perf_counter() - start
             timings[carrier.name] = round(timings.get(carrier.name, 0) + spent, 3)
+        with _serialized():
+            if not owned.exists():
+                raise _taken_over(plan.pk)
+            # Records written at a closed unit while the batches ran follow now.
+            for carrier in carriers:
+                moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx)
+            routing.set_in_transit(plan.pk, False)
+            plan = Plan.objects.get(pk=plan.pk)
+            return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
     except BaseException:
         # This process stops here: the next apply may take the plan over at once.
-        Plan.objects.filter(pk=plan.pk).update(
-            progress={"total": totals, "moved": moved, **_beat(None)}
-        )
+        owned.update(progress={"total": totals, "moved": moved, "done": done, **_beat(None)})
         raise
-    with _serialized():
-        # Records written at a closed unit while the batches ran follow now.
-        for carrier in carriers:
-            moved[carrier.name] = moved.get(carrier.name, 0) + carrier.move(ctx)
-        routing.set_in_transit(plan.pk, False)
-        plan = Plan.objects.get(pk=plan.pk)
-        return Outcome(_finish(plan, ctx, carriers, report, moved, actor), report)
+
+
+def _taken_over(plan_id: int) -> DomainError:
+    return DomainError(
+        _("Plan %(id)s was taken over by another process, which goes on with it.")
+        % {"id": plan_id},
+        code="busy",
+        status=409,
+    )
 
 
 def _open(
@@ -593,7 +624,7 @@ def _open(
 ) -> tuple[Plan, dict[str, Any], dict[str, int]]:
     """Phase one of an apply, inside the lock: validate, write the units, the routing table, the
     child units and the placement. Returns the plan, its report so far, and per carrier how many
-    records are still to move."""
+    records are still to move or to be re-placed."""
     started = time.perf_counter()
     planner = Planner(spec)
     work = planner.run()
@@ -625,7 +656,15 @@ def _open(
         audit(actor=None, action="plan_approve", plan=plan.pk)
     ctx = contract.Context(plan.pk, day, actor_id)
     # Decisions are read before anything is written: a missing one refuses the plan untouched.
-    choices = routing.choices_of(plan.pk, view)
+    choices, stale = routing.settle_choices(
+        view, routing.choices_of(plan.pk, view), contract.registered()
+    )
+    if stale:
+        raise DomainError(
+            _("Some decisions no longer fit the registry; nothing was written."),
+            code="stale_decision",
+            problems=stale,
+        )
     view.follow(choices, {c.name for c in contract.registered() if c.registry})
     needs: dict[str, list[int]] = {}
     split = sorted(view.split)
@@ -645,9 +684,9 @@ def _open(
     registry_moved = {c.name: c.move(ctx) for c in contract.registered() if c.registry}
     reason = f"{spec.title}: placement follows the tree"
     fixed = fix_placement(day, actor_id=actor_id, reason=reason)
+    placed = routing.place_routes(ctx)
     for later in _future_days(ctx):
         fixed += fix_placement(later, actor_id=actor_id, reason=reason)
-    placed = routing.place_routes(ctx)
     _check_registry(ctx, work)
     report.update(
         {
@@ -666,7 +705,7 @@ def _open(
             "timings": {"units": round(time.perf_counter() - started, 3)},
         }
     )
-    return plan, report, {c.name: c.pending(ctx) for c in carriers}
+    return plan, report, {c.name: c.workload(ctx) for c in carriers}
 
 
 def _finish(

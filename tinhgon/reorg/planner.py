@@ -372,6 +372,17 @@ class Planner:
                 "unit",
             )
             return None
+        if (
+            unit not in self.work.changes
+            and self.r.open[unit].valid_from == self.plan.effective_date
+        ):
+            self.r.problem(
+                _("%(name)s already has a version from the effective date; change that version")
+                % {"name": self.r.name_of(unit)},
+                step,
+                "unit",
+            )
+            return None
         return self.work.changes.setdefault(unit, Change(unit_id=unit, step=step.number))
 
     def _move(self, step: Step) -> None:
@@ -475,6 +486,21 @@ class Planner:
                     % {"code": opening.spec.code, "name": holders[0].name},
                     step,
                     "target.code",
+                )
+        for unit, change in self.work.changes.items():
+            if change.code is None:
+                continue
+            holders = [
+                v
+                for v in self.r.by_code.get(change.code, [])
+                if v.unit_id != unit and v.unit_id not in self.closed_by
+            ]
+            if holders:
+                self.r.problem(
+                    _("code '%(code)s' is used by %(name)s, which stays open")
+                    % {"code": change.code, "name": holders[0].name},
+                    self.plan.steps[change.step - 1],
+                    "code",
                 )
 
     def _final_parent(self, unit: str | int) -> str | int | None:

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from tinhgon.carriers import contract
 from tinhgon.carriers.contract import ROUTE, Context, Flow
 from tinhgon.carriers.models import Priority, Route
+from tinhgon.core.errors import Problem
 from tinhgon.reorg.models import Decision
 from tinhgon.reorg.planner import Planner
 from tinhgon.units.models import LinkEvent, UnitLink, UnitVersion
@@ -121,14 +123,14 @@ class PlanView:
         return None
 
     def destination(self, carrier: str, flow: Flow, choices: dict[tuple, Target]) -> Target:
-        """Where a preview flow goes: a decision, the rule, a carrier-wide decision, the default."""
+        """Where a preview flow goes, in the order of `Priority` (the order apply follows): a
+        decision about its group, one about the carrier's records in the unit, the rule, the
+        default successor."""
         key = flow.key or 0
-        for lookup in (
-            (carrier, Priority.KEY, flow.from_unit, key),
-            (carrier, Priority.CARRIER, flow.from_unit, 0),
-        ):
-            if lookup in choices and (lookup[1] != Priority.KEY or key):
-                return choices[lookup]
+        if key and (carrier, Priority.GROUP, flow.from_unit, key) in choices:
+            return choices[(carrier, Priority.GROUP, flow.from_unit, key)]
+        if (carrier, Priority.CARRIER, flow.from_unit, 0) in choices:
+            return choices[(carrier, Priority.CARRIER, flow.from_unit, 0)]
         return self.by_rule(flow.from_unit, flow.key) or self.default[flow.from_unit]
 
     def ref_of(self, target: Target) -> str:
@@ -160,7 +162,7 @@ def choices_of(plan_id: int | None, view: PlanView) -> list[Choice]:
         if decision.record_id is not None:
             priority, key, record = Priority.RECORD, 0, decision.record_id
         elif decision.key is not None:
-            priority, key, record = Priority.KEY, decision.key, 0
+            priority, key, record = Priority.GROUP, decision.key, 0
         else:
             priority, key, record = Priority.CARRIER, 0, 0
         found.append(
@@ -198,22 +200,6 @@ def write_routes(
             "successor_id, step, %s FROM units_unitlink WHERE plan_ref = %s AND is_default = %s",
             [Priority.DEFAULT, False, ctx.plan_id, True],
         )
-    # A decision about one record holds for the unit the record is attached to now.
-    by_name = {carrier.name: carrier for carrier in carriers}
-    where: dict[tuple[str, int], int] = {}
-    for name in {c.carrier for c in choices if c.priority == Priority.RECORD}:
-        if name in by_name:
-            records = [c.record for c in choices if c.carrier == name and c.record]
-            for record, (unit, _key) in by_name[name].located(records).items():
-                where[(name, record)] = unit
-    choices = [
-        c
-        if c.priority != Priority.RECORD
-        else Choice(
-            c.carrier, c.priority, where.get((c.carrier, c.record), 0), 0, c.record, c.target
-        )
-        for c in choices
-    ]
     rows = [
         Route(
             plan_ref=ctx.plan_id,
@@ -228,7 +214,7 @@ def write_routes(
         for c in choices
         if c.from_unit
     ]
-    decided = {(c.carrier, c.from_unit, c.key) for c in choices if c.priority == Priority.KEY}
+    decided = {(c.carrier, c.from_unit, c.key) for c in choices if c.priority == Priority.GROUP}
     split = sorted(view.split)
     ruled = 0
     for carrier in carriers:
@@ -246,7 +232,7 @@ def write_routes(
             rows.append(
                 Route(
                     plan_ref=ctx.plan_id,
-                    priority=Priority.KEY,
+                    priority=Priority.RULE,
                     carrier=carrier.name,
                     from_unit_id=flow.from_unit,
                     key=key,
@@ -293,4 +279,58 @@ def place_routes(ctx: Context) -> int:
 
 
 def set_in_transit(plan_id: int, value: bool) -> None:
-    Route.objects.filter(plan_ref=plan_id, priority__gt=Priority.PLACE).update(in_transit=value)
+    """While records move in batches, reads resolve a closed unit to its default successor, and
+    count the records of a re-placed unit in the province it now lies in (records_filter)."""
+    Route.objects.filter(plan_ref=plan_id, priority__in=[Priority.PLACE, Priority.DEFAULT]).update(
+        in_transit=value
+    )
+
+
+def settle_choices(
+    view: PlanView, choices: Sequence[Choice], carriers: Sequence[contract.Carrier]
+) -> tuple[list[Choice], list[Problem]]:
+    """The decisions as they stand now: a decision about one record holds for the unit the record
+    is attached to today. Each must still be about a unit the plan splits, and send its records
+    to one of that unit's successors (the registry may have moved on since it was recorded)."""
+    by_name = {carrier.name: carrier for carrier in carriers}
+    where: dict[tuple[str, int], int] = {}
+    for name in {c.carrier for c in choices if c.priority == Priority.RECORD}:
+        if name in by_name:
+            records = [c.record for c in choices if c.carrier == name and c.record]
+            for record, (unit, _key) in by_name[name].located(records).items():
+                where[(name, record)] = unit
+    settled, problems = [], []
+    for choice in choices:
+        unit = (
+            where.get((choice.carrier, choice.record), 0)
+            if choice.priority == Priority.RECORD
+            else choice.from_unit
+        )
+        what = (
+            f"{choice.carrier} #{choice.record}"
+            if choice.record
+            else f"{choice.carrier} @ {view.label(unit)}"
+        )
+        if choice.carrier not in by_name:
+            problems.append(Problem(_("%(what)s: no such carrier") % {"what": what}))
+        elif unit not in view.split:
+            problems.append(
+                Problem(
+                    _("%(what)s is no longer at a unit this plan splits; decide again")
+                    % {"what": what}
+                )
+            )
+        elif choice.target not in view.split[unit]:
+            problems.append(
+                Problem(
+                    _("%(what)s goes to %(target)s, which is not a successor of %(unit)s")
+                    % {"what": what, "target": view.label(choice.target), "unit": view.label(unit)}
+                )
+            )
+        else:
+            settled.append(
+                Choice(
+                    choice.carrier, choice.priority, unit, choice.key, choice.record, choice.target
+                )
+            )
+    return settled, problems

@@ -261,6 +261,9 @@ def plans_apply_due(  # type: ignore[no-untyped-def]
             if error.code != "busy":
                 refused[plan.pk] = error
             continue
+        except Exception as error:  # reported; the other plans go on
+            refused[plan.pk] = DomainError(str(error).splitlines()[0][:500], code="failed")
+            continue
         if outcome.plan is not None:
             applied.append(outcome.plan)
     return applied, refused
@@ -282,6 +285,16 @@ def _split_view(plan: Plan):  # type: ignore[no-untyped-def]
     planner = Planner(spec_of(plan))
     planner.run()
     return PlanView(planner)
+
+
+def _back_to_draft(plan: Plan, actor) -> None:  # type: ignore[no-untyped-def]
+    """A decision changes what the plan does: an approved plan goes back to draft, and is
+    approved again before it applies."""
+    if Plan.objects.filter(pk=plan.pk, status=Plan.Status.APPROVED).update(
+        status=Plan.Status.DRAFT, approved_at=None, approved_by=None
+    ):
+        audit(actor=actor, action="plan_unapprove", plan=plan.pk, reason="decision")
+        plan.refresh_from_db()
 
 
 def _check_target(view, unit: int, ref: str, where: str) -> None:  # type: ignore[no-untyped-def]
@@ -340,6 +353,7 @@ def decisions_record(*, actor, plan: Plan, carrier: str, choices: dict[int, str]
     labels = _carrier(carrier).describe(sorted(choices))
     for record, ref in choices.items():
         _check_target(view, found[record][0], ref, labels.get(record, f"{carrier} #{record}"))
+    _back_to_draft(plan, actor)
     Decision.objects.filter(plan=plan, carrier=carrier, record_id__in=list(choices)).delete()
     Decision.objects.bulk_create(
         [
@@ -369,6 +383,13 @@ def decisions_record_group(  # type: ignore[no-untyped-def]
 
     view = _split_view(plan)
     _check_target(view, unit_id, ref, view.label(unit_id))
+    if key is not None and not getattr(_carrier(carrier), "rule_field", None):
+        raise DomainError(
+            _("%(carrier)s records have no routing rule: decide for all of them, or one by one.")
+            % {"carrier": carrier},
+            code="invalid",
+        )
+    _back_to_draft(plan, actor)
     Decision.objects.filter(
         plan=plan, carrier=_carrier(carrier).name, record_id=None, from_unit_id=unit_id, key=key
     ).delete()

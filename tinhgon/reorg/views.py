@@ -105,7 +105,7 @@ def _detail_page(request: HttpRequest, plan: Plan, report: dict, steps: list) ->
 def _progress_rows(plan: Plan) -> list[dict]:
     """Per carrier, records moved of those to move, while a plan applies in batches."""
     progress = plan.progress or {}
-    totals, moved = progress.get("total", {}), progress.get("moved", {})
+    totals, moved = progress.get("total", {}), progress.get("done", progress.get("moved", {}))
     return [
         {
             "carrier": name,

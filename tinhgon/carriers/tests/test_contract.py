@@ -190,6 +190,79 @@ def test_a_second_apply_while_a_process_moves_batches_is_refused_and_a_silent_on
     assert not Parcel.objects.filter(pk__in=_parcels, unit_id__in=_wards()).exists()
 
 
+def test_a_process_whose_plan_was_taken_over_stops_before_its_next_batch():
+    parcels = [_parcel(ward) for ward in _wards() for _ in range(3)]
+    spec = plan(MERGE_TWO_WARDS)
+
+    def another_process_takes_over(carrier: str, done: int, total: int) -> None:
+        stopped = Plan.objects.get(checksum=engine.checksum(spec))
+        progress = {**(stopped.progress or {}), "worker": "another"}
+        Plan.objects.filter(pk=stopped.pk).update(progress=progress)
+
+    with pytest.raises(DomainError) as stopped:
+        engine.apply_plan(spec, batch_rows=1, on_progress=another_process_takes_over)
+    assert stopped.value.code == "busy"
+    history = RecordMove.objects.filter(carrier="parcels", record_id__in=parcels)
+    assert history.count() <= 1, "at most the one batch it ran before it was taken over"
+
+
+def test_a_decision_that_no_longer_fits_the_registry_refuses_the_plan_untouched():
+    son_la = unit("Sơn La", level=Level.PROVINCE, province=None)
+    communes = selectors.versions_on(DAY).filter(parent_id=son_la.unit_id, level=Level.COMMUNE)
+    parcel = Parcel.objects.create(unit_id=son_la.unit_id)
+    draft = services.plan_create(actor=None, spec=plan(SPLIT_SON_LA))
+    services.decisions_record(
+        actor=None,
+        plan=draft,
+        carrier="child_units",
+        choices={c.unit_id: "new:T1" for c in communes},
+    )
+    services.decisions_record(
+        actor=None, plan=draft, carrier="parcels", choices={parcel.pk: "new:T2"}
+    )
+    services.plan_approve(actor=None, plan=draft)
+    # Meanwhile a service hands the parcel to a ward of Hà Nội, which the plan does not touch.
+    Parcel.objects.filter(pk=parcel.pk).update(
+        unit_id=unit("Phường Ba Đình", province="Hà Nội").unit_id
+    )
+    before = db_checksum()
+    with pytest.raises(DomainError) as refused:
+        services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
+    assert refused.value.code == "stale_decision"
+    assert f"parcels #{parcel.pk}" in str(refused.value)
+    assert db_checksum() == before
+
+
+def test_records_to_re_place_count_as_work_and_move_in_batches_readable_meanwhile():
+    from tinhgon.accounts.access import Root, Scope, records_filter
+
+    dien_bien = unit("Điện Biên", level=Level.PROVINCE, province=None)
+    commune = (
+        selectors.versions_on(DAY)
+        .filter(parent_id=dien_bien.unit_id, level=Level.COMMUNE)
+        .order_by("code")
+        .first()
+    )
+    assert commune is not None
+    parcels = [_parcel(commune.unit_id) for _ in range(4)]
+    spec = plan(f"- {{action: absorb, into: '14', sources: ['{dien_bien.code}']}}")
+    with pytest.raises(RuntimeError):  # nothing moves but the province column: still batched
+        engine.apply_plan(spec, batch_rows=1, inject_failure="after_batch:1")
+    stopped = Plan.objects.get(checksum=engine.checksum(spec))
+    assert stopped.status == Plan.Status.APPLYING
+    assert stopped.progress is not None and stopped.progress["total"]["parcels"] == 4
+    son_la = unit("Sơn La", level=Level.PROVINCE, province=None).unit_id
+    stale = Parcel.objects.filter(pk__in=parcels).exclude(province_id=son_la)
+    assert stale.exists(), "not all re-placed yet"
+    admin = Scope(everything=False, roots=(Root(son_la, Level.PROVINCE, True),))
+    seen = Parcel.objects.filter(records_filter(admin, DAY, province_field="province"))
+    assert set(seen.values_list("pk", flat=True)) >= set(parcels)
+    engine.apply_plan(spec, batch_rows=1)
+    assert set(Parcel.objects.filter(pk__in=parcels).values_list("province_id", flat=True)) == {
+        son_la
+    }
+
+
 def test_while_a_plan_applies_in_batches_records_not_yet_moved_are_read_at_the_successor():
     from tinhgon.accounts.access import Root, Scope, records_filter
 
@@ -231,8 +304,24 @@ def test_records_keep_their_province_right_when_their_province_is_absorbed():
     moved = Parcel.objects.get(pk=at_province)
     assert (moved.unit_id, moved.province_id) == (son_la.unit_id, son_la.unit_id)
     assert Parcel.objects.filter(province_id=son_la.unit_id).count() == 2
-    assert Posting.objects.get(pk=posting).province_id == son_la.unit_id
+    # The posting keeps its history: Điện Biên until the day before, Sơn La from the date.
+    postings = Posting.objects.filter(unit_id=commune.unit_id).order_by("valid_from")
+    assert [(p.province_id, p.valid_from, p.valid_to) for p in postings] == [
+        (dien_bien.unit_id, EARLIER, DAY - dt.timedelta(days=1)),
+        (son_la.unit_id, DAY, None),
+    ]
+    assert postings[0].pk == posting
     assert not RecordMove.objects.filter(carrier="parcels", record_id=at_commune).exists()
+
+
+def test_a_later_version_under_a_unit_placed_elsewhere_gets_the_new_province_too():
+    chieng_an = unit("Phường Chiềng An")
+    dien_bien = unit("Điện Biên", level=Level.PROVINCE, province=None)
+    division = _division(chieng_an.unit_id)
+    unit_services.unit_change(actor=None, unit_id=division, effective=LATER, name="Tổ mới")
+    engine.apply_plan(plan(f"- {{action: move, unit: '03667', parent: '{dien_bien.code}'}}"))
+    for day in (DAY, LATER):
+        assert selectors.version_on(division, day).province_id == dien_bien.unit_id, day
 
 
 def test_records_of_a_moved_commune_take_the_province_it_moves_to():
@@ -291,7 +380,7 @@ def test_records_of_a_split_unit_follow_their_rule_then_decisions_then_the_defau
     assert where[decided.pk] == t1.unit_id, "a decision about the record beats the rule"
     assert where[lives_elsewhere.pk] == where[nobody.pk] == t1.unit_id, "the default"
     assert where[grouped.pk] == t2.unit_id, "a decision about the group beats the rule"
-    keyed = Route.objects.filter(carrier="parcels", priority=Priority.KEY)
+    keyed = Route.objects.filter(carrier="parcels", priority=Priority.RULE)
     assert keyed.count() >= 2
 
 

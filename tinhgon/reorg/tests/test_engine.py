@@ -381,6 +381,11 @@ def test_splitting_a_province_needs_a_decision_for_each_commune_before_apply():
             actor=None, plan=draft, carrier="child_units", choices={communes[0].unit_id: "03667"}
         )
     services.decisions_record(actor=None, plan=draft, carrier="child_units", choices=north | south)
+    # Deciding changed what the approved plan does: it is a draft again, to approve again.
+    assert (draft.status, draft.approved_at) == (Plan.Status.DRAFT, None)
+    with pytest.raises(DomainError):
+        services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
+    services.plan_approve(actor=None, plan=draft)
     services.plan_apply(actor=None, spec=services.spec_of(draft), plan=draft)
     t1, t2 = selectors.resolve("Sơn La Bắc", day=DAY), selectors.resolve("Sơn La Nam", day=DAY)
     after = {

@@ -224,3 +224,15 @@ def test_a_city_reclassified_as_a_district_keeps_its_wards():
         apply=False,
     ).report
     assert report["units_changed"] == 1
+
+
+def test_a_change_to_a_unit_whose_version_starts_on_the_effective_date_is_refused():
+    chieng_an = selectors.resolve("Phường Chiềng An", day=dt.date(2026, 1, 1))
+    unit_services.unit_change(
+        actor=None, unit_id=chieng_an.unit_id, effective=dt.date(2026, 1, 1), name="Phường Mới"
+    )
+    assert refused("- {action: rename, unit: '03667', name: Phường Mới Hơn}") == [(1, "unit")]
+
+
+def test_a_rename_to_a_code_another_open_unit_keeps_is_refused():
+    assert refused("- {action: rename, unit: '03667', code: '03646'}") == [(1, "code")]
