@@ -10,5 +10,8 @@ class ReorgConfig(AppConfig):
     def ready(self) -> None:
         from tinhgon.carriers.contract import register
         from tinhgon.reorg.carriers import ChildUnitsCarrier
+        from tinhgon.reorg.routing import refuse_units_in_transit
+        from tinhgon.units.services import register_guard
 
         register(ChildUnitsCarrier())
+        register_guard(refuse_units_in_transit)

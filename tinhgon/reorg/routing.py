@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tinhgon.carriers import contract
 from tinhgon.carriers.contract import ROUTE, Context, Flow
 from tinhgon.carriers.models import Priority, Route
-from tinhgon.core.errors import Problem
+from tinhgon.core.errors import DomainError, Problem
 from tinhgon.reorg.models import Decision
 from tinhgon.reorg.planner import Planner
 from tinhgon.units.models import LinkEvent, UnitLink, UnitVersion
@@ -334,3 +335,24 @@ def settle_choices(
                 )
             )
     return settled, problems
+
+
+def refuse_units_in_transit(unit_id: int) -> None:
+    """A unit that a plan still moving records closes, receives into or re-places may not change
+    meanwhile (closing a successor mid-way would send the rest of the records to a closed unit):
+    the unit services ask this before they write."""
+    route = (
+        Route.objects.filter(in_transit=True)
+        .filter(Q(from_unit_id=unit_id) | Q(to_unit_id=unit_id))
+        .values_list("plan_ref", flat=True)
+        .first()
+    )
+    if route is not None:
+        raise DomainError(
+            _(
+                "A plan (%(plan)s) is still moving the records of this unit; try again when it is applied."
+            )
+            % {"plan": route},
+            code="busy",
+            status=409,
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,6 +21,19 @@ from tinhgon.core.text import fold, normalize, sort_key
 from tinhgon.units import selectors
 from tinhgon.units.kinds import KIND_INFO, Category, Kind, Level, is_administrative
 from tinhgon.units.models import Source, Unit, UnitVersion
+
+# Checks a layer above registers (the reorganization engine: no unit in the middle of a plan
+# that is still moving records may change); each raises a DomainError to refuse.
+_GUARDS: list[Callable[[int], None]] = []
+
+
+def register_guard(guard: Callable[[int], None]) -> None:
+    _GUARDS.append(guard)
+
+
+def _guarded(unit_id: int) -> None:
+    for guard in _GUARDS:
+        guard(unit_id)
 
 
 @dataclass(frozen=True)
@@ -249,6 +263,7 @@ def unit_change(
     problems = check_identity(code=code, name=name) + check_day(effective, field="effective")
     if problems:
         raise DomainError(problems[0].message, problems=problems)
+    _guarded(unit_id)
     current = selectors.versions_on(effective).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(
@@ -338,6 +353,7 @@ def unit_close(*, actor, unit_id: int, last_day: dt.date, reason: str = "") -> U
     problems = check_day(last_day, field="last_day")
     if problems:
         raise DomainError(problems[0].message, problems=problems)
+    _guarded(unit_id)
     current = selectors.versions_on(last_day).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(

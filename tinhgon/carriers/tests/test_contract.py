@@ -263,6 +263,18 @@ def test_records_to_re_place_count_as_work_and_move_in_batches_readable_meanwhil
     }
 
 
+def test_a_unit_in_the_middle_of_a_plan_moving_records_cannot_be_changed_meanwhile():
+    [_parcel(ward) for ward in _wards() for _ in range(2)]
+    spec = plan(MERGE_TWO_WARDS)
+    with pytest.raises(RuntimeError):
+        engine.apply_plan(spec, batch_rows=1, inject_failure="after_batch")
+    with pytest.raises(DomainError) as refused:
+        unit_services.unit_close(actor=None, unit_id=_new_ward(), last_day=LATER)
+    assert refused.value.code == "busy"
+    engine.apply_plan(spec, batch_rows=1)
+    unit_services.unit_change(actor=None, unit_id=_new_ward(), effective=LATER, name="Phường Mới")
+
+
 def test_while_a_plan_applies_in_batches_records_not_yet_moved_are_read_at_the_successor():
     from tinhgon.accounts.access import Root, Scope, records_filter
 
