@@ -174,9 +174,8 @@ def plan_apply(  # type: ignore[no-untyped-def]
 
 
 def _records_to_move(plan: Plan) -> int:
-    """How many records the plan moves, by its stored preview (counted now if there is none)."""
-    preview = plan.preview or engine.preview(spec_of(plan), plan=plan)
-    return sum(preview.get("carriers", {}).values())
+    """How many records the plan moves, counted now (a stored preview may be old)."""
+    return sum(engine.preview(spec_of(plan), plan=plan)["carriers"].values())
 
 
 def plan_start_apply(*, actor, plan: Plan) -> tuple[Plan, bool]:  # type: ignore[no-untyped-def]
