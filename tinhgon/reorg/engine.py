@@ -521,7 +521,9 @@ def apply_plan(
     fail at, for the tests that prove nothing is lost: "after_write" (before the first commit),
     "after_batch" or "after_batch:N" (after the first, or the N-th, batch committed). A second
     apply while a process is still moving batches is refused as busy; a plan whose process went
-    silent (WORKER_SILENCE) is taken over."""
+    silent (WORKER_SILENCE) is taken over. Call it outside any transaction: inside one, the
+    batches become savepoints of that transaction and commit only with it (the tests use this
+    to simulate a crash between batches)."""
     actor_id = getattr(actor, "pk", None)
     digest = checksum(spec)
     size = batch_rows or batch_rows_setting()
