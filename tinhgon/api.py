@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -52,6 +53,22 @@ ERROR_STATUSES = {
 class TinhgonAPI(NinjaAPI):
     """Documents the one error shape on every operation, so clients can rely on it."""
 
+    def validation_error_from_error_contexts(self, error_contexts):  # type: ignore[no-untyped-def]
+        """As ninja's, keeping a short scalar input so that the message can name the value."""
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                value = error.pop("input", None)
+                location = model.__ninja_flatten_map_reverse__.get(error["loc"], error["loc"])
+                error["loc"] = (model.__ninja_param_source__, *location)
+                if isinstance(value, str | int | float) and not isinstance(value, bool):
+                    error["value"] = str(value)[:60]
+                if isinstance((error.get("ctx") or {}).get("error"), Exception):
+                    error["ctx"]["error"] = str(error["ctx"]["error"])
+                errors.append(dict(error))
+        return ValidationError(errors)
+
     def get_openapi_schema(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         schema = super().get_openapi_schema(*args, **kwargs)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
@@ -95,6 +112,42 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _reason(error: dict) -> str:
+    """What is wrong with one value, in the language of the request (pydantic speaks English)."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    shown = error.get("value", "")
+    if kind == "missing":
+        return _("required")
+    if kind == "enum":
+        return _("'%(value)s' is not one of: %(expected)s") % {
+            "value": shown,
+            "expected": str(ctx.get("expected", "")).replace("'", ""),
+        }
+    if kind == "string_pattern_mismatch":
+        return _("'%(value)s' is not written as expected (%(pattern)s)") % {
+            "value": shown,
+            "pattern": ctx.get("pattern", ""),
+        }
+    if kind == "string_too_long":
+        return _("at most %(max)s characters") % {"max": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("at least %(min)s characters") % {"min": ctx.get("min_length")}
+    if kind in ("too_long", "too_short"):
+        return _("between %(min)s and %(max)s items") % {
+            "min": ctx.get("min_length", 0),
+            "max": ctx.get("max_length", "…"),
+        }
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _("out of range")
+    if kind.startswith("int") or kind.startswith("float"):
+        return _("a number is expected")
+    if kind.startswith("date") or "date" in str(error.get("msg", "")).lower():
+        return _("a date is written YYYY-MM-DD")
+    if kind.startswith("bool"):
+        return _("true or false is expected")
+    return _("not valid")
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
@@ -104,22 +157,22 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         field = ".".join(
             p for p in location if p not in {"body", "query", "path", "payload", "form"}
         )
-        problem = {"message": error.get("msg", "invalid")}
+        problem = {"message": _reason(error)}
         if field:
             problem["field"] = field
         problems.append(problem)
-    return _error(request, 422, "invalid", "The request is not valid.", problems)
+    return _error(request, 422, "invalid", _("The request is not valid."), problems)
 
 
 @api.exception_handler(OverflowError)
 def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # An id or number beyond what the database stores names nothing that exists.
-    return _error(request, 422, "invalid", "A number in the request is out of range.")
+    return _error(request, 422, "invalid", _("A number in the request is out of range."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Log in or send a valid API token.")
+    return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
 
 
 @api.exception_handler(HttpError)

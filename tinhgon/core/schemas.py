@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from ninja import Path
+from ninja import Field, Path, Query
 from pydantic import BeforeValidator
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -25,3 +25,20 @@ Day = Annotated[dt.date, BeforeValidator(_iso_date)]
 # Ids as the databases store them (64-bit): a larger number names nothing, and is refused the
 # same way on SQLite and PostgreSQL.
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+# The same bound for ids given as query parameters.
+QueryId = Annotated[int, Query(ge=1, le=2**63 - 1)]
+BodyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+# Official codes: letters and digits, with "-", ".", "/" or "_" inside ("03667", "14-SNV"); the
+# registry's own rule (units.services.CODE_PATTERN), declared so that clients can check it.
+CODE_REGEX = r"^[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?$"
+Code = Annotated[str, Field(pattern=CODE_REGEX, min_length=1, max_length=40, examples=["03667"])]
+# A unit as a plan names it: a code, optionally with its kind ("ward:03667"), or a unit the plan
+# opens ("new:T1").
+REF_REGEX = r"^(?:new:|[a-z_]{1,32}:)?[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?$"
+Ref = Annotated[str, Field(pattern=REF_REGEX, min_length=1, max_length=60, examples=["new:T1"])]
+# Printable text of bounded length (names, reasons, search strings).
+Name = Annotated[str, Field(min_length=1, max_length=255)]
+Reason = Annotated[str, Field(max_length=255)]
+SearchText = Annotated[str, Field(min_length=1, max_length=100)]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tinhgon.core.schemas import Id
+from tinhgon.core.schemas import BodyId, Id, Ref
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import access_plan
 from tinhgon.reorg.exports import preview_workbook
@@ -70,7 +70,7 @@ def plan_get(request: HttpRequest, plan_id: Id):
 
 
 @router.get("/{plan_id}/preview", summary="What the plan would do (JSON, or ?format=xlsx)")
-def plan_preview(request: HttpRequest, plan_id: Id, format: str = "json"):
+def plan_preview(request: HttpRequest, plan_id: Id, format: Literal["json", "xlsx"] = "json"):
     plan = access_plan(request.user, plan_id)
     report = services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
     if format == "xlsx":
@@ -89,8 +89,9 @@ def plan_approve(request: HttpRequest, plan_id: Id):
 
 
 class DecisionsIn(Schema):
-    carrier: str
-    choices: dict[int, str]
+    carrier: Annotated[str, Field(pattern=r"^[a-z_]{1,64}$")]
+    # Record id -> where it goes (a unit as the plan names it); at most 10,000 at a time.
+    choices: Annotated[dict[int, Ref], Field(min_length=1, max_length=10_000)]
 
 
 @router.post("/{plan_id}/decisions", summary="Decide where records that no rule routes go")
@@ -103,10 +104,10 @@ def plan_decide(request: HttpRequest, plan_id: Id, payload: DecisionsIn) -> dict
 
 
 class GroupDecisionIn(Schema):
-    carrier: str
-    unit_id: Id
-    key: Id | None = None
-    to: str = Field(min_length=1, max_length=60)
+    carrier: Annotated[str, Field(pattern=r"^[a-z_]{1,64}$")]
+    unit_id: BodyId
+    key: BodyId | None = None
+    to: Ref
 
 
 @router.post(

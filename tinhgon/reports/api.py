@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 
-from tinhgon.core.schemas import Day
+from tinhgon.core.schemas import Day, QueryId, SearchText
 from tinhgon.reports.selectors import apparatus_change
 from tinhgon.reports.service import resolve_area, scoped_figures
 
@@ -16,8 +16,8 @@ router = Router(tags=["reports"])
 def apparatus(
     request: HttpRequest,
     as_of: Day,
-    province: str | None = None,
-    unit_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    province: SearchText | None = None,
+    unit_id: QueryId | None = None,
 ) -> dict:
     area = resolve_area(request.user, day=as_of, province=province, unit_id=unit_id)
     return scoped_figures(request.user, as_of, area)
@@ -28,8 +28,8 @@ def apparatus_between(
     request: HttpRequest,
     date_from: Day,
     date_to: Day,
-    province: str | None = None,
-    unit_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    province: SearchText | None = None,
+    unit_id: QueryId | None = None,
 ) -> dict:
     before = scoped_figures(
         request.user,

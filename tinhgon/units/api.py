@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tinhgon.core.errors import Forbidden, NotFound
-from tinhgon.core.schemas import Day, Id
+from tinhgon.core.schemas import CODE_REGEX, BodyId, Code, Day, Id, Name, Reason, SearchText
 from tinhgon.units import access, excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
@@ -56,10 +57,10 @@ class UnitDetailOut(Schema):
 
 class UnitListFilter(Schema):
     as_of: Day | None = None
-    q: str | None = Field(None, description="Name or code, with or without diacritics")
+    q: SearchText | None = Field(None, description="Name or code, with or without diacritics")
     kind: Kind | None = None
     level: int | None = Field(None, ge=1, le=3)
-    province_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    province_id: BodyId | None = None
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -70,27 +71,27 @@ class UnitPage(Schema):
 
 
 class UnitCreateIn(Schema):
-    code: str
-    name: str
-    kind: str
-    parent_id: int
+    code: Code
+    name: Name
+    kind: Kind
+    parent_id: BodyId
     valid_from: Day
-    reason: str = ""
+    reason: Reason = ""
 
 
 class UnitChangeIn(Schema):
     effective: Day
-    name: str | None = None
-    code: str | None = None
-    kind: str | None = None
-    parent_id: int | None = Field(None, description="New parent; set `move` to apply it")
+    name: Name | None = None
+    code: Code | None = None
+    kind: Kind | None = None
+    parent_id: BodyId | None = Field(None, description="New parent; set `move` to apply it")
     move: bool = False
-    reason: str = ""
+    reason: Reason = ""
 
 
 class UnitCloseIn(Schema):
     last_day: Day
-    reason: str = ""
+    reason: Reason = ""
 
 
 def _day(value: dt.date | None) -> dt.date:
@@ -147,7 +148,10 @@ class LineageOut(Schema):
     summary="Find a unit by a name or code of any date (a legacy address) and its lineage",
 )
 def lineage_lookup(
-    request: HttpRequest, q: str, province: str | None = None, as_of: Day | None = None
+    request: HttpRequest,
+    q: SearchText,
+    province: SearchText | None = None,
+    as_of: Day | None = None,
 ):
     version = selectors.resolve_any_time(q, day=as_of, province=province)
     access.access_any_version(request.user, version.unit_id)
@@ -155,7 +159,11 @@ def lineage_lookup(
 
 
 @router.get("/by-code/{code}", response=UnitOut, summary="The unit with an official code on a date")
-def unit_by_code(request: HttpRequest, code: str, as_of: Day | None = None):
+def unit_by_code(
+    request: HttpRequest,
+    code: Annotated[str, Path(pattern=CODE_REGEX, max_length=40)],
+    as_of: Day | None = None,
+):
     day = _day(as_of)
     version = access.visible_versions(request.user, day).filter(code=code).first()
     if version is None:

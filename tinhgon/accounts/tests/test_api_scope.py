@@ -183,9 +183,10 @@ def test_a_validation_error_names_the_field(province_admin, son_la):
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     problems = response.json()["error"]["problems"]
     assert problems[0]["field"] == "kind"
+    assert "no-such-kind" in problems[0]["message"] and "commune" in problems[0]["message"]
 
 
 def test_a_malformed_date_is_a_422_naming_the_field(province_admin):
@@ -236,11 +237,15 @@ def test_errors_speak_the_language_of_the_request(province_admin, son_la):
         "valid_from": "2026-01-01",
     }
     vietnamese = province_admin.api().post("/api/units", payload, content_type="application/json")
-    assert "Loại 'ministry' không hợp lệ" in vietnamese.json()["error"]["message"]
+    error = vietnamese.json()["error"]
+    assert error["message"] == "Yêu cầu không hợp lệ."
+    assert error["problems"][0]["message"].startswith("'ministry' không thuộc các giá trị:")
     english = province_admin.api().post(
         "/api/units", payload, content_type="application/json", headers={"Accept-Language": "en"}
     )
-    assert "Unknown kind 'ministry'" in english.json()["error"]["message"]
+    error = english.json()["error"]
+    assert error["message"] == "The request is not valid."
+    assert error["problems"][0]["message"].startswith("'ministry' is not one of:")
 
 
 def _sheet(*rows) -> bytes:

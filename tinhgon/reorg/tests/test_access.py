@@ -127,7 +127,7 @@ def test_a_plan_outside_your_province_answers_exactly_like_a_plan_that_does_not_
         assert outside.json()["error"]["code"] == absent.json()["error"]["code"] == "not_found"
     decided = client.post(
         f"/api/plans/{plan.pk}/decisions",
-        {"carrier": "child_units", "choices": {}},
+        {"carrier": "child_units", "choices": {"1": "new:T1"}},
         content_type="application/json",
     )
     assert decided.status_code == 404
