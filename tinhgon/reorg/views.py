@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -206,6 +207,39 @@ def plan_decide(request: HttpRequest, plan_id: int) -> HttpResponse:
         return render_refusal(request, DomainError(_("The form is not valid.")))
     messages.success(request, _("The decisions are recorded."))
     return redirect("reorg:detail", plan_id=plan_id)
+
+
+@login_required
+def plan_apply_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Before anything irreversible: what the plan opens, closes and moves, and when it would
+    otherwise take effect. Applying is the POST of this page."""
+    if request.method == "POST":
+        return plan_transition(request, plan_id, "apply")
+    try:
+        plan = access_plan(request.user, plan_id)
+        if plan.status == Plan.Status.DRAFT:
+            raise DomainError(
+                _("Only an approved plan can be applied: have it approved first."),
+                code="not_approved",
+                status=409,
+            )
+        report = (
+            (plan.report or {})
+            if plan.status in (Plan.Status.APPLIED, Plan.Status.APPLYING)
+            else services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
+        )
+    except DomainError as error:
+        return render_refusal(request, error)
+    return render(
+        request,
+        "reorg/confirm_apply.html",
+        {
+            "plan": plan,
+            "report": report,
+            "today": timezone.localdate(),
+            "records": sum((report.get("carriers") or {}).values()),
+        },
+    )
 
 
 @login_required

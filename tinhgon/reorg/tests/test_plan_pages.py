@@ -131,3 +131,26 @@ def test_a_stopped_apply_shows_its_progress_and_resumes_from_its_page(
     assert plan.status == Plan.Status.APPLIED
     new = selectors.resolve("Phường Tô Chiềng", day=plan.effective_date).unit_id
     assert set(Parcel.objects.filter(pk__in=records).values_list("unit_id", flat=True)) == {new}
+
+
+def test_applying_from_the_page_goes_through_a_confirmation_that_says_what_moves(
+    province_admin, second_admin
+):
+    records = _parcels(3)
+    plan = _uploaded(province_admin)
+    browser = province_admin.browser()
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'href="/plans/{plan.pk}/apply/"' not in page  # a draft: nothing to apply
+    services.plan_approve(actor=second_admin.user, plan=plan)
+    page = browser.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'href="/plans/{plan.pk}/apply/"' in page
+    assert "01/01/2026" in page  # the scheduled job applies it on its date
+    confirm = browser.get(f"/plans/{plan.pk}/apply/").content.decode()
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPROVED, "looking at the confirmation applies nothing"
+    assert "không thể hoàn tác" in confirm  # "cannot be undone"
+    assert "<td>3</td>" in _records_row(confirm)
+    browser.post(f"/plans/{plan.pk}/apply/")
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.APPLIED
+    assert not Parcel.objects.filter(pk__in=records, unit_id=unit("Phường Chiềng An").unit_id)
