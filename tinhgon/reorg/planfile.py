@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.xlsx import open_workbook
@@ -403,6 +403,43 @@ def write_excel(plan: PlanSpec) -> bytes:
                 sheet.append([row.get(c) or None for c in STEP_COLUMNS])
         else:
             sheet.append([base.get(c) or None for c in STEP_COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Columns that hold unit codes or references: formatted as text in the template, so that a
+# spreadsheet program keeps "04246" as typed instead of turning it into the number 4246.
+CODE_COLUMNS = ("unit", "sources", "parts", "into", "code", "parent", "default", "receiver")
+
+
+def excel_template() -> bytes:
+    """An example plan to fill in: one step of each common kind, code columns kept as text."""
+    import datetime as dt
+
+    example = PlanSpec(
+        title="Hợp nhất phường Tô Hiệu và phường Chiềng An (ví dụ)",
+        effective_date=dt.date(2027, 1, 1),
+        legal_basis=LegalBasis(number="01/NQ-HĐND", issuer="HĐND tỉnh Sơn La"),
+        steps=[
+            Step(
+                1,
+                "consolidate",
+                sources=["03646", "03667"],
+                target=NewUnit("03999", "Phường Tô Chiềng", "ward", parent="14"),
+                note="hai phường hợp nhất thành phường mới",
+            ),
+            Step(2, "absorb", sources=["03670"], into="03679", note="xã, phường sáp nhập"),
+            Step(3, "rename", unit="03688", name="Xã Mường Chiên Mới", note="đổi tên"),
+            Step(4, "move", unit="14-SNV-P1", parent="14-SNV", note="chuyển đơn vị trực thuộc"),
+        ],
+    )
+    workbook = load_workbook(io.BytesIO(write_excel(example)))
+    sheet = workbook["steps"]
+    for index, column in enumerate(STEP_COLUMNS, start=1):
+        if column in CODE_COLUMNS:
+            for row in range(2, 1001):
+                sheet.cell(row=row, column=index).number_format = "@"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

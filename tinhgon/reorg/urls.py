@@ -5,6 +5,7 @@ from tinhgon.reorg import views
 app_name = "reorg"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("template.xlsx", views.plan_template, name="template"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/approve/", views.plan_transition, {"action": "approve"}, name="approve"),
     path("<int:plan_id>/apply/", views.plan_apply_confirm, name="apply"),

@@ -43,6 +43,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def plan_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet to fill in, with one example step of each common kind."""
+    response = HttpResponse(
+        planfile.excel_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="phuong-an-mau.xlsx"'
+    return response
+
+
+@login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         plan = access_plan(request.user, plan_id)

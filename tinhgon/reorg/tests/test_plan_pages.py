@@ -3,6 +3,7 @@ large plan applied outside the request with its progress shown, and a stopped on
 
 from __future__ import annotations
 
+import io
 import threading
 
 import pytest
@@ -154,3 +155,25 @@ def test_applying_from_the_page_goes_through_a_confirmation_that_says_what_moves
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED
     assert not Parcel.objects.filter(pk__in=records, unit_id=unit("Phường Chiềng An").unit_id)
+
+
+def test_the_plans_page_links_a_spreadsheet_template_whose_code_columns_are_text(
+    province_admin, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from tinhgon.reorg import planfile
+
+    browser = province_admin.browser()
+    page = browser.get("/plans/").content.decode()
+    assert 'href="/plans/template.xlsx"' in page
+    response = browser.get("/plans/template.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    steps = load_workbook(io.BytesIO(content))["steps"]
+    header = [cell.value for cell in steps[1]]
+    sources = steps.cell(row=2, column=header.index("sources") + 1)
+    assert (sources.value, sources.number_format) == ("03646, 03667", "@")
+    assert steps.cell(row=500, column=header.index("code") + 1).number_format == "@"
+    spec = planfile.load(content, "phuong-an-mau.xlsx")
+    assert [s.action for s in spec.steps] == ["consolidate", "absorb", "rename", "move"]

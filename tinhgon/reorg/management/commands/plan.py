@@ -57,6 +57,10 @@ class Command(BaseCommand):
         )
         rehearse.add_argument("file")
         rehearse.add_argument("--format", choices=["table", "json"], default="table")
+        template = sub.add_parser(
+            "excel-template", help="Write an example plan spreadsheet to fill in (.xlsx)."
+        )
+        template.add_argument("--output", required=True)
         create = sub.add_parser("create", help="Store a plan file as a draft.")
         create.add_argument("file")
         approve = sub.add_parser("approve", help="Approve a draft plan (by id).")
@@ -88,6 +92,10 @@ class Command(BaseCommand):
     @domain_errors_as_command_errors
     def handle(self, *args, action: str, **options):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
+
+    def handle_excel_template(self, *, output, **_):
+        Path(output).write_bytes(planfile.excel_template())
+        self.stdout.write(f"Template written to {output}")
 
     def handle_build_2025(self, *, output, **_):
         plan = build_2025_plan()
