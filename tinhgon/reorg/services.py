@@ -19,7 +19,7 @@ from tinhgon.core.models import audit
 from tinhgon.reorg import engine, planfile
 from tinhgon.reorg.access import check_may_reorganize, plan_provinces
 from tinhgon.reorg.models import Plan
-from tinhgon.reorg.spec import PlanSpec
+from tinhgon.reorg.spec import PlanSpec, Step
 
 
 def spec_of(plan: Plan) -> PlanSpec:
@@ -82,6 +82,34 @@ def plan_create(*, actor, spec: PlanSpec) -> Plan:  # type: ignore[no-untyped-de
         created_by_id=getattr(actor, "pk", None),
     )
     audit(actor=actor, action="plan_create", plan=plan.pk, title=plan.title)
+    return plan
+
+
+@transaction.atomic
+def plan_add_step(*, actor, plan: Plan, step: Step) -> Plan:  # type: ignore[no-untyped-def]
+    """Add a step to a draft plan (written on the page, a step at a time). The whole plan is
+    checked again against the registry, and the actor's scope against every province it now
+    touches; the stored preview is dropped, to be counted again."""
+    if plan.status != Plan.Status.DRAFT:
+        raise DomainError(
+            _("Only a draft plan can change: this one is %(status)s.")
+            % {"status": plan.get_status_display()},
+            code="not_draft",
+            status=409,
+        )
+    spec = spec_of(plan)
+    step.number = len(spec.steps) + 1
+    spec.steps.append(step)
+    provinces = sorted(plan_provinces(spec, user=actor))
+    Plan.objects.filter(pk=plan.pk, status=Plan.Status.DRAFT).update(
+        spec=spec.as_dict(),
+        checksum=engine.checksum(spec),
+        provinces=provinces,
+        preview=None,
+        previewed_at=None,
+    )
+    audit(actor=actor, action="plan_add_step", plan=plan.pk, step=step.number, kind=step.action)
+    plan.refresh_from_db()
     return plan
 
 

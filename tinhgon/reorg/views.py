@@ -16,7 +16,9 @@ from tinhgon.core.views import render_refusal
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import access_plan, administered_provinces, visible_plans
 from tinhgon.reorg.exports import preview_workbook
+from tinhgon.reorg.forms import PlanHeaderForm, StepForm, form_field
 from tinhgon.reorg.models import Plan
+from tinhgon.reorg.spec import LegalBasis, PlanSpec
 from tinhgon.reports.selectors import figure_label, figure_rows
 
 
@@ -40,6 +42,81 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             Forbidden(_("Only a provincial administrator may prepare reorganization plans.")),
         )
     return render(request, "reorg/list.html", {"plans": visible_plans(request.user)})
+
+
+def _attach(problems: list, form: StepForm) -> None:
+    """The planner's problems, shown at the form fields they are about (or above the form)."""
+    for problem in problems[:50]:
+        field = form_field(problem.field)
+        if field and field in form.fields:
+            form.add_error(field, problem.message)
+        else:
+            form.add_error(None, str(problem))
+    if len(problems) > 50:
+        form.add_error(None, _("… and %(count)s more.") % {"count": len(problems) - 50})
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """A plan written on the page: its title, date and legal basis, and a first step."""
+    if administered_provinces(request.user) == set():
+        return render_refusal(
+            request,
+            Forbidden(_("Only a provincial administrator may prepare reorganization plans.")),
+        )
+    header = PlanHeaderForm(request.POST or None)
+    step = StepForm(request.POST or None)
+    if request.method == "POST" and header.is_valid() and step.is_valid():
+        data = header.cleaned_data
+        spec = PlanSpec(
+            title=data["title"],
+            effective_date=data["effective_date"],
+            legal_basis=LegalBasis(
+                number=data["legal_basis_number"], issuer=data["legal_basis_issuer"]
+            ),
+            steps=[step.step(1)],
+        )
+        try:
+            plan = services.plan_create(actor=request.user, spec=spec)
+            services.plan_preview_store(actor=request.user, plan=plan)
+        except DomainError as error:
+            if error.status in (403, 404):
+                return render_refusal(request, error)
+            step.add_error(None, error.message)
+            _attach(error.problems, step)
+        else:
+            messages.success(request, _("The plan is stored as a draft. Check its preview."))
+            return redirect("reorg:detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reorg/form.html", {"header": header, "step": step, "plan": None}, status=status
+    )
+
+
+@login_required
+def plan_step_new(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Another step for a draft plan."""
+    try:
+        plan = access_plan(request.user, plan_id)
+    except DomainError as error:
+        return render_refusal(request, error)
+    step = StepForm(request.POST or None)
+    if request.method == "POST" and step.is_valid():
+        try:
+            services.plan_add_step(actor=request.user, plan=plan, step=step.step(0))
+            services.plan_preview_store(actor=request.user, plan=plan)
+        except DomainError as error:
+            if error.status in (403, 404, 409):
+                return render_refusal(request, error)
+            step.add_error(None, error.message)
+            _attach(error.problems, step)
+        else:
+            messages.success(request, _("The step is added. Check the preview."))
+            return redirect("reorg:detail", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "reorg/form.html", {"header": None, "step": step, "plan": plan}, status=status
+    )
 
 
 @login_required

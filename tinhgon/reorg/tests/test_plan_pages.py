@@ -177,3 +177,61 @@ def test_the_plans_page_links_a_spreadsheet_template_whose_code_columns_are_text
     assert steps.cell(row=500, column=header.index("code") + 1).number_format == "@"
     spec = planfile.load(content, "phuong-an-mau.xlsx")
     assert [s.action for s in spec.steps] == ["consolidate", "absorb", "rename", "move"]
+
+
+def _first_step(**fields: str) -> dict[str, str]:
+    return {
+        "title": "Hợp nhất hai phường",
+        "effective_date": "01/01/2027",
+        "legal_basis_number": "05/NQ-HĐND",
+        "action": "consolidate",
+        "sources": "03646, 03667",
+        "new_code": "03999",
+        "new_name": "Phường Tô Chiềng",
+        "new_kind": "ward",
+        "parent": "14",
+        **fields,
+    }
+
+
+def test_a_plan_is_written_on_the_page_with_a_vietnamese_date_and_codes_kept_as_text(
+    province_admin,
+):
+    browser = province_admin.browser()
+    assert browser.get("/plans/new/").status_code == 200
+    response = browser.post("/plans/new/", _first_step())
+    plan = Plan.objects.latest("id")
+    assert response.status_code == 302 and response["Location"] == f"/plans/{plan.pk}/"
+    step = plan.spec["steps"][0]
+    assert (plan.effective_date.isoformat(), step["sources"]) == ("2027-01-01", ["03646", "03667"])
+    assert step["target"] == {
+        "code": "03999",
+        "name": "Phường Tô Chiềng",
+        "kind": "ward",
+        "parent": "14",
+    }
+    assert plan.status == Plan.Status.DRAFT and plan.preview is not None
+    more = {"action": "rename", "unit": "03670", "new_name": "Phường Chiềng Cơi Mới"}
+    assert browser.post(f"/plans/{plan.pk}/steps/new/", more).status_code == 302
+    plan.refresh_from_db()
+    assert [s["action"] for s in plan.spec["steps"]] == ["consolidate", "rename"]
+    assert plan.checksum == engine.checksum(services.spec_of(plan))
+
+
+def test_a_plan_form_with_problems_says_where_and_keeps_what_was_typed(province_admin):
+    browser = province_admin.browser()
+    before = Plan.objects.count()
+    response = browser.post("/plans/new/", _first_step(sources="03646, 09999", new_code="03670"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "09999" in page and 'value="Phường Tô Chiềng"' in page  # what was typed
+    assert 'href="#id_sources"' in page and 'href="#id_new_code"' in page  # where
+    assert Plan.objects.count() == before
+    bad_date = browser.post("/plans/new/", _first_step(effective_date="31/02/2027"))
+    assert bad_date.status_code == 400 and 'href="#id_effective_date"' in bad_date.content.decode()
+
+
+def test_a_commune_official_cannot_write_a_plan_on_the_page(commune_official):
+    browser = commune_official.browser()
+    assert browser.get("/plans/new/").status_code == 403
+    assert browser.post("/plans/new/", _first_step()).status_code == 403
