@@ -54,7 +54,7 @@ def split_file(tmp_path):
 
 def test_build_2025_writes_a_plan_file_that_loads_back(tmp_path):
     target = tmp_path / "plan-2025.yaml"
-    assert "steps written" in run("plan", "build-2025", "--output", str(target))
+    assert "bước đã được ghi vào" in run("plan", "build-2025", "--output", str(target))
     spec = planfile.load_yaml(target.read_bytes())
     assert spec.effective_date.isoformat() == "2025-07-01"
     assert sum(1 for s in spec.steps if s.action == "consolidate") == 3321
@@ -85,7 +85,7 @@ def test_preview_writes_an_xlsx_for_the_signatories(plan_file, tmp_path):
 
 
 def test_apply_succeeds_once_then_refuses(plan_file):
-    assert "Applied plan" in run("plan", "apply", str(plan_file))
+    assert "Đã thực hiện phương án" in run("plan", "apply", str(plan_file))
     with pytest.raises(CommandError, match="đã được thực hiện"):  # "already applied"
         run("plan", "apply", str(plan_file))
 
@@ -93,7 +93,7 @@ def test_apply_succeeds_once_then_refuses(plan_file):
 def test_apply_stores_approves_and_applies_on_the_operators_own_authority(plan_file):
     out = run("plan", "apply", str(plan_file))  # no CommandError: exit status 0
     plan = Plan.objects.latest("id")
-    assert out.startswith(f"Applied plan {plan.pk}: Hợp nhất hai phường\n")
+    assert out.startswith(f"Đã thực hiện phương án {plan.pk}: Hợp nhất hai phường\n")
     assert plan.status == Plan.Status.APPLIED
     assert plan.approved_at is not None
     assert (plan.created_by_id, plan.approved_by_id, plan.applied_by_id) == (None, None, None)
@@ -163,14 +163,20 @@ def test_apply_of_a_bad_plan_file_exits_1_with_one_line_naming_the_first_problem
 
 
 def test_create_approve_and_apply_due(plan_file):
-    assert "draft" in run("plan", "create", str(plan_file))
+    assert "dự thảo" in run("plan", "create", str(plan_file))  # "draft"
     plan = Plan.objects.latest("id")
     # A draft is not applied, however due.
-    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2026-01-01")
-    assert "approved" in run("plan", "approve", str(plan.pk))
-    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2025-12-31")
-    assert "Applied plan" in run("plan", "apply-due", "--today", "2026-01-01")
-    assert "No approved plan is due" in run("plan", "apply-due", "--today", "2026-01-02")
+    assert "Không có phương án đã phê duyệt nào đến hạn" in run(
+        "plan", "apply-due", "--today", "2026-01-01"
+    )
+    assert "Đã phê duyệt" in run("plan", "approve", str(plan.pk))  # "approved"
+    assert "Không có phương án đã phê duyệt nào đến hạn" in run(
+        "plan", "apply-due", "--today", "2025-12-31"
+    )
+    assert "Đã thực hiện phương án" in run("plan", "apply-due", "--today", "2026-01-01")
+    assert "Không có phương án đã phê duyệt nào đến hạn" in run(
+        "plan", "apply-due", "--today", "2026-01-02"
+    )
     assert plan_audit(plan.pk) == [
         ("plan_create", None),
         ("plan_approve", None),
@@ -202,7 +208,7 @@ def test_decide_records_a_choice_for_a_split(split_file):
 
     plan = Plan.objects.latest("id")
     commune = unit("Phường Chiềng An").unit_id
-    assert "1 decision(s)" in run("plan", "decide", str(plan.pk), "--choice", f"{commune}=new:T2")
+    assert "1 quyết định" in run("plan", "decide", str(plan.pk), "--choice", f"{commune}=new:T2")
     assert Decision.objects.get(plan=plan).to_ref == "new:T2"
     with pytest.raises(CommandError):
         run("plan", "decide", str(plan.pk), "--choice", "not-a-choice")

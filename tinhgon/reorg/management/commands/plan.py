@@ -3,7 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import (
     domain_errors_as_command_errors,
@@ -23,7 +24,7 @@ from tinhgon.reorg.spec import PlanSpec
 def read_plan(path: str) -> PlanSpec:
     file = Path(path)
     if not file.exists():
-        raise CommandError(f"{path}: no such file")
+        raise CommandError(_("%(path)s: no such file") % {"path": path})
     return planfile.load(file.read_bytes(), file.name)
 
 
@@ -93,23 +94,25 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
-    def handle_excel_template(self, *, output, **_):
+    def handle_excel_template(self, *, output, **_options):
         Path(output).write_bytes(planfile.excel_template())
-        self.stdout.write(f"Template written to {output}")
+        self.stdout.write(_("Template written to %(file)s") % {"file": output})
 
-    def handle_build_2025(self, *, output, **_):
+    def handle_build_2025(self, *, output, **_options):
         plan = build_2025_plan()
         if output.endswith(".xlsx"):
             Path(output).write_bytes(planfile.write_excel(plan))
         else:
             Path(output).write_text(planfile.dump_yaml(plan), encoding="utf-8")
-        self.stdout.write(f"{len(plan.steps)} steps written to {output}")
+        self.stdout.write(
+            _("%(count)s steps written to %(file)s") % {"count": len(plan.steps), "file": output}
+        )
 
-    def handle_preview(self, *, file, format, output, **_):
+    def handle_preview(self, *, file, format, output, **_options):
         report = services.plan_preview(actor=None, spec=read_plan(file))
         self._emit(report, format, output)
 
-    def handle_apply(self, *, file, format, batch_rows=None, **_):
+    def handle_apply(self, *, file, format, batch_rows=None, **_options):
         try:
             spec = read_plan(file)
             outcome = services.plan_apply(
@@ -124,7 +127,10 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(to_json({"plan_id": outcome.plan.pk, **outcome.report}))
         else:
-            self.stdout.write(f"Applied plan {outcome.plan.pk}: {outcome.plan.title}")
+            self.stdout.write(
+                _("Applied plan %(id)s: %(title)s")
+                % {"id": outcome.plan.pk, "title": outcome.plan.title}
+            )
             self._summary(outcome.report)
 
     _progressed = False
@@ -137,50 +143,61 @@ class Command(BaseCommand):
         self.stderr.write(f"\r{carrier}: [{bar:<30}] {moved:,}/{total:,} ({share:.0%})", ending="")
         self.stderr.flush()
 
-    def handle_rehearse(self, *, file, format, **_):
+    def handle_rehearse(self, *, file, format, **_options):
         report = services.plan_rehearse(actor=None, spec=read_plan(file))
         if format == "json":
             self.stdout.write(to_json(report))
         else:
-            self.stdout.write("Rehearsed (rolled back): every invariant holds.")
+            self.stdout.write(_("Rehearsed (rolled back): every invariant holds."))
             self._summary(report)
 
-    def handle_create(self, *, file, **_):
+    def handle_create(self, *, file, **_options):
         plan = services.plan_create(actor=None, spec=read_plan(file))
         services.plan_preview_store(actor=None, plan=plan)
-        self.stdout.write(f"Plan {plan.pk} stored as a draft ({len(plan.spec['steps'])} steps).")
+        self.stdout.write(
+            _("Plan %(id)s stored as a draft (%(count)s steps).")
+            % {"id": plan.pk, "count": len(plan.spec["steps"])}
+        )
 
-    def handle_approve(self, *, plan_id, **_):
+    def handle_approve(self, *, plan_id, **_options):
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is None:
-            raise CommandError(f"No plan {plan_id}.")
+            raise CommandError(_("No plan %(id)s.") % {"id": plan_id})
         plan = services.plan_approve(actor=None, plan=plan)
-        self.stdout.write(f"Plan {plan.pk} is {plan.status}, effective {plan.effective_date}.")
+        self.stdout.write(
+            _("Plan %(id)s is %(status)s, effective %(day)s.")
+            % {"id": plan.pk, "status": plan.get_status_display(), "day": _day(plan.effective_date)}
+        )
 
-    def handle_apply_due(self, *, today, **_):
+    def handle_apply_due(self, *, today, **_options):
         applied, refused = services.plans_apply_due(
             actor=None, today=parse_day(today, name="--today") or timezone.localdate()
         )
         for plan in applied:
-            self.stdout.write(f"Applied plan {plan.pk}: {plan.title} ({plan.effective_date})")
+            self.stdout.write(
+                _("Applied plan %(id)s: %(title)s") % {"id": plan.pk, "title": plan.title}
+                + f" ({_day(plan.effective_date)})"
+            )
         if not applied and not refused:
-            self.stdout.write("No approved plan is due.")
+            self.stdout.write(_("No approved plan is due."))
         if refused:
             raise CommandError(
                 "; ".join(f"plan {pk}: {one_line(error)}" for pk, error in refused.items())
             )
 
-    def handle_decide(self, *, plan_id, carrier, choice, group, **_):
+    def handle_decide(self, *, plan_id, carrier, choice, group, **_options):
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is None:
-            raise CommandError(f"No plan {plan_id}.")
+            raise CommandError(_("No plan %(id)s.") % {"id": plan_id})
         if not choice and not group:
-            raise CommandError("Give --choice RECORD=REF or --group UNIT:KEY=REF.")
+            raise CommandError(_("Give --choice RECORD=REF or --group UNIT:KEY=REF."))
         for item in group:
             where, _sep, ref = item.partition("=")
             unit, _sep, key = where.partition(":")
             if not unit.isdigit() or not (key.isdigit() or key == "*") or not ref.strip():
-                raise CommandError(f"--group {item!r}: write UNIT:KEY=REF (KEY a unit id or *)")
+                raise CommandError(
+                    _("--group %(item)s: write UNIT:KEY=REF (KEY a unit id or *)") % {"item": item}
+                )
             services.decisions_record_group(
                 actor=None,
                 plan=plan,
@@ -190,30 +207,37 @@ class Command(BaseCommand):
                 ref=ref.strip(),
             )
         if group:
-            self.stdout.write(f"{len(group)} group decision(s) recorded for plan {plan.pk}.")
+            self.stdout.write(
+                _("%(count)s group decision(s) recorded for plan %(id)s.")
+                % {"count": len(group), "id": plan.pk}
+            )
         if not choice:
             return
         choices = {}
         for item in choice:
             record, _sep, ref = item.partition("=")
             if not record.strip().isdigit() or not ref.strip():
-                raise CommandError(f"--choice {item!r}: write RECORD_ID=UNIT_REF")
+                raise CommandError(
+                    _("--choice %(item)s: write RECORD_ID=UNIT_REF") % {"item": item}
+                )
             choices[int(record)] = ref.strip()
         count = services.decisions_record(actor=None, plan=plan, carrier=carrier, choices=choices)
-        self.stdout.write(f"{count} decision(s) recorded for plan {plan.pk}.")
+        self.stdout.write(
+            _("%(count)s decision(s) recorded for plan %(id)s.") % {"count": count, "id": plan.pk}
+        )
 
-    def handle_list(self, **_):
+    def handle_list(self, **_options):
         rows = [(p.pk, p.status, p.effective_date, p.title) for p in Plan.objects.all()]
-        self.stdout.write(table(rows, ["id", "status", "effective", "title"]))
+        self.stdout.write(table(rows, [_("id"), _("status"), _("effective date"), _("title")]))
 
     def _emit(self, report, format, output):
         if format == "xlsx":
             if not output:
-                raise CommandError("--format xlsx needs --output FILE")
+                raise CommandError(_("--format xlsx needs --output FILE"))
             from tinhgon.reorg.exports import preview_workbook
 
             Path(output).write_bytes(preview_workbook(report))
-            self.stdout.write(f"Written to {output}")
+            self.stdout.write(_("Written to %(file)s") % {"file": output})
             return
         if format == "json":
             text = to_json(report)
@@ -226,13 +250,27 @@ class Command(BaseCommand):
 
     def _summary(self, report):
         self.stdout.write(
-            f"units opened: {report['units_opened']}, closed: {report['units_closed']}, "
-            f"changed: {report['units_changed']}, lineage links: {report['links']}"
+            _(
+                "units opened: %(opened)s, closed: %(closed)s, changed: %(changed)s, "
+                "lineage links: %(links)s"
+            )
+            % {
+                "opened": report["units_opened"],
+                "closed": report["units_closed"],
+                "changed": report["units_changed"],
+                "links": report["links"],
+            }
         )
         for name, count in report["carriers"].items():
-            self.stdout.write(f"  {name}: {count} records move")
+            self.stdout.write(
+                "  " + _("%(name)s: %(count)s records move") % {"name": name, "count": count}
+            )
         for name, ids in report["needs_decision"].items():
-            self.stdout.write(f"  {name}: {len(ids)} records need a decision")
+            self.stdout.write(
+                "  "
+                + _("%(name)s: %(count)s records need a decision")
+                % {"name": name, "count": len(ids)}
+            )
         before, after = report["figures_before"], report["figures_after"]
         rows = [
             (key, before["administrative_units"][key], after["administrative_units"][key])
@@ -248,4 +286,9 @@ class Command(BaseCommand):
                 "total_units",
             )
         ]
-        self.stdout.write(table(rows, ["figure", "before", "after"]))
+        self.stdout.write(table(rows, [_("figure"), _("before"), _("after")]))
+
+
+def _day(day) -> str:  # type: ignore[no-untyped-def]
+    """A date as the reader's language writes it (01/07/2025 in Vietnamese)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
