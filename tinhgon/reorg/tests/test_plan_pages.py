@@ -235,3 +235,17 @@ def test_a_commune_official_cannot_write_a_plan_on_the_page(commune_official):
     browser = commune_official.browser()
     assert browser.get("/plans/new/").status_code == 403
     assert browser.post("/plans/new/", _first_step()).status_code == 403
+
+
+def test_re_uploading_the_applied_2025_plan_is_told_so_on_a_short_page(province_admin):
+    from tinhgon.conftest import NATIONAL
+    from tinhgon.reorg import planfile
+
+    content = planfile.dump_yaml(NATIONAL["plan"]).encode()
+    response = province_admin.browser().post(
+        "/plans/", {"file": SimpleUploadedFile("plan-2025.yaml", content)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Phương án này đã được thực hiện" in page  # "already applied"
+    assert len(page) < 20_000, "one message, not thirteen thousand"
