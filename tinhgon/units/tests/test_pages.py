@@ -60,7 +60,7 @@ def test_search_does_not_reveal_units_outside_the_scope(other_commune_official):
 def test_a_unit_page_shows_its_history(commune_official, chieng_an):
     page = commune_official.browser().get(f"/units/{chieng_an.unit_id}/").content.decode()
     assert "Phường Chiềng An" in page
-    assert "2025-07-01" in page
+    assert "01/07/2025" in page
     assert "Ủy ban nhân dân phường Chiềng An" in page
 
 
