@@ -48,6 +48,10 @@ def test_an_invalid_date_keeps_the_form_with_what_was_typed_and_links_to_the_fie
     assert 'value="chieng"' in page and 'value="31/02/2025"' in page
     assert 'href="#id_as_of"' in page
     assert "Nhập một ngày có thật theo dạng dd/mm/yyyy" in page
+    # The hint and the error are read with the field: every id it points at is on the page.
+    described = re.search(r'aria-describedby="([^"]+)" id="id_as_of"', page)
+    assert described is not None
+    assert all(f'id="{target}"' in page for target in described.group(1).split())
 
 
 def test_dates_typed_day_first_are_read_day_first_in_both_languages(province_admin, son_la):
@@ -133,3 +137,44 @@ def test_a_ward_of_son_la_is_found_in_the_search_by_code(commune_official):
     ward = unit("Phường Chiềng An")
     page = commune_official.browser().get("/search/", {"q": ward.code}).content.decode()
     assert f"/units/{ward.unit_id}/" in page
+
+
+def test_plan_words_read_in_vietnamese_on_the_plan_pages():
+    from django.template import Context, Template
+
+    from tinhgon.reorg.spec import ACTIONS
+    from tinhgon.reorg.templatetags.plans import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == set(ACTIONS)
+    page = Template(
+        "{% load plans %}{{ a|action_label }} · {{ m|carrier_label }} · {{ c|carrier_label }}"
+    ).render(Context({"a": "consolidate", "m": "memberships", "c": "child_units"}))
+    assert page == "Hợp nhất thành đơn vị mới · thành viên · đơn vị trực thuộc"
+
+
+def test_the_confirmation_page_summarizes_warns_and_offers_one_button_and_a_way_back(
+    province_admin,
+):
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/plans/1/apply/")
+    request.user = province_admin.user
+    page = render_to_string(
+        "confirm.html",
+        {
+            "title": "Thực hiện phương án ngay?",
+            "rows": [("Đơn vị chấm dứt", "2"), ("Đơn vị mới", "1")],
+            "warning": "Không thể hoàn tác.",
+            "action": "/plans/1/apply/",
+            "fields": {"confirm": "yes"},
+            "button": "Thực hiện ngay",
+            "cancel_url": "/plans/1/",
+        },
+        request=request,
+    )
+    assert "<h1>Thực hiện phương án ngay?</h1>" in page
+    assert "<dt>Đơn vị chấm dứt</dt><dd>2</dd>" in page
+    assert "notice--warning" in page and "Không thể hoàn tác." in page
+    assert 'class="btn btn-warning">Thực hiện ngay</button>' in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert '<a class="btn btn-secondary" href="/plans/1/">Hủy</a>' in page
