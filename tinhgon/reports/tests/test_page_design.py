@@ -178,3 +178,10 @@ def test_the_confirmation_page_summarizes_warns_and_offers_one_button_and_a_way_
     assert 'class="btn btn-warning">Thực hiện ngay</button>' in page
     assert '<input type="hidden" name="confirm" value="yes">' in page
     assert '<a class="btn btn-secondary" href="/plans/1/">Hủy</a>' in page
+
+
+def test_a_wrong_password_keeps_the_username_and_says_so_on_top(client, province_admin):
+    response = client.post("/accounts/login/", {"username": "province-admin", "password": "no"})
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and 'href="#id_username"' in page
+    assert 'value="province-admin"' in page

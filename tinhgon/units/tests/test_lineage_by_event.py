@@ -81,3 +81,16 @@ def test_the_reasons_of_the_history_read_in_vietnamese(commune_official, chieng_
     assert "(bước " in ward and "(step " not in ward
     legacy = browser.get(f"/units/{chieng_xom.unit_id}/").content.decode()
     assert "Nhập dữ liệu toàn quốc" in legacy and "National import" not in legacy
+
+
+def test_the_lineage_command_prints_the_same_events_with_their_districts():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("lineage", "Xã Chiềng Xôm", "--province", "Sơn La", stdout=out)
+    text = out.getvalue()
+    assert "Trở thành:" in text and "2025-07-01" in text
+    assert "Xã Chiềng Xôm (03664, Thành phố Sơn La)" in text
+    assert text.rstrip().endswith("→ Phường Chiềng An (03667, Tỉnh Sơn La)")

@@ -15,13 +15,14 @@ def test_pages_send_an_anonymous_visitor_to_the_login_page(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_logging_in_with_a_password_opens_the_tree(client, province_admin):
+def test_logging_in_with_a_password_opens_the_dashboard_of_the_province(client, province_admin):
     response = client.post(
         "/accounts/login/",
         {"username": "province-admin", "password": "a-long-test-password"},
         follow=True,
     )
     assert response.status_code == 200
+    assert "Tổng quan" in response.content.decode()
     assert "Tỉnh Sơn La" in response.content.decode()
 
 
