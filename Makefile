@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Django 6 needs Python >= 3.12; scripts/find-python picks one (pyenv or PATH).
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: setup run test check lint format typecheck messages bench clean browser
+.PHONY: setup run test check lint format typecheck messages bench clean browser axe screens
 
 $(BIN)/tinhgon: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (set PYTHON=...)" >&2; exit 1; }
@@ -30,7 +30,18 @@ run: setup
 browser:
 	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
 
-test: $(BIN)/tinhgon messages browser
+# axe-core, the accessibility check of the browser tests, from the npm registry (package.json).
+axe: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Screenshots of the pages at desktop and phone sizes into docs/screens (re-run after a change).
+screens: $(BIN)/tinhgon messages browser axe
+	TINHGON_SCREENS=$(CURDIR)/docs/screens $(BIN)/pytest -q -k screens tinhgon/reports/tests/test_pages_in_a_browser.py
+
+test: $(BIN)/tinhgon messages browser axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tinhgon
@@ -51,4 +62,4 @@ bench: $(BIN)/tinhgon
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BIN)/tinhgon benchmark
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -171,3 +171,12 @@ def superuser(db):
     )
     _, secret = accounts.token_create(actor=None, user=user, name="test")
     return Persona(user, secret)
+
+
+@pytest.fixture(scope="session")
+def e2e_registry(tmp_path_factory):
+    """A national registry on a SQLite file with the browser personas' accounts, built once;
+    each browser test module serves a copy of it (tinhgon.browser.serve)."""
+    from tinhgon.browser import build_registry
+
+    return build_registry(tmp_path_factory.mktemp("e2e-registry"))

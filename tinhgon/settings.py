@@ -162,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "units:tree"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
@@ -171,6 +171,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Pages write 01/07/2025 and 10.040 in Vietnamese (tinhgon/formats); templates print ids in
+# links and form values with |unlocalize, or 10040 would become "10.040" there too.
+FORMAT_MODULE_PATH = ["tinhgon.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -204,6 +208,9 @@ TINHGON_PLAN_SELF_APPROVAL = env_bool("TINHGON_PLAN_SELF_APPROVAL", False)
 # transaction, so that services keep answering while it runs (docs/benchmarks.md, continuity);
 # on the pages such a plan applies outside the web request, its progress shown on the plan page.
 TINHGON_APPLY_BATCH_ROWS = env_int("TINHGON_APPLY_BATCH_ROWS", 20_000, low=100, high=1_000_000)
+
+# The authority named in the header of every page.
+TINHGON_AUTHORITY = os.environ.get("TINHGON_AUTHORITY", "").strip() or "Ủy ban nhân dân tỉnh Sơn La"
 
 # Date on which the 2025 two-tier local government took effect.
 TINHGON_REFORM_DATE = "2025-07-01"

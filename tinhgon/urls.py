@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tinhgon.api import api
+from tinhgon.reports.views import home
 
 
 def _superusers_only(request) -> bool:  # type: ignore[no-untyped-def]
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("tinhgon.accounts.urls")),
     path("reports/", include("tinhgon.reports.urls")),
     path("plans/", include("tinhgon.reorg.urls")),
+    path("", home, name="home"),
     path("", include("tinhgon.units.urls")),
 ]
 

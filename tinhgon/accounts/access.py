@@ -145,12 +145,15 @@ def access_unit(
 
 
 def access_any_version(user, unit_id: int) -> UnitVersion:  # type: ignore[no-untyped-def]
-    """The most recent version of a unit, open or closed, if any of its versions is in scope."""
+    """The most recent version of a unit, open or closed, if any of its versions is in scope, or
+    any version of a unit it became: the officials of a ward read the pages of the communes the
+    ward was formed from (read only: this decides what a page shows, never a write)."""
     scope = scope_for(user)
     latest = selectors.latest_version(unit_id)
     if scope.everything:
         return latest
-    for version in UnitVersion.objects.filter(unit_id=unit_id):
+    became = [link.successor_id for link, _d in selectors.lineage(unit_id, direction="successors")]
+    for version in UnitVersion.objects.filter(unit_id__in=[unit_id, *became]):
         probe = version.valid_to or version.valid_from or timezone.localdate()
         if (
             selectors.versions_on(probe)

@@ -10,8 +10,14 @@ class ReorgConfig(AppConfig):
     def ready(self) -> None:
         from tinhgon.carriers.contract import register
         from tinhgon.reorg.carriers import ChildUnitsCarrier
+        from tinhgon.reorg.dashboard import plan_titles, plans_panel
         from tinhgon.reorg.routing import refuse_units_in_transit
+        from tinhgon.reports.dashboard import register_panel
+        from tinhgon.units.selectors import register_plan_titles
         from tinhgon.units.services import register_guard
 
         register(ChildUnitsCarrier())
         register_guard(refuse_units_in_transit)
+        # The home page's plans panel and the plans' titles in lineage: both read from below.
+        register_panel(plans_panel)
+        register_plan_titles(plan_titles)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -201,3 +202,125 @@ def figure_label(key: str) -> str:
     if group == "by_category" and name in Category.values:
         return str(_("Units by category: %(category)s") % {"category": Category(name).label})
     return key
+
+
+# Figures as people read them: in this order, each once, with what they can be trusted for. ----
+
+_ORDER = [
+    "total_units",
+    "administrative_units.province_level",
+    "administrative_units.district_level",
+    "administrative_units.commune_level",
+    "administrative_units.districts_without_communes",
+    "levels",
+    "agencies",
+    "focal_points_under_province",
+    "departments",
+    "offices",
+    *(f"by_category.{c}" for c in Category.values),
+    *(f"by_kind.{k}" for k in Kind.values),
+]
+_RANK = {key: index for index, key in enumerate(_ORDER)}
+# Rows that say again what another row says: "Units: Provincial department" is "Provincial
+# departments"; the administrative category is the sum of the administrative levels; a category
+# of one kind (people's councils) is that kind's row.
+_SINGLE_KIND = {
+    info.category
+    for info in KIND_INFO.values()
+    if sum(1 for other in KIND_INFO.values() if other.category == info.category) == 1
+}
+REPEATS = frozenset(
+    {"by_kind.department", "by_kind.office", "by_category.administrative"}
+    | {f"by_category.{category}" for category in _SINGLE_KIND}
+)
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    values: tuple[int, ...]  # one per date
+
+    @property
+    def change(self) -> int:
+        return self.values[-1] - self.values[0]
+
+
+def figure_table(*figures: dict[str, Any]) -> list[FigureRow]:
+    """The rows of one or more figures (one column per date): in reading order, without the rows
+    that repeat another, without rows that are zero on every date."""
+    flats = [dict(figure_rows(f)) for f in figures]
+    keys = {k for flat in flats for k in flat} - REPEATS
+    rows = []
+    for key in sorted(keys, key=lambda k: (_RANK.get(k, len(_RANK)), k)):
+        values = tuple(flat.get(key, 0) for flat in flats)
+        if any(values):
+            rows.append(FigureRow(key, figure_label(key), values))
+    return rows
+
+
+# A category this large on one date and absent on the other was not recorded on that date.
+BASELINE_MINIMUM = 5
+
+
+def baseline_warnings(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Categories of units present in number on one date and absent on the other: the registry
+    did not record them then (agencies before 2025 were never loaded), so their change is a gap
+    in the data, not a reorganization. Sơn La: 213 units on 30/06/2025, 618 on 01/07/2025."""
+    days = {
+        side: date_format(dt.date.fromisoformat(figures["as_of"]), "SHORT_DATE_FORMAT")
+        for side, figures in (("before", before), ("after", after))
+    }
+    missing: dict[str, list[str]] = {"before": [], "after": []}
+    for category in Category.values:
+        if category == Category.ADMINISTRATIVE:
+            continue
+        then = before["by_category"].get(category, 0)
+        now = after["by_category"].get(category, 0)
+        if min(then, now) == 0 and max(then, now) >= BASELINE_MINIMUM:
+            empty, count = ("before", now) if then == 0 else ("after", then)
+            missing[empty].append(f"{Category(category).label} ({number_format(count)})")
+    return [
+        _(
+            "No baseline on %(empty)s: the registry holds none of %(what)s on that date, which "
+            "%(full)s has. They were not loaded for it: the difference is missing data, not a "
+            "reorganization."
+        )
+        % {
+            "empty": days[side],
+            "full": days["after" if side == "before" else "before"],
+            "what": ", ".join(names),
+        }
+        for side, names in missing.items()
+        if names
+    ]
+
+
+def agency_coverage_warning(day: dt.date, area: Area, scope: Q | None = None) -> str | None:
+    """When the area holds several provinces and only some have their agencies loaded (the
+    national figures counted "14 departments" for the whole country: Sơn La's), say whose they
+    are."""
+    versions = selectors.versions_on(day).filter(area.filter(day))
+    if scope is not None:
+        versions = versions.filter(scope)
+    provinces = set(
+        versions.filter(kind__in=KINDS_BY_LEVEL[Level.PROVINCE]).values_list("unit_id", flat=True)
+    )
+    with_agencies = set(
+        versions.exclude(kind__in=ADMINISTRATIVE_KINDS)
+        .filter(province_id__in=provinces)
+        .values_list("province_id", flat=True)
+        .distinct()
+    )
+    if len(provinces) < 2 or not with_agencies or with_agencies == provinces:
+        return None
+    names = list(
+        selectors.versions_on(day)
+        .filter(unit_id__in=with_agencies)
+        .vietnamese_order()
+        .values_list("name", flat=True)[:5]
+    )
+    return _(
+        "Agencies are recorded for %(count)s of %(total)s provinces (%(names)s): the figures of "
+        "agencies, departments, offices and focal points are theirs alone, not the whole area's."
+    ) % {"count": len(with_agencies), "total": len(provinces), "names": ", ".join(names)}

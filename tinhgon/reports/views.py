@@ -4,25 +4,40 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 
+from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError
-from tinhgon.core.views import render_refusal
+from tinhgon.core.views import error_summary, render_refusal
+from tinhgon.reports import dashboard
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.selectors import apparatus_change, figure_label, figure_rows
+from tinhgon.reports.forms import FiguresForm
+from tinhgon.reports.selectors import (
+    agency_coverage_warning,
+    apparatus_change,
+    baseline_warnings,
+    figure_table,
+)
 from tinhgon.reports.service import resolve_area, scoped_figures
 
 
 @login_required
 def apparatus(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    day_from = parse_date(request.GET.get("from", "") or "") or None
-    day_to = parse_date(request.GET.get("to", "") or "") or today
-    province = request.GET.get("province", "").strip() or None
-    try:
-        after = scoped_figures(
-            request.user, day_to, resolve_area(request.user, day=day_to, province=province)
+    form = FiguresForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/apparatus.html",
+            {"form": form, "error_summary": error_summary(form=form)},
+            status=400,
         )
+    day_from = form.cleaned_data["day_from"]
+    day_to = form.cleaned_data["day_to"] or today
+    province = form.cleaned_data["province"].strip() or None
+    try:
+        area = resolve_area(request.user, day=day_to, province=province)
+        after = scoped_figures(request.user, day_to, area)
         change = None
         if day_from:
             before = scoped_figures(
@@ -30,7 +45,9 @@ def apparatus(request: HttpRequest) -> HttpResponse:
             )
             change = apparatus_change(before, after)
     except DomainError as error:
-        return render_refusal(request, error)
+        return render_refusal(
+            request, error, template="reports/apparatus.html", context={"form": form}, form=form
+        )
     if request.GET.get("format") == "xlsx":
         content = figures_workbook(change or after)
         response = HttpResponse(
@@ -39,33 +56,41 @@ def apparatus(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="apparatus-{day_to}.xlsx"'
         return response
-    rows: list[tuple[str, int | None, int, int | None]] = []
-    if change:
-        for key, delta in change["change"].items():
-            rows.append((figure_label(key), _get(change["before"], key), _get(after, key), delta))
-    else:
-        rows = [(figure_label(key), None, _get(after, key), None) for key in _keys(after)]
+    scope = access.unit_filter(access.scope_for(request.user), day_to)
+    warnings = baseline_warnings(change["before"], after) if change else []
+    coverage = agency_coverage_warning(day_to, area, scope)
+    if coverage:
+        warnings.append(coverage)
+    figures = [change["before"], after] if change else [after]
     return render(
         request,
         "reports/apparatus.html",
         {
-            "rows": rows,
+            "form": form,
+            "rows": figure_table(*figures),
             "day_from": day_from,
             "day_to": day_to,
-            "province": province or "",
-            "figures": after,
+            "area": area.label if area.label != "national" else _("Whole scope"),
+            "warnings": warnings,
+            "chart": dashboard.category_chart(_("Units by category"), figures) if change else None,
         },
     )
 
 
-def _keys(figures: dict) -> list[str]:
-    return [key for key, _ in figure_rows(figures)]
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the user's scope. Old links to the tree ("/?root=14") still open it."""
+    if "root" in request.GET or "as_of" in request.GET:
+        from tinhgon.units.views import tree
 
-
-def _get(figures: dict, dotted: str) -> int:
-    value: object = figures
-    for part in dotted.split("."):
-        if not isinstance(value, dict):
-            return 0
-        value = value.get(part, 0)
-    return value if isinstance(value, int) else 0
+        return tree(request)
+    today = timezone.localdate()
+    scope = access.scope_for(request.user)
+    found = dashboard.panels(request.user, scope, today)
+    summary = dashboard.overview(request.user, today)
+    warnings = summary.warnings + [w for panel in found for w in panel.warnings]
+    return render(
+        request,
+        "reports/home.html",
+        {"overview": summary, "panels": found, "warnings": warnings},
+    )

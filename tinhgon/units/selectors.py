@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.text import fold
 from tinhgon.units.kinds import ADMINISTRATIVE_KINDS, KINDS_BY_LEVEL, Level
-from tinhgon.units.models import UnitLink, UnitVersion, UnitVersionQuerySet
+from tinhgon.units.models import LinkEvent, UnitLink, UnitVersion, UnitVersionQuerySet
 
 _VALID_ON = (
     "(v.valid_from IS NULL OR v.valid_from <= %s) AND (v.valid_to IS NULL OR v.valid_to >= %s)"
@@ -278,4 +278,142 @@ def lineage_summary(unit_id: int) -> dict:
         "predecessors": side("predecessors", "predecessor_id"),
         "successors": successors,
         "current": [s for s in successors if s["id"] in open_ids],
+    }
+
+
+def versions_at(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], UnitVersion]:
+    """For each (unit id, day): the unit's version on that day, else its nearest version before it,
+    else its first. One query, however many pairs (names of parents at the time, in tables)."""
+    pairs = set(wanted)
+    by_unit: dict[int, list[UnitVersion]] = {}
+    for version in UnitVersion.objects.filter(unit_id__in={u for u, _d in pairs}).order_by(
+        "unit_id", F("valid_from").asc(nulls_first=True)
+    ):
+        by_unit.setdefault(version.unit_id, []).append(version)
+    found: dict[tuple[int, dt.date], UnitVersion] = {}
+    for unit_id, day in pairs:
+        versions = by_unit.get(unit_id)
+        if not versions:
+            continue
+        before = [v for v in versions if v.valid_from is None or v.valid_from <= day]
+        on = [v for v in before if v.valid_to is None or v.valid_to >= day]
+        found[(unit_id, day)] = (on or before or versions)[-1 if (on or before) else 0]
+    return found
+
+
+def probe_day(version: UnitVersion, today: dt.date) -> dt.date:
+    """The day a version is best read on: its last day if it ended, today if it is in force, its
+    first day if it is still to come."""
+    if version.valid_to is not None:
+        return version.valid_to
+    if version.valid_from is not None and version.valid_from > today:
+        return version.valid_from
+    return today
+
+
+# Lineage by event ------------------------------------------------------------------------------
+# The titles of the plans that wrote lineage links: the engine, a layer above the registry,
+# registers how to read them (ReorgConfig.ready); without it an event is named by its date.
+_plan_titles: Callable[[set[int]], dict[int, str]] | None = None
+
+
+def register_plan_titles(reader: Callable[[set[int]], dict[int, str]]) -> None:
+    global _plan_titles
+    _plan_titles = reader
+
+
+@dataclass
+class EventUnit:
+    """A unit as it stood at an event: its name then and its parent then (a district)."""
+
+    unit_id: int
+    name: str
+    code: str
+    kind: str
+    parent_name: str | None
+    is_self: bool
+    part: bool = False  # only part of the unit went this way (a split)
+
+
+@dataclass
+class LineageEvent:
+    """One reorganization: on `day`, by plan `plan_ref`, `predecessors` became `successor`."""
+
+    day: dt.date
+    plan_ref: int | None
+    plan_title: str | None
+    event: str
+    event_label: str
+    predecessors: list[EventUnit]
+    successor: EventUnit
+
+
+def lineage_events(unit_id: int) -> dict[str, list[LineageEvent]]:
+    """The unit's lineage grouped by event, in both directions: {"before": events that formed the
+    unit and its predecessors, newest first; "after": events it and its successors went into,
+    oldest first}. An event is every link into one successor on one date by one plan, so a
+    commune that merged with two others shows all three, each with its district at the time."""
+    before = [link for link, _d in lineage(unit_id, direction="predecessors")]
+    after = [link for link, _d in lineage(unit_id, direction="successors")]
+    keys = {(link.successor_id, link.effective_date, link.plan_ref) for link in before + after}
+    if not keys:
+        return {"before": [], "after": []}
+    links = [
+        link
+        for link in UnitLink.objects.filter(
+            successor_id__in={k[0] for k in keys}, effective_date__in={k[1] for k in keys}
+        ).order_by("id")
+        if (link.successor_id, link.effective_date, link.plan_ref) in keys
+    ]
+    # Predecessors as they stood the day before the event; successors on the day.
+    wanted = {(link.predecessor_id, link.effective_date - dt.timedelta(days=1)) for link in links}
+    wanted |= {(link.successor_id, link.effective_date) for link in links}
+    versions = versions_at(wanted)
+    parents = versions_at(
+        {(v.parent_id, day) for (_u, day), v in versions.items() if v.parent_id is not None}
+    )
+    titles = _plan_titles({k[2] for k in keys if k[2] is not None}) if _plan_titles else {}
+
+    def unit_at(unit: int, day: dt.date, *, part: bool = False) -> EventUnit:
+        version = versions.get((unit, day)) or latest_version(unit)
+        parent = parents.get((version.parent_id, day)) if version.parent_id else None
+        return EventUnit(
+            unit_id=unit,
+            name=version.name,
+            code=version.code,
+            kind=version.get_kind_display(),
+            parent_name=parent.name if parent else None,
+            is_self=unit == unit_id,
+            part=part,
+        )
+
+    grouped: dict[tuple[int, dt.date, int | None], list[UnitLink]] = {}
+    for link in links:
+        grouped.setdefault((link.successor_id, link.effective_date, link.plan_ref), []).append(link)
+    events: dict[tuple[int, dt.date, int | None], LineageEvent] = {}
+    for key, group in grouped.items():
+        successor, day, plan_ref = key
+        eve = day - dt.timedelta(days=1)
+        kinds = [link.event for link in group]
+        event = max(set(kinds), key=kinds.count)
+        predecessors = sorted(
+            (unit_at(link.predecessor_id, eve, part=not link.is_default) for link in group),
+            key=lambda u: (not u.is_self, u.name),
+        )
+        events[key] = LineageEvent(
+            day=day,
+            plan_ref=plan_ref,
+            plan_title=titles.get(plan_ref) if plan_ref is not None else None,
+            event=event,
+            event_label=str(LinkEvent(event).label) if event in LinkEvent.values else event,
+            predecessors=predecessors,
+            successor=unit_at(successor, day),
+        )
+    before_keys = {(link.successor_id, link.effective_date, link.plan_ref) for link in before}
+    after_keys = {(link.successor_id, link.effective_date, link.plan_ref) for link in after}
+    return {
+        "before": sorted(
+            (events[k] for k in before_keys), key=lambda e: (e.day, e.successor.name), reverse=True
+        ),
+        "after": sorted((events[k] for k in after_keys), key=lambda e: (e.day, e.successor.name)),
     }

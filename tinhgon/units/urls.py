@@ -4,7 +4,7 @@ from tinhgon.units import views
 
 app_name = "units"
 urlpatterns = [
-    path("", views.tree, name="tree"),
+    path("tree/", views.tree, name="tree"),
     path("search/", views.search, name="search"),
     path("units/<int:unit_id>/", views.detail, name="detail"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,29 +11,34 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from tinhgon.core.errors import DomainError
-from tinhgon.core.views import render_refusal
+from tinhgon.core.views import error_summary, render_refusal
 from tinhgon.units import access, selectors
-from tinhgon.units.kinds import Level
+from tinhgon.units.forms import AsOfForm, SearchForm
+from tinhgon.units.kinds import KIND_INFO, Category, Level
 from tinhgon.units.models import UnitVersion
 
 
-def _day(request: HttpRequest) -> dt.date:
-    raw = request.GET.get("as_of", "")
-    parsed = parse_date(raw) if raw else None
-    return parsed or timezone.localdate()
+def by_category(versions: Iterable[UnitVersion]) -> list[tuple[str, list[UnitVersion]]]:
+    """Versions grouped by category (administrative units first, then party, state, ...), each
+    group in the order given: a province's communes apart from its agencies."""
+    groups: dict[str, list[UnitVersion]] = {}
+    for version in versions:
+        groups.setdefault(KIND_INFO[version.kind].category, []).append(version)
+    return [(str(Category(c).label), groups[c]) for c in Category.values if c in groups]
 
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    day = _day(request)
+    form = AsOfForm(request.GET)
+    valid = form.is_valid()
+    day = (form.cleaned_data.get("as_of") if valid else None) or timezone.localdate()
+    root_id = form.cleaned_data.get("root") if valid else None
     visible = access.visible_versions(request.user, day)
-    root_id = request.GET.get("root")
     try:
         if root_id:
-            root = access.access_unit(request.user, int(root_id), day=day)
+            root = access.access_unit(request.user, root_id, day=day)
             children = list(visible.filter(parent_id=root.unit_id).vietnamese_order())
             chain = selectors.ancestor_ids(root.unit_id, day)
             found = {v.unit_id: v for v in visible.filter(unit_id__in=chain)}
@@ -40,10 +46,8 @@ def tree(request: HttpRequest) -> HttpResponse:
         else:
             root, ancestors = None, []
             children = _top_units(request, visible)
-    except (DomainError, ValueError) as error:
-        if isinstance(error, DomainError):
-            return render_refusal(request, error)
-        return render_refusal(request, DomainError("Invalid unit id.", status=400))
+    except DomainError as error:
+        return render_refusal(request, error)
     child_counts = dict(
         selectors.versions_on(day)
         .filter(parent_id__in=[c.unit_id for c in children])
@@ -51,11 +55,22 @@ def tree(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .values_list("parent_id", "n")
     )
-    rows = [(child, child_counts.get(child.unit_id, 0)) for child in children]
+    groups = [
+        (label, [(child, child_counts.get(child.unit_id, 0)) for child in members])
+        for label, members in by_category(children)
+    ]
     return render(
         request,
         "units/tree.html",
-        {"day": day, "root": root, "ancestors": ancestors, "rows": rows},
+        {
+            "day": day,
+            "root": root,
+            "ancestors": ancestors,
+            "groups": groups,
+            "form": form,
+            "error_summary": error_summary(form=form) if not valid else None,
+        },
+        status=200 if valid else 400,
     )
 
 
@@ -70,19 +85,51 @@ def _top_units(request: HttpRequest, visible) -> list[UnitVersion]:  # type: ign
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    raw_day = request.GET.get("as_of", "")
-    day = parse_date(raw_day) if raw_day else None
-    page = None
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "units/search.html",
+            {"form": form, "query": "", "error_summary": error_summary(form=form)},
+            status=400,
+        )
+    query = form.cleaned_data["q"].strip()
+    day = form.cleaned_data["as_of"]
+    page, rows = None, []
     if query:
         # Without a date every name a unit ever had is searched, so old names still find units.
         scope = access.unit_filter(access.scope_for(request.user), day or timezone.localdate())
         base = UnitVersion.objects.filter(scope)
         results = selectors.search(query, day, base=base).vietnamese_order()
-        page = Paginator(results, 50).get_page(request.GET.get("page"))
+        page = Paginator(results, 50).get_page(form.cleaned_data["page"])
+        rows = placed(list(page), timezone.localdate())
     return render(
-        request, "units/search.html", {"query": query, "day": day, "raw_day": raw_day, "page": page}
+        request,
+        "units/search.html",
+        {"form": form, "query": query, "day": day, "page": page, "rows": rows},
     )
+
+
+def placed(versions: list[UnitVersion], today: dt.date) -> list[dict]:
+    """Each version with the names of its parent and its province at the time (two queries)."""
+    probes = {v.pk: selectors.probe_day(v, today) for v in versions}
+    wanted = {(v.parent_id, probes[v.pk]) for v in versions if v.parent_id}
+    wanted |= {(v.province_id, probes[v.pk]) for v in versions if v.province_id}
+    names = selectors.versions_at(wanted)
+
+    def name(unit_id: int | None, day: dt.date) -> str | None:
+        found = names.get((unit_id, day)) if unit_id else None
+        return found.name if found else None
+
+    return [
+        {
+            "version": v,
+            "parent": name(v.parent_id, probes[v.pk]),
+            # A province is its own province: say nothing rather than repeat its name.
+            "province": name(v.province_id, probes[v.pk]) if v.province_id != v.unit_id else None,
+        }
+        for v in versions
+    ]
 
 
 @login_required
@@ -91,36 +138,24 @@ def detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         current = access.access_any_version(request.user, unit_id)
     except DomainError as error:
         return render_refusal(request, error)
-    versions = (
-        UnitVersion.objects.filter(unit_id=unit_id).select_related("parent").order_by("valid_from")
-    )
-    parents = {
-        v.parent_id: selectors.latest_version(v.parent_id).name for v in versions if v.parent_id
-    }
-    history = [(v, parents.get(v.parent_id) if v.parent_id else None) for v in versions]
-    predecessors = [
-        (link, selectors.latest_version(link.predecessor_id), distance)
-        for link, distance in selectors.lineage(unit_id, direction="predecessors")
-    ]
-    successors = [
-        (link, selectors.latest_version(link.successor_id), distance)
-        for link, distance in selectors.lineage(unit_id, direction="successors")
-    ]
+    versions = list(UnitVersion.objects.filter(unit_id=unit_id).order_by("valid_from"))
+    history = placed(versions, timezone.localdate())
     day = current.valid_to or timezone.localdate()
-    children = (
+    children = list(
         access.visible_versions(request.user, day)
         .filter(parent_id=unit_id)
         .vietnamese_order()[:500]
     )
+    lineage = selectors.lineage_events(unit_id)
     return render(
         request,
         "units/detail.html",
         {
             "unit": current,
             "history": history,
-            "predecessors": predecessors,
-            "successors": successors,
-            "children": children,
+            "before": lineage["before"],
+            "after": lineage["after"],
+            "child_groups": by_category(children),
             "children_day": day,
         },
     )

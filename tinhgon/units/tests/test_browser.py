@@ -1,116 +1,49 @@
 """End to end in a real browser (Debian's Chromium, driven by Playwright), against a real server.
 
-The server runs as its own process on its own SQLite file, set up the way the README sets up a
-new machine: migrate, import the national units, generate Sơn La's apparatus, add a user.
+The server runs as its own process on its own copy of a registry set up the way the README sets
+up a new machine: migrate, import the national units, generate Sơn La's apparatus, add users.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PASSWORD = "a-long-browser-password"
-
-
-def tinhgon(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "tinhgon.manage", *args], env=env, check=True, capture_output=True
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tinhgon.browser import launch, log_in, new_context, serve
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("browser")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TINHGON_", "DATABASE_URL"))},
-        "TINHGON_DATA_DIR": str(data),
-        "TINHGON_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{data / 'e2e.sqlite3'}",
-    }
-    tinhgon(env, "migrate", "--no-input")
-    tinhgon(env, "import-units")
-    tinhgon(env, "generate-apparatus", "--province", "Sơn La")
-    # Two administrators of Sơn La: the author of a plan does not approve it.
-    for username in ("admin-son-la", "second-admin-son-la"):
-        tinhgon(
-            env,
-            "accounts",
-            "add-user",
-            username,
-            "--unit",
-            "Sơn La",
-            "--role",
-            "province_admin",
-            "--password",
-            PASSWORD,
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tinhgon.manage", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _attempt in range(100):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def server(e2e_registry, tmp_path_factory) -> Iterator[str]:
+    with serve(e2e_registry, tmp_path_factory.mktemp("registry-pages")) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser_page(server) -> Iterator[Page]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(locale="vi-VN")
+        browser = launch(playwright)
+        page = new_context(browser).new_page()
+        log_in(page, server, "admin-son-la")
         yield page
         browser.close()
 
 
-def test_a_provincial_administrator_logs_in_and_browses_son_la_before_and_after_the_reform(
+def test_a_provincial_administrator_browses_son_la_before_and_after_the_reform(
     server, browser_page, tmp_path
 ):
     page = browser_page
     page.goto(server + "/")
-    page.get_by_label("Tên đăng nhập").fill("admin-son-la")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("link", name="Tỉnh Sơn La").click()
+    page.get_by_role("link", name="Xem cơ cấu bộ máy").click()
+    page.get_by_role("link", name="Tỉnh Sơn La", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tỉnh Sơn La")
     expect(page.get_by_role("link", name="Phường Chiềng An")).to_be_visible()
 
-    page.get_by_label("Tại ngày").fill("2025-06-30")
+    page.get_by_label("Tại ngày").fill("30/06/2025")
     page.get_by_role("button", name="Xem").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("30/06/2025")
     page.get_by_role("link", name="Thành phố Sơn La").click()
     expect(page.get_by_role("link", name="Phường Chiềng An")).to_be_visible()
     expect(page.locator("nav.crumbs")).to_contain_text("Tỉnh Sơn La")
@@ -120,25 +53,26 @@ def test_a_provincial_administrator_logs_in_and_browses_son_la_before_and_after_
 def test_search_without_diacritics_leads_to_the_unit_and_its_history(server, browser_page):
     page = browser_page
     page.goto(server + "/search/")
-    page.get_by_placeholder("Tên hoặc mã, có dấu hoặc không dấu").fill("chieng an")
+    expect(page.locator(".empty-state")).to_contain_text("Nhập tên hoặc mã để tìm kiếm.")
+    page.get_by_label("Tên hoặc mã").fill("chieng an")
     page.get_by_role("button", name="Tìm kiếm").last.click()
     page.get_by_role("link", name="Phường Chiềng An").first.click()
     expect(page.get_by_role("heading", name="Lịch sử")).to_be_visible()
-    expect(page.locator("table.list")).to_contain_text("2025-07-01")
+    expect(page.locator("table.list")).to_contain_text("01/07/2025")
 
 
 def test_the_language_switch_turns_the_pages_english(server, browser_page):
     page = browser_page
     page.goto(server + "/search/")
-    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Search units")
-    page.get_by_label("Language").select_option("vi")
+    page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tìm kiếm đơn vị")
 
 
 def test_a_unit_page_shows_where_the_commune_came_from(server, browser_page):
     page = browser_page
-    page.goto(server + "/search/?q=phuong+chieng+an&as_of=2025-07-01")
+    page.goto(server + "/search/?q=phuong+chieng+an&as_of=01/07/2025")
     page.get_by_role("link", name="Phường Chiềng An", exact=True).click()
     lineage = page.locator("section").filter(has_text="Hình thành từ")
     expect(lineage).to_contain_text("Xã Chiềng Xôm")
@@ -167,10 +101,7 @@ def test_an_administrator_uploads_a_plan_sees_its_preview_and_applies_it(
     expect(page.get_by_role("button", name="Thực hiện ngay")).to_have_count(0)
     plan_url = page.url
     second = page.context.browser.new_page(locale="vi-VN")
-    second.goto(server + "/")
-    second.get_by_label("Tên đăng nhập").fill("second-admin-son-la")
-    second.get_by_label("Mật khẩu").fill(PASSWORD)
-    second.get_by_role("button", name="Đăng nhập").click()
+    log_in(second, server, "second-admin-son-la")
     second.goto(plan_url)
     second.get_by_role("button", name="Phê duyệt").click()
     expect(second.locator(".notice")).to_contain_text("Phương án đã được phê duyệt.")

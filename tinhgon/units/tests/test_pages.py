@@ -15,13 +15,14 @@ def test_pages_send_an_anonymous_visitor_to_the_login_page(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_logging_in_with_a_password_opens_the_tree(client, province_admin):
+def test_logging_in_with_a_password_opens_the_dashboard_of_the_province(client, province_admin):
     response = client.post(
         "/accounts/login/",
         {"username": "province-admin", "password": "a-long-test-password"},
         follow=True,
     )
     assert response.status_code == 200
+    assert "Tổng quan" in response.content.decode()
     assert "Tỉnh Sơn La" in response.content.decode()
 
 
@@ -60,7 +61,7 @@ def test_search_does_not_reveal_units_outside_the_scope(other_commune_official):
 def test_a_unit_page_shows_its_history(commune_official, chieng_an):
     page = commune_official.browser().get(f"/units/{chieng_an.unit_id}/").content.decode()
     assert "Phường Chiềng An" in page
-    assert "2025-07-01" in page
+    assert "01/07/2025" in page
     assert "Ủy ban nhân dân phường Chiềng An" in page
 
 

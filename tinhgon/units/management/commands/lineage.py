@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, to_json
 from tinhgon.units import selectors
 
 
@@ -27,19 +28,20 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{unit['name']} ({unit['code']}), {unit['valid_from'] or '…'} – {unit['valid_to'] or ''}"
         )
-        for title, key in (("Came from", "predecessors"), ("Became", "successors")):
-            rows = [
-                (
-                    r["distance"],
-                    r["code"],
-                    r["name"],
-                    r["event"],
-                    r["effective_date"],
-                    "" if r["is_default"] else "part",
-                )
-                for r in summary[key]
-            ]
+        # The same events as the unit's page: every unit of an event, with its parent then.
+        events = selectors.lineage_events(version.unit_id)
+        for title, key in ((_("Came from"), "before"), (_("Became"), "after")):
             self.stdout.write(f"\n{title}:")
-            self.stdout.write(
-                table(rows, ["hops", "code", "name", "event", "date", ""]) if rows else "  —"
-            )
+            if not events[key]:
+                self.stdout.write("  —")
+            for event in events[key]:
+                what = " · ".join(filter(None, [event.event_label, event.plan_title]))
+                self.stdout.write(f"  {event.day.isoformat()}  {what}")
+                olds = " + ".join(_unit(u) for u in event.predecessors)
+                self.stdout.write(f"    {olds} → {_unit(event.successor)}")
+
+
+def _unit(unit: selectors.EventUnit) -> str:
+    where = ", ".join(filter(None, [unit.code, unit.parent_name]))
+    part = f" [{_('part')}]" if unit.part else ""
+    return f"{unit.name} ({where}){part}"
