@@ -58,6 +58,8 @@ def environment(data: Path) -> dict[str, str]:
         "TINHGON_DATA_DIR": str(data),
         "TINHGON_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{data / 'e2e.sqlite3'}",
+        # The application as it ships, not the test suite's settings (with its test-only app).
+        "DJANGO_SETTINGS_MODULE": "tinhgon.settings",
     }
 
 

@@ -119,13 +119,30 @@ def render_refusal(
 
 
 def render_invalid_form(
-    request: HttpRequest, template: str, form: forms.Form, context: dict[str, Any] | None = None
+    request: HttpRequest,
+    template: str,
+    form: forms.Form,
+    context: dict[str, Any] | None = None,
+    *,
+    also: forms.Form | None = None,
 ) -> HttpResponse:
-    """The same page again, status 400, with the form's errors summarized above it."""
+    """The same page again, status 400, with the form's errors summarized above it (and those
+    of a second form of the same page, `also`, first)."""
+    summary = error_summary(form=form)
+    if also is not None and also.errors:
+        first = error_summary(form=also)
+        if first is not None:
+            items = first.items + (summary.items if summary else [])
+            summary = ErrorSummary(
+                title=first.title,
+                message=first.message,
+                items=items[:SUMMARY_LIMIT],
+                more=max(0, len(items) - SUMMARY_LIMIT),
+            )
     return render(
         request,
         template,
-        {**(context or {}), "form": form, "error_summary": error_summary(form=form)},
+        {**(context or {}), "form": form, "error_summary": summary},
         status=400,
     )
 

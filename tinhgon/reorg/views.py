@@ -7,18 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.errors import DomainError, Forbidden
-from tinhgon.core.views import render_refusal
+from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.access import access_plan, administered_provinces, visible_plans
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.forms import PlanHeaderForm, StepForm, form_field
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.spec import LegalBasis, PlanSpec
+from tinhgon.reports.dashboard import category_chart
 from tinhgon.reports.selectors import figure_label, figure_rows
 
 
@@ -87,10 +89,11 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The plan is stored as a draft. Check its preview."))
             return redirect("reorg:detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "reorg/form.html", {"header": header, "step": step, "plan": None}, status=status
-    )
+    if request.method == "POST":
+        return render_invalid_form(
+            request, "reorg/form.html", step, {"header": header, "plan": None}, also=header
+        )
+    return render(request, "reorg/form.html", {"header": header, "form": step, "plan": None})
 
 
 @login_required
@@ -113,10 +116,9 @@ def plan_step_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The step is added. Check the preview."))
             return redirect("reorg:detail", plan_id=plan.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "reorg/form.html", {"header": None, "step": step, "plan": plan}, status=status
-    )
+    if request.method == "POST":
+        return render_invalid_form(request, "reorg/form.html", step, {"header": None, "plan": plan})
+    return render(request, "reorg/form.html", {"header": None, "form": step, "plan": plan})
 
 
 @login_required
@@ -187,6 +189,15 @@ def _detail_page(request: HttpRequest, plan: Plan, report: dict, steps: list) ->
             "decisions": _decision_rows(plan, report),
             "may_approve": not services.self_approval_refused(actor=request.user, plan=plan),
             "progress": _progress_rows(plan),
+            "chart": (
+                category_chart(
+                    _("Units by category, before and after the plan"),
+                    [report["figures_before"], report["figures_after"]],
+                    series=[_("Before"), _("After")],
+                )
+                if report.get("figures_before") and report.get("figures_after")
+                else None
+            ),
         },
     )
 
@@ -318,14 +329,25 @@ def plan_apply_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
     except DomainError as error:
         return render_refusal(request, error)
+    records = sum((report.get("carriers") or {}).values())
     return render(
         request,
         "reorg/confirm_apply.html",
         {
+            "title": _("Apply the plan?"),
+            "lead": _("What it does"),
             "plan": plan,
             "report": report,
             "today": timezone.localdate(),
-            "records": sum((report.get("carriers") or {}).values()),
+            "warning": _(
+                "Applying cannot be undone: the units below close, their records move to the "
+                "successors, and the history keeps every move."
+            ),
+            "action": reverse("reorg:apply", args=[plan.pk]),
+            "button": _("Apply now (%(count)s records move)")
+            % {"count": formats.number_format(records, force_grouping=True)},
+            "button_class": "btn-warning",
+            "cancel_url": reverse("reorg:detail", args=[plan.pk]),
         },
     )
 

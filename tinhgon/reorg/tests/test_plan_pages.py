@@ -58,11 +58,11 @@ def test_the_page_shows_the_preview_stored_with_the_plan_until_it_is_counted_aga
     _parcels(2)  # the registry moves on after the plan was stored
     browser = province_admin.browser()
     page = browser.get(f"/plans/{plan.pk}/").content.decode()
-    assert "<td>3</td>" in _records_row(page)
+    assert "<dd>3</dd>" in _records_row(page)
     assert "mà không ghi gì" in page  # "counted ... without writing anything"
     browser.post(f"/plans/{plan.pk}/preview/")
     page = browser.get(f"/plans/{plan.pk}/").content.decode()
-    assert "<td>5</td>" in _records_row(page)
+    assert "<dd>5</dd>" in _records_row(page)
 
 
 def test_a_rehearsal_applies_the_plan_in_full_and_leaves_the_database_as_it_was(province_admin):
@@ -72,7 +72,7 @@ def test_a_rehearsal_applies_the_plan_in_full_and_leaves_the_database_as_it_was(
     before = db_checksum()
     page = browser.post(f"/plans/{plan.pk}/rehearse/").content.decode()
     assert "Diễn tập" in page and "Phường Tô Chiềng" in page
-    assert "<td>4</td>" in _records_row(page)
+    assert "<dd>4</dd>" in _records_row(page)
     assert db_checksum() == before
 
 
@@ -150,7 +150,7 @@ def test_applying_from_the_page_goes_through_a_confirmation_that_says_what_moves
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPROVED, "looking at the confirmation applies nothing"
     assert "không thể hoàn tác" in confirm  # "cannot be undone"
-    assert "<td>3</td>" in _records_row(confirm)
+    assert "<dd>3</dd>" in _records_row(confirm)
     browser.post(f"/plans/{plan.pk}/apply/")
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED
