@@ -6,6 +6,7 @@ up a new machine: migrate, import the national units, generate Sơn La's apparat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,15 +99,16 @@ def test_an_administrator_uploads_a_plan_sees_its_preview_and_applies_it(
     page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     # Its author may neither approve nor apply it: a second administrator approves.
     expect(page.get_by_role("button", name="Phê duyệt")).to_have_count(0)
-    expect(page.get_by_role("button", name="Thực hiện ngay")).to_have_count(0)
+    expect(page.get_by_role("link", name="Thực hiện ngay…")).to_have_count(0)
     plan_url = page.url
     second = page.context.browser.new_page(locale="vi-VN")
     log_in(second, server, "second-admin-son-la")
     second.goto(plan_url)
     second.get_by_role("button", name="Phê duyệt").click()
-    expect(second.locator(".notice")).to_contain_text("Phương án đã được phê duyệt.")
+    expect(second.get_by_role("status")).to_contain_text("Phương án đã được phê duyệt.")
     expect(second.locator("main")).to_contain_text("second-admin-son-la")
     second.close()
     page.reload()
-    page.get_by_role("button", name="Thực hiện ngay").click()
-    expect(page.locator(".notice")).to_contain_text("Phương án đã được thực hiện.")
+    page.get_by_role("link", name="Thực hiện ngay…").click()
+    page.get_by_role("button", name=re.compile("^Thực hiện ngay")).click()
+    expect(page.get_by_role("status")).to_contain_text("Phương án đã được thực hiện.")
