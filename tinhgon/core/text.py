@@ -1,4 +1,5 @@
-"""Vietnamese text: diacritic-insensitive folding for search, and the alphabet's sort order.
+"""Vietnamese text: diacritic-insensitive folding for search, the alphabet's sort order, and
+dates inside sentences.
 
 Python's and SQL's default orderings put "Đ" after "Z" and ignore that "ă", "â" are letters of
 their own. `sort_key` encodes a name as digits so that a plain byte comparison, in any database
@@ -7,8 +8,11 @@ collation, gives the Vietnamese dictionary order: letters first, tones second.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+
+from django.utils import formats
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: 20 + index for index, letter in enumerate(_ALPHABET)}
@@ -66,3 +70,10 @@ def sort_key(text: str) -> str:
         tones.append(str(tone))
     # "00" is below every character rank, so a name sorts before its own extensions.
     return "".join(primary) + "00" + "".join(tones)
+
+
+def day(value: dt.date | None) -> str:
+    """A date inside a sentence, as the active language writes it (01/07/2025 in Vietnamese)."""
+    if value is None:
+        return ""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")

@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.carriers import contract
 from tinhgon.carriers.models import RecordMove, Route
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
 from tinhgon.reorg import routing
@@ -447,7 +448,7 @@ def _check_registry(ctx: contract.Context, work: Work) -> None:
         problems.append(
             Problem(
                 _("units open on or after %(day)s hang under closed units: %(names)s")
-                % {"day": day, "names": ", ".join(sorted(set(orphans)))}
+                % {"day": text.day(day), "names": ", ".join(sorted(set(orphans)))}
             )
         )
     linked = set(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, Problem
-from tinhgon.core.text import fold
+from tinhgon.core.text import day, fold
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
 from tinhgon.units.kinds import KIND_INFO, Kind, is_administrative
 from tinhgon.units.models import LinkEvent, UnitVersion
@@ -105,7 +105,8 @@ class Resolver:
             return candidates[0].unit_id
         if not candidates:
             self.problem(
-                _("no unit with code '%(ref)s' is open on %(day)s") % {"ref": ref, "day": self.day},
+                _("no unit with code '%(ref)s' is open on %(day)s")
+                % {"ref": ref, "day": day(self.day)},
                 step,
                 field,
             )
@@ -562,7 +563,7 @@ class Planner:
                         "%(name)s has a version from %(day)s, after the plan's date; change or "
                         "remove that version first"
                     )
-                    % {"name": name, "day": version.valid_from},
+                    % {"name": name, "day": day(version.valid_from)},
                     self.plan.steps[step_number - 1],
                     "unit",
                 )
@@ -570,7 +571,7 @@ class Planner:
             if opening is not None and version.unit_id not in self.closed_by:
                 self.r.problem(
                     _("code '%(code)s' is taken by %(name)s from %(day)s")
-                    % {"code": version.code, "name": version.name, "day": version.valid_from},
+                    % {"code": version.code, "name": version.name, "day": day(version.valid_from)},
                     self.plan.steps[opening.step - 1],
                     "target.code",
                 )
