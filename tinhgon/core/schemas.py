@@ -38,7 +38,9 @@ Code = Annotated[str, Field(pattern=CODE_REGEX, min_length=1, max_length=40, exa
 # opens ("new:T1").
 REF_REGEX = r"^(?:new:|[a-z_]{1,32}:)?[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?$"
 Ref = Annotated[str, Field(pattern=REF_REGEX, min_length=1, max_length=60, examples=["new:T1"])]
-# Printable text of bounded length (names, reasons, search strings).
-Name = Annotated[str, Field(min_length=1, max_length=255)]
-Reason = Annotated[str, Field(max_length=255)]
-SearchText = Annotated[str, Field(min_length=1, max_length=100)]
+# Printable text of bounded length (names, reasons, search strings): no control characters
+# (PostgreSQL refuses a NUL byte in text; none belongs in a name).
+PRINTABLE_REGEX = r"^[^\x00-\x1f\x7f]*$"
+Name = Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=255)]
+Reason = Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=255)]
+SearchText = Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=100)]
