@@ -23,12 +23,14 @@ MAX_UNPACKED_BYTES = 100_000_000
 BLANK_RUN = 1_000
 
 
-def unreadable(filename: str, reason: object = None) -> DomainError:
+def unreadable(filename: str, reason: str | None = None) -> DomainError:
+    """The refusal of a file that does not read as a spreadsheet. `reason` is ours, translated:
+    the libraries' own (English, about zip entries and XML tags) would help no one here."""
     message = _("%(file)s is not a readable .xlsx file.") % {"file": filename}
     if reason:
         message = _("%(file)s is not a readable .xlsx file (%(error)s).") % {
             "file": filename,
-            "error": str(reason)[:200],
+            "error": reason,
         }
     return DomainError(message, code="bad_file")
 
@@ -39,8 +41,8 @@ def open_workbook(content: bytes, filename: str) -> Workbook:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise unreadable(filename, error) from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise unreadable(filename, _("not a zip archive")) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise unreadable(
             filename,
@@ -48,10 +50,10 @@ def open_workbook(content: bytes, filename: str) -> Workbook:
         )
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:
+    except Exception:
         # openpyxl raises whatever its parsers meet in a malformed file (KeyError, ValueError,
         # ParseError, TypeError, ...): for an uploaded file that is bad input, never a 500.
-        raise unreadable(filename, error) from None
+        raise unreadable(filename) from None
 
 
 def sheet_rows(
@@ -69,9 +71,9 @@ def sheet_rows(
             values = next(rows)
         except StopIteration:
             return
-        except Exception as error:
+        except Exception:
             # Broken XML or a malformed cell in the sheet (see open_workbook).
-            raise unreadable(filename, error) from None
+            raise unreadable(filename, _("the sheet's XML is broken")) from None
         number += 1
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             blank += 1
