@@ -23,16 +23,17 @@ def max_upload_bytes() -> int:
     return int(settings.TINHGON_MAX_UPLOAD_BYTES)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}".rstrip("0").rstrip(".")
+def _size(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{round(size / 1_000_000, 1):g} MB"
+    return f"{round(size / 1_000, 1):g} KB"
 
 
 def too_large(name: str) -> DomainError:
     """The refusal of a file (or body) over the limit: status 413, code too_large."""
     limit = max_upload_bytes()
     return DomainError(
-        _("%(file)s is too large: at most %(limit)s MB.")
-        % {"file": name, "limit": _megabytes(limit)},
+        _("%(file)s is too large: at most %(limit)s.") % {"file": name, "limit": _size(limit)},
         code="too_large",
         status=413,
     )
@@ -96,8 +97,8 @@ class RequestSizeLimitMiddleware:
     def refuse(request: HttpRequest) -> HttpResponse:
         error = too_large(_("The request"))
         if request.content_type != "multipart/form-data":
-            error.message = _("The request body is too large: at most %(limit)s MB.") % {
-                "limit": _megabytes(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0))
+            error.message = _("The request body is too large: at most %(limit)s.") % {
+                "limit": _size(int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0))
             }
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(error.as_dict(), status=413)
