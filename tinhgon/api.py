@@ -46,6 +46,7 @@ ERROR_STATUSES = {
     "404": "Not found, or outside your scope",
     "405": "Method not allowed",
     "409": "Conflict with the current state (e.g. a plan already applied)",
+    "413": "The file or request body is too large (TINHGON_MAX_UPLOAD_BYTES)",
     "422": "The request does not validate",
 }
 

@@ -214,3 +214,19 @@ TINHGON_AUTHORITY = os.environ.get("TINHGON_AUTHORITY", "").strip() or "Ủy ban
 
 # Date on which the 2025 two-tier local government took effect.
 TINHGON_REFORM_DATE = "2025-07-01"
+
+# --- Limits on what arrives (issue 7): uploads, request bodies, files on the command line. ---
+# An uploaded or named plan file or spreadsheet may be at most this many bytes (10 MB: the
+# national 2025 plan is about 1 MB as YAML); a larger one is refused (413, or one line and exit 1
+# on the command line) before anything reads it (tinhgon.core.upload).
+TINHGON_MAX_UPLOAD_BYTES = env_int(
+    "TINHGON_MAX_UPLOAD_BYTES", 10_000_000, low=10_000, high=1_000_000_000
+)
+# A request body that is not a file upload (JSON, a form) may be at most 2.5 MB, Django's
+# default, said here: the largest legitimate one, 10,000 decisions, is about 300 KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files above this size are spooled to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Refuse an oversized body by its Content-Length before the CSRF check or a view reads it; it
+# sits inside ApiErrorShapeMiddleware, after authentication and the language are known.
+MIDDLEWARE.append("tinhgon.core.upload.RequestSizeLimitMiddleware")

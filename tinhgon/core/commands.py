@@ -1,15 +1,25 @@
-"""Helpers shared by management commands: dates, output formats, errors."""
+"""Helpers shared by management commands: dates, ids, output formats, and refusals in one line.
+
+Scripts depend on it: every refusal of a command built on OneLineCommand is one line on stderr,
+in the reader's language, and exit status 1; never a traceback or argparse's usage text."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import re
+import sys
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError
+from tinhgon.core.forms import MAX_ID
+from tinhgon.core.views import problem_text
 
 
 def parse_day(value: str | None, *, name: str = "--as-of") -> dt.date | None:
@@ -18,7 +28,31 @@ def parse_day(value: str | None, *, name: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"{name}: '{value}' is not a date (YYYY-MM-DD).") from None
+        raise CommandError(
+            _("%(option)s: '%(value)s' is not a date (YYYY-MM-DD).")
+            % {"option": name, "value": value[:40]}
+        ) from None
+
+
+def bounded_int(low: int, high: int):  # type: ignore[no-untyped-def]
+    """An argparse type: a whole number from `low` to `high`."""
+
+    def whole_number(value: str) -> int:
+        if not value.strip().isdigit() or not low <= int(value) <= high:
+            raise argparse.ArgumentTypeError(
+                _("'%(value)s' is not a whole number from %(low)s to %(high)s")
+                % {"value": value[:40], "low": low, "high": high}
+            )
+        return int(value)
+
+    return whole_number
+
+
+def record_id(value: str) -> int:
+    """An argparse type: an id the databases can hold (a larger one names nothing)."""
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise argparse.ArgumentTypeError(_("'%(value)s' is not an id") % {"value": value[:40]})
+    return int(value)
 
 
 def to_json(data: Any) -> str:
@@ -41,22 +75,121 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
 
 def one_line(error: DomainError) -> str:
     """A refusal in one line: the message and where the first problem is (scripts read it)."""
+    message = " ".join(error.message.split())
     if not error.problems:
-        return error.message
+        return message
     more = len(error.problems) - 1
-    first = str(error.problems[0]).replace("\n", " ")
-    return f"{error.message} {first}" + (f" (+{more})" if more else "")
+    first = " ".join(problem_text(error.problems[0]).split())
+    return f"{message} {first}" + (f" (+{more})" if more else "")
 
 
 def domain_errors_as_command_errors(func):  # type: ignore[no-untyped-def]
-    """Render a refused request as a clear message and a non-zero exit status."""
+    """Render a refused request as a clear message in one line and a non-zero exit status."""
 
     def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             return func(*args, **kwargs)
         except DomainError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(one_line(error)) from None
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
+
+
+# argparse's messages (English, from the standard library) in the reader's language.
+_ARGPARSE = [
+    (
+        re.compile(
+            r"argument (?P<argument>\S+): invalid choice: '?(?P<value>[^']*)'? \(choose from (?P<choices>.*)\)"
+        ),
+        lambda m: (
+            _("%(argument)s: '%(value)s' is not one of %(choices)s")
+            % {
+                "argument": m["argument"],
+                "value": m["value"],
+                "choices": m["choices"].replace("'", ""),
+            }
+        ),
+    ),
+    (
+        re.compile(r"argument (?P<argument>\S+): invalid \S+ value: '(?P<value>.*)'"),
+        lambda m: (
+            _("%(argument)s: '%(value)s' is not valid")
+            % {"argument": m["argument"], "value": m["value"]}
+        ),
+    ),
+    (
+        re.compile(r"argument (?P<argument>\S+): expected one argument"),
+        lambda m: _("%(argument)s needs a value") % {"argument": m["argument"]},
+    ),
+    (
+        re.compile(r"the following arguments are required: (?P<arguments>.*)"),
+        lambda m: _("missing: %(arguments)s") % {"arguments": m["arguments"]},
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<arguments>.*)"),
+        lambda m: _("unknown arguments: %(arguments)s") % {"arguments": m["arguments"]},
+    ),
+    (
+        # Our own types' messages (record_id), already translated.
+        re.compile(r"argument (?P<argument>\S+): (?P<message>.*)"),
+        lambda m: f"{m['argument']}: {m['message']}",
+    ),
+]
+
+
+def argparse_message(message: str) -> str:
+    message = message.removeprefix("Error: ")
+    for pattern, say in _ARGPARSE:
+        if match := pattern.fullmatch(message):
+            return str(say(match))
+    return message
+
+
+class OneLineParser(CommandParser):
+    """Errors in the arguments are refusals like any other: CommandError, then one line."""
+
+    def error(self, message: str):  # type: ignore[no-untyped-def,override]
+        raise CommandError(argparse_message(message))
+
+
+def _errors_in_one_line(parser: argparse.ArgumentParser) -> None:
+    # The same parser but for error(), its subcommands' parsers too (add_arguments made them as
+    # plain CommandParsers, inside Django's create_parser).
+    parser.__class__ = OneLineParser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _errors_in_one_line(sub)
+
+
+class OneLineCommand(BaseCommand):
+    """A command whose refusals are one line on stderr and exit status 1 (``--traceback`` shows
+    the traceback as Django's commands do). Errors in its arguments included."""
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs):  # type: ignore[no-untyped-def]
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        _errors_in_one_line(parser)
+        return parser
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        self._called_from_command_line = True
+        traceback = "--traceback" in argv
+        try:
+            parser = self.create_parser(argv[0], argv[1])
+            options = vars(parser.parse_args(argv[2:]))
+            args = options.pop("args", ())
+            self.execute(*args, **options)
+        except CommandError as error:
+            if traceback:
+                raise
+            self.stderr.write(" ".join(str(error).split()))
+            sys.exit(error.returncode or 1)
+        except DomainError as error:
+            if traceback:
+                raise
+            self.stderr.write(one_line(error))
+            sys.exit(1)
+        finally:
+            connections.close_all()

@@ -10,8 +10,9 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tinhgon.core.schemas import BodyId, Id, Ref
+from tinhgon.core.upload import read_upload
 from tinhgon.reorg import planfile, services
-from tinhgon.reorg.access import access_plan
+from tinhgon.reorg.access import access_plan, check_may_reorganize
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.models import Plan
 
@@ -52,7 +53,8 @@ def _out(plan: Plan) -> dict[str, Any]:
 
 @router.post("", response={201: PlanOut}, summary="Store a plan file (YAML or .xlsx) as a draft")
 def plan_create(request: HttpRequest, file: File[UploadedFile]):
-    spec = planfile.load(file.read(), file.name or "plan.yaml")
+    check_may_reorganize(request.user, set(), complete=False)  # before the file is parsed
+    spec = planfile.load(*read_upload(file, default_name="plan.yaml"))
     plan = services.plan_create(actor=request.user, spec=spec)
     services.plan_preview_store(actor=request.user, plan=plan)
     return Status(201, _out(plan))
@@ -60,7 +62,8 @@ def plan_create(request: HttpRequest, file: File[UploadedFile]):
 
 @router.post("/preview", summary="Preview a plan file without storing it; nothing is written")
 def plan_preview_file(request: HttpRequest, file: File[UploadedFile]) -> dict:
-    spec = planfile.load(file.read(), file.name or "plan.yaml")
+    check_may_reorganize(request.user, set(), complete=False)  # before the file is parsed
+    spec = planfile.load(*read_upload(file, default_name="plan.yaml"))
     return services.plan_preview(actor=request.user, spec=spec)
 
 

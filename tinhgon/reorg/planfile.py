@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -12,7 +15,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from tinhgon.core.errors import DomainError, Problem
-from tinhgon.core.xlsx import open_workbook
+from tinhgon.core.upload import max_upload_bytes, too_large
+from tinhgon.core.xlsx_read import open_workbook, sheet_rows
 from tinhgon.reorg.spec import ACTIONS, NEW_PREFIX, LegalBasis, NewUnit, PlanSpec, SplitTarget, Step
 from tinhgon.units.services import check_day
 
@@ -20,9 +24,80 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 LINE = "__line__"
 
+# Bounds on a plan, whatever it is written in. The national 2025 plan has about 3,400 steps.
+MAX_STEPS = 20_000
+MAX_ITEMS = 1_000  # sources, parts, targets or kinds of one step
+TEXT_LIMIT = 255  # any single value not listed below
+LIMITS = {
+    "title": 255,
+    "legal_basis.number": 120,
+    "legal_basis.issuer": 255,
+    "note": 1_000,
+    "name": 255,
+    "kind": 32,
+    # Codes and references to units (ward:03667, new:T1)
+    **dict.fromkeys(("unit", "sources", "parts", "into", "default", "receiver", "parent"), 60),
+    "code": 40,
+}
+# Fields that hold unit codes or references: always text.
+CODE_FIELDS = frozenset(
+    ("unit", "sources", "parts", "into", "default", "receiver", "parent", "code", "ref")
+)
+NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A value written with a type tag (`!!int abc`, `!!float`, `!!timestamp`): plan files hold
+    text, so the field it is in reports it, with its step."""
+
+    tag: str
+    text: str
+
+
+def _aliases_refused() -> str:
+    return _("aliases (*name) and anchors (&name) are not allowed in a plan file")
+
+
+def _merges_refused() -> str:
+    return _("merge keys (<<) are not allowed in a plan file")
+
 
 class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
-    """Remembers the line of every mapping, so errors can point into the file."""
+    """The safe loader (no objects built from the file), reading a plan as text:
+
+    - every plain scalar is text or empty: YAML 1.1 would read an unquoted code 04246 as the
+      octal number 2214, 1e3 as a float, 2027-02-30 as a crash; the fields convert themselves;
+    - an alias (*name) is refused: a 454-byte file of nested aliases once stored a 92 MB title;
+    - every mapping remembers its line, so that errors can point into the file.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag == NULL_TAG]
+        for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            # The node was met before: this is an alias of it.
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                _aliases_refused(),
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        for key, _value in node.value:
+            if key.tag == MERGE_TAG:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    _merges_refused(),
+                    key.start_mark,
+                )
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -31,7 +106,14 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     return mapping
 
 
+def _construct_typed(loader: yaml.SafeLoader, node: yaml.Node) -> Typed:
+    text = node.value if isinstance(node, yaml.ScalarNode) else ""
+    return Typed(tag="!!" + str(node.tag).rsplit(":", 1)[-1], text=str(text)[:40])
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _tag in ("bool", "int", "float", "binary", "timestamp", "omap", "pairs", "set", "value"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct_typed)
 
 
 class _Collector:
@@ -51,54 +133,155 @@ class _Collector:
             )
 
 
-def _date(value: Any) -> dt.date | None:
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date cell, or text written dd/mm/yyyy (as on the pages) or YYYY-MM-DD; None if it is
+    not a real date (2027-02-30)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        if match := _DAY_FIRST.fullmatch(text):
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+        if _ISO_DAY.fullmatch(text):
+            return dt.date.fromisoformat(text)
     except ValueError:
         return None
+    return None
 
 
-def _refs(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [str(value).strip()]
+class _Fields:
+    """The values of one mapping of a plan (the header, a step, a new unit), read as text or as
+    the type a field needs; every problem names the step and the field."""
 
+    def __init__(self, raw: dict[str, Any], errors: _Collector, where: dict[str, Any], prefix=""):
+        self.raw, self.errors, self.where, self.prefix = raw, errors, where, prefix
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+    def _add(self, name: str, message: str) -> None:
+        self.errors.add(message, field=self.prefix + name, **self.where)
+
+    def _scalar(self, name: str, value: Any, limit: int) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, Typed):
+            self._add(
+                name,
+                _("'%(tag)s %(text)s': plan files are text, write the value without a type tag")
+                % {"tag": value.tag, "text": value.text},
+            )
+            return None
+        if isinstance(value, dict | list):
+            self._add(name, _("one value is expected here, not a list or mapping"))
+            return None
+        if isinstance(value, int | float) and name in CODE_FIELDS:
+            # Only a spreadsheet cell can be a number here (YAML reads codes as text); 04246
+            # typed into a cell formatted as a number arrives as 4246.
+            self._add(
+                name,
+                _("%(value)s is a number: write codes as text (format the column as text)")
+                % {"value": value},
+            )
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if len(text) > limit:
+            self._add(name, _("at most %(max)s characters") % {"max": limit})
+            return None
+        return text or None
+
+    def _limit(self, name: str) -> int:
+        return LIMITS.get(self.prefix + name, LIMITS.get(name, TEXT_LIMIT))
+
+    def text(self, name: str) -> str | None:
+        return self._scalar(name, self.raw.get(name), self._limit(name))
+
+    def blank(self, name: str) -> bool:
+        """Nothing written in the field (as opposed to something that did not read)."""
+        value = self.raw.get(name)
+        return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+    def refs(self, name: str) -> list[str]:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return []
+        limit = self._limit(name)
+        if isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                self._add(name, _("at most %(max)s items") % {"max": MAX_ITEMS})
+                return []
+            items = [self._scalar(name, item, limit) for item in value]
+            return [item for item in items if item]
+        if isinstance(value, str) and "," in value:
+            items = [self._scalar(name, item, limit) for item in value.split(",")]
+            return [item for item in items if item]
+        item = self._scalar(name, value, limit)
+        return [item] if item else []
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        day = parse_date(value)
+        if day is None:
+            shown = value.text if isinstance(value, Typed) else str(value)[:40]
+            self._add(
+                name,
+                _("'%(value)s' is not a date (dd/mm/yyyy or YYYY-MM-DD)") % {"value": shown},
+            )
+            return None
+        for problem in check_day(day, field=name):
+            self._add(name, problem.message)
+        return day
+
+    def share(self, name: str) -> float | None:
+        """A percent, more than 0 and at most 100."""
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            try:
+                number = float(value.strip().replace(",", "."))
+            except ValueError:
+                number = None
+        if number is None or not math.isfinite(number) or not 0 < number <= 100:
+            shown = value.text if isinstance(value, Typed) else str(value)[:40]
+            self._add(
+                name,
+                _("'%(value)s': a share is a percent, more than 0 and at most 100")
+                % {"value": shown},
+            )
+            return None
+        return int(number) if number.is_integer() else number
 
 
 def _new_unit(raw: Any, errors: _Collector, where: dict[str, Any], field: str) -> NewUnit | None:
     if not isinstance(raw, dict):
         errors.add(_("must give code, name and kind of the new unit"), field=field, **where)
         return None
-    missing = [k for k in ("code", "name", "kind") if not _text(raw.get(k))]
+    fields = _Fields(raw, errors, where, prefix=f"{field}.")
+    code, name, kind, parent = (fields.text(k) for k in ("code", "name", "kind", "parent"))
+    missing = [k for k in ("code", "name", "kind") if fields.blank(k)]
     if missing:
         errors.add(
             _("the new unit needs %(fields)s") % {"fields": ", ".join(missing)},
             field=field,
             **where,
         )
+    if not (code and name and kind):
         return None
-    return NewUnit(
-        code=str(_text(raw["code"])),
-        name=str(_text(raw["name"])),
-        kind=str(_text(raw["kind"])),
-        parent=_text(raw.get("parent")),
-    )
+    return NewUnit(code=str(code), name=str(name), kind=str(kind), parent=parent)
 
 
 REQUIRED = {
@@ -117,7 +300,10 @@ REQUIRED = {
 def step_from_dict(raw: dict[str, Any], number: int, errors: _Collector) -> Step | None:
     line = raw.get(LINE)
     where = {"step": number, "line": line}
-    action = _text(raw.get("action"))
+    fields = _Fields(raw, errors, where)
+    action = fields.text("action")
+    if action is None and not fields.blank("action"):
+        return None  # reported by fields.text
     if action not in ACTIONS:
         errors.add(
             _("unknown action '%(action)s'; actions: %(known)s")
@@ -127,88 +313,95 @@ def step_from_dict(raw: dict[str, Any], number: int, errors: _Collector) -> Step
         )
         return None
     for name in REQUIRED[action]:
-        if raw.get(name) in (None, "", []):
+        if fields.blank(name):
             errors.add(_("required for %(action)s") % {"action": action}, field=name, **where)
     step = Step(
         number=number,
         action=action,
         line=line,
-        sources=_refs(raw.get("sources")),
-        parts=_refs(raw.get("parts")),
-        into=_text(raw.get("into")),
-        unit=_text(raw.get("unit")),
-        default=_text(raw.get("default")),
-        receiver=_text(raw.get("receiver")),
-        parent=_text(raw.get("parent")),
-        name=_text(raw.get("name")),
-        code=_text(raw.get("code")),
-        kind=_text(raw.get("kind")),
-        kinds=_refs(raw.get("kinds")),
-        note=_text(raw.get("note")) or "",
+        sources=fields.refs("sources"),
+        parts=fields.refs("parts"),
+        into=fields.text("into"),
+        unit=fields.text("unit"),
+        default=fields.text("default"),
+        receiver=fields.text("receiver"),
+        parent=fields.text("parent"),
+        name=fields.text("name"),
+        code=fields.text("code"),
+        kind=fields.text("kind"),
+        kinds=fields.refs("kinds"),
+        note=fields.text("note") or "",
     )
     if action == "consolidate" and raw.get("target") is not None:
         step.target = _new_unit(raw["target"], errors, where, "target")
-    if action == "rename" and not (step.name or step.code):
+    if action == "rename" and fields.blank("name") and fields.blank("code"):
         errors.add(_("a rename needs a new name or code"), field="name", **where)
-    if action == "split" and isinstance(raw.get("targets"), list):
-        for index, item in enumerate(raw["targets"], start=1):
+    targets = raw.get("targets")
+    if action == "split" and isinstance(targets, list):
+        if len(targets) > MAX_ITEMS:
+            errors.add(_("at most %(max)s items") % {"max": MAX_ITEMS}, field="targets", **where)
+            targets = []
+        for index, item in enumerate(targets, start=1):
+            field = f"targets[{index}]"
             if isinstance(item, str):
-                step.targets.append(SplitTarget(ref=item.strip()))
+                ref = _Fields({"ref": item}, errors, where, prefix=f"{field}.").text("ref")
+                if ref:
+                    step.targets.append(SplitTarget(ref=ref))
                 continue
             if not isinstance(item, dict):
-                errors.add(
-                    _("a target is a unit reference or a new unit"),
-                    field=f"targets[{index}]",
-                    **where,
-                )
+                errors.add(_("a target is a unit reference or a new unit"), field=field, **where)
                 continue
-            share = item.get("share")
-            if share is not None and not isinstance(share, int | float):
-                errors.add(
-                    _("a share is a number (percent)"), field=f"targets[{index}].share", **where
-                )
-                share = None
+            item_fields = _Fields(item, errors, where, prefix=f"{field}.")
+            share = item_fields.share("share")
             if item.get("ref"):
-                step.targets.append(SplitTarget(ref=str(item["ref"]).strip(), share=share))
+                ref = item_fields.text("ref")
+                if ref:
+                    step.targets.append(SplitTarget(ref=ref, share=share))
             else:
-                new = _new_unit(item, errors, where, f"targets[{index}]")
+                new = _new_unit(item, errors, where, field)
                 if new:
                     step.targets.append(SplitTarget(ref=new.ref, new=new, share=share))
     return step
 
 
-def plan_from_dict(data: Any, filename: str = "plan") -> PlanSpec:
-    errors = _Collector()
+def plan_from_dict(data: Any, filename: str = "plan", errors: _Collector | None = None) -> PlanSpec:
+    errors = errors or _Collector()
     if not isinstance(data, dict):
         raise DomainError(
             _("%(file)s: a plan is a mapping with title, effective_date and steps.")
             % {"file": filename},
             code="invalid_plan",
         )
-    title = _text(data.get("title"))
-    if not title:
+    header = _Fields(data, errors, {"line": data.get(LINE)})
+    title = header.text("title")
+    if header.blank("title"):
         errors.add(_("required"), field="title", line=data.get(LINE))
-    effective = _date(data.get("effective_date"))
-    if effective is None:
+    effective = header.date("effective_date")
+    if header.blank("effective_date"):
         errors.add(
-            _("required, as a date (YYYY-MM-DD)"), field="effective_date", line=data.get(LINE)
+            _("required, as a date (dd/mm/yyyy or YYYY-MM-DD)"),
+            field="effective_date",
+            line=data.get(LINE),
         )
-    else:
-        for problem in check_day(effective, field="effective_date"):
-            errors.add(problem.message, field="effective_date", line=data.get(LINE))
     basis = data.get("legal_basis") or {}
     legal = LegalBasis()
     if isinstance(basis, dict):
+        fields = _Fields(basis, errors, {"line": basis.get(LINE)}, prefix="legal_basis.")
         legal = LegalBasis(
-            number=_text(basis.get("number")) or "",
-            date=_date(basis.get("date")) if basis.get("date") else None,
-            issuer=_text(basis.get("issuer")) or "",
+            number=fields.text("number") or "",
+            date=fields.date("date"),
+            issuer=fields.text("issuer") or "",
         )
-        if basis.get("date") and legal.date is None:
-            errors.add(_("not a date (YYYY-MM-DD)"), field="legal_basis.date", line=basis.get(LINE))
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         errors.add(_("a plan needs a list of steps"), field="steps", line=data.get(LINE))
+        raw_steps = []
+    if len(raw_steps) > MAX_STEPS:
+        errors.add(
+            _("at most %(max)s steps in one plan") % {"max": MAX_STEPS},
+            field="steps",
+            line=data.get(LINE),
+        )
         raw_steps = []
     steps = []
     for number, raw in enumerate(raw_steps, start=1):
@@ -224,25 +417,31 @@ def plan_from_dict(data: Any, filename: str = "plan") -> PlanSpec:
 
 
 def load_yaml(content: bytes | str, filename: str = "plan.yaml") -> PlanSpec:
+    if len(content) > max_upload_bytes():
+        raise too_large(filename)
     try:
         # _LineLoader is a SafeLoader: no arbitrary objects are built from the file.
         data = yaml.load(content, Loader=_LineLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        problem = str(getattr(error, "problem", "") or "")
+        if problem not in (_aliases_refused(), _merges_refused()):
+            # PyYAML's own wording is English: say where, in the reader's language.
+            problem = _("the text is not written as YAML expects (column %(column)s)") % {
+                "column": mark.column + 1 if mark else "?"
+            }
+        raise DomainError(
+            _("%(file)s is not valid YAML: %(error)s") % {"file": filename, "error": problem},
+            code="invalid_plan",
+            problems=[Problem(problem, line=mark.line + 1 if mark else None)],
+        ) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # What the parser itself cannot hold (text that is not UTF-8, nesting too deep).
         raise DomainError(
             _("%(file)s is not valid YAML: %(error)s")
-            % {"file": filename, "error": getattr(error, "problem", error)},
+            % {"file": filename, "error": type(error).__name__},
             code="invalid_plan",
-            problems=[
-                Problem(str(getattr(error, "problem", error)), line=mark.line + 1 if mark else None)
-            ],
-        ) from None
-    except (ValueError, TypeError, OverflowError) as error:
-        # A value YAML's own types cannot hold (a date 2027-02-30, `!!int abc`).
-        raise DomainError(
-            _("%(file)s is not valid YAML: %(error)s") % {"file": filename, "error": error},
-            code="invalid_plan",
-            problems=[Problem(str(error))],
+            problems=[Problem(_("the file cannot be read as YAML text"))],
         ) from None
     return plan_from_dict(data, filename)
 
@@ -279,7 +478,20 @@ STEP_COLUMNS = [
 ]
 
 
+def _text(value: Any) -> str | None:
+    """A cell as text, to tell which action a row belongs to (fields are read by _Fields)."""
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+MAX_ROWS = MAX_STEPS * 2  # a split takes a row per target
+MAX_COLUMNS = 40
+
+
 def load_excel(content: bytes, filename: str = "plan.xlsx") -> PlanSpec:
+    if len(content) > max_upload_bytes():
+        raise too_large(filename)
     workbook = open_workbook(content, filename)
     names = workbook.sheetnames
     if "plan" not in names or "steps" not in names:
@@ -289,17 +501,18 @@ def load_excel(content: bytes, filename: str = "plan.xlsx") -> PlanSpec:
         )
     header: dict[str, Any] = {}
     legal: dict[str, Any] = {}
-    for row in workbook["plan"].iter_rows(values_only=True):
-        if not row or row[0] is None:
+    for _number, row in sheet_rows(workbook["plan"], filename, max_rows=100, max_columns=2):
+        if row[0] is None:
             continue
-        key, value = str(row[0]).strip(), row[1] if len(row) > 1 else None
+        key, value = str(row[0]).strip()[:40], row[1] if len(row) > 1 else None
         if key.startswith("legal_basis_"):
             legal[key.removeprefix("legal_basis_")] = value
         else:
             header[key] = value
     header["legal_basis"] = legal
-    rows = workbook["steps"].iter_rows(values_only=True)
-    columns = [str(c).strip().lower() if c is not None else "" for c in next(rows, ())]
+    rows = sheet_rows(workbook["steps"], filename, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    first = next(rows, (1, ()))[1]
+    columns = [str(c).strip().lower()[:40] if c is not None else "" for c in first]
     if "action" not in columns or "step" not in columns:
         raise DomainError(
             _("%(file)s: the first row of 'steps' must name the columns %(columns)s.")
@@ -309,7 +522,7 @@ def load_excel(content: bytes, filename: str = "plan.xlsx") -> PlanSpec:
         )
     steps: dict[Any, dict[str, Any]] = {}
     order: list[Any] = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         cells = {c: values[i] for i, c in enumerate(columns) if c and i < len(values)}
         if all(v in (None, "") for v in cells.values()):
             continue
@@ -326,9 +539,8 @@ def load_excel(content: bytes, filename: str = "plan.xlsx") -> PlanSpec:
         if action == "consolidate":
             step["target"] = {**target, LINE: number}
         elif action == "split":
-            ref = _text(cells.get("into"))
-            if ref:
-                step["targets"].append({"ref": ref, "share": cells.get("share")})
+            if _text(cells.get("into")):
+                step["targets"].append({"ref": cells.get("into"), "share": cells.get("share")})
             elif _text(cells.get("code")):
                 step["targets"].append({**target, LINE: number})
         elif action in {"move"}:

@@ -13,9 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tinhgon.core.errors import DomainError, Forbidden
+from tinhgon.core.upload import read_upload
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.reorg import planfile, services
-from tinhgon.reorg.access import access_plan, administered_provinces, visible_plans
+from tinhgon.reorg.access import (
+    access_plan,
+    administered_provinces,
+    check_may_reorganize,
+    visible_plans,
+)
 from tinhgon.reorg.exports import preview_workbook
 from tinhgon.reorg.forms import PlanHeaderForm, StepForm, form_field
 from tinhgon.reorg.models import Plan
@@ -31,7 +37,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if upload is None:
             return render_refusal(request, DomainError(_("Choose a plan file (.yaml or .xlsx).")))
         try:
-            spec = planfile.load(upload.read(), upload.name or "plan.yaml")
+            # Whoever may not prepare plans is refused before the file is read or parsed.
+            check_may_reorganize(request.user, set(), complete=False)
+            spec = planfile.load(*read_upload(upload, default_name="plan.yaml"))
             plan = services.plan_create(actor=request.user, spec=spec)
             services.plan_preview_store(actor=request.user, plan=plan)
         except DomainError as error:

@@ -74,7 +74,7 @@ def write_units(
                 parent_id=parent_id,
                 valid_from=day,
                 source=Source.PLAN,
-                reason=f"{spec.title} (step {opening.step})",
+                reason=f"{spec.title[:200]} (step {opening.step})",
                 recorded_by_id=actor_id,
             )
             placed[ids[ref]] = version
@@ -103,7 +103,7 @@ def write_units(
             parent_id=parent_id,
             valid_from=day,
             source=current.source,
-            reason=f"{spec.title} (step {change.step})",
+            reason=f"{spec.title[:200]} (step {change.step})",
             recorded_by_id=actor_id,
         )
         placed[change.unit_id] = version

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.core.schemas import CODE_REGEX, BodyId, Code, Day, Id, Name, Reason, SearchText
+from tinhgon.core.upload import read_upload
 from tinhgon.units import access, excel, selectors, services
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind
 from tinhgon.units.serializers import version_dict
@@ -129,8 +130,9 @@ def units_import_excel(request: HttpRequest, file: File[UploadedFile]):
     if not scope.can_write_anything:
         raise Forbidden()
     allowed = access.unit_filter(scope, timezone.localdate(), write=True)
+    content, filename = read_upload(file, default_name="sheet.xlsx")
     versions = excel.agencies_import(
-        actor=request.user, content=file.read(), filename=file.name or "sheet.xlsx", allowed=allowed
+        actor=request.user, content=content, filename=filename, allowed=allowed
     )
     return Status(201, {"created": [version_dict(v) for v in versions]})
 

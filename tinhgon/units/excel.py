@@ -17,7 +17,8 @@ from openpyxl import Workbook
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
-from tinhgon.core.xlsx import open_workbook
+from tinhgon.core.upload import max_upload_bytes, too_large
+from tinhgon.core.xlsx_read import open_workbook, sheet_rows
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind, is_administrative, parse_kind
 from tinhgon.units.models import Source, Unit, UnitVersion
@@ -39,6 +40,10 @@ COLUMNS = [
 ]
 HEADERS = [c[0] for c in COLUMNS]
 MAX_ROWS = 20000
+# Columns that hold codes: text, never a number (04246 typed into a number cell is 4246).
+CODE_COLUMNS = ("code", "parent_code")
+# The longest a note may be: it is stored as the version's reason.
+NOTE_LENGTH = UnitVersion._meta.get_field("reason").max_length or 255
 
 
 def write_template() -> bytes:
@@ -56,6 +61,10 @@ def write_template() -> bytes:
             "example; delete",
         ]
     )
+    for index, name in enumerate(HEADERS, start=1):
+        if name in CODE_COLUMNS:
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=index).number_format = "@"
     help_sheet = workbook.create_sheet("help")
     help_sheet.append(["column", "required", "meaning"])
     for name, _letter, required, meaning in COLUMNS:
@@ -98,10 +107,12 @@ def _date(value: object) -> dt.date | None:
 
 
 def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
+    if len(content) > max_upload_bytes():
+        raise too_large(filename)
     workbook = open_workbook(content, filename)
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(h).lower() for h in next(rows, ())]
+    rows = sheet_rows(sheet, filename, max_rows=MAX_ROWS + 1, max_columns=26)
+    header = [_text(h).lower()[:40] for h in next(rows, (1, ()))[1]]
     missing = [h for h, _letter, required, _meaning in COLUMNS if required and h not in header]
     if missing:
         raise DomainError(
@@ -117,15 +128,36 @@ def read_rows(content: bytes, filename: str = "sheet.xlsx") -> list[_Row]:
     letters = {name: chr(ord("A") + index) for name, index in position.items()}
     problems: list[Problem] = []
     parsed: list[_Row] = []
-    for number, values in enumerate(rows, start=2):
-        if number > MAX_ROWS + 1:
-            problems.append(Problem(_("more than %(max)s rows") % {"max": MAX_ROWS}, row=number))
-            break
+    for number, values in rows:
         cells = {name: (values[i] if i < len(values) else None) for name, i in position.items()}
         if all(_text(v) == "" for v in cells.values()):
             continue
+        reported: set[str] = set()  # numeric codes, reported: not "required" as well
+        for name in CODE_COLUMNS:
+            value = cells.get(name)
+            if isinstance(value, int | float) and name in letters:
+                problems.append(
+                    Problem(
+                        _("%(value)s is a number: write codes as text (format the column as text)")
+                        % {"value": _text(value)},
+                        row=number,
+                        column=letters[name],
+                        field=name,
+                    )
+                )
+                cells[name] = None
+                reported.add(name)
+        if len(_text(cells.get("note"))) > NOTE_LENGTH and "note" in letters:
+            problems.append(
+                Problem(
+                    _("at most %(max)s characters") % {"max": NOTE_LENGTH},
+                    row=number,
+                    column=letters["note"],
+                    field="note",
+                )
+            )
         for name, _letter, required, _meaning in COLUMNS:
-            if required and _text(cells.get(name)) == "":
+            if required and _text(cells.get(name)) == "" and name not in reported:
                 problems.append(
                     Problem(_("required"), row=number, column=letters[name], field=name)
                 )
@@ -316,7 +348,7 @@ def agencies_import(
                 parent_id=parent_id,
                 valid_from=row.valid_from,
                 source=Source.EXCEL,
-                reason=row.note or f"Imported from {filename}",
+                reason=row.note or (_("Imported from %(file)s") % {"file": filename})[:NOTE_LENGTH],
                 recorded_by_id=getattr(actor, "pk", None),
             )
         )

@@ -2,33 +2,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import (
+    OneLineCommand,
+    bounded_int,
     domain_errors_as_command_errors,
     one_line,
     parse_day,
+    record_id,
     table,
     to_json,
 )
 from tinhgon.core.db import refresh_statistics
 from tinhgon.core.errors import DomainError
+from tinhgon.core.forms import MAX_ID
+from tinhgon.core.upload import read_path
 from tinhgon.reorg import planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.national import build_2025_plan
 from tinhgon.reorg.spec import PlanSpec
+from tinhgon.reorg.templatetags.plans import carrier_label
+from tinhgon.reports.selectors import figure_label
 
 
 def read_plan(path: str) -> PlanSpec:
-    file = Path(path)
-    if not file.exists():
-        raise CommandError(_("%(path)s: no such file") % {"path": path})
-    return planfile.load(file.read_bytes(), file.name)
+    """A plan file named on the command line: refused like an upload when missing, too large
+    or malformed."""
+    return planfile.load(*read_path(path))
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Reorganization plans: build the 2025 plan, preview, apply, approve, apply those due."
 
     def add_arguments(self, parser):
@@ -49,7 +55,7 @@ class Command(BaseCommand):
         apply.add_argument("--format", choices=["table", "json"], default="table")
         apply.add_argument(
             "--batch-rows",
-            type=int,
+            type=bounded_int(100, 1_000_000),
             help="Records per batch when a plan moves more than that (default: the setting).",
         )
         rehearse = sub.add_parser(
@@ -65,14 +71,14 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="Store a plan file as a draft.")
         create.add_argument("file")
         approve = sub.add_parser("approve", help="Approve a draft plan (by id).")
-        approve.add_argument("plan_id", type=int)
+        approve.add_argument("plan_id", type=record_id)
         due = sub.add_parser(
             "apply-due", help="Apply approved plans whose date has come (repeatable)."
         )
         due.add_argument("--today", help="Date to consider as today (YYYY-MM-DD).")
         sub.add_parser("list", help="Stored plans.")
         decide = sub.add_parser("decide", help="Decide where records that no rule routes go.")
-        decide.add_argument("plan_id", type=int)
+        decide.add_argument("plan_id", type=record_id)
         decide.add_argument("--carrier", default="child_units")
         decide.add_argument(
             "--choice",
@@ -182,7 +188,10 @@ class Command(BaseCommand):
             self.stdout.write(_("No approved plan is due."))
         if refused:
             raise CommandError(
-                "; ".join(f"plan {pk}: {one_line(error)}" for pk, error in refused.items())
+                "; ".join(
+                    _("plan %(id)s: %(error)s") % {"id": pk, "error": one_line(error)}
+                    for pk, error in refused.items()
+                )
             )
 
     def handle_decide(self, *, plan_id, carrier, choice, group, **_options):
@@ -194,7 +203,7 @@ class Command(BaseCommand):
         for item in group:
             where, _sep, ref = item.partition("=")
             unit, _sep, key = where.partition(":")
-            if not unit.isdigit() or not (key.isdigit() or key == "*") or not ref.strip():
+            if not _id(unit) or not (_id(key) or key == "*") or not ref.strip():
                 raise CommandError(
                     _("--group %(item)s: write UNIT:KEY=REF (KEY a unit id or *)") % {"item": item}
                 )
@@ -216,7 +225,7 @@ class Command(BaseCommand):
         choices = {}
         for item in choice:
             record, _sep, ref = item.partition("=")
-            if not record.strip().isdigit() or not ref.strip():
+            if not _id(record.strip()) or not ref.strip():
                 raise CommandError(
                     _("--choice %(item)s: write RECORD_ID=UNIT_REF") % {"item": item}
                 )
@@ -227,7 +236,10 @@ class Command(BaseCommand):
         )
 
     def handle_list(self, **_options):
-        rows = [(p.pk, p.status, p.effective_date, p.title) for p in Plan.objects.all()]
+        rows = [
+            (p.pk, p.get_status_display(), _day(p.effective_date), p.title)
+            for p in Plan.objects.all()
+        ]
         self.stdout.write(table(rows, [_("id"), _("status"), _("effective date"), _("title")]))
 
     def _emit(self, report, format, output):
@@ -263,21 +275,27 @@ class Command(BaseCommand):
         )
         for name, count in report["carriers"].items():
             self.stdout.write(
-                "  " + _("%(name)s: %(count)s records move") % {"name": name, "count": count}
+                "  "
+                + _("%(name)s: %(count)s records move")
+                % {"name": carrier_label(name), "count": count}
             )
         for name, ids in report["needs_decision"].items():
             self.stdout.write(
                 "  "
                 + _("%(name)s: %(count)s records need a decision")
-                % {"name": name, "count": len(ids)}
+                % {"name": carrier_label(name), "count": len(ids)}
             )
         before, after = report["figures_before"], report["figures_after"]
         rows = [
-            (key, before["administrative_units"][key], after["administrative_units"][key])
+            (
+                figure_label(f"administrative_units.{key}"),
+                before["administrative_units"][key],
+                after["administrative_units"][key],
+            )
             for key in ("province_level", "district_level", "commune_level")
         ]
         rows += [
-            (key, before[key], after[key])
+            (figure_label(key), before[key], after[key])
             for key in (
                 "levels",
                 "focal_points_under_province",
@@ -287,6 +305,10 @@ class Command(BaseCommand):
             )
         ]
         self.stdout.write(table(rows, [_("figure"), _("before"), _("after")]))
+
+
+def _id(text: str) -> bool:
+    return text.isdigit() and 1 <= int(text) <= MAX_ID
 
 
 def _day(day) -> str:  # type: ignore[no-untyped-def]

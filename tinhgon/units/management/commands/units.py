@@ -2,20 +2,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy
 
-from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.core.commands import (
+    OneLineCommand,
+    domain_errors_as_command_errors,
+    parse_day,
+    table,
+    to_json,
+)
+from tinhgon.core.upload import read_path
 from tinhgon.units import selectors
 from tinhgon.units.excel import agencies_import, write_template
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 from tinhgon.units.models import ImportConflict
 from tinhgon.units.serializers import version_dict
 
+CONFLICT_HEADERS = {
+    "category": gettext_lazy("category"),
+    "status": gettext_lazy("status"),
+    "province_code": gettext_lazy("province code"),
+    "official_code": gettext_lazy("official code"),
+    "official_name": gettext_lazy("official name"),
+    "other_code": gettext_lazy("other code"),
+    "other_name": gettext_lazy("other name"),
+    "resolution": gettext_lazy("resolution"),
+}
 LEVELS = {"province": Level.PROVINCE, "district": Level.DISTRICT, "commune": Level.COMMUNE}
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "The unit registry: list, search, import conflicts, Excel import of agencies."
 
     def add_arguments(self, parser):
@@ -61,9 +78,15 @@ class Command(BaseCommand):
             self.stdout.write(to_json(rows))
             return
         self.stdout.write(
-            table([(r["code"], r["name"], r["kind"]) for r in rows], ["code", "name", "kind"])
+            table(
+                [(r["code"], r["name"], r["kind_label"]) for r in rows],
+                [_("code"), _("name"), _("kind")],
+            )
         )
-        self.stdout.write(f"{len(rows)} units open on {day.isoformat()}")
+        self.stdout.write(
+            _("%(count)s units open on %(day)s")
+            % {"count": len(rows), "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+        )
 
     def handle_conflicts(self, *, category, status, format, **_):
         qs = ImportConflict.objects.all()
@@ -76,16 +99,17 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(to_json(rows))
             return
-        self.stdout.write(table([[r[f] for f in fields[:8]] for r in rows], fields[:8]))
-        self.stdout.write(f"{len(rows)} conflicts")
+        headers = [str(CONFLICT_HEADERS.get(f, f)) for f in fields[:8]]
+        self.stdout.write(table([[r[f] for f in fields[:8]] for r in rows], headers))
+        self.stdout.write(_("%(count)s conflicts") % {"count": len(rows)})
 
     def handle_import_excel(self, *, file, **_):
-        path = Path(file)
-        if not path.exists():
-            raise CommandError(f"{file}: no such file")
-        created = agencies_import(actor=None, content=path.read_bytes(), filename=path.name)
-        self.stdout.write(f"Imported {len(created)} units from {path.name}.")
+        content, name = read_path(file)
+        created = agencies_import(actor=None, content=content, filename=name)
+        self.stdout.write(
+            _("Imported %(count)s units from %(file)s.") % {"count": len(created), "file": name}
+        )
 
     def handle_excel_template(self, *, output, **_):
         Path(output).write_bytes(write_template())
-        self.stdout.write(f"Template written to {output}")
+        self.stdout.write(_("Template written to %(file)s") % {"file": output})
