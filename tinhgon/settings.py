@@ -6,6 +6,7 @@ an explicit database; development (the default) keeps everything on this machine
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -115,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "tinhgon.core",
     "tinhgon.units",
     "tinhgon.carriers",
@@ -134,6 +136,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tinhgon.core.middleware.ApiErrorShapeMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tinhgon.urls"
@@ -214,3 +218,27 @@ TINHGON_AUTHORITY = os.environ.get("TINHGON_AUTHORITY", "").strip() or "Ủy ban
 
 # Date on which the 2025 two-tier local government took effect.
 TINHGON_REFORM_DATE = "2025-07-01"
+
+
+# --- Logins, passwords, tokens and the Content-Security-Policy -------------------------------
+
+# Login throttling (django-axes): after TINHGON_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for TINHGON_LOGIN_COOLOFF_MINUTES, the right
+# password included. The count is kept in the database, so every server process shares it.
+# API bearer tokens do not go through authenticate() and are not throttled by it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TINHGON_LOGIN_FAILURE_LIMIT", 5, low=1, high=100)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("TINHGON_LOGIN_COOLOFF_MINUTES", 15, low=1, high=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login page again, in Vietnamese, with the wait on top (tinhgon/accounts/views.py).
+AXES_LOCKOUT_CALLABLE = "tinhgon.accounts.views.login_locked_out"
+AXES_VERBOSE = False
+
+# API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
+TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import CommandError
+from django.utils import formats, timezone
 
 from tinhgon.core.errors import DomainError
 
@@ -60,3 +61,20 @@ def domain_errors_as_command_errors(func):  # type: ignore[no-untyped-def]
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
+
+
+def day_text(day: dt.date | None) -> str:
+    """A date as the reader's language writes it (01/07/2025 in Vietnamese); empty for None."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def moment_text(moment: dt.datetime | None) -> str:
+    """A moment in the project's time zone as the language writes it (01/07/2025 08:30)."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def number_text(value: int) -> str:
+    """A count as the language writes it (10.040 in Vietnamese)."""
+    return formats.number_format(value, force_grouping=True)
