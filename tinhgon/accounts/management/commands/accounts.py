@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -68,12 +67,7 @@ class Command(BaseCommand):
         revoke.add_argument("--user", help=gettext_lazy("The token's user, if prefixes clash."))
 
     def handle(self, *args, action: str, **options):
-        run: Callable[..., None] = {
-            "add-user": self._add_user,
-            "token": self._token,
-            "tokens": self._tokens,
-            "revoke-token": self._revoke_token,
-        }[action]
+        run = getattr(self, "_" + action.replace("-", "_"))  # add-user -> _add_user
         try:
             run(**options)
         except DomainError as error:
