@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,7 +195,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("TINHGON_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("TINHGON_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("TINHGON_HSTS_SECONDS", 31_536_000, low=0, high=63_072_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -242,3 +244,28 @@ AXES_VERBOSE = False
 
 # API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
 TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)
+
+# Content-Security-Policy (Django's own): scripts, styles, images and requests from this site
+# only, no inline script or style anywhere (docs/design.md), no plugins, never inside a frame.
+# Injected markup therefore cannot run. /api/docs is ninja's Swagger page from its own static
+# files: it needs nothing more (its settings travel in a JSON block, which is not run).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+if PRODUCTION:
+    # A form posted from a plain-http origin would carry the session over the network in clear.
+    if insecure := [o for o in CSRF_TRUSTED_ORIGINS if not o.startswith("https://")]:
+        raise ImproperlyConfigured(
+            f"TINHGON_CSRF_TRUSTED_ORIGINS must be https:// origins in production, not {insecure}"
+        )
+    # HSTS preloading binds every subdomain of the province's domain into browsers for months:
+    # the province's network administrators decide it, not this application.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

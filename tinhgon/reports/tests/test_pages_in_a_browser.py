@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tinhgon.browser import (
+    csp_violations,
     horizontal_overflow,
     launch,
     log_in,
@@ -88,6 +89,7 @@ def test_every_page_is_accessible_and_fits_the_window(server, browser, size):
     login = new_context(browser, size).new_page()
     login.goto(server + "/accounts/login/")
     problems += [f"login: {v}" for v in serious_violations(login)]
+    problems += [f"login: {v}" for v in csp_violations(login)]
     login.context.close()
     for username, addresses in pages.items():
         context = new_context(browser, size)
@@ -102,6 +104,7 @@ def test_every_page_is_accessible_and_fits_the_window(server, browser, size):
             if overflow := horizontal_overflow(page):
                 problems.append(f"{where}: {overflow}px wider than the window")
             problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
+            problems += [f"{where}: {v}" for v in csp_violations(page)]
         context.close()
     assert problems == []
 
@@ -144,6 +147,9 @@ def test_the_api_documentation_leads_back_to_the_application(server, browser):
     page = new_context(browser).new_page()
     log_in(page, server, "admin-son-la")
     page.get_by_role("link", name="Tài liệu API").click()
+    # Swagger UI runs under the Content-Security-Policy: it draws the operations, blocks nothing.
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert csp_violations(page) == []
     page.get_by_role("link", name="Quay lại ứng dụng").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tổng quan")
     page.context.close()
