@@ -63,9 +63,17 @@ def domain_errors_as_command_errors(func):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def day_text(day: dt.date | None) -> str:
-    """A date as the reader's language writes it (01/07/2025 in Vietnamese); empty for None."""
-    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+def day_text(day: dt.date | str | None) -> str:
+    """A date (or a report's ISO date text) as the reader's language writes it: 01/07/2025 in
+    Vietnamese; empty for None, and any other text as it is."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(day), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return day
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def moment_text(moment: dt.datetime | None) -> str:
