@@ -7,8 +7,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 
 from tinhgon.core.errors import DomainError
 
@@ -86,3 +87,15 @@ def moment_text(moment: dt.datetime | None) -> str:
 def number_text(value: int) -> str:
     """A count as the language writes it (10.040 in Vietnamese)."""
     return formats.number_format(value, force_grouping=True)
+
+
+class TranslatedCommand(BaseCommand):
+    """A command whose `help` is a lazy translation: argparse needs real text, so it is
+    translated when the parser is made, in the language of that run (arguments' help texts are
+    translated in add_arguments with gettext, for the same reason)."""
+
+    help: str | Promise  # type: ignore[assignment]  # gettext_lazy text until the parser is made
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)

@@ -11,7 +11,7 @@ import getpass
 import sys
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,28 +19,24 @@ from django.utils.translation import gettext_lazy
 from tinhgon.accounts import selectors as accounts
 from tinhgon.accounts import services
 from tinhgon.accounts.models import Role
-from tinhgon.core.commands import moment_text, table
+from tinhgon.core.commands import TranslatedCommand, moment_text, table
 from tinhgon.core.errors import DomainError
 from tinhgon.units import selectors
 
 
-class Command(BaseCommand):
-    help = gettext_lazy("Accounts: users with a unit and a role, and API tokens.")  # type: ignore[assignment]
+class Command(TranslatedCommand):
+    help = gettext_lazy("Accounts: users with a unit and a role, and API tokens.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        add = sub.add_parser(
-            "add-user", help=gettext_lazy("Create a user who belongs to a unit with a role.")
-        )
+        add = sub.add_parser("add-user", help=_("Create a user who belongs to a unit with a role."))
         add.add_argument("username")
-        add.add_argument(
-            "--unit", required=True, help=gettext_lazy("Code or name of the unit (open today).")
-        )
+        add.add_argument("--unit", required=True, help=_("Code or name of the unit (open today)."))
         add.add_argument("--role", required=True, choices=Role.values)
         add.add_argument(
             "--password-stdin",
             action="store_true",
-            help=gettext_lazy("Read the password from standard input (default: asked twice)."),
+            help=_("Read the password from standard input (default: asked twice)."),
         )
         # Refused with a clear line: a password on the command line is seen by every user of
         # the machine (ps) and kept in the shell's history.
@@ -48,23 +44,19 @@ class Command(BaseCommand):
         add.add_argument(
             "--no-password",
             action="store_true",
-            help=gettext_lazy("API-only user (a token is their way in)."),
+            help=_("API-only user (a token is their way in)."),
         )
-        token = sub.add_parser(
-            "token", help=gettext_lazy("Create an API token for a user (printed once).")
-        )
+        token = sub.add_parser("token", help=_("Create an API token for a user (printed once)."))
         token.add_argument("username")
         token.add_argument("--name", default="cli")
         token.add_argument(
-            "--days", type=int, help=gettext_lazy("Days the token works (default: the setting).")
+            "--days", type=int, help=_("Days the token works (default: the setting).")
         )
-        tokens = sub.add_parser("tokens", help=gettext_lazy("List a user's API tokens."))
+        tokens = sub.add_parser("tokens", help=_("List a user's API tokens."))
         tokens.add_argument("username")
-        revoke = sub.add_parser(
-            "revoke-token", help=gettext_lazy("Revoke an API token by its prefix (tg_…).")
-        )
+        revoke = sub.add_parser("revoke-token", help=_("Revoke an API token by its prefix (tg_…)."))
         revoke.add_argument("prefix")
-        revoke.add_argument("--user", help=gettext_lazy("The token's user, if prefixes clash."))
+        revoke.add_argument("--user", help=_("The token's user, if prefixes clash."))
 
     def handle(self, *args, action: str, **options):
         run = getattr(self, "_" + action.replace("-", "_"))  # add-user -> _add_user
