@@ -173,3 +173,24 @@ def test_screens_of_the_dashboard_and_a_ward_with_its_lineage(server, browser, t
         "unit-lineage-desktop.png",
         "unit-lineage-phone.png",
     ]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_lockout_after_wrong_passwords_is_the_login_page_in_vietnamese(server, browser, size):
+    page = new_context(browser, size).new_page()
+    username = f"khong-co-ai-{size}"  # no such account: its failures are counted all the same
+    response = None
+    for _attempt in range(6):
+        page.goto(server + "/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Đăng nhập").click()
+        response = navigation.value
+    assert response is not None and response.status == 429
+    expect(page.get_by_role("alert")).to_contain_text("tạm khóa đăng nhập")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value(username)
+    assert serious_violations(page) == []
+    assert csp_violations(page) == []
+    assert horizontal_overflow(page) == 0
+    page.context.close()
