@@ -124,14 +124,33 @@ def launch(playwright) -> Browser:  # type: ignore[no-untyped-def]
     )
 
 
+# What Chromium reported as blocked by the Content-Security-Policy, per browser context.
+_CSP_VIOLATIONS: dict[int, list[str]] = {}
+
+
 def new_context(browser: Browser, size: str = "desktop") -> BrowserContext:
     """A Vietnamese browser window of that size, with axe-core ready in every page (injected
-    through the DevTools protocol, so that the coming Content-Security-Policy does not block
-    it)."""
+    through the DevTools protocol, so that the Content-Security-Policy does not block it), and
+    every Content-Security-Policy violation that Chromium reports kept (`csp_violations`)."""
     context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
     if AXE.exists():
         context.add_init_script(path=str(AXE))
+    violations = _CSP_VIOLATIONS.setdefault(id(context), [])
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     return context
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The Content-Security-Policy violations reported since the last call, for the page's
+    context (an inline script or style, or anything from another site, that was blocked)."""
+    violations = _CSP_VIOLATIONS.setdefault(id(page.context), [])
+    reported, violations[:] = list(violations), []
+    return reported
 
 
 def log_in(page: Page, server: str, username: str) -> None:

@@ -6,12 +6,14 @@ an explicit database; development (the default) keeps everything on this machine
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -115,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "tinhgon.core",
     "tinhgon.units",
     "tinhgon.carriers",
@@ -126,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tinhgon.core.middleware.ApiErrorShapeMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tinhgon.urls"
@@ -189,7 +195,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("TINHGON_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("TINHGON_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("TINHGON_HSTS_SECONDS", 31_536_000, low=0, high=63_072_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -230,3 +236,51 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Refuse an oversized body by its Content-Length before the CSRF check or a view reads it; it
 # sits inside ApiErrorShapeMiddleware, after authentication and the language are known.
 MIDDLEWARE.append("tinhgon.core.upload.RequestSizeLimitMiddleware")
+
+# --- Logins, passwords, tokens and the Content-Security-Policy -------------------------------
+
+# Login throttling (django-axes): after TINHGON_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for TINHGON_LOGIN_COOLOFF_MINUTES, the right
+# password included. The count is kept in the database, so every server process shares it.
+# API bearer tokens do not go through authenticate() and are not throttled by it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TINHGON_LOGIN_FAILURE_LIMIT", 5, low=1, high=100)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=env_int("TINHGON_LOGIN_COOLOFF_MINUTES", 15, low=1, high=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The login page again, in Vietnamese, with the wait on top (tinhgon/accounts/views.py).
+AXES_LOCKOUT_CALLABLE = "tinhgon.accounts.views.login_locked_out"
+AXES_VERBOSE = False
+
+# API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
+TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)
+
+# Content-Security-Policy (Django's own): scripts, styles, images and requests from this site
+# only, no inline script or style anywhere (docs/design.md), no plugins, never inside a frame.
+# Injected markup therefore cannot run. /api/docs is ninja's Swagger page from its own static
+# files: it needs nothing more (its settings travel in a JSON block, which is not run).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+if PRODUCTION:
+    # A form posted from a plain-http origin would carry the session over the network in clear.
+    if insecure := [o for o in CSRF_TRUSTED_ORIGINS if not o.startswith("https://")]:
+        raise ImproperlyConfigured(
+            f"TINHGON_CSRF_TRUSTED_ORIGINS must be https:// origins in production, not {insecure}"
+        )
+    # HSTS preloading binds every subdomain of the province's domain into browsers for months:
+    # the province's network administrators decide it, not this application.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

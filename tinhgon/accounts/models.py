@@ -49,7 +49,11 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 digest of the secret is stored."""
+    """A bearer token for the API. Only a SHA-256 digest of the secret is stored.
+
+    A token works from its creation until `expires_at` (TINHGON_TOKEN_DAYS after it by default)
+    or until it is revoked, whichever comes first.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -60,6 +64,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
 
     class Meta:
         verbose_name = _("API token")

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError
@@ -193,3 +195,40 @@ class OneLineCommand(BaseCommand):
             sys.exit(1)
         finally:
             connections.close_all()
+
+
+def day_text(day: dt.date | str | None) -> str:
+    """A date (or a report's ISO date text) as the reader's language writes it: 01/07/2025 in
+    Vietnamese; empty for None, and any other text as it is."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        try:
+            return formats.date_format(dt.date.fromisoformat(day), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return day
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def moment_text(moment: dt.datetime | None) -> str:
+    """A moment in the project's time zone as the language writes it (01/07/2025 08:30)."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def number_text(value: int) -> str:
+    """A count as the language writes it (10.040 in Vietnamese)."""
+    return formats.number_format(value, force_grouping=True)
+
+
+class TranslatedCommand(BaseCommand):
+    """A command whose `help` is a lazy translation: argparse needs real text, so it is
+    translated when the parser is made, in the language of that run (arguments' help texts are
+    translated in add_arguments with gettext, for the same reason)."""
+
+    help: str | Promise  # type: ignore[assignment]  # gettext_lazy text until the parser is made
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)

@@ -1,13 +1,18 @@
-"""The preview as a spreadsheet, for the people who sign the decision."""
+"""The preview as a spreadsheet, for the people who sign the decision: in the reader's language,
+every cell written through tinhgon.core.xlsx.append_row (never a formula)."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tinhgon.core.commands import day_text
+from tinhgon.core.xlsx import append_row
+from tinhgon.reorg.templatetags.plans import action_label, carrier_label
 from tinhgon.reports.selectors import figure_label, figure_rows
 
 
@@ -15,45 +20,57 @@ def preview_workbook(report: dict[str, Any]) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
     summary = workbook.active
-    summary.title = "summary"
+    summary.title = _("Summary")
     plan = report.get("plan", {})
-    summary.append(["Plan", plan.get("title")])
-    summary.append(["Effective date", plan.get("effective_date")])
-    summary.append(["Legal basis", (plan.get("legal_basis") or {}).get("number")])
-    summary.append([])
-    for key in ("units_opened", "units_closed", "units_changed", "links"):
-        summary.append([key, report[key]])
+    append_row(summary, [_("Plan"), plan.get("title")])
+    append_row(summary, [_("Effective date"), day_text(plan.get("effective_date"))])
+    append_row(summary, [_("Legal basis"), (plan.get("legal_basis") or {}).get("number")])
+    append_row(summary, [])
+    counts = {
+        "units_opened": _("Units opened"),
+        "units_closed": _("Units closed"),
+        "units_changed": _("Units changed"),
+        "links": _("Lineage links"),
+    }
+    for key, label in counts.items():
+        append_row(summary, [label, report[key]])
     for name, count in report["carriers"].items():
-        summary.append([f"moves: {name}", count])
+        append_row(summary, [_("Moves: %(what)s") % {"what": carrier_label(name)}, count])
     for name, ids in report["needs_decision"].items():
-        summary.append([f"needs a decision: {name}", len(ids)])
-    figures = workbook.create_sheet("figures")
-    figures.append(["Figure", "Before", "After", "Change"])
+        append_row(
+            summary, [_("Needs a decision: %(what)s") % {"what": carrier_label(name)}, len(ids)]
+        )
+    figures = workbook.create_sheet(_("Figures"))
+    append_row(figures, [_("Figure"), _("Before"), _("After"), _("Change")])
     before, after = (
         dict(figure_rows(report["figures_before"])),
         dict(figure_rows(report["figures_after"])),
     )
     for key in sorted(before.keys() | after.keys()):
-        figures.append(
+        append_row(
+            figures,
             [
                 figure_label(key),
                 before.get(key, 0),
                 after.get(key, 0),
                 after.get(key, 0) - before.get(key, 0),
-            ]
+            ],
         )
-    steps = workbook.create_sheet("steps")
-    steps.append(["Step", "Action", "Opened", "Closed", "Changed", "Derived"])
+    steps = workbook.create_sheet(_("Steps"))
+    append_row(
+        steps, [_("Step"), _("Action"), _("Opened"), _("Closed"), _("Changed"), _("Derived")]
+    )
     for step in report.get("steps", []):
-        steps.append(
+        append_row(
+            steps,
             [
                 step["step"],
-                step["action"],
+                action_label(step["action"]),
                 "\n".join(step["opened"]),
                 "\n".join(step["closed"]),
                 "\n".join(step["changed"]),
                 "\n".join(step["derived"]),
-            ]
+            ],
         )
     for sheet in (summary, figures, steps):
         for cell in sheet[1]:

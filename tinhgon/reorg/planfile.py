@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.upload import max_upload_bytes, too_large
+from tinhgon.core.xlsx import append_row
 from tinhgon.core.xlsx_read import open_workbook, sheet_rows
 from tinhgon.reorg.spec import ACTIONS, NEW_PREFIX, LegalBasis, NewUnit, PlanSpec, SplitTarget, Step
 from tinhgon.units.services import check_day
@@ -567,13 +568,13 @@ def write_excel(plan: PlanSpec) -> bytes:
     workbook = Workbook()
     head = workbook.active
     head.title = "plan"
-    head.append(["title", plan.title])
-    head.append(["effective_date", plan.effective_date])
-    head.append(["legal_basis_number", plan.legal_basis.number])
-    head.append(["legal_basis_date", plan.legal_basis.date])
-    head.append(["legal_basis_issuer", plan.legal_basis.issuer])
+    append_row(head, ["title", plan.title])
+    append_row(head, ["effective_date", plan.effective_date])
+    append_row(head, ["legal_basis_number", plan.legal_basis.number])
+    append_row(head, ["legal_basis_date", plan.legal_basis.date])
+    append_row(head, ["legal_basis_issuer", plan.legal_basis.issuer])
     sheet = workbook.create_sheet("steps")
-    sheet.append(STEP_COLUMNS)
+    append_row(sheet, STEP_COLUMNS)
     for step in plan.steps:
         base = {
             "step": step.number,
@@ -612,9 +613,9 @@ def write_excel(plan: PlanSpec) -> bytes:
                 else:
                     row.update(into=target.ref)
                 row["share"] = target.share
-                sheet.append([row.get(c) or None for c in STEP_COLUMNS])
+                append_row(sheet, [row.get(c) or None for c in STEP_COLUMNS])
         else:
-            sheet.append([base.get(c) or None for c in STEP_COLUMNS])
+            append_row(sheet, [base.get(c) or None for c in STEP_COLUMNS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

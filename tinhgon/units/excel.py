@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
 from tinhgon.core.upload import max_upload_bytes, too_large
+from tinhgon.core.xlsx import append_row
 from tinhgon.core.xlsx_read import open_workbook, sheet_rows
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind, is_administrative, parse_kind
@@ -30,13 +32,25 @@ from tinhgon.units.services import (
     placement_for,
 )
 
+# The column names are the format's keys (docs/excel-agencies.md) and stay as they are; their
+# meanings, on the template's help sheet, are in the reader's language.
 COLUMNS = [
-    ("code", "A", True, "Official code, unique among units open on the date"),
-    ("name", "B", True, "Full name in Vietnamese"),
-    ("kind", "C", True, "Kind code (department, office, ...) or Vietnamese name (Sở, Phòng, ...)"),
-    ("parent_code", "D", True, "Code of the parent unit, open on valid_from (or an earlier row)"),
-    ("valid_from", "E", True, "Date the unit opens (a date cell or YYYY-MM-DD)"),
-    ("note", "F", False, "Free text, stored as the reason of the version"),
+    ("code", "A", True, gettext_lazy("Official code, unique among units open on the date")),
+    ("name", "B", True, gettext_lazy("Full name in Vietnamese")),
+    (
+        "kind",
+        "C",
+        True,
+        gettext_lazy("Kind code (department, office, ...) or Vietnamese name (Sở, Phòng, ...)"),
+    ),
+    (
+        "parent_code",
+        "D",
+        True,
+        gettext_lazy("Code of the parent unit, open on valid_from (or an earlier row)"),
+    ),
+    ("valid_from", "E", True, gettext_lazy("Date the unit opens (a date cell or YYYY-MM-DD)")),
+    ("note", "F", False, gettext_lazy("Free text, stored as the reason of the version")),
 ]
 HEADERS = [c[0] for c in COLUMNS]
 MAX_ROWS = 20000
@@ -50,27 +64,28 @@ def write_template() -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "agencies"
-    sheet.append(HEADERS)
-    sheet.append(
+    append_row(sheet, HEADERS)
+    append_row(
+        sheet,
         [
             "14-SNV-P1",
             "Phòng Tổ chức - Biên chế",
             "division",
             "14-SNV",
             "2025-07-01",
-            "example; delete",
-        ]
+            _("example; delete this row"),
+        ],
     )
     for index, name in enumerate(HEADERS, start=1):
         if name in CODE_COLUMNS:
             for row in range(2, 1002):
                 sheet.cell(row=row, column=index).number_format = "@"
-    help_sheet = workbook.create_sheet("help")
-    help_sheet.append(["column", "required", "meaning"])
+    help_sheet = workbook.create_sheet(_("help"))
+    append_row(help_sheet, [_("column"), _("required"), _("meaning")])
     for name, _letter, required, meaning in COLUMNS:
-        help_sheet.append([name, "yes" if required else "no", meaning])
-    help_sheet.append([])
-    help_sheet.append(["kinds"] + [k.value for k in Kind])
+        append_row(help_sheet, [name, _("yes") if required else _("no"), str(meaning)])
+    append_row(help_sheet, [])
+    append_row(help_sheet, [_("kinds")] + [k.value for k in Kind])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

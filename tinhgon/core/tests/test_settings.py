@@ -53,6 +53,38 @@ def test_production_refuses_a_wildcard_host_a_short_key_and_debug():
     assert load_settings(**{**GOOD, "TINHGON_DEBUG": "1"}).returncode != 0
 
 
+def test_production_passes_djangos_deployment_checklist():
+    # A key of many different characters: Django warns about one like "xxxx...".
+    key = "k7#Qm2-vR9!pLx4$Zt8@Wn3^Hy6&Bc1*Fd5(Gs0)Jq_Ue+Ia=Ko[Ml]No{Pr}St"
+    result = load_settings(
+        "import sys; from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(['tinhgon', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        **{**GOOD, "TINHGON_SECRET_KEY": key, "DJANGO_SETTINGS_MODULE": "tinhgon.settings"},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_plain_http_trusted_origin():
+    result = load_settings(
+        **{**GOOD, "TINHGON_CSRF_TRUSTED_ORIGINS": "http://tinhgon.sonla.gov.vn"}
+    )
+    assert result.returncode != 0
+    assert "TINHGON_CSRF_TRUSTED_ORIGINS" in result.stderr
+    https = {**GOOD, "TINHGON_CSRF_TRUSTED_ORIGINS": "https://tinhgon.sonla.gov.vn"}
+    assert load_settings(**https).returncode == 0
+
+
+def test_production_sends_the_security_headers_and_throttles_logins():
+    code = (
+        "import tinhgon.settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS > 0, s.SECURE_CSP['frame-ancestors'] == ['\\'none\\''],"
+        " 'axes.middleware.AxesMiddleware' in s.MIDDLEWARE)"
+    )
+    result = load_settings(code, **GOOD)
+    assert result.stdout.split() == ["True"] * 6
+
+
 def test_a_malformed_boolean_is_refused_rather_than_guessed():
     result = load_settings(TINHGON_DEBUG="maybe")
     assert result.returncode != 0

@@ -28,9 +28,9 @@ def test_import_units_says_nothing_was_created_and_writes_the_import_report_as_c
     out = io.StringIO()
     call_command("import-units", "--report", str(target), stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == "Registry already up to date: no unit created."
-    assert lines[1].startswith("Import report: ") and "conflicts between the packages" in lines[1]
-    assert lines[-1] == f"Import report written to {target}"
+    assert lines[0] == "Danh mục đã đầy đủ: không tạo thêm đơn vị nào."  # nothing created
+    assert lines[1].startswith("Báo cáo nhập: ") and "điểm không khớp" in lines[1]  # conflicts
+    assert lines[-1] == f"Đã ghi báo cáo nhập vào {target}"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("category,status,")
     assert "Phường Chiềng An" in text and "03664" in text

@@ -80,8 +80,8 @@ def test_preview_writes_an_xlsx_for_the_signatories(plan_file, tmp_path):
     target = tmp_path / "preview.xlsx"
     run("plan", "preview", str(plan_file), "--format", "xlsx", "--output", str(target))
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["summary", "figures", "steps"]
-    assert workbook["summary"]["B1"].value == "Hợp nhất hai phường"
+    assert workbook.sheetnames == ["Tóm tắt", "Số liệu", "Các bước"]  # summary, figures, steps
+    assert workbook["Tóm tắt"]["B1"].value == "Hợp nhất hai phường"
 
 
 def test_apply_succeeds_once_then_refuses(plan_file):

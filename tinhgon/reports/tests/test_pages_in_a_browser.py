@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tinhgon.browser import (
+    csp_violations,
     horizontal_overflow,
     launch,
     log_in,
@@ -88,6 +89,7 @@ def test_every_page_is_accessible_and_fits_the_window(server, browser, size):
     login = new_context(browser, size).new_page()
     login.goto(server + "/accounts/login/")
     problems += [f"login: {v}" for v in serious_violations(login)]
+    problems += [f"login: {v}" for v in csp_violations(login)]
     login.context.close()
     for username, addresses in pages.items():
         context = new_context(browser, size)
@@ -102,6 +104,7 @@ def test_every_page_is_accessible_and_fits_the_window(server, browser, size):
             if overflow := horizontal_overflow(page):
                 problems.append(f"{where}: {overflow}px wider than the window")
             problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
+            problems += [f"{where}: {v}" for v in csp_violations(page)]
         context.close()
     assert problems == []
 
@@ -144,6 +147,9 @@ def test_the_api_documentation_leads_back_to_the_application(server, browser):
     page = new_context(browser).new_page()
     log_in(page, server, "admin-son-la")
     page.get_by_role("link", name="Tài liệu API").click()
+    # Swagger UI runs under the Content-Security-Policy: it draws the operations, blocks nothing.
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert csp_violations(page) == []
     page.get_by_role("link", name="Quay lại ứng dụng").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tổng quan")
     page.context.close()
@@ -167,3 +173,24 @@ def test_screens_of_the_dashboard_and_a_ward_with_its_lineage(server, browser, t
         "unit-lineage-desktop.png",
         "unit-lineage-phone.png",
     ]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_lockout_after_wrong_passwords_is_the_login_page_in_vietnamese(server, browser, size):
+    page = new_context(browser, size).new_page()
+    username = f"khong-co-ai-{size}"  # no such account: its failures are counted all the same
+    response = None
+    for _attempt in range(6):
+        page.goto(server + "/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill(username)
+        page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Đăng nhập").click()
+        response = navigation.value
+    assert response is not None and response.status == 429
+    expect(page.get_by_role("alert")).to_contain_text("tạm khóa đăng nhập")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value(username)
+    assert serious_violations(page) == []
+    assert csp_violations(page) == []
+    assert horizontal_overflow(page) == 0
+    page.context.close()

@@ -91,6 +91,6 @@ def test_the_lineage_command_prints_the_same_events_with_their_districts():
     out = StringIO()
     call_command("lineage", "Xã Chiềng Xôm", "--province", "Sơn La", stdout=out)
     text = out.getvalue()
-    assert "Trở thành:" in text and "2025-07-01" in text
+    assert "Trở thành:" in text and "01/07/2025" in text
     assert "Xã Chiềng Xôm (03664, Thành phố Sơn La)" in text
     assert text.rstrip().endswith("→ Phường Chiềng An (03667, Tỉnh Sơn La)")

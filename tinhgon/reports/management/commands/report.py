@@ -2,31 +2,44 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, table, to_json
+from tinhgon.core.commands import (
+    TranslatedCommand,
+    day_text,
+    domain_errors_as_command_errors,
+    number_text,
+    parse_day,
+    table,
+    to_json,
+)
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.selectors import apparatus_change, figure_rows
+from tinhgon.reports.selectors import apparatus_change, figure_label, figure_rows
 from tinhgon.reports.service import resolve_area, scoped_figures
 from tinhgon.units import selectors
 
 
-class Command(BaseCommand):
-    help = "Reports. `report apparatus --as-of D [--compare-to D2]`: the apparatus figures."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Reports. `report apparatus --as-of D [--compare-to D2]`: the apparatus figures."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
         apparatus = sub.add_parser(
-            "apparatus", help="Units by kind and level, levels, focal points."
+            "apparatus", help=_("Units by kind and level, levels, focal points.")
         )
-        apparatus.add_argument("--as-of", required=True, help="Date (YYYY-MM-DD).")
-        apparatus.add_argument("--compare-to", help="A second date: show both and the change.")
+        apparatus.add_argument("--as-of", required=True, help=_("Date (YYYY-MM-DD)."))
+        apparatus.add_argument("--compare-to", help=_("A second date: show both and the change."))
         apparatus.add_argument(
-            "--province", help="Province name or code (default: the whole country)."
+            "--province",
+            help=_("Province name or code (default: the whole country)."),
         )
-        apparatus.add_argument("--unit", help="A unit's code or name: figures of its subtree.")
+        apparatus.add_argument("--unit", help=_("A unit's code or name: figures of its subtree."))
         apparatus.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
-        apparatus.add_argument("--output", help="File to write (required for xlsx).")
+        apparatus.add_argument("--output", help=_("File to write (required for xlsx)."))
 
     @domain_errors_as_command_errors
     def handle(self, *args, report: str, **options):
@@ -39,9 +52,9 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt == "xlsx":
             if not options["output"]:
-                raise CommandError("--format xlsx needs --output FILE")
+                raise CommandError(_("--format xlsx needs --output FILE"))
             Path(options["output"]).write_bytes(figures_workbook(result))
-            self.stdout.write(f"Written to {options['output']}")
+            self.stdout.write(_("Written to %(file)s") % {"file": options["output"]})
             return
         if fmt == "json":
             text = to_json(result)
@@ -49,15 +62,23 @@ class Command(BaseCommand):
             before, after = dict(figure_rows(result["before"])), dict(figure_rows(result["after"]))
             text = table(
                 [
-                    (k, before.get(k, 0), after.get(k, 0), f"{v:+d}")
+                    (
+                        figure_label(k),
+                        number_text(before.get(k, 0)),
+                        number_text(after.get(k, 0)),
+                        _signed(v),
+                    )
                     for k, v in result["change"].items()
                 ],
-                ["figure", result["from"], result["to"], "change"],
+                [_("figure"), day_text(result["from"]), day_text(result["to"]), _("change")],
             )
         else:
-            text = f"{result['area']} on {result['as_of']}\n" + table(
-                figure_rows(result), ["figure", "count"]
-            )
+            heading = _("%(area)s on %(day)s") % {
+                "area": result["area"],
+                "day": day_text(result["as_of"]),
+            }
+            rows = [(figure_label(k), number_text(v)) for k, v in figure_rows(result)]
+            text = heading + "\n" + table(rows, [_("figure"), _("count")])
         if options["output"]:
             Path(options["output"]).write_text(text + "\n", encoding="utf-8")
         else:
@@ -69,3 +90,8 @@ class Command(BaseCommand):
             unit_id = selectors.resolve(options["unit"], day=day).unit_id
         area = resolve_area(None, day=day, province=options["province"], unit_id=unit_id)
         return scoped_figures(None, day, area)
+
+
+def _signed(value: int) -> str:
+    """+1.234, -12, 0: a change as the language writes numbers."""
+    return ("+" if value > 0 else "-" if value < 0 else "") + number_text(abs(value))

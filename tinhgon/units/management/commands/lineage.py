@@ -1,20 +1,26 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tinhgon.core.commands import domain_errors_as_command_errors, parse_day, to_json
+from tinhgon.core.commands import (
+    TranslatedCommand,
+    day_text,
+    domain_errors_as_command_errors,
+    parse_day,
+    to_json,
+)
 from tinhgon.units import selectors
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Where a unit came from and what it became. A legacy name or code finds today's units: "
         "`tinhgon lineage 'Xã Chiềng Xôm' --province 'Sơn La'`."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("name_or_code")
-        parser.add_argument("--province", help="Province name or code, to narrow the search.")
-        parser.add_argument("--as-of", help="Prefer the unit open on this date (default today).")
+        parser.add_argument("--province", help=_("Province name or code, to narrow the search."))
+        parser.add_argument("--as-of", help=_("Prefer the unit open on this date (default today)."))
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     @domain_errors_as_command_errors
@@ -26,7 +32,8 @@ class Command(BaseCommand):
             return
         unit = summary["unit"]
         self.stdout.write(
-            f"{unit['name']} ({unit['code']}), {unit['valid_from'] or '…'} – {unit['valid_to'] or ''}"
+            f"{unit['name']} ({unit['code']}), "
+            f"{day_text(unit['valid_from']) or '…'} – {day_text(unit['valid_to'])}"
         )
         # The same events as the unit's page: every unit of an event, with its parent then.
         events = selectors.lineage_events(version.unit_id)
@@ -36,7 +43,7 @@ class Command(BaseCommand):
                 self.stdout.write("  —")
             for event in events[key]:
                 what = " · ".join(filter(None, [event.event_label, event.plan_title]))
-                self.stdout.write(f"  {event.day.isoformat()}  {what}")
+                self.stdout.write(f"  {day_text(event.day)}  {what}")
                 olds = " + ".join(_unit(u) for u in event.predecessors)
                 self.stdout.write(f"    {olds} → {_unit(event.successor)}")
 
