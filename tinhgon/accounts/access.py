@@ -58,11 +58,10 @@ def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
         admin = selectors.version_on(version.admin_unit_id, today) if is_agency else version
         # An agency's official writes the agency's subtree, not their administrative unit: a
         # membership in Sở Nội vụ once renamed other departments, wards and the province.
-        writes_admin_unit = membership.role in WRITE_ROLES and not (
-            is_agency and membership.role == Role.UNIT_OFFICIAL
-        )
-        if is_agency and membership.role == Role.UNIT_OFFICIAL:
+        agency_official = is_agency and membership.role == Role.UNIT_OFFICIAL
+        if agency_official:
             agencies.append(version.unit_id)
+        writes_admin_unit = membership.role in WRITE_ROLES and not agency_official
         previous = roots.get(admin.unit_id)
         roots[admin.unit_id] = Root(
             admin.unit_id, admin.level, writes_admin_unit or bool(previous and previous.writable)
