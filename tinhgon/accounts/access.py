@@ -1,27 +1,35 @@
 """Who may see and change which units. Every page, endpoint and command goes through here.
 
-A user's scope comes from their memberships in force today. A membership's unit stands for the
-administrative unit it serves: a commune official sees everything that serves that commune, a
-provincial administrator everything in the province, a district official the district and its
-communes. Administrators and unit officials may change what they see; observers may only read.
-Superusers see and change everything.
+A user's scope comes from their memberships in force today.
+
+Reading: a membership's unit stands for the administrative unit it serves: a commune official
+sees everything that serves that commune, a provincial administrator everything in the province,
+a district official the district and its communes, the official of a department the province.
+
+Writing: a provincial administrator writes in the province; an official whose membership is in an
+administrative unit writes what serves it; an official of an agency (a department, an office)
+writes only that agency's subtree (the agency and the units under it). Observers write nothing.
+Administrative units themselves (province, district, commune, ward) change name, code, kind or
+parent, open and close only through reorganization plans: the direct writes refuse that to
+everyone but superusers. Superusers see and change everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.models import WRITE_ROLES, Membership
+from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
 from tinhgon.carriers.models import Priority, Route
-from tinhgon.core.errors import Forbidden, NotFound
+from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
-from tinhgon.units.kinds import Level
-from tinhgon.units.models import UnitVersion
+from tinhgon.units.kinds import Level, is_administrative
+from tinhgon.units.models import UnitLink, UnitVersion
 
 
 def memberships_in_force(user, day: dt.date | None = None):  # type: ignore[no-untyped-def]
@@ -40,22 +48,25 @@ def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
         return Scope(everything=True, roots=())
     today = timezone.localdate()
     roots: dict[int, Root] = {}
+    agencies: list[int] = []
     for membership in memberships_in_force(user, today):
         try:
             version = selectors.version_on(membership.unit_id, today)
         except NotFound:
             continue  # a membership of a closed unit gives no access
-        admin = (
-            version
-            if version.admin_unit_id == version.unit_id
-            else selectors.version_on(version.admin_unit_id, today)
-        )
-        writable = membership.role in WRITE_ROLES
+        is_agency = version.admin_unit_id != version.unit_id
+        admin = selectors.version_on(version.admin_unit_id, today) if is_agency else version
+        # An agency's official writes the agency's subtree, not their administrative unit: a
+        # membership in Sở Nội vụ once renamed other departments, wards and the province.
+        agency_official = is_agency and membership.role == Role.UNIT_OFFICIAL
+        if agency_official:
+            agencies.append(version.unit_id)
+        writes_admin_unit = membership.role in WRITE_ROLES and not agency_official
         previous = roots.get(admin.unit_id)
         roots[admin.unit_id] = Root(
-            admin.unit_id, admin.level, writable or bool(previous and previous.writable)
+            admin.unit_id, admin.level, writes_admin_unit or bool(previous and previous.writable)
         )
-    return Scope(everything=False, roots=tuple(roots.values()))
+    return Scope(everything=False, roots=tuple(roots.values()), agencies=tuple(agencies))
 
 
 def records_filter(
@@ -77,6 +88,10 @@ def records_filter(
     if scope.everything:
         return Q()
     condition = Q(pk__in=[])  # no root: nothing
+    if write and scope.agencies:
+        subtree = selectors.subtree_ids(scope.agencies, day)
+        condition |= Q(**{f"{unit_field}__in": subtree})
+        condition |= Q(**{f"{unit_field}__in": _in_transit_to(subtree)})
     for root in scope.roots:
         if write and not root.writable:
             continue
@@ -92,13 +107,17 @@ def records_filter(
         # While a plan applies in batches, records not yet moved still point at the closed
         # units (their default successors' already), and records of a re-placed unit still carry
         # their old province (the unit is in this scope's province already).
-        in_transit = Route.objects.filter(
-            in_transit=True,
-            priority__in=[Priority.PLACE, Priority.DEFAULT],
-            to_unit_id__in=units.values("unit_id"),
-        )
-        condition |= Q(**{f"{unit_field}__in": in_transit.values("from_unit_id")})
+        condition |= Q(**{f"{unit_field}__in": _in_transit_to(units.values("unit_id"))})
     return condition
+
+
+def _in_transit_to(units):  # type: ignore[no-untyped-def]
+    """The units whose records are on their way to `units` (a subquery of unit ids)."""
+    return Route.objects.filter(
+        in_transit=True,
+        priority__in=[Priority.PLACE, Priority.DEFAULT],
+        to_unit_id__in=units,
+    ).values("from_unit_id")
 
 
 def _served_by(root: Root, day: dt.date, column: str) -> Q:
@@ -140,7 +159,65 @@ def access_unit(
             % {"id": unit_id, "day": day}
         )
     if write and not base.filter(unit_filter(scope, day, write=True)).exists():
+        if scope.can_write_anything:
+            raise Forbidden(_("This unit is outside the units you may change."))
         raise Forbidden(_("Your role in this unit is read-only."))
+    return version
+
+
+def _through_plans_only(user, kind: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    """Administrative units change only through reorganization plans (approved by a second
+    administrator, with lineage and every record moved): a direct write is a superuser's repair."""
+    if is_administrative(kind) and not scope_for(user).everything:
+        raise DomainError(message, code="plan_required", status=403)
+
+
+def access_unit_create(user, *, parent_id: int, kind: str, day: dt.date) -> UnitVersion:  # type: ignore[no-untyped-def]
+    """The parent's version on `day` if the user may open a unit of `kind` under it."""
+    parent = access_unit(user, parent_id, day=day, write=True)
+    _through_plans_only(
+        user,
+        kind,
+        _(
+            "Administrative units (provinces, districts, communes, wards) open only through a "
+            "reorganization plan: write a plan on the Plans page."
+        ),
+    )
+    return parent
+
+
+def access_unit_change(  # type: ignore[no-untyped-def]
+    user, unit_id: int, *, day: dt.date, parent_id: int | None = None
+) -> UnitVersion:
+    """The unit's version on `day` if the user may rename, recode, reclassify it or, with
+    `parent_id`, move it there (they must be able to write under the new parent too)."""
+    version = access_unit(user, unit_id, day=day, write=True)
+    _through_plans_only(
+        user,
+        version.kind,
+        _(
+            "%(name)s is an administrative unit: its name, code, kind and parent change only "
+            "through a reorganization plan. Write a plan on the Plans page."
+        )
+        % {"name": version.name},
+    )
+    if parent_id is not None:
+        access_unit(user, parent_id, day=day, write=True)
+    return version
+
+
+def access_unit_close(user, unit_id: int, *, day: dt.date) -> UnitVersion:  # type: ignore[no-untyped-def]
+    """The unit's version on `day` if the user may close it after that day."""
+    version = access_unit(user, unit_id, day=day, write=True)
+    _through_plans_only(
+        user,
+        version.kind,
+        _(
+            "%(name)s is an administrative unit: it closes only through a reorganization plan "
+            "(which names its successor). Write a plan on the Plans page."
+        )
+        % {"name": version.name},
+    )
     return version
 
 
@@ -148,18 +225,73 @@ def access_any_version(user, unit_id: int) -> UnitVersion:  # type: ignore[no-un
     """The most recent version of a unit, open or closed, if any of its versions is in scope, or
     any version of a unit it became: the officials of a ward read the pages of the communes the
     ward was formed from (read only: this decides what a page shows, never a write)."""
-    scope = scope_for(user)
     latest = selectors.latest_version(unit_id)
-    if scope.everything:
-        return latest
-    became = [link.successor_id for link, _d in selectors.lineage(unit_id, direction="successors")]
-    for version in UnitVersion.objects.filter(unit_id__in=[unit_id, *became]):
-        probe = version.valid_to or version.valid_from or timezone.localdate()
-        if (
-            selectors.versions_on(probe)
-            .filter(pk=version.pk)
-            .filter(unit_filter(scope, probe))
-            .exists()
+    if unit_id not in visible_unit_ids(user, [unit_id]):
+        raise NotFound(_("Unit %(id)s does not exist or is not in your scope.") % {"id": unit_id})
+    return latest
+
+
+# Ids per query when many units are checked at once (SQLite allows 32,766 parameters).
+_CHUNK = 2000
+
+
+def visible_unit_ids(user, unit_ids: Iterable[int]) -> set[int]:  # type: ignore[no-untyped-def]
+    """Those of `unit_ids` that `access_any_version` lets the user read: a version of the unit,
+    or of a unit it became, lies in the user's scope on that version's own dates. A few queries
+    however many ids (a lookup checks every unit its words match)."""
+    wanted = set(unit_ids)
+    scope = scope_for(user)
+    if scope.everything or not wanted:
+        return wanted
+    # What each unit became, through every reorganization (one query per generation).
+    became: dict[int, set[int]] = {}
+    expanded: set[int] = set()
+    frontier = set(wanted)
+    for _generation in range(20):
+        expanded |= frontier
+        links: list[tuple[int, int]] = []
+        for chunk in _chunks(frontier):
+            links += UnitLink.objects.filter(predecessor_id__in=chunk).values_list(
+                "predecessor_id", "successor_id"
+            )
+        for predecessor, successor in links:
+            became.setdefault(predecessor, set()).add(successor)
+        frontier = {successor for _predecessor, successor in links} - expanded
+        if not frontier:
+            break
+    reach = {unit: _reachable(unit, became) for unit in wanted}
+    every = set().union(*reach.values())
+    # Each version probed on a day of its own: its last day, else its first, else today.
+    today = timezone.localdate()
+    by_day: dict[dt.date, list[int]] = {}
+    for chunk in _chunks(every):
+        for pk, valid_from, valid_to in UnitVersion.objects.filter(unit_id__in=chunk).values_list(
+            "pk", "valid_from", "valid_to"
         ):
-            return latest
-    raise NotFound(_("Unit %(id)s does not exist or is not in your scope.") % {"id": unit_id})
+            by_day.setdefault(valid_to or valid_from or today, []).append(pk)
+    in_scope: set[int] = set()
+    for day, pks in by_day.items():
+        for chunk in _chunks(pks):
+            in_scope.update(
+                selectors.versions_on(day)
+                .filter(pk__in=chunk)
+                .filter(unit_filter(scope, day))
+                .values_list("unit_id", flat=True)
+            )
+    return {unit for unit in wanted if reach[unit] & in_scope}
+
+
+def _reachable(unit: int, became: dict[int, set[int]]) -> set[int]:
+    seen, todo = {unit}, [unit]
+    while todo:
+        for successor in became.get(todo.pop(), ()):
+            if successor not in seen:
+                seen.add(successor)
+                todo.append(successor)
+    return seen
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    items = list(ids)
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

@@ -473,6 +473,18 @@ class Planner:
                     "target.parent",
                 )
 
+    def _holder(self, code: str, holders: list[UnitVersion]) -> str:
+        """The code's holder as a problem names it: by name only within the provinces the plan
+        touches (whoever handles the plan administers them); elsewhere unnamed."""
+        touched = self.touched_provinces()
+        holder = holders[0]
+        if (holder.province_id or holder.unit_id) in touched:
+            return _("code '%(code)s' is used by %(name)s, which stays open") % {
+                "code": code,
+                "name": holder.name,
+            }
+        return _("code '%(code)s' is used by a unit of another province") % {"code": code}
+
     def _check_codes(self) -> None:
         for opening in self.work.openings.values():
             holders = [
@@ -482,12 +494,7 @@ class Planner:
             ]
             if holders:
                 step = self.plan.steps[opening.step - 1]
-                self.r.problem(
-                    _("code '%(code)s' is used by %(name)s, which stays open")
-                    % {"code": opening.spec.code, "name": holders[0].name},
-                    step,
-                    "target.code",
-                )
+                self.r.problem(self._holder(opening.spec.code, holders), step, "target.code")
         for unit, change in self.work.changes.items():
             if change.code is None:
                 continue
@@ -498,10 +505,7 @@ class Planner:
             ]
             if holders:
                 self.r.problem(
-                    _("code '%(code)s' is used by %(name)s, which stays open")
-                    % {"code": change.code, "name": holders[0].name},
-                    self.plan.steps[change.step - 1],
-                    "code",
+                    self._holder(change.code, holders), self.plan.steps[change.step - 1], "code"
                 )
 
     def _final_parent(self, unit: str | int) -> str | int | None:

@@ -10,6 +10,7 @@ units (administrative units and their levels), so its type lives here, below bot
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +22,8 @@ from tinhgon.units.models import UnitVersion, UnitVersionQuerySet
 
 @dataclass(frozen=True)
 class Root:
+    """An administrative unit whose scope the user reads; `writable`: and writes all of it."""
+
     admin_unit_id: int
     level: int
     writable: bool
@@ -30,10 +33,13 @@ class Root:
 class Scope:
     everything: bool
     roots: tuple[Root, ...]
+    # Agencies whose subtree (the agency and the units under it) the user writes, without
+    # writing the rest of their administrative unit: a department's official.
+    agencies: tuple[int, ...] = ()
 
     @property
     def can_write_anything(self) -> bool:
-        return self.everything or any(root.writable for root in self.roots)
+        return self.everything or bool(self.agencies) or any(root.writable for root in self.roots)
 
 
 class Rules(Protocol):
@@ -48,6 +54,18 @@ class Rules(Protocol):
     ) -> UnitVersion: ...
 
     def access_any_version(self, user: Any, unit_id: int) -> UnitVersion: ...
+
+    def visible_unit_ids(self, user: Any, unit_ids: Iterable[int]) -> set[int]: ...
+
+    def access_unit_create(
+        self, user: Any, *, parent_id: int, kind: str, day: dt.date
+    ) -> UnitVersion: ...
+
+    def access_unit_change(
+        self, user: Any, unit_id: int, *, day: dt.date, parent_id: int | None = None
+    ) -> UnitVersion: ...
+
+    def access_unit_close(self, user: Any, unit_id: int, *, day: dt.date) -> UnitVersion: ...
 
 
 _rules: Rules | None = None
@@ -85,3 +103,21 @@ def access_unit(
 
 def access_any_version(user: Any, unit_id: int) -> UnitVersion:
     return rules().access_any_version(user, unit_id)
+
+
+def visible_unit_ids(user: Any, unit_ids: Iterable[int]) -> set[int]:
+    return rules().visible_unit_ids(user, unit_ids)
+
+
+def access_unit_create(user: Any, *, parent_id: int, kind: str, day: dt.date) -> UnitVersion:
+    return rules().access_unit_create(user, parent_id=parent_id, kind=kind, day=day)
+
+
+def access_unit_change(
+    user: Any, unit_id: int, *, day: dt.date, parent_id: int | None = None
+) -> UnitVersion:
+    return rules().access_unit_change(user, unit_id, day=day, parent_id=parent_id)
+
+
+def access_unit_close(user: Any, unit_id: int, *, day: dt.date) -> UnitVersion:
+    return rules().access_unit_close(user, unit_id, day=day)

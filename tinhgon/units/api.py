@@ -7,6 +7,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -155,8 +156,14 @@ def lineage_lookup(
     province: SearchText | None = None,
     as_of: Day | None = None,
 ):
-    version = selectors.resolve_any_time(q, day=as_of, province=province)
-    access.access_any_version(request.user, version.unit_id)
+    # Only units the user may read are candidates: an ambiguous name lists no other province's
+    # communes, and a unit out of scope is "not found", as if it did not exist.
+    version = selectors.resolve_any_time(
+        q,
+        day=as_of,
+        province=province,
+        keep=lambda ids: access.visible_unit_ids(request.user, ids),
+    )
     return selectors.lineage_summary(version.unit_id)
 
 
@@ -169,7 +176,10 @@ def unit_by_code(
     day = _day(as_of)
     version = access.visible_versions(request.user, day).filter(code=code).first()
     if version is None:
-        raise NotFound(f"No unit with code '{code}' on {day.isoformat()} in your scope.")
+        raise NotFound(
+            _("No unit with code '%(code)s' on %(day)s in your scope.")
+            % {"code": code, "day": day.isoformat()}
+        )
     return version_dict(version)
 
 
@@ -236,7 +246,9 @@ def unit_tree(
 
 @router.post("", response={201: UnitOut}, summary="Open a new unit")
 def unit_create(request: HttpRequest, payload: UnitCreateIn):
-    access.access_unit(request.user, payload.parent_id, day=payload.valid_from, write=True)
+    access.access_unit_create(
+        request.user, parent_id=payload.parent_id, kind=payload.kind, day=payload.valid_from
+    )
     version = services.unit_create(actor=request.user, **payload.dict())
     return Status(201, version_dict(version))
 
@@ -245,15 +257,18 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn):
     "/{unit_id}/versions", response={201: UnitOut}, summary="Rename, reclassify or move a unit"
 )
 def unit_change(request: HttpRequest, unit_id: Id, payload: UnitChangeIn):
-    access.access_unit(request.user, unit_id, day=payload.effective, write=True)
-    if payload.move and payload.parent_id is not None:
-        access.access_unit(request.user, payload.parent_id, day=payload.effective, write=True)
+    access.access_unit_change(
+        request.user,
+        unit_id,
+        day=payload.effective,
+        parent_id=payload.parent_id if payload.move else None,
+    )
     version = services.unit_change(actor=request.user, unit_id=unit_id, **payload.dict())
     return Status(201, version_dict(version))
 
 
 @router.post("/{unit_id}/close", response=UnitOut, summary="Close a unit with nothing under it")
 def unit_close(request: HttpRequest, unit_id: Id, payload: UnitCloseIn):
-    access.access_unit(request.user, unit_id, day=payload.last_day, write=True)
+    access.access_unit_close(request.user, unit_id, day=payload.last_day)
     version = services.unit_close(actor=request.user, unit_id=unit_id, **payload.dict())
     return version_dict(version)

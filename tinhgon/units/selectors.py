@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, NotFound, Problem
@@ -53,17 +54,31 @@ def subtree_depths(root_ids: Iterable[int], day: dt.date, *, max_depth: int = 50
     roots = list(root_ids)
     if not roots:
         return {}
+    cte, params = _subtree_cte(roots, day, max_depth)
+    with connection.cursor() as cursor:
+        cursor.execute(cte + " SELECT unit_id, MIN(depth) FROM sub GROUP BY unit_id", params)
+        return {unit_id: depth for unit_id, depth in cursor.fetchall()}
+
+
+def subtree_ids(root_ids: Iterable[int], day: dt.date, *, max_depth: int = 50) -> RawSQL:
+    """The ids of the units under the roots on `day` (roots included) as a subquery, for
+    `filter(unit_id__in=subtree_ids(...))`: the filter stays one SQL query."""
+    roots = list(root_ids)
+    if not roots:
+        return RawSQL("SELECT unit_id FROM units_unitversion WHERE 1 = 0", [])
+    cte, params = _subtree_cte(roots, day, max_depth)
+    return RawSQL(cte + " SELECT unit_id FROM sub", params)
+
+
+def _subtree_cte(roots: list[int], day: dt.date, max_depth: int) -> tuple[str, list]:
     # Typed seeds: PostgreSQL insists the recursive term's types match the seed's.
     seeds = " UNION ALL ".join("SELECT CAST(%s AS BIGINT), CAST(0 AS INTEGER)" for _ in roots)
     sql = (
         f"WITH RECURSIVE sub(unit_id, depth) AS ({seeds} "
         "UNION ALL SELECT v.unit_id, sub.depth + 1 FROM units_unitversion v "
-        f"JOIN sub ON v.parent_id = sub.unit_id WHERE {_VALID_ON} AND sub.depth < %s) "
-        "SELECT unit_id, MIN(depth) FROM sub GROUP BY unit_id"
+        f"JOIN sub ON v.parent_id = sub.unit_id WHERE {_VALID_ON} AND sub.depth < %s)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*roots, day, day, max_depth])
-        return {unit_id: depth for unit_id, depth in cursor.fetchall()}
+    return sql, [*roots, day, day, max_depth]
 
 
 def ancestor_ids(unit_id: int, day: dt.date) -> list[int]:
@@ -138,6 +153,13 @@ def search(
     return qs.filter(Q(name_folded__contains=folded) | Q(code=query.strip()))
 
 
+# Unit ids -> those of them a user may see (the scope rules, passed in by the caller).
+Keep = Callable[[list[int]], set[int]]
+# How many matching units a scoped lookup checks against the scope at each stage: a query that
+# matches more (a syllable such as "an") finds only among the first ones; more of the name finds.
+KEEP_LIMIT = 5000
+
+
 def resolve(
     name_or_code: str,
     *,
@@ -146,11 +168,15 @@ def resolve(
     kinds: Iterable[str] | None = None,
     province_id: int | None = None,
     field: str = "unit",
+    keep: Keep | None = None,
 ) -> UnitVersion:
     """The one unit named or coded `name_or_code`; a clear error when none or several match.
 
     An exact code wins; then an exact name (ignoring diacritics and case, with or without the
-    kind prefix such as "Tỉnh" or "Phường"); then a unique partial match.
+    kind prefix such as "Tỉnh" or "Phường"); then a unique partial match. `keep` (the user's
+    scope: unit ids -> those they may see) drops the others before anything is counted or
+    named, so that a unit the user may not see is neither chosen nor listed, exactly as if it
+    did not exist.
     """
     qs = UnitVersion.objects.all() if day is None else versions_on(day)
     if level is not None:
@@ -167,6 +193,9 @@ def resolve(
         qs.filter(name_folded__endswith=" " + folded),
         qs.filter(name_folded__contains=folded),
     ):
+        if keep is not None:
+            ids = candidates.order_by("unit_id").values_list("unit_id", flat=True).distinct()
+            candidates = candidates.filter(unit_id__in=keep(list(ids[:KEEP_LIMIT])))
         found = list(candidates.order_by("unit_id", "-valid_from")[:50])
         by_unit = {v.unit_id: v for v in reversed(found)}
         if len(by_unit) > 1:
@@ -223,10 +252,15 @@ def lineage(unit_id: int, *, direction: str, max_depth: int = 20) -> list[tuple[
 
 
 def resolve_any_time(
-    name_or_code: str, *, day: dt.date | None = None, province: str | None = None
+    name_or_code: str,
+    *,
+    day: dt.date | None = None,
+    province: str | None = None,
+    keep: Keep | None = None,
 ) -> UnitVersion:
     """A unit by name or code: the one open on `day` (default today) if any, else among every
-    version ever recorded, so that a legacy code or name still finds its unit."""
+    version ever recorded, so that a legacy code or name still finds its unit. `keep`: as in
+    `resolve` (provinces, public knowledge, are found whatever the scope)."""
     from django.utils import timezone
 
     day = day or timezone.localdate()
@@ -234,14 +268,14 @@ def resolve_any_time(
     if province:
         province_id = resolve_province(province, day=day).unit_id
     try:
-        return resolve(name_or_code, day=day, province_id=province_id)
+        return resolve(name_or_code, day=day, province_id=province_id, keep=keep)
     except NotFound:
         pass
     if province:
         # The province as it was named then: search legacy provinces by name too.
         candidates = resolve(province, day=None, level=Level.PROVINCE, field="province")
         province_id = candidates.unit_id
-    return resolve(name_or_code, day=None, province_id=province_id)
+    return resolve(name_or_code, day=None, province_id=province_id, keep=keep)
 
 
 def lineage_summary(unit_id: int) -> dict:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.errors import DomainError, Problem, invalid
 from tinhgon.core.models import audit
 from tinhgon.core.text import fold, normalize, sort_key
-from tinhgon.units import selectors
+from tinhgon.units import access, selectors
 from tinhgon.units.kinds import KIND_INFO, Category, Kind, Level, is_administrative
 from tinhgon.units.models import Source, Unit, UnitVersion
 
@@ -155,17 +155,26 @@ def check_day(day: dt.date, *, field: str) -> list[Problem]:
     return []
 
 
-def _check_code_free(code: str, day: dt.date | None, *, except_unit: int | None = None) -> None:
+def _check_code_free(
+    code: str, day: dt.date | None, *, actor, except_unit: int | None = None
+) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a code another unit holds on `day`. The holder is named only to an actor who may
+    read it (or the operator, actor None): codes are unique nationwide, scopes are not."""
     qs = selectors.UnitVersion.objects.filter(code=code)
     qs = qs.as_of(day) if day is not None else qs.filter(valid_to__isnull=True)
     if except_unit is not None:
         qs = qs.exclude(unit_id=except_unit)
     holder = qs.first()
-    if holder is not None:
-        raise invalid(
-            _("Code '%(code)s' is already used by %(name)s.") % {"code": code, "name": holder.name},
-            field="code",
-        )
+    if holder is None:
+        return
+    if actor is None or access.visible_unit_ids(actor, [holder.unit_id]):
+        message = _("Code '%(code)s' is already used by %(name)s.") % {
+            "code": code,
+            "name": holder.name,
+        }
+    else:
+        message = _("Code '%(code)s' is already used by another unit.") % {"code": code}
+    raise invalid(message, field="code")
 
 
 def build_version(
@@ -222,7 +231,7 @@ def unit_create(
     _check_kind(kind)
     parent = _parent_on(parent_id, valid_from)
     placement = placement_for(kind=kind, parent=parent)
-    _check_code_free(code, valid_from)
+    _check_code_free(code, valid_from, actor=actor)
     unit = Unit.objects.create()
     version = build_version(
         unit_id=unit.pk,
@@ -299,7 +308,7 @@ def unit_change(
             )
     new_code = code.strip() if code else current.code
     if new_code != current.code:
-        _check_code_free(new_code, effective, except_unit=unit_id)
+        _check_code_free(new_code, effective, actor=actor, except_unit=unit_id)
     version = build_version(
         unit_id=unit_id,
         code=new_code,

@@ -140,3 +140,21 @@ def test_denormalized_columns_select_the_same_rows_as_the_unit_subquery(persona,
     by_unit = on_day.filter(records_filter(scope, AFTER, unit_field="unit"))
     assert set(by_columns.values_list("pk", flat=True)) == set(by_unit.values_list("pk", flat=True))
     assert by_unit.exists()
+
+
+def test_an_agency_officials_write_filter_is_still_one_query(rows, django_assert_num_queries):
+    department = selectors.versions_on(AFTER).get(code="14-SNV")
+    son_la = selectors.resolve_province("Sơn La", day=AFTER)
+    scope = Scope(
+        everything=False,
+        roots=(Root(son_la.unit_id, Level.PROVINCE, False),),
+        agencies=(department.unit_id,),
+    )
+    Membership.objects.filter(pk=rows["a department of Sơn La"]).update(unit_id=department.unit_id)
+    with django_assert_num_queries(1):
+        found = set(
+            Membership.objects.filter(
+                records_filter(scope, AFTER, write=True), pk__in=rows.values()
+            ).values_list("pk", flat=True)
+        )
+    assert found == {rows["a department of Sơn La"]}

@@ -1,0 +1,579 @@
+"""Who may read and who may write, endpoint by endpoint and page by page: the matrix of
+docs/architecture.md ("Who may do what"), with every persona on every operation of the API (as
+its OpenAPI document lists them) and every page (as the URL patterns list them). A new endpoint
+or page without a row here fails `test_every_api_operation_has_a_row` or
+`test_every_page_has_a_row`: decide who may use it, and add the row.
+
+Columns, in this order:
+    SU  a superuser
+    AD  a provincial administrator of Sơn La
+    A2  a second provincial administrator of Sơn La
+    DE  an official of a department, Sở Nội vụ of Sơn La (14-SNV)
+    WA  an official of a ward, Phường Chiềng An (03667)
+    NB  an official of a neighbouring ward, Phường Tô Hiệu
+    OB  an observer of Phường Chiềng An
+    OP  a provincial administrator of another province, Hà Nội
+
+A cell is the HTTP status, or for a search `seen` / `none`: whether Phường Chiềng An is among
+the results. Every request runs in a savepoint rolled back afterwards, so that each persona
+meets the same registry.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tinhgon.accounts import services as accounts
+from tinhgon.accounts.models import Role
+from tinhgon.api import api
+from tinhgon.conftest import AFTER, BEFORE, Persona
+from tinhgon.reorg import planfile
+from tinhgon.reorg import services as plans
+from tinhgon.reorg.models import Plan
+from tinhgon.units import selectors
+from tinhgon.units.models import UnitVersion
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["SU", "AD", "A2", "DE", "WA", "NB", "OB", "OP"]
+
+RENAME_PLAN = """title: {title}
+effective_date: 2026-01-01
+steps:
+- {{action: rename, unit: '03667', name: Phường Chiềng An Mới}}
+"""
+
+
+@dataclass
+class World:
+    personas: dict[str, Persona]
+    units: dict[str, UnitVersion]
+    draft: Plan
+    approved: Plan
+
+    def id(self, name: str) -> int:
+        return self.units[name].unit_id
+
+
+def _persona(django_user_model, username: str, unit_id: int | None, role: str) -> Persona:
+    # No password: hashing eight of them for every row would cost more than the requests.
+    user = django_user_model.objects.create_user(username, is_superuser=unit_id is None)
+    if unit_id is not None:
+        accounts.membership_add(actor=None, user=user, unit_id=unit_id, role=role)
+    _, secret = accounts.token_create(actor=None, user=user, name="matrix")
+    return Persona(user, secret)
+
+
+@pytest.fixture
+def world(django_user_model, son_la, chieng_an, to_hieu, ha_noi) -> World:
+    on_day = selectors.versions_on(AFTER)
+    units = {
+        "province": son_la,
+        "home_affairs": on_day.get(code="14-SNV"),
+        "finance": on_day.get(code="14-STC"),
+        "ward": chieng_an,
+        "committee": on_day.get(code=f"{chieng_an.code}-UBND"),
+        "office": on_day.get(code=f"{chieng_an.code}-PVHXH"),
+    }
+    memberships = {
+        "SU": (None, ""),
+        "AD": (son_la.unit_id, Role.PROVINCE_ADMIN),
+        "A2": (son_la.unit_id, Role.PROVINCE_ADMIN),
+        "DE": (units["home_affairs"].unit_id, Role.UNIT_OFFICIAL),
+        "WA": (chieng_an.unit_id, Role.UNIT_OFFICIAL),
+        "NB": (to_hieu.unit_id, Role.UNIT_OFFICIAL),
+        "OB": (chieng_an.unit_id, Role.OBSERVER),
+        "OP": (ha_noi.unit_id, Role.PROVINCE_ADMIN),
+    }
+    personas = {
+        key: _persona(django_user_model, f"matrix-{key.lower()}", unit_id, role)
+        for key, (unit_id, role) in memberships.items()
+    }
+    draft = plans.plan_create(
+        actor=None, spec=planfile.load_yaml(RENAME_PLAN.format(title="Bản nháp"))
+    )
+    approved = plans.plan_create(
+        actor=None, spec=planfile.load_yaml(RENAME_PLAN.format(title="Đã duyệt"))
+    )
+    plans.plan_approve(actor=None, plan=approved)
+    return World(personas, units, draft, approved)
+
+
+# A request: (method, path, keyword arguments of the test client) for a world.
+Send = Callable[[World], tuple[str, str, dict[str, Any]]]
+
+
+def _sees_chieng_an(world: World, response) -> str:  # type: ignore[no-untyped-def]
+    if response.status_code != 200:
+        return str(response.status_code)
+    text = response.content.decode()
+    if response["Content-Type"].startswith("application/json"):
+        ids = {item["id"] for item in response.json()["items"]}
+        return "seen" if world.id("ward") in ids else "none"
+    return "seen" if f"/units/{world.id('ward')}/" in text else "none"
+
+
+@dataclass
+class Row:
+    label: str
+    send: Send
+    expected: str  # eight cells, in the order of PERSONAS
+    cell: Callable[[World, Any], str] = lambda _world, response: str(response.status_code)
+
+
+def run(world: World, row: Row, *, page: bool) -> dict[str, str]:
+    found = {}
+    for key in PERSONAS:
+        persona = world.personas[key]
+        client = persona.browser() if page else persona.api()
+        method, path, kwargs = row.send(world)
+        savepoint = transaction.savepoint_create()
+        try:
+            response = getattr(client, method)(path, **kwargs)
+            found[key] = row.cell(world, response)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+    return found
+
+
+def expect(row: Row) -> dict[str, str]:
+    cells = row.expected.split()
+    assert len(cells) == len(PERSONAS), row.label
+    return dict(zip(PERSONAS, cells, strict=True))
+
+
+def json_body(data: dict) -> dict[str, Any]:
+    return {"data": data, "content_type": "application/json"}
+
+
+def get(path: Callable[[World], str], params: dict | Callable[[World], dict] | None = None) -> Send:
+    """A GET; `params` may depend on the world (a unit's id)."""
+    return lambda world: (
+        "get",
+        path(world),
+        {"data": params(world) if callable(params) else (params or {})},
+    )
+
+
+def post(path: Callable[[World], str], body: Callable[[World], dict] | None = None) -> Send:
+    return lambda world: ("post", path(world), json_body(body(world)) if body else {})
+
+
+def upload(path: str, content: Callable[[], bytes], name: str) -> Send:
+    return lambda world: ("post", path, {"data": {"file": SimpleUploadedFile(name, content())}})
+
+
+def unit_url(name: str, suffix: str = "") -> Callable[[World], str]:
+    return lambda world: f"/api/units/{world.id(name)}{suffix}"
+
+
+def plan_url(which: str, suffix: str = "", *, prefix: str = "/api/plans") -> Callable[[World], str]:
+    return lambda world: f"{prefix}/{getattr(world, which).pk}{suffix}"
+
+
+def division(parent: str, code: str) -> Callable[[World], dict]:
+    return lambda world: {
+        "code": code,
+        "name": "Tổ công tác thử",
+        "kind": "division",
+        "parent_id": world.id(parent),
+        "valid_from": "2026-01-01",
+    }
+
+
+def rename(name: str = "Tên Mới Thử", **more: Any) -> Callable[[World], dict]:
+    return lambda _world: {"effective": "2026-01-01", "name": name, **more}
+
+
+def sheet() -> bytes:
+    from openpyxl import Workbook
+
+    from tinhgon.units.excel import HEADERS
+
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    workbook.active.append(["14-SNV-T1", "Tổ thử", "division", "14-SNV", "2026-01-01", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_file() -> bytes:
+    return RENAME_PLAN.format(title="Tải lên").encode()
+
+
+READ_WARD = "200 200 200 200 200 404 200 404"
+READ_PROVINCE_AGENCY = "200 200 200 200 404 404 404 404"
+PLAN_HANDLERS = "200 200 200 403 403 403 403 404"
+DAY = AFTER.isoformat()
+
+# (method, path as the OpenAPI document writes it) -> its rows.
+API: dict[tuple[str, str], list[Row]] = {
+    ("GET", "/api/units"): [
+        Row(
+            "search",
+            get(lambda w: "/api/units", {"q": "chieng an", "as_of": DAY, "level": 3}),
+            "seen seen seen seen seen none seen none",
+            _sees_chieng_an,
+        )
+    ],
+    ("POST", "/api/units"): [
+        Row(
+            "a division under Sở Nội vụ",
+            post(lambda w: "/api/units", division("home_affairs", "14-SNV-T1")),
+            "201 201 201 201 404 404 404 404",
+        ),
+        Row(
+            "a division under the ward's people's committee",
+            post(lambda w: "/api/units", division("committee", "03667-UBND-T1")),
+            "201 201 201 403 201 404 403 404",
+        ),
+        Row(
+            "a ward under the province (administrative: plans only)",
+            post(
+                lambda w: "/api/units",
+                lambda w: {
+                    **division("province", "93999")(w),
+                    "kind": "ward",
+                    "name": "Phường Thử",
+                },
+            ),
+            "201 403 403 403 404 404 404 404",
+        ),
+    ],
+    ("POST", "/api/units/import-excel"): [
+        Row(
+            "a division under Sở Nội vụ",
+            upload("/api/units/import-excel", sheet, "sheet.xlsx"),
+            "201 201 201 201 400 400 403 400",
+        )
+    ],
+    ("GET", "/api/units/lineage"): [
+        Row(
+            "the ward by its code",
+            get(lambda w: "/api/units/lineage", {"q": "03667", "province": "Sơn La"}),
+            READ_WARD,
+        )
+    ],
+    ("GET", "/api/units/by-code/{code}"): [
+        Row("the ward", get(lambda w: "/api/units/by-code/03667", {"as_of": DAY}), READ_WARD)
+    ],
+    ("GET", "/api/units/{unit_id}"): [
+        Row("the ward", get(unit_url("ward")), READ_WARD),
+        Row("Sở Nội vụ", get(unit_url("home_affairs")), READ_PROVINCE_AGENCY),
+    ],
+    ("GET", "/api/units/{unit_id}/lineage"): [
+        Row("the ward", get(unit_url("ward", "/lineage")), READ_WARD)
+    ],
+    ("GET", "/api/units/{unit_id}/children"): [
+        Row("the ward", get(unit_url("ward", "/children"), {"as_of": DAY}), READ_WARD)
+    ],
+    ("GET", "/api/units/{unit_id}/tree"): [
+        Row("the ward", get(unit_url("ward", "/tree"), {"as_of": DAY}), READ_WARD)
+    ],
+    ("POST", "/api/units/{unit_id}/versions"): [
+        Row(
+            "rename Sở Nội vụ (the department's own)",
+            post(unit_url("home_affairs", "/versions"), rename()),
+            "201 201 201 201 404 404 404 404",
+        ),
+        Row(
+            "rename another department",
+            post(unit_url("finance", "/versions"), rename()),
+            "201 201 201 403 404 404 404 404",
+        ),
+        Row(
+            "rename the ward (administrative: plans only)",
+            post(unit_url("ward", "/versions"), rename("Phường Mới")),
+            "201 403 403 403 403 404 403 404",
+        ),
+        Row(
+            "recode the ward (administrative: plans only)",
+            post(
+                unit_url("ward", "/versions"),
+                lambda w: {"effective": "2026-01-01", "code": "93998"},
+            ),
+            "201 403 403 403 403 404 403 404",
+        ),
+        Row(
+            "rename the province (administrative: plans only)",
+            post(unit_url("province", "/versions"), rename("Tỉnh Mới")),
+            "201 403 403 403 404 404 404 404",
+        ),
+        Row(
+            "rename the ward's office",
+            post(unit_url("office", "/versions"), rename()),
+            "201 201 201 403 201 404 403 404",
+        ),
+        Row(
+            "move the ward's office under Sở Nội vụ",
+            post(
+                unit_url("office", "/versions"),
+                lambda w: {
+                    "effective": "2026-01-01",
+                    "parent_id": w.id("home_affairs"),
+                    "move": True,
+                },
+            ),
+            # The ward's official may change the office but cannot reach the department.
+            "201 201 201 403 404 404 403 404",
+        ),
+    ],
+    ("POST", "/api/units/{unit_id}/close"): [
+        Row(
+            "close Sở Nội vụ (the department's own)",
+            post(unit_url("home_affairs", "/close"), lambda w: {"last_day": "2026-01-01"}),
+            "200 200 200 200 404 404 404 404",
+        ),
+        Row(
+            "close the ward's office",
+            post(unit_url("office", "/close"), lambda w: {"last_day": "2026-01-01"}),
+            "200 200 200 403 200 404 403 404",
+        ),
+        Row(
+            "close the ward (administrative: plans only; a superuser meets its units)",
+            post(unit_url("ward", "/close"), lambda w: {"last_day": "2026-01-01"}),
+            "400 403 403 403 403 404 403 404",
+        ),
+    ],
+    ("GET", "/api/reports/apparatus"): [
+        Row(
+            "Sơn La",
+            get(lambda w: "/api/reports/apparatus", {"as_of": DAY, "province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row(
+            "the ward",
+            get(
+                lambda w: "/api/reports/apparatus",
+                lambda w: {"as_of": DAY, "unit_id": w.id("ward")},
+            ),
+            READ_WARD,
+        ),
+        Row(
+            "the whole scope",
+            get(lambda w: "/api/reports/apparatus", {"as_of": DAY}),
+            "200 200 200 200 200 200 200 200",
+        ),
+    ],
+    ("GET", "/api/reports/apparatus/change"): [
+        Row(
+            "Sơn La",
+            get(
+                lambda w: "/api/reports/apparatus/change",
+                {"date_from": BEFORE.isoformat(), "date_to": DAY, "province": "Sơn La"},
+            ),
+            READ_PROVINCE_AGENCY,
+        )
+    ],
+    ("GET", "/api/accounts/me"): [
+        Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
+    ],
+    ("POST", "/api/plans"): [
+        Row(
+            "a plan renaming the ward",
+            upload("/api/plans", plan_file, "plan.yaml"),
+            "201 201 201 403 403 403 403 403",
+        )
+    ],
+    ("POST", "/api/plans/preview"): [
+        Row(
+            "a plan renaming the ward",
+            upload("/api/plans/preview", plan_file, "plan.yaml"),
+            "200 200 200 403 403 403 403 403",
+        )
+    ],
+    ("GET", "/api/plans/{plan_id}"): [Row("a draft", get(plan_url("draft")), PLAN_HANDLERS)],
+    ("GET", "/api/plans/{plan_id}/preview"): [
+        Row("a draft", get(plan_url("draft", "/preview")), PLAN_HANDLERS)
+    ],
+    ("POST", "/api/plans/{plan_id}/preview"): [
+        Row("a draft", post(plan_url("draft", "/preview")), PLAN_HANDLERS)
+    ],
+    ("POST", "/api/plans/{plan_id}/approve"): [
+        Row("a draft", post(plan_url("draft", "/approve")), PLAN_HANDLERS)
+    ],
+    ("POST", "/api/plans/{plan_id}/decisions"): [
+        Row(
+            "a record no rule routes (there is none: refused as invalid)",
+            post(
+                plan_url("draft", "/decisions"),
+                lambda w: {"carrier": "child_units", "choices": {"1": "new:T1"}},
+            ),
+            "400 400 400 403 403 403 403 404",
+        )
+    ],
+    ("POST", "/api/plans/{plan_id}/decisions/groups"): [
+        Row(
+            "a group of a unit the plan does not split (refused as invalid)",
+            post(
+                plan_url("draft", "/decisions/groups"),
+                lambda w: {"carrier": "child_units", "unit_id": w.id("ward"), "to": "03667"},
+            ),
+            "400 400 400 403 403 403 403 404",
+        )
+    ],
+    ("POST", "/api/plans/{plan_id}/rehearse"): [
+        Row("a draft", post(plan_url("draft", "/rehearse")), PLAN_HANDLERS)
+    ],
+    ("POST", "/api/plans/{plan_id}/apply"): [
+        Row("an approved plan", post(plan_url("approved", "/apply")), PLAN_HANDLERS),
+        Row(
+            "a draft (approve it first)",
+            post(plan_url("draft", "/apply")),
+            "409 409 409 403 403 403 403 404",
+        ),
+    ],
+}
+
+ALL_200 = "200 200 200 200 200 200 200 200"
+PLAN_PAGES = "200 200 200 403 403 403 403 404"
+PLAN_ACTIONS = "302 302 302 403 403 403 403 404"
+
+
+page = get
+
+
+def form(path: Callable[[World], str], data: dict | None = None) -> Send:
+    return lambda world: ("post", path(world), {"data": data or {}})
+
+
+def plan_page(which: str, suffix: str) -> Callable[[World], str]:
+    return plan_url(which, suffix, prefix="/plans")
+
+
+# URL name (namespace:name) -> its rows; "admin" stands for the whole admin site.
+PAGES: dict[str, list[Row]] = {
+    "home": [Row("the dashboard", page(lambda w: "/"), ALL_200)],
+    "units:tree": [
+        Row(
+            "the tree from the ward",
+            page(lambda w: "/tree/", lambda w: {"root": w.id("ward")}),
+            READ_WARD,
+        ),
+        Row("the tree of one's scope", page(lambda w: "/tree/"), ALL_200),
+    ],
+    "units:search": [
+        Row(
+            "search",
+            page(lambda w: "/search/", {"q": "chieng an"}),
+            "seen seen seen seen seen none seen none",
+            _sees_chieng_an,
+        )
+    ],
+    "units:detail": [
+        Row("the ward", page(lambda w: f"/units/{w.id('ward')}/"), READ_WARD),
+        Row("Sở Nội vụ", page(lambda w: f"/units/{w.id('home_affairs')}/"), READ_PROVINCE_AGENCY),
+    ],
+    "reports:apparatus": [
+        Row(
+            "Sơn La",
+            page(lambda w: "/reports/apparatus/", {"day_to": "01/07/2025", "province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row("the whole scope", page(lambda w: "/reports/apparatus/"), ALL_200),
+    ],
+    "reorg:list": [
+        Row("the plans", page(lambda w: "/plans/"), "200 200 200 403 403 403 403 200"),
+        Row(
+            "upload a plan renaming the ward",
+            lambda w: (
+                "post",
+                "/plans/",
+                {"data": {"file": SimpleUploadedFile("p.yaml", plan_file())}},
+            ),
+            "302 302 302 403 403 403 403 403",
+        ),
+    ],
+    "reorg:template": [
+        Row("the spreadsheet template", page(lambda w: "/plans/template.xlsx"), ALL_200)
+    ],
+    "reorg:new": [
+        Row("the plan form", page(lambda w: "/plans/new/"), "200 200 200 403 403 403 403 200")
+    ],
+    "reorg:step_new": [
+        Row("a draft's step form", page(plan_page("draft", "/steps/new/")), PLAN_PAGES)
+    ],
+    "reorg:detail": [Row("a draft", page(plan_page("draft", "/")), PLAN_PAGES)],
+    "reorg:approve": [Row("a draft", form(plan_page("draft", "/approve/")), PLAN_ACTIONS)],
+    "reorg:apply": [
+        Row(
+            "the confirmation of an approved plan",
+            page(plan_page("approved", "/apply/")),
+            PLAN_PAGES,
+        ),
+        Row("apply an approved plan", form(plan_page("approved", "/apply/")), PLAN_ACTIONS),
+    ],
+    "reorg:decide": [Row("no choice", form(plan_page("draft", "/decide/")), PLAN_ACTIONS)],
+    "reorg:preview": [Row("count again", form(plan_page("draft", "/preview/")), PLAN_ACTIONS)],
+    "reorg:rehearse": [Row("rehearse", form(plan_page("draft", "/rehearse/")), PLAN_PAGES)],
+    "login": [Row("the login page", page(lambda w: "/accounts/login/"), ALL_200)],
+    "logout": [
+        Row("log out", form(lambda w: "/accounts/logout/"), "302 302 302 302 302 302 302 302")
+    ],
+    "set_language": [
+        Row(
+            "switch language",
+            form(lambda w: "/i18n/setlang/", {"language": "en"}),
+            "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "admin": [Row("the admin site", page(lambda w: "/admin/"), "200 302 302 302 302 302 302 302")],
+}
+
+
+def api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def page_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                route = str(pattern.pattern)
+                if route == "api/":
+                    continue  # the API: its operations, above
+                if route == "admin/":
+                    names.add("admin")
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}:{pattern.name}" if namespace else str(pattern.name))
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_api_operation_has_a_row():
+    assert api_operations() == set(API), (
+        "an operation without a row in the matrix: say who may use it"
+    )
+
+
+def test_every_page_has_a_row():
+    assert page_names() == set(PAGES), "a page without a row in the matrix: say who may use it"
+
+
+@pytest.mark.parametrize(
+    "key", sorted(API), ids=[f"{method} {path}" for method, path in sorted(API)]
+)
+def test_who_may_read_and_write_through_the_api(world, key):
+    for row in API[key]:
+        assert run(world, row, page=False) == expect(row), row.label
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_who_may_read_and_write_on_the_pages(world, name):
+    for row in PAGES[name]:
+        assert run(world, row, page=True) == expect(row), row.label
