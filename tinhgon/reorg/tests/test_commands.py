@@ -138,7 +138,7 @@ def test_a_bad_plan_file_is_a_command_error_naming_step_and_field(tmp_path):
     path.write_text(
         "title: x\neffective_date: 2026-01-01\nsteps:\n- {action: dissolve, unit: 14-SNV}\n"
     )
-    with pytest.raises(CommandError, match=r"step 1, line 4, field 'receiver'"):
+    with pytest.raises(CommandError, match=r"bước 1, dòng 4, trường 'receiver'"):
         run("plan", "preview", str(path))
 
 

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import Workbook
 
+from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.reorg import planfile
 from tinhgon.reorg.models import Plan
@@ -55,9 +56,9 @@ def test_a_plan_with_yaml_aliases_is_refused_before_it_grows(province_admin):
 
 
 def test_a_merge_key_is_not_a_way_around_the_alias_refusal():
-    with pytest.raises(Exception, match="plan.yaml") as refused:
+    with pytest.raises(DomainError) as refused:
         planfile.load_yaml("base: &b {name: x}\n" + HEAD + "- {<<: *b, action: rename}\n")
-    assert refused.value.code == "invalid_plan"  # type: ignore[attr-defined]
+    assert refused.value.code == "invalid_plan"
 
 
 def test_an_unquoted_code_with_a_leading_zero_stays_the_code_that_was_typed():
@@ -130,9 +131,9 @@ def test_a_title_longer_than_the_database_holds_is_refused_before_saving(provinc
 
 def test_a_plan_of_more_steps_than_the_limit_is_refused_in_one_problem(monkeypatch):
     monkeypatch.setattr(planfile, "MAX_STEPS", 3)
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(DomainError) as refused:
         planfile.load_yaml(HEAD + RENAME * 4)
-    assert [p.field for p in refused.value.problems] == ["steps"]  # type: ignore[attr-defined]
+    assert [p.field for p in refused.value.problems] == ["steps"]
 
 
 @override_settings(TINHGON_MAX_UPLOAD_BYTES=10_000)
