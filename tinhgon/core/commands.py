@@ -226,8 +226,8 @@ def number_text(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-class TranslatedCommand(BaseCommand):
-    """A command whose `help` is a lazy translation: argparse needs real text, so it is
+class TranslatedCommand(OneLineCommand):
+    """A OneLineCommand whose `help` is a lazy translation: argparse needs real text, so it is
     translated when the parser is made, in the language of that run (arguments' help texts are
     translated in add_arguments with gettext, for the same reason)."""
 
