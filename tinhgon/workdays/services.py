@@ -29,7 +29,7 @@ def day_exception_set(  # type: ignore[no-untyped-def]
         for name, value in (("reason", reason), ("source", source))
         if not value
     ] + [
-        Problem(_("At most %(limit)s characters.") % {"limit": LIMITS[name]}, field=name)
+        Problem(_("at most %(max)s characters") % {"max": LIMITS[name]}, field=name)
         for name, value in (("reason", reason), ("source", source))
         if len(value) > LIMITS[name]
     ]

@@ -88,8 +88,8 @@ class Command(OneLineCommand, TranslatedCommand):
         parsed = parse_moment(received)
         if not 1995 <= parsed.year <= 2100:
             raise CommandError(
-                _("%(option)s: '%(value)s' is not valid")
-                % {"option": "--received", "value": received}
+                _("%(argument)s: '%(value)s' is not valid")
+                % {"argument": "--received", "value": received}
             )
         moment = local_time(parsed)
         calendar = selectors.calendar_around(moment, days)
