@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "tinhgon.core",
+    "tinhgon.workdays",
     "tinhgon.units",
     "tinhgon.carriers",
     "tinhgon.accounts",

@@ -1,0 +1,45 @@
+"""Reads of the working-day calendar: a year range in one query, then pure functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tinhgon.workdays.calendar import HOLIDAYS_SOURCE, OFF, Calendar, build_calendar
+from tinhgon.workdays.calendar import public_holidays as package_holidays
+from tinhgon.workdays.models import DayException
+
+
+def calendar_for(first_year: int, last_year: int) -> Calendar:
+    """The calendar of the years, with the exceptions the database holds (one query)."""
+    rows = DayException.objects.filter(
+        day__gte=dt.date(first_year, 1, 1), day__lte=dt.date(last_year, 12, 31)
+    ).values_list("day", "kind")
+    return build_calendar(first_year, last_year, exceptions=rows)
+
+
+def calendar_around(moment: dt.datetime, days: int) -> Calendar:
+    """A calendar wide enough for a limit of `days` working days from `moment` (a year holds
+    at least 240 working days; one more year for the pauses)."""
+    return calendar_for(moment.year, moment.year + 1 + days // 240)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: dt.date
+    kind: str  # "off" or "working"
+    reason: str
+    source: str
+    decided: bool  # a stored decision (True) or the package's holiday (False)
+
+
+def year_days(year: int, *, language: str = "vi") -> list[DayRow]:
+    """The year's public holidays and decided exceptions, by day (a decision outranks the
+    holiday of the same day)."""
+    rows = {
+        day: DayRow(day, OFF, name, HOLIDAYS_SOURCE, decided=False)
+        for day, name in package_holidays(year, year, language=language).items()
+    }
+    for row in DayException.objects.filter(day__year=year):
+        rows[row.day] = DayRow(row.day, row.kind, row.reason, row.source, decided=True)
+    return [rows[day] for day in sorted(rows)]
