@@ -38,7 +38,9 @@ Code = Annotated[str, Field(pattern=CODE_REGEX, min_length=1, max_length=40, exa
 # opens ("new:T1").
 REF_REGEX = r"^(?:new:|[a-z_]{1,32}:)?[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?$"
 Ref = Annotated[str, Field(pattern=REF_REGEX, min_length=1, max_length=60, examples=["new:T1"])]
-# Printable text of bounded length (names, reasons, search strings).
-Name = Annotated[str, Field(min_length=1, max_length=255)]
-Reason = Annotated[str, Field(max_length=255)]
-SearchText = Annotated[str, Field(min_length=1, max_length=100)]
+# Printable text of bounded length (names, reasons, search strings). No control characters: a
+# NUL byte is a 500 on PostgreSQL, which refuses it in any text (found by the fuzzing run).
+PRINTABLE_REGEX = r"^[^\x00-\x1f\x7f]*$"
+Name = Annotated[str, Field(min_length=1, max_length=255, pattern=PRINTABLE_REGEX)]
+Reason = Annotated[str, Field(max_length=255, pattern=PRINTABLE_REGEX)]
+SearchText = Annotated[str, Field(min_length=1, max_length=100, pattern=PRINTABLE_REGEX)]

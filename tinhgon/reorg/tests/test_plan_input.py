@@ -221,7 +221,7 @@ def test_a_plan_sheet_of_a_million_empty_rows_stops_at_the_data_s_end(province_a
     content = _xlsx_with_sheet_xml(SHEET.format(rows=rows))
     started = time.monotonic()
     response = upload(province_admin, content, name="plan.xlsx")
-    assert time.monotonic() - started < 3  # 25 s before
+    assert time.monotonic() - started < 10  # 25 s before; about 0.01 s to read it
     assert response.status_code == 400
     assert [p["field"] for p in problems(response)] == ["steps"]  # no steps, said once
 
