@@ -92,7 +92,7 @@ def test_a_sheet_of_a_million_empty_rows_costs_little():
             target.writestr(item, data)
     started = time.monotonic()
     assert agencies_import(actor=None, content=out.getvalue()) == []
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 10  # about 0.01 s to read it
 
 
 def test_more_rows_than_the_limit_are_refused_naming_the_limit(monkeypatch):
