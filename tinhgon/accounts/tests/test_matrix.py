@@ -377,6 +377,16 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/accounts/me"): [
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
+    ("GET", "/api/accounts/tokens"): [
+        Row("one's own tokens", get(lambda w: "/api/accounts/tokens"), "200 200 200 200 200 200 200 200")
+    ],
+    ("DELETE", "/api/accounts/tokens/{prefix}"): [
+        Row(
+            "the ward official's token: theirs alone, anyone else's not found",
+            lambda w: ("delete", f"/api/accounts/tokens/{w.personas['WA'].token[:10]}", {}),
+            "404 404 404 404 200 404 404 404",
+        )
+    ],
     ("POST", "/api/plans"): [
         Row(
             "a plan renaming the ward",

@@ -134,7 +134,7 @@ def test_units_conflicts_lists_the_import_report():
 
 
 def test_a_bad_date_is_a_clear_command_error():
-    with pytest.raises(CommandError, match="not a date"):
+    with pytest.raises(CommandError, match="không phải ngày"):  # "not a date"
         run("report", "apparatus", "--as-of", "30/06/2025")
 
 
