@@ -378,7 +378,11 @@ API: dict[tuple[str, str], list[Row]] = {
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
     ("GET", "/api/accounts/tokens"): [
-        Row("one's own tokens", get(lambda w: "/api/accounts/tokens"), "200 200 200 200 200 200 200 200")
+        Row(
+            "one's own tokens",
+            get(lambda w: "/api/accounts/tokens"),
+            "200 200 200 200 200 200 200 200",
+        )
     ],
     ("DELETE", "/api/accounts/tokens/{prefix}"): [
         Row(
