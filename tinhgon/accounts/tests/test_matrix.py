@@ -378,17 +378,13 @@ API: dict[tuple[str, str], list[Row]] = {
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
     ("GET", "/api/accounts/tokens"): [
-        Row(
-            "one's own tokens",
-            get(lambda w: "/api/accounts/tokens"),
-            "200 200 200 200 200 200 200 200",
-        )
+        Row("one's own tokens", get(lambda w: "/api/accounts/tokens"), "200 " * 7 + "200")
     ],
     ("DELETE", "/api/accounts/tokens/{prefix}"): [
         Row(
-            "the ward official's token: theirs alone, anyone else's not found",
-            lambda w: ("delete", f"/api/accounts/tokens/{w.personas['WA'].token[:10]}", {}),
-            "404 404 404 404 200 404 404 404",
+            "the superuser's token: only its owner revokes it, to anyone else it does not exist",
+            lambda world: ("delete", f"/api/accounts/tokens/{world.personas['SU'].token[:10]}", {}),
+            "200 404 404 404 404 404 404 404",
         )
     ],
     ("POST", "/api/plans"): [
