@@ -134,7 +134,7 @@ def test_units_conflicts_lists_the_import_report():
 
 
 def test_a_bad_date_is_a_clear_command_error_naming_the_option():
-    with pytest.raises(CommandError, match="^--as-of: '30/02/2025'"):
+    with pytest.raises(CommandError, match=r"^--as-of: '30/02/2025'"):
         run("report", "apparatus", "--as-of", "30/02/2025")
 
 
