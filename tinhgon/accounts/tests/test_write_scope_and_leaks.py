@@ -297,8 +297,11 @@ def plan_pages() -> list[str]:
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "plans/":
             for sub in pattern.url_patterns:
-                if isinstance(sub, URLPattern) and "<int:plan_id>" in str(sub.pattern):
-                    found.append("/plans/" + str(sub.pattern).replace("<int:plan_id>", "{id}"))
+                # <id:plan_id>: the bounded id converter of the plan pages (tinhgon/core/converters.py).
+                if isinstance(sub, URLPattern) and (
+                    match := re.search(r"<(?:int|id):plan_id>", str(sub.pattern))
+                ):
+                    found.append("/plans/" + str(sub.pattern).replace(match.group(), "{id}"))
     return sorted(found)
 
 
