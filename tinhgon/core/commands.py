@@ -18,6 +18,7 @@ from django.db import connections
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tinhgon.core.errors import DomainError
 from tinhgon.core.forms import MAX_ID
@@ -153,11 +154,34 @@ def argparse_message(message: str) -> str:
     return message
 
 
+# argparse's own headings (English, from the standard library) in the reader's language.
+_HEADINGS = [
+    ("usage: ", gettext_noop("usage: ")),
+    ("positional arguments:", gettext_noop("positional arguments:")),
+    ("options:", gettext_noop("options:")),
+    ("show this help message and exit", gettext_noop("show this help message and exit")),
+    ("Skip system checks.", gettext_noop("Skip system checks.")),
+]
+
+
 class OneLineParser(CommandParser):
-    """Errors in the arguments are refusals like any other: CommandError, then one line."""
+    """Errors in the arguments are refusals like any other: CommandError, then one line; the
+    help in the reader's language."""
 
     def error(self, message: str):  # type: ignore[no-untyped-def,override]
         raise CommandError(argparse_message(message))
+
+    def format_help(self) -> str:
+        return _translated_headings(super().format_help())
+
+    def format_usage(self) -> str:
+        return _translated_headings(super().format_usage())
+
+
+def _translated_headings(text: str) -> str:
+    for english, message in _HEADINGS:
+        text = text.replace(english, _(message))
+    return text
 
 
 def _errors_in_one_line(parser: argparse.ArgumentParser) -> None:
@@ -232,6 +256,17 @@ class TranslatedCommand(OneLineCommand):
     translated in add_arguments with gettext, for the same reason)."""
 
     help: str | Promise  # type: ignore[assignment]  # gettext_lazy text until the parser is made
+    # Django's own options (English, for developers) still work but stay out of the help.
+    suppressed_base_arguments = {
+        "--version",
+        "--settings",
+        "--pythonpath",
+        "--no-color",
+        "--force-color",
+        "--skip-checks",
+        "--verbosity",
+        "--traceback",
+    }
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         self.help = str(self.help)

@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands, load_command_class
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,13 @@ def test_the_command_help_is_in_vietnamese():
     command = load_command_class("tinhgon.reports", "report")
     parser = command.create_parser("tinhgon", "report")
     assert "Báo cáo" in parser.format_help()
+
+
+@pytest.mark.parametrize("command", ["plan", "units", "report", "lineage", "accounts", "calendar"])
+def test_the_help_of_each_command_is_in_vietnamese(command):
+    app = get_commands()[command]
+    parser = load_command_class(app, command).create_parser("tinhgon", command)
+    text = parser.format_help()
+    assert text.startswith("cách dùng: ")
+    english = {"usage", "positional", "arguments", "options", "show", "message", "exit", "Skip"}
+    assert not english & words(text), english & words(text)

@@ -5,9 +5,10 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
-    OneLineCommand,
+    TranslatedCommand,
     bounded_int,
     domain_errors_as_command_errors,
     one_line,
@@ -34,50 +35,54 @@ def read_plan(path: str) -> PlanSpec:
     return planfile.load(*read_path(path))
 
 
-class Command(OneLineCommand):
-    help = "Reorganization plans: build the 2025 plan, preview, apply, approve, apply those due."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "Reorganization plans: build the 2025 plan, preview, apply, approve, apply those due."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         build = sub.add_parser(
-            "build-2025", help="Write the plan of the 2025 national rearrangement."
+            "build-2025", help=_("Write the plan of the 2025 national rearrangement.")
         )
-        build.add_argument("--output", required=True, help="A .yaml or .xlsx file.")
-        preview = sub.add_parser("preview", help="Preview a plan file: nothing is written.")
+        build.add_argument("--output", required=True, help=_("A .yaml or .xlsx file."))
+        preview = sub.add_parser("preview", help=_("Preview a plan file: nothing is written."))
         preview.add_argument("file")
         preview.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
-        preview.add_argument("--output", help="File to write (required for xlsx).")
+        preview.add_argument("--output", help=_("File to write (required for xlsx)."))
         apply = sub.add_parser(
             "apply",
-            help="Apply a plan file (again: resume one left applying). Exit 1 and one line when refused.",
+            help=_(
+                "Apply a plan file (again: resume one left applying). Exit 1 and one line when refused."
+            ),
         )
         apply.add_argument("file")
         apply.add_argument("--format", choices=["table", "json"], default="table")
         apply.add_argument(
             "--batch-rows",
             type=bounded_int(100, 1_000_000),
-            help="Records per batch when a plan moves more than that (default: the setting).",
+            help=_("Records per batch when a plan moves more than that (default: the setting)."),
         )
         rehearse = sub.add_parser(
             "rehearse",
-            help="Apply a plan file in one transaction, check every invariant, roll it back.",
+            help=_("Apply a plan file in one transaction, check every invariant, roll it back."),
         )
         rehearse.add_argument("file")
         rehearse.add_argument("--format", choices=["table", "json"], default="table")
         template = sub.add_parser(
-            "excel-template", help="Write an example plan spreadsheet to fill in (.xlsx)."
+            "excel-template", help=_("Write an example plan spreadsheet to fill in (.xlsx).")
         )
         template.add_argument("--output", required=True)
-        create = sub.add_parser("create", help="Store a plan file as a draft.")
+        create = sub.add_parser("create", help=_("Store a plan file as a draft."))
         create.add_argument("file")
-        approve = sub.add_parser("approve", help="Approve a draft plan (by id).")
+        approve = sub.add_parser("approve", help=_("Approve a draft plan (by id)."))
         approve.add_argument("plan_id", type=record_id)
         due = sub.add_parser(
-            "apply-due", help="Apply approved plans whose date has come (repeatable)."
+            "apply-due", help=_("Apply approved plans whose date has come (repeatable).")
         )
-        due.add_argument("--today", help="Date to consider as today (YYYY-MM-DD).")
-        sub.add_parser("list", help="Stored plans.")
-        decide = sub.add_parser("decide", help="Decide where records that no rule routes go.")
+        due.add_argument("--today", help=_("Date to consider as today (dd/mm/yyyy or YYYY-MM-DD)."))
+        sub.add_parser("list", help=_("Stored plans."))
+        decide = sub.add_parser("decide", help=_("Decide where records that no rule routes go."))
         decide.add_argument("plan_id", type=record_id)
         decide.add_argument("--carrier", default="child_units")
         decide.add_argument(
@@ -85,15 +90,17 @@ class Command(OneLineCommand):
             action="append",
             default=[],
             metavar="RECORD=REF",
-            help="A record id and the unit it goes to (repeatable), e.g. 1234=new:T1",
+            help=_("A record id and the unit it goes to (repeatable), e.g. 1234=new:T1"),
         )
         decide.add_argument(
             "--group",
             action="append",
             default=[],
             metavar="UNIT:KEY=REF",
-            help="Records of split unit UNIT (an id) whose rule value is KEY (a unit id; * for "
-            "all the carrier's records there) go to REF (repeatable), e.g. 14:3650=new:T2",
+            help=_(
+                "Records of split unit UNIT (an id) whose rule value is KEY (a unit id; * for "
+                "all the carrier's records there) go to REF (repeatable), e.g. 14:3650=new:T2"
+            ),
         )
 
     @domain_errors_as_command_errors

@@ -31,7 +31,7 @@ class Command(TranslatedCommand):
         apparatus = sub.add_parser(
             "apparatus", help=_("Units by kind and level, levels, focal points.")
         )
-        apparatus.add_argument("--as-of", required=True, help=_("Date (YYYY-MM-DD)."))
+        apparatus.add_argument("--as-of", required=True, help=_("Date (dd/mm/yyyy or YYYY-MM-DD)."))
         apparatus.add_argument("--compare-to", help=_("A second date: show both and the change."))
         apparatus.add_argument(
             "--province",

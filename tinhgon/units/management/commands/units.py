@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
-    OneLineCommand,
+    TranslatedCommand,
     domain_errors_as_command_errors,
     parse_day,
     table,
@@ -33,30 +33,34 @@ CONFLICT_HEADERS = {
 LEVELS = {"province": Level.PROVINCE, "district": Level.DISTRICT, "commune": Level.COMMUNE}
 
 
-class Command(OneLineCommand):
-    help = "The unit registry: list, search, import conflicts, Excel import of agencies."
+class Command(TranslatedCommand):
+    help = gettext_lazy(
+        "The unit registry: list, search, import conflicts, Excel import of agencies."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        listing = sub.add_parser("list", help="Units open on a date.")
-        listing.add_argument("--as-of", help="Date (YYYY-MM-DD); default today.")
-        listing.add_argument("--province", help="Province name or code.")
+        listing = sub.add_parser("list", help=_("Units open on a date."))
+        listing.add_argument("--as-of", help=_("Date (dd/mm/yyyy or YYYY-MM-DD); default today."))
+        listing.add_argument("--province", help=_("Province name or code."))
         listing.add_argument("--level", choices=sorted(LEVELS))
         listing.add_argument("--kind")
-        listing.add_argument("--search", help="Name or code, with or without diacritics.")
+        listing.add_argument("--search", help=_("Name or code, with or without diacritics."))
         listing.add_argument("--format", choices=["table", "json"], default="table")
 
         conflicts = sub.add_parser(
-            "conflicts", help="The import report: conflicts between the packages."
+            "conflicts", help=_("The import report: conflicts between the packages.")
         )
         conflicts.add_argument("--category")
         conflicts.add_argument("--status", choices=["open", "resolved"])
         conflicts.add_argument("--format", choices=["table", "json"], default="table")
 
-        importing = sub.add_parser("import-excel", help="Import agencies from an Excel sheet.")
+        importing = sub.add_parser("import-excel", help=_("Import agencies from an Excel sheet."))
         importing.add_argument("file")
 
-        template = sub.add_parser("excel-template", help="Write the Excel template for agencies.")
+        template = sub.add_parser(
+            "excel-template", help=_("Write the Excel template for agencies.")
+        )
         template.add_argument("--output", required=True)
 
     @domain_errors_as_command_errors

@@ -70,7 +70,7 @@ class Command(TranslatedCommand):
         add = sub.add_parser(
             "add", help=_("Record a make-up working day or an extra day off (the yearly decision).")
         )
-        add.add_argument("--day", required=True, help=_("The day (YYYY-MM-DD)."))
+        add.add_argument("--day", required=True, help=_("The day (dd/mm/yyyy or YYYY-MM-DD)."))
         add.add_argument("--kind", required=True, choices=DayKind.values)
         add.add_argument("--reason", required=True)
         add.add_argument("--source", required=True, help=_("The decision's number and date."))
