@@ -5,7 +5,6 @@ column, and observers refused before the file is read."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -76,7 +75,7 @@ def test_a_sheet_that_unpacks_to_more_than_the_bound_is_refused_before_it_is_rea
     assert refused(big).code == "bad_file"
 
 
-def test_a_sheet_of_a_million_empty_rows_costs_little():
+def test_a_sheet_of_a_million_empty_rows_imports_nothing_and_is_no_error():
     workbook = Workbook()
     workbook.active.append(HEADERS)
     buffer = io.BytesIO()
@@ -90,9 +89,9 @@ def test_a_sheet_of_a_million_empty_rows_costs_little():
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
             target.writestr(item, data)
-    started = time.monotonic()
+    # Nothing to import, and no error for the blank rows (the reader's stop after a run of
+    # blank rows is checked by the rows it reads, in reorg/tests/test_plan_input.py).
     assert agencies_import(actor=None, content=out.getvalue()) == []
-    assert time.monotonic() - started < 10  # about 0.01 s to read it
 
 
 def test_more_rows_than_the_limit_are_refused_naming_the_limit(monkeypatch):
