@@ -50,7 +50,10 @@ def test_two_moves_of_one_dossier_at_the_same_moment_apply_once_and_the_other_is
         )
         for move in (first, second)
     ]
-    results = [(p.wait(timeout=300), p.stdout.read().strip(), p.stderr.read()) for p in started]
+    results = []
+    for process in started:
+        out, err = process.communicate(timeout=300)
+        results.append((process.returncode, out.strip(), err))
     assert sorted(r[0] for r in results) == [0, 1], results
     assert next(out for status, out, _err in results if status == 1) == "illegal_move"
     events = database.query(

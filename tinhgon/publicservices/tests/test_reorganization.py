@@ -80,6 +80,7 @@ def test_dossiers_open_in_three_merging_wards_are_open_at_the_new_ward_with_thei
     # The work goes on at the new ward: the waiting dossiers resume with their clocks.
     waiting = next(d for d in after.values() if d.status == Status.SUPPLEMENT)
     resumed = services.dossier_supplement(actor=None, code=waiting.code)
+    assert resumed.due_at is not None and waiting.due_at is not None
     assert resumed.unit_id == new_ward.unit_id and resumed.due_at > waiting.due_at
     listed = json.loads(run("dossiers", "--unit", "03998", "--open", "--format", "json"))
     assert {row["code"] for row in listed} == set(open_ones)
