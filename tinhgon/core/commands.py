@@ -25,15 +25,19 @@ from tinhgon.core.views import problem_text
 
 
 def parse_day(value: str | None, *, name: str = "--as-of") -> dt.date | None:
+    """A date on the command line: ISO (2025-07-01, what scripts write) or as Vietnamese write
+    it (01/07/2025, day first)."""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            _("%(option)s: '%(value)s' is not a date (YYYY-MM-DD).")
-            % {"option": name, "value": value[:40]}
-        ) from None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise CommandError(
+        _("%(option)s: '%(value)s' is not a date (dd/mm/yyyy or YYYY-MM-DD).")
+        % {"option": name, "value": value[:40]}
+    )
 
 
 def bounded_int(low: int, high: int):  # type: ignore[no-untyped-def]
@@ -222,8 +226,8 @@ def number_text(value: int) -> str:
     return formats.number_format(value, force_grouping=True)
 
 
-class TranslatedCommand(BaseCommand):
-    """A command whose `help` is a lazy translation: argparse needs real text, so it is
+class TranslatedCommand(OneLineCommand):
+    """A OneLineCommand whose `help` is a lazy translation: argparse needs real text, so it is
     translated when the parser is made, in the language of that run (arguments' help texts are
     translated in add_arguments with gettext, for the same reason)."""
 

@@ -144,3 +144,27 @@ def test_revoke_token_of_an_unknown_prefix_is_one_line_and_exit_1():
     with pytest.raises(CommandError) as refused:
         run("accounts", "revoke-token", "tg_nothing")
     assert "tg_nothing" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_from_the_shell_a_password_argument_is_one_vietnamese_line_and_exit_1(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TINHGON_", "DATABASE_URL"))}
+    command = [sys.executable, "-m", "tinhgon.manage", "accounts", "add-user", "ops"]
+    result = subprocess.run(
+        [*command, "--unit", "Phường Chiềng An", "--role", "observer", "--password", "bi-mat-123"],
+        env={
+            **env,
+            "TINHGON_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "tinhgon.settings",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Không nhận --password") and result.stderr.count("\n") == 1
+    assert "bi-mat-123" not in result.stderr

@@ -377,6 +377,16 @@ API: dict[tuple[str, str], list[Row]] = {
     ("GET", "/api/accounts/me"): [
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
+    ("GET", "/api/accounts/tokens"): [
+        Row("one's own tokens", get(lambda w: "/api/accounts/tokens"), "200 " * 7 + "200")
+    ],
+    ("DELETE", "/api/accounts/tokens/{prefix}"): [
+        Row(
+            "the superuser's token: only its owner revokes it, to anyone else it does not exist",
+            lambda world: ("delete", f"/api/accounts/tokens/{world.personas['SU'].token[:10]}", {}),
+            "200 404 404 404 404 404 404 404",
+        )
+    ],
     ("POST", "/api/plans"): [
         Row(
             "a plan renaming the ward",

@@ -125,3 +125,12 @@ def test_a_refused_plan_names_its_first_problem_in_the_reader_s_language(db, tmp
     with pytest.raises(CommandError) as refused:
         call_command("plan", "preview", str(path))
     assert "bước 1, dòng 4, trường 'unit'" in str(refused.value)
+
+
+def test_the_units_command_prints_its_tables_in_the_reader_s_language(db):
+    out = io.StringIO()
+    call_command("units", "list", "--level", "province", "--as-of", "2025-07-01", stdout=out)
+    assert "34 đơn vị đang hoạt động ngày 01/07/2025" in out.getvalue()
+    out = io.StringIO()
+    call_command("units", "conflicts", "--category", "nothing-like-this", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("nhóm  trạng thái  mã tỉnh")

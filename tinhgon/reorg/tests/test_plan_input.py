@@ -5,7 +5,6 @@ written."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
+from tinhgon.core.xlsx_read import BLANK_RUN, open_workbook, sheet_rows
 from tinhgon.reorg import planfile
 from tinhgon.reorg.models import Plan
 from tinhgon.units.models import UnitVersion
@@ -46,9 +46,7 @@ def test_a_plan_with_yaml_aliases_is_refused_before_it_grows(province_admin):
         lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
     text = "\n".join(lines) + "\ntitle: *a8\neffective_date: 2027-01-01\nsteps: []\n"
     before = db_checksum()
-    started = time.monotonic()
     response = upload(province_admin, text)
-    assert time.monotonic() - started < 2
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_plan"
     assert problems(response)[0]["line"] == 1
@@ -219,11 +217,29 @@ HEADER_ROW = (
 def test_a_plan_sheet_of_a_million_empty_rows_stops_at_the_data_s_end(province_admin):
     rows = HEADER_ROW + "".join(f'<row r="{n}"/>' for n in range(2, 1_000_001))
     content = _xlsx_with_sheet_xml(SHEET.format(rows=rows))
-    started = time.monotonic()
     response = upload(province_admin, content, name="plan.xlsx")
-    assert time.monotonic() - started < 3  # 25 s before
     assert response.status_code == 400
     assert [p["field"] for p in problems(response)] == ["steps"]  # no steps, said once
+
+
+def test_the_sheet_reader_stops_a_thousand_blank_rows_after_the_data():
+    # Speed is for the benchmarks; what this checks is that the 999,000 rows after the data's end
+    # are never read (they once cost 25 s of CPU).
+    rows = HEADER_ROW + "".join(f'<row r="{n}"/>' for n in range(2, 1_000_001))
+    sheet = open_workbook(_xlsx_with_sheet_xml(SHEET.format(rows=rows)), "plan.xlsx")["steps"]
+    read = 0
+    every_row = sheet.iter_rows
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal read
+        for row in every_row(*args, **kwargs):
+            read += 1
+            yield row
+
+    sheet.iter_rows = counted  # type: ignore[method-assign]
+    found = list(sheet_rows(sheet, "plan.xlsx", max_rows=2_000_000, max_columns=10))
+    assert [number for number, _values in found] == [1]
+    assert read == 1 + BLANK_RUN
 
 
 def test_a_plan_sheet_with_broken_xml_is_a_clear_400(province_admin):

@@ -133,9 +133,15 @@ def test_units_conflicts_lists_the_import_report():
     assert any(r["official_name"] == "Phường Chiềng An" for r in rows)
 
 
-def test_a_bad_date_is_a_clear_command_error():
-    with pytest.raises(CommandError, match="not a date"):
-        run("report", "apparatus", "--as-of", "30/06/2025")
+def test_a_bad_date_is_a_clear_command_error_naming_the_option():
+    with pytest.raises(CommandError, match=r"^--as-of: '30/02/2025'"):
+        run("report", "apparatus", "--as-of", "30/02/2025")
+
+
+def test_a_date_written_day_first_is_the_same_day_as_its_iso_form():
+    day_first = json.loads(run("report", "apparatus", "--as-of", "30/06/2025", "--format", "json"))
+    iso = json.loads(run("report", "apparatus", "--as-of", "2025-06-30", "--format", "json"))
+    assert day_first == iso
 
 
 def test_generate_apparatus_is_idempotent():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
@@ -62,7 +63,7 @@ class Command(OneLineCommand):
     def handle(self, *args, action: str, **options):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
-    def handle_list(self, *, as_of, province, level, kind, search, format, **_):
+    def handle_list(self, *, as_of, province, level, kind, search, format, **_options):
         day = parse_day(as_of) or timezone.localdate()
         qs = selectors.versions_on(day)
         if province:
@@ -88,7 +89,7 @@ class Command(OneLineCommand):
             % {"count": len(rows), "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
         )
 
-    def handle_conflicts(self, *, category, status, format, **_):
+    def handle_conflicts(self, *, category, status, format, **_options):
         qs = ImportConflict.objects.all()
         if category:
             qs = qs.filter(category=category)
@@ -103,13 +104,13 @@ class Command(OneLineCommand):
         self.stdout.write(table([[r[f] for f in fields[:8]] for r in rows], headers))
         self.stdout.write(_("%(count)s conflicts") % {"count": len(rows)})
 
-    def handle_import_excel(self, *, file, **_):
+    def handle_import_excel(self, *, file, **_options):
         content, name = read_path(file)
         created = agencies_import(actor=None, content=content, filename=name)
         self.stdout.write(
             _("Imported %(count)s units from %(file)s.") % {"count": len(created), "file": name}
         )
 
-    def handle_excel_template(self, *, output, **_):
+    def handle_excel_template(self, *, output, **_options):
         Path(output).write_bytes(write_template())
         self.stdout.write(_("Template written to %(file)s") % {"file": output})
