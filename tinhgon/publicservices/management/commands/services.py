@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
-    OneLineCommand,
     TranslatedCommand,
     moment_text,
     parse_day,
@@ -37,7 +36,7 @@ def _moment(value: str | None) -> str:
     return moment_text(dt.datetime.fromisoformat(value)) if value else ""
 
 
-class Command(OneLineCommand, TranslatedCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Public services: dossiers of a unit, tracking, the procedure catalogue.")
 
     def add_arguments(self, parser):

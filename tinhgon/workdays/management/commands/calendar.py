@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
-    OneLineCommand,
     TranslatedCommand,
     bounded_int,
     day_text,
@@ -50,7 +49,7 @@ def parse_moment(value: str) -> dt.datetime:
         ) from None
 
 
-class Command(OneLineCommand, TranslatedCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "The working-day calendar: due dates, the days off of a year, the yearly decision."
     )
