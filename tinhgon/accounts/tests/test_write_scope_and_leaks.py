@@ -297,8 +297,9 @@ def plan_pages() -> list[str]:
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver) and str(pattern.pattern) == "plans/":
             for sub in pattern.url_patterns:
-                if isinstance(sub, URLPattern) and "<int:plan_id>" in str(sub.pattern):
-                    found.append("/plans/" + str(sub.pattern).replace("<int:plan_id>", "{id}"))
+                # Whatever the converter (<int:...>, now <id:...>): an empty list tests nothing.
+                if isinstance(sub, URLPattern) and re.search(r"<\w+:plan_id>", str(sub.pattern)):
+                    found.append("/plans/" + re.sub(r"<\w+:plan_id>", "{id}", str(sub.pattern)))
     return sorted(found)
 
 
