@@ -19,6 +19,7 @@ setup: $(BIN)/tinhgon messages
 	$(BIN)/tinhgon migrate --no-input
 	$(BIN)/tinhgon import-units
 	$(BIN)/tinhgon generate-apparatus --province "Sơn La" --extra dan-toc-ton-giao --extra ngoai-vu
+	$(BIN)/tinhgon services catalogue-import
 
 messages: $(BIN)/tinhgon
 	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0

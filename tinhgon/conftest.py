@@ -55,7 +55,17 @@ def db_checksum() -> str:
     return digest.hexdigest()
 
 
-OWN_APPS = {"units", "accounts", "reorg", "core", "auth", "carriers", "carrier"}
+OWN_APPS = {
+    "units",
+    "accounts",
+    "reorg",
+    "core",
+    "auth",
+    "carriers",
+    "carrier",
+    "publicservices",
+    "workdays",
+}
 
 
 def plan_audit(plan_id: int) -> list[tuple[str, int | None]]:

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "tinhgon.units",
     "tinhgon.carriers",
     "tinhgon.accounts",
+    "tinhgon.publicservices",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",

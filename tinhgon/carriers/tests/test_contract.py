@@ -26,6 +26,7 @@ from tinhgon.carriers.tests.testapp.models import Parcel, Posting
 from tinhgon.conftest import db_checksum, unit
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
+from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.tests.test_engine import SPLIT_SON_LA
@@ -96,6 +97,7 @@ def _posting(unit_id: int) -> int:
 # One example record per carrier: a new capability adds its own here, or the first test fails.
 EXAMPLES: dict[str, Callable[[int], int]] = {
     "child_units": _division,
+    "dossiers": open_dossier,
     "memberships": _membership,
     "parcels": _parcel,
     "postings": _posting,

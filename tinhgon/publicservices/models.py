@@ -1,0 +1,256 @@
+"""The procedure catalogue (versioned) and the dossiers of the one-stop workflow.
+
+A dossier's `status` is the national portal's dossier status code (1-10), stored as it is sent:
+docs/public-services.md gives the table and its source. A dossier keeps the procedure version
+in force on the day it was received (its limit, fees and clock policy), whatever the catalogue
+says later.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tinhgon.units.models import Unit
+
+
+class Level(models.TextChoices):
+    COMMUNE = "commune", _("commune level")
+    PROVINCE = "province", _("province level")
+
+
+class Online(models.TextChoices):
+    FULL = "full", _("fully online")
+    PARTIAL = "partial", _("partly online")
+
+
+class Clock(models.TextChoices):
+    """What the clock does while the dossier waits for the applicant to supplement it."""
+
+    PAUSE = "pause", _("pauses, then goes on")
+    RESTART = "restart", _("starts again from the supplement")
+
+
+class Procedure(models.Model):
+    """An administrative procedure by its national code (Cổng Dịch vụ công quốc gia)."""
+
+    code = models.CharField(_("national code"), max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ProcedureVersion(models.Model):
+    """The rules of a procedure over [valid_from, valid_to] (NULL: still in force)."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=500)
+    field = models.CharField(_("field"), max_length=200)
+    level = models.CharField(_("competent level"), max_length=16, choices=Level.choices)
+    authority = models.CharField(_("competent authority"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("time limit (working days)"))
+    # [{"name": ..., "amount": VND or null (set locally), "note": ...}]
+    fees = models.JSONField(_("fees"), default=list, blank=True)
+    documents = models.JSONField(_("required documents"), default=list, blank=True)
+    online = models.CharField(_("online level"), max_length=16, choices=Online.choices)
+    result = models.CharField(_("result"), max_length=300)
+    clock = models.CharField(
+        _("clock while waiting for the applicant"), max_length=16, choices=Clock.choices
+    )
+    source = models.CharField(_("source"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        ordering = ["procedure__code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "valid_from"], name="procedure_version_starts_once"
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=Q(valid_to__isnull=True),
+                name="procedure_one_open_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} {self.name} ({self.valid_from:%Y-%m-%d})"
+
+
+class Status(models.IntegerChoices):
+    """The national portal's dossier status codes (docs/public-services.md)."""
+
+    REGISTERED = 1, _("newly registered")
+    RECEIVED = 2, _("received")
+    NOT_RECEIVED = 3, _("not received")
+    PROCESSING = 4, _("being processed")
+    SUPPLEMENT = 5, _("documents requested")
+    PAYMENT = 6, _("payment requested")
+    WITHDRAWN = 7, _("withdrawn by the applicant")
+    STOPPED = 8, _("processing stopped")
+    DONE = 9, _("processed")
+    RETURNED = 10, _("result returned")
+
+
+# Statuses with work left: these follow their unit through a reorganization.
+OPEN = (
+    Status.REGISTERED,
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT,
+    Status.PAYMENT,
+    Status.DONE,
+)
+# The clock stands still in these (waiting for the applicant).
+WAITING = (Status.SUPPLEMENT, Status.PAYMENT)
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    BUSINESS = "business", _("business")
+
+
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    ONLINE = "online", _("online")
+    POSTAL = "postal", _("by post")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class Dossier(models.Model):
+    """One application. `unit` is the competent unit (it moves with reorganizations and
+    transfers); `receiving_unit` is where it was filed (a fact, it never moves)."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    procedure = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices)
+    # Bumped by every transition: a transition updates the row only if it still holds the
+    # status and version it read, so two clicks at once cannot both apply.
+    version = models.PositiveIntegerField(default=0)
+    applicant_kind = models.CharField(
+        _("applicant kind"), max_length=16, choices=ApplicantKind.choices
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    # The identity number is never stored: a keyed HMAC finds the applicant's dossiers, and the
+    # last digits show it masked (********1234).
+    applicant_id_digest = models.CharField(max_length=64, db_index=True)
+    applicant_id_last = models.CharField(max_length=4)
+    applicant_commune = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant's commune")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    client_ref = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving centre")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent unit")
+    )
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    admin_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # Counting starts here: the receipt, or the supplement under a "restart" policy.
+    clock_from = models.DateTimeField(null=True, blank=True)
+    # Closed pauses since clock_from: [[start ISO, end ISO], ...]; paused_at while one runs.
+    pauses = models.JSONField(default=list, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    fees_due = models.PositiveIntegerField(_("fees due (VND)"), default=0)
+    fees_paid = models.PositiveIntegerField(_("fees paid (VND)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            # A unit's dossiers by status (the work list, the figures).
+            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
+            # Open dossiers by due date (what falls due next); finished ones stay out of it.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=[int(s) for s in OPEN]),
+                name="dossier_open_due",
+            ),
+            models.Index(fields=["province", "status"], name="dossier_province_status"),
+            models.Index(fields=["admin_unit", "status"], name="dossier_admin_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def applicant_id_masked(self) -> str:
+        return "*" * 8 + self.applicant_id_last
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+
+class DossierCounter(models.Model):
+    """The last sequence number a receiving unit gave on a day (dossier codes)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossier_counter_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day:%Y-%m-%d} {self.last}"
+
+
+class DossierEvent(models.Model):
+    """One transition of a dossier: who, at which unit, when, from which status to which."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    move = models.CharField(_("move"), max_length=32)
+    from_status = models.PositiveSmallIntegerField(null=True, blank=True, choices=Status.choices)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")
+        ordering = ["dossier_id", "id"]
+        indexes = [models.Index(fields=["dossier", "id"], name="dossier_event_order")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
