@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -176,9 +178,35 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return _error(request, 401, "unauthenticated", _("Log in or send a valid API token."))
 
 
+# django-ninja's own refusals (English) in the request's language.
+_NINJA_MESSAGES = {
+    "CSRF check Failed": (
+        "csrf_failed",
+        gettext_lazy("Log in again or send a valid API token (the form's security check failed)."),
+    ),
+    "Method Not Allowed": ("method_not_allowed", gettext_lazy("This method is not allowed here.")),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    text = str(exc)
+    if text.startswith("Cannot parse request body"):
+        return _error(
+            request, exc.status_code, "unreadable_body", _("The request body is not valid JSON.")
+        )
+    code, message = _NINJA_MESSAGES.get(text, ("http_error", text))
+    return _error(request, exc.status_code, code, str(message))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_broken_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        "unreadable_body",
+        _("The upload could not be read: send it as multipart/form-data with its file."),
+    )
 
 
 api.add_router("/units", "tinhgon.units.api.router")

@@ -90,6 +90,8 @@ if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
         "TINHGON_ALLOWED_HOSTS must list the served host names in production"
     )
 CSRF_TRUSTED_ORIGINS = env_list("TINHGON_CSRF_TRUSTED_ORIGINS", [])
+# The form security check's refusal in the user's language (Django's own page is English).
+CSRF_FAILURE_VIEW = "tinhgon.core.views.csrf_failure"
 
 if PRODUCTION and not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production")

@@ -23,5 +23,7 @@ urlpatterns = [
     path("", include("tinhgon.units.urls")),
 ]
 
+handler400 = "tinhgon.core.views.bad_request"
+handler403 = "tinhgon.core.views.forbidden"
 handler404 = "tinhgon.core.views.not_found"
 handler500 = "tinhgon.core.views.server_error"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
 from tinhgon.carriers.models import Priority, Route
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
@@ -156,7 +157,7 @@ def access_unit(
     if version is None:
         raise NotFound(
             _("Unit %(id)s is not open on %(day)s or not in your scope.")
-            % {"id": unit_id, "day": day}
+            % {"id": unit_id, "day": text.day(day)}
         )
     if write and not base.filter(unit_filter(scope, day, write=True)).exists():
         if scope.can_write_anything:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -220,6 +221,22 @@ class OneLineCommand(BaseCommand):
             if traceback:
                 raise
             self.stderr.write(one_line(error))
+            sys.exit(1)
+        except DatabaseError as error:
+            if traceback:
+                raise
+            self.stderr.write(
+                " ".join(
+                    (
+                        _("The database refused: %(error)s (has tinhgon migrate run?)")
+                        % {"error": str(error)[:200]}
+                    ).split()
+                )
+            )
+            sys.exit(1)
+        except BrokenPipeError:
+            # The reader left (`tinhgon units list | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         finally:
             connections.close_all()

@@ -7,6 +7,17 @@ from collections.abc import Callable
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+
+# The statuses met here, in the request's language (the rest keep HTTP's phrase).
+_MESSAGES = {
+    400: _("The request could not be read."),
+    403: _("You may not do this."),
+    404: _("Not found."),
+    405: _("This method is not allowed here."),
+    413: _("The request is too large."),
+    500: _("Internal error."),
+}
 
 
 class ApiErrorShapeMiddleware:
@@ -21,11 +32,12 @@ class ApiErrorShapeMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             phrase = HTTPStatus(response.status_code).phrase
+            message = _MESSAGES.get(response.status_code, phrase)
             shaped = JsonResponse(
                 {
                     "error": {
                         "code": phrase.lower().replace(" ", "_"),
-                        "message": phrase,
+                        "message": str(message),
                         "problems": [],
                     }
                 },

@@ -104,6 +104,6 @@ class RequestSizeLimitMiddleware:
             response: HttpResponse = JsonResponse(error.as_dict(), status=413)
         else:
             response = render_refusal(request, error)
-        # The body was not read: the client should not send the rest on this connection.
-        response["Connection"] = "close"
+        # No "Connection: close" here: a WSGI application may not set hop-by-hop headers (the
+        # development server answers 500 to one); the server decides about the connection.
         return response

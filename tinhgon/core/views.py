@@ -151,19 +151,46 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def _api_error(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"code": code, "message": message, "problems": []}}, status=status
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": "No such endpoint.", "problems": []}},
-            status=404,
-        )
+        return _api_error("not_found", _("No such endpoint."), 404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django could not read (a broken multipart body, a suspicious header)."""
+    message = _("The request could not be read: send the form or the file again.")
+    if _is_api(request):
+        return _api_error("bad_request", message, 400)
+    return render_refusal(request, DomainError(message, code="bad_request", status=400))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("You may not do this.")
+    if _is_api(request):
+        return _api_error("forbidden", message, 403)
+    return render_refusal(request, DomainError(message, code="forbidden", status=403))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form's security check failed (an old page, or cookies refused): in the user's
+    language, with what to do, never Django's English page."""
+    message = _(
+        "The form has expired or your browser refused its security cookie: go back, reload the "
+        "page and send it again."
+    )
+    if _is_api(request):
+        return _api_error("csrf_failed", message, 403)
+    return render_refusal(request, DomainError(message, code="csrf_failed", status=403))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(
-            {"error": {"code": "server_error", "message": "Internal error.", "problems": []}},
-            status=500,
-        )
+        return _api_error("server_error", _("Internal error."), 500)
     return render(request, "500.html", status=500)

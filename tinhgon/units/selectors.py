@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.text import fold
 from tinhgon.units.kinds import ADMINISTRATIVE_KINDS, KINDS_BY_LEVEL, Level
@@ -28,7 +29,9 @@ def versions_on(day: dt.date) -> UnitVersionQuerySet:
 def version_on(unit_id: int, day: dt.date) -> UnitVersion:
     version = versions_on(day).filter(unit_id=unit_id).first()
     if version is None:
-        raise NotFound(_("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": day})
+        raise NotFound(
+            _("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": text.day(day)}
+        )
     return version
 
 
@@ -125,7 +128,9 @@ def tree(root_id: int, day: dt.date, *, max_depth: int = 3, scope: Q | None = No
         else:
             by_parent.setdefault(version.parent_id, []).append(version)
     if root is None:
-        raise NotFound(_("Unit %(id)s is not open on %(day)s.") % {"id": root_id, "day": day})
+        raise NotFound(
+            _("Unit %(id)s is not open on %(day)s.") % {"id": root_id, "day": text.day(day)}
+        )
 
     def build(version: UnitVersion, depth: int) -> TreeNode:
         return TreeNode(
@@ -218,7 +223,8 @@ def resolve(
     if day is None:
         raise NotFound(_("No unit named or coded '%(wanted)s'.") % {"wanted": wanted})
     raise NotFound(
-        _("No unit named or coded '%(wanted)s' on %(day)s.") % {"wanted": wanted, "day": day}
+        _("No unit named or coded '%(wanted)s' on %(day)s.")
+        % {"wanted": wanted, "day": text.day(day)}
     )
 
 

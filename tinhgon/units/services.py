@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Problem, invalid
 from tinhgon.core.models import audit
 from tinhgon.core.text import fold, normalize, sort_key
@@ -96,7 +97,7 @@ def _parent_on(
         else selectors.UnitVersion.objects.filter(unit_id=parent_id, valid_to__isnull=True).first()
     )
     if version is None:
-        when = day.isoformat() if day else _("today")
+        when = text.day(day) if day else _("today")
         raise invalid(
             _("Parent unit %(id)s is not open on %(day)s.") % {"id": parent_id, "day": when},
             field=field,
@@ -276,8 +277,7 @@ def unit_change(
     current = selectors.versions_on(effective).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(
-            _("Unit %(id)s is not open on %(day)s.")
-            % {"id": unit_id, "day": effective.isoformat()},
+            _("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": text.day(effective)},
             field="effective",
         )
     if selectors.UnitVersion.objects.filter(unit_id=unit_id, valid_from__gt=effective).exists():
@@ -366,7 +366,7 @@ def unit_close(*, actor, unit_id: int, last_day: dt.date, reason: str = "") -> U
     current = selectors.versions_on(last_day).select_for_update().filter(unit_id=unit_id).first()
     if current is None:
         raise invalid(
-            _("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": last_day.isoformat()},
+            _("Unit %(id)s is not open on %(day)s.") % {"id": unit_id, "day": text.day(last_day)},
             field="last_day",
         )
     day_after = last_day + dt.timedelta(days=1)

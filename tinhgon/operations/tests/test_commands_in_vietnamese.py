@@ -25,7 +25,7 @@ def words(text: str) -> set[str]:
 
 def test_report_apparatus_prints_vietnamese_labels_dates_and_numbers():
     text = run("report", "apparatus", "--as-of", "2025-07-01")
-    assert text.startswith("Cả nước ngày 01/07/2025\n") or " ngày 01/07/2025\n" in text
+    assert text.startswith("Toàn quốc ngày 01/07/2025\n")
     assert "3.321" in text  # communes and wards of the official list
     assert "chỉ tiêu" in text and "số lượng" in text
     assert not {"figure", "count", "on", "by_kind", "administrative_units"} & words(text)
@@ -83,3 +83,18 @@ def test_the_help_of_each_command_is_in_vietnamese(command):
     assert text.startswith("cách dùng: ")
     english = {"usage", "positional", "arguments", "options", "show", "message", "exit", "Skip"}
     assert not english & words(text), english & words(text)
+
+
+def test_report_apparatus_compared_warns_where_a_date_has_no_baseline():
+    text = run(
+        "report",
+        "apparatus",
+        "--as-of",
+        "30/06/2025",
+        "--compare-to",
+        "01/07/2025",
+        "--province",
+        "Sơn La",
+    )
+    assert text.startswith("Cảnh báo: ")
+    assert "30/06/2025" in text.splitlines()[0]

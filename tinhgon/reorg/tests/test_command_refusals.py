@@ -61,6 +61,7 @@ def cli(tmp_path_factory):
             [*TINHGON, *argv], env=env, capture_output=True, text=True, timeout=120
         )
 
+    run.env = env  # type: ignore[attr-defined]
     return run
 
 
@@ -134,3 +135,30 @@ def test_the_units_command_prints_its_tables_in_the_reader_s_language(db):
     out = io.StringIO()
     call_command("units", "conflicts", "--category", "nothing-like-this", stdout=out)
     assert out.getvalue().splitlines()[0].startswith("nhóm  trạng thái  mã tỉnh")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(cli):
+    # `tinhgon plan --help | head -0`: the pipe is closed before the command writes.
+    process = subprocess.Popen(
+        [*TINHGON, "plan", "--help"],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read()
+    process.wait(timeout=120)
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
+def test_a_database_that_was_never_migrated_is_one_line_and_exit_1(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [*TINHGON, "units", "list"], env=env, capture_output=True, text=True, timeout=120
+    )
+    lines = result.stderr.strip().splitlines()
+    assert (result.returncode, len(lines)) == (1, 1), result.stderr
+    assert "migrate" in lines[0]

@@ -16,7 +16,12 @@ from tinhgon.core.commands import (
     to_json,
 )
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.selectors import apparatus_change, figure_label, figure_rows
+from tinhgon.reports.selectors import (
+    apparatus_change,
+    baseline_warnings,
+    figure_label,
+    figure_rows,
+)
 from tinhgon.reports.service import resolve_area, scoped_figures
 from tinhgon.units import selectors
 
@@ -72,9 +77,14 @@ class Command(TranslatedCommand):
                 ],
                 [_("figure"), day_text(result["from"]), day_text(result["to"]), _("change")],
             )
+            # The pages' warning, on the command line too: a date the registry holds no
+            # agencies for is no baseline (Sơn La's 213 -> 618 across 01/07/2025).
+            for warning in baseline_warnings(result["before"], result["after"]):
+                text = _("Warning: %(warning)s") % {"warning": warning} + "\n" + text
         else:
+            area = result["area"]
             heading = _("%(area)s on %(day)s") % {
-                "area": result["area"],
+                "area": _("The whole country") if area == "national" else area,
                 "day": day_text(result["as_of"]),
             }
             rows = [(figure_label(k), number_text(v)) for k, v in figure_rows(result)]
