@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.core.forms import MAX_ID
 from tinhgon.core.views import problem_text
@@ -245,14 +246,12 @@ class OneLineCommand(BaseCommand):
 def day_text(day: dt.date | str | None) -> str:
     """A date (or a report's ISO date text) as the reader's language writes it: 01/07/2025 in
     Vietnamese; empty for None, and any other text as it is."""
-    if not day:
-        return ""
     if isinstance(day, str):
         try:
-            return formats.date_format(dt.date.fromisoformat(day), "SHORT_DATE_FORMAT")
+            return text.day(dt.date.fromisoformat(day))
         except ValueError:
             return day
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return text.day(day)
 
 
 def moment_text(moment: dt.datetime | None) -> str:
@@ -264,7 +263,7 @@ def moment_text(moment: dt.datetime | None) -> str:
 
 def number_text(value: int) -> str:
     """A count as the language writes it (10.040 in Vietnamese)."""
-    return formats.number_format(value, force_grouping=True)
+    return text.number(value)
 
 
 class TranslatedCommand(OneLineCommand):

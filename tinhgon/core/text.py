@@ -77,3 +77,8 @@ def day(value: dt.date | None) -> str:
     if value is None:
         return ""
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def number(value: int) -> str:
+    """A count inside a sentence, as the active language writes it (10.040 in Vietnamese)."""
+    return formats.number_format(value, force_grouping=True)

@@ -14,6 +14,7 @@ import yaml
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.upload import max_upload_bytes, too_large
 from tinhgon.core.xlsx import append_row
@@ -128,7 +129,7 @@ class _Collector:
         if self.problems:
             raise DomainError(
                 _("%(file)s: %(count)s problem(s) in the plan; nothing was written.")
-                % {"file": filename, "count": len(self.problems)},
+                % {"file": filename, "count": text.number(len(self.problems))},
                 code="invalid_plan",
                 problems=self.problems,
             )

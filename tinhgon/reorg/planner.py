@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.text import day, fold
 from tinhgon.reorg.spec import NEW_PREFIX, NewUnit, PlanSpec, Step
@@ -264,7 +265,7 @@ class Planner:
         if self.r.problems:
             raise DomainError(
                 _("The plan has %(count)s problem(s); nothing was written.")
-                % {"count": len(self.r.problems)},
+                % {"count": text.number(len(self.r.problems))},
                 code="invalid_plan",
                 problems=self.r.problems,
             )

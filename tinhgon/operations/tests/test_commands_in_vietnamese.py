@@ -98,3 +98,8 @@ def test_report_apparatus_compared_warns_where_a_date_has_no_baseline():
     )
     assert text.startswith("Cảnh báo: ")
     assert "30/06/2025" in text.splitlines()[0]
+
+
+def test_units_list_counts_its_rows_as_vietnamese_write_numbers():
+    text = run("units", "list", "--as-of", "01/07/2025", "--level", "commune")
+    assert text.rstrip().splitlines()[-1].startswith("3.321 ")

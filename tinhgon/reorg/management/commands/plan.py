@@ -11,6 +11,7 @@ from tinhgon.core.commands import (
     TranslatedCommand,
     bounded_int,
     domain_errors_as_command_errors,
+    number_text,
     one_line,
     parse_day,
     record_id,
@@ -274,35 +275,35 @@ class Command(TranslatedCommand):
                 "lineage links: %(links)s"
             )
             % {
-                "opened": report["units_opened"],
-                "closed": report["units_closed"],
-                "changed": report["units_changed"],
-                "links": report["links"],
+                "opened": number_text(report["units_opened"]),
+                "closed": number_text(report["units_closed"]),
+                "changed": number_text(report["units_changed"]),
+                "links": number_text(report["links"]),
             }
         )
         for name, count in report["carriers"].items():
             self.stdout.write(
                 "  "
                 + _("%(name)s: %(count)s records move")
-                % {"name": carrier_label(name), "count": count}
+                % {"name": carrier_label(name), "count": number_text(count)}
             )
         for name, ids in report["needs_decision"].items():
             self.stdout.write(
                 "  "
                 + _("%(name)s: %(count)s records need a decision")
-                % {"name": carrier_label(name), "count": len(ids)}
+                % {"name": carrier_label(name), "count": number_text(len(ids))}
             )
         before, after = report["figures_before"], report["figures_after"]
         rows = [
             (
                 figure_label(f"administrative_units.{key}"),
-                before["administrative_units"][key],
-                after["administrative_units"][key],
+                number_text(before["administrative_units"][key]),
+                number_text(after["administrative_units"][key]),
             )
             for key in ("province_level", "district_level", "commune_level")
         ]
         rows += [
-            (figure_label(key), before[key], after[key])
+            (figure_label(key), number_text(before[key]), number_text(after[key]))
             for key in (
                 "levels",
                 "focal_points_under_province",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from tinhgon.core.commands import (
     TranslatedCommand,
     domain_errors_as_command_errors,
+    number_text,
     parse_day,
     table,
     to_json,
@@ -90,7 +91,10 @@ class Command(TranslatedCommand):
         )
         self.stdout.write(
             _("%(count)s units open on %(day)s")
-            % {"count": len(rows), "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+            % {
+                "count": number_text(len(rows)),
+                "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            }
         )
 
     def handle_conflicts(self, *, category, status, format, **_options):
@@ -106,7 +110,7 @@ class Command(TranslatedCommand):
             return
         headers = [str(CONFLICT_HEADERS.get(f, f)) for f in fields[:8]]
         self.stdout.write(table([[r[f] for f in fields[:8]] for r in rows], headers))
-        self.stdout.write(_("%(count)s conflicts") % {"count": len(rows)})
+        self.stdout.write(_("%(count)s conflicts") % {"count": number_text(len(rows))})
 
     def handle_import_excel(self, *, file, **_options):
         content, name = read_path(file)
