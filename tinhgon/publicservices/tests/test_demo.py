@@ -3,6 +3,7 @@ a consistent history, deterministic for a seed, coded without collisions with la
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import json
@@ -186,3 +187,12 @@ def test_bad_input_is_one_line_and_exit_1_and_files_nothing(
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1 and message in captured.err
     assert not Dossier.objects.exists()
+
+
+def test_the_same_seed_at_another_moment_draws_the_same_dossiers_shifted_in_time(clock):
+    demo(200, seed=3)
+    first = [row[:5] for row in snapshot()]
+    Dossier.objects.all().delete()
+    clock.set(clock.at + dt.timedelta(days=1, hours=2))
+    demo(200, seed=3)
+    assert [row[:5] for row in snapshot()] == first
