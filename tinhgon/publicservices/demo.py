@@ -304,7 +304,10 @@ def dossiers_demo(*, actor, province_id: int, count: int, seed: int) -> dict[str
     status with its history, in one transaction. Codes continue the day's sequences (the
     counters are advanced), so nothing filed later collides. Returns the summary."""
     if not 1 <= count <= MAX_DOSSIERS:
-        raise ValueError(count)
+        raise DomainError(
+            _("A demo files from 1 to %(max)s dossiers.") % {"max": MAX_DOSSIERS},
+            code="invalid",
+        )
     now = timezone.now()
     today = local_time(now).date()
     province = units.version_on(province_id, today)

@@ -14,6 +14,8 @@ from django.db.models import Count
 
 from tinhgon.conftest import unit
 from tinhgon.core import commands
+from tinhgon.core.errors import DomainError
+from tinhgon.publicservices import demo as demo_service
 from tinhgon.publicservices.management.commands.services import Command
 from tinhgon.publicservices.models import (
     OPEN,
@@ -100,7 +102,7 @@ def test_every_status_is_present_with_a_history_each_move_of_which_is_legal(cloc
     running = Dossier.objects.filter(status__in=[Status.RECEIVED, Status.PROCESSING])
     overdue = running.filter(due_at__lt=now).count()
     assert 0 < overdue < running.count() / 2
-    assert f"{overdue} trong đó quá hạn" in out
+    assert f"chưa kết thúc, {overdue} quá hạn" in out
 
 
 def snapshot() -> list[tuple]:
@@ -196,3 +198,9 @@ def test_the_same_seed_at_another_moment_draws_the_same_dossiers_shifted_in_time
     clock.set(clock.at + dt.timedelta(days=1, hours=2))
     demo(200, seed=3)
     assert [row[:5] for row in snapshot()] == first
+
+
+def test_the_service_refuses_a_count_out_of_bounds_whoever_calls_it(clock, son_la):
+    with pytest.raises(DomainError, match="5000000"):
+        demo_service.dossiers_demo(actor=None, province_id=son_la.unit_id, count=0, seed=1)
+    assert not Dossier.objects.exists()
