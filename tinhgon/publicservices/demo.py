@@ -184,6 +184,8 @@ class _Maker:
         elif status in AT_WORK:
             late = rng.random() < LATE
             age = (version.days + 2) * 3.0 if late else max(1, version.days) * 1.4
+            # Never before the window: the counters read are those of the window's days.
+            age = min(age, float(WINDOW_DAYS))
         else:
             age = float(WINDOW_DAYS)
         earliest = max(

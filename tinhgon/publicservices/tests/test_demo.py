@@ -22,10 +22,11 @@ from tinhgon.publicservices.models import (
     Dossier,
     DossierCounter,
     DossierEvent,
+    ProcedureVersion,
     Status,
 )
 from tinhgon.publicservices.services import MOVES
-from tinhgon.publicservices.tests.factories import file_dossier
+from tinhgon.publicservices.tests.factories import file_dossier, load_catalogue
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level
 
@@ -204,3 +205,16 @@ def test_the_service_refuses_a_count_out_of_bounds_whoever_calls_it(clock, son_l
     with pytest.raises(DomainError, match="5000000"):
         demo_service.dossiers_demo(actor=None, province_id=son_la.unit_id, count=0, seed=1)
     assert not Dossier.objects.exists()
+
+
+def test_long_limits_keep_every_dossier_in_the_window_so_a_second_run_still_collides_nowhere(
+    clock,
+):
+    load_catalogue()
+    ProcedureVersion.objects.update(days=30)  # late ones would otherwise start 96 days back
+    demo(600, seed=11)
+    demo(600, seed=11)
+    codes = list(Dossier.objects.values_list("code", flat=True))
+    assert len(codes) == 1200 == len(set(codes))
+    first = clock.at - dt.timedelta(days=demo_service.WINDOW_DAYS)
+    assert not Dossier.objects.filter(submitted_at__lt=first).exists()
