@@ -4,7 +4,9 @@ Scripts depend on (issue 8, Interfaces):
 - `tinhgon services dossiers --unit CODE [--open] --format json`: a list of objects with at least
   `code`, `status` (the national status code 1-10), `unit` (the competent unit's code), `due`;
 - `tinhgon services track CODE --format json`: `code`, `status`, `unit`, `due` of a dossier, by
-  the code it was given (codes survive reorganizations).
+  the code it was given (codes survive reorganizations);
+- `tinhgon services demo --province NAME --dossiers N [--seed S]`: N synthetic dossiers over the
+  province's communes (publicservices/demo.py), and a short summary.
 Refusals are one line on stderr with exit status 1.
 """
 
@@ -21,13 +23,15 @@ from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
     TranslatedCommand,
+    bounded_int,
     moment_text,
+    number_text,
     parse_day,
     table,
     to_json,
 )
-from tinhgon.publicservices import catalogue, selectors
-from tinhgon.units.selectors import resolve_any_time
+from tinhgon.publicservices import catalogue, demo, selectors
+from tinhgon.units.selectors import resolve_any_time, resolve_province
 
 MAX_FILE = 20 * 1024 * 1024
 
@@ -59,6 +63,26 @@ class Command(TranslatedCommand):
         dump = sub.add_parser("catalogue-export", help=_("The catalogue in force, as JSON."))
         dump.add_argument("--as-of", help=_("The day (YYYY-MM-DD; default today)."))
         dump.add_argument("--output", help=_("A file to write (default: standard output)."))
+        sample = sub.add_parser(
+            "demo",
+            help=_(
+                "Fill the communes of a province with synthetic dossiers in every status "
+                "(demo data, clearly marked)."
+            ),
+        )
+        sample.add_argument("--province", required=True, help=_("Province name or code."))
+        sample.add_argument(
+            "--dossiers",
+            required=True,
+            type=bounded_int(1, demo.MAX_DOSSIERS),
+            help=_("How many dossiers."),
+        )
+        sample.add_argument(
+            "--seed",
+            type=bounded_int(0, 2**31 - 1),
+            default=1,
+            help=_("The same seed on the same day gives the same dossiers (default 1)."),
+        )
 
     def handle(self, *args, action: str, **options):
         getattr(self, "_" + action.replace("-", "_"))(**options)
@@ -120,3 +144,29 @@ class Command(TranslatedCommand):
             Path(output).write_text(text + "\n", encoding="utf-8")
             return
         self.stdout.write(text)
+
+    def _demo(self, *, province, dossiers, seed, **_o):
+        found = resolve_province(province[:200], day=timezone.localdate())
+        summary = demo.dossiers_demo(
+            actor=None, province_id=found.unit_id, count=dossiers, seed=seed
+        )
+        figures = {
+            key: number_text(summary[key]) for key in ("count", "communes", "open", "overdue")
+        }
+        self.stdout.write(
+            _(
+                "%(province)s: %(count)s demo dossiers over %(communes)s communes (seed %(seed)s): "
+                "%(open)s open, %(overdue)s of them overdue."
+            )
+            % {**figures, "province": summary["province"], "seed": seed}
+        )
+        self.stdout.write(
+            _("By status: %(statuses)s.")
+            % {
+                "statuses": ", ".join(
+                    f"{code}: {number_text(n)}" for code, n in summary["by_status"].items()
+                )
+            }
+        )
+        if summary["catalogue_imported"]:
+            self.stdout.write(_("The catalogue was empty: the starter catalogue was imported."))
