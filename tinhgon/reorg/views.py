@@ -34,16 +34,25 @@ from tinhgon.reports.selectors import figure_label, figure_rows
 def plan_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            return render_refusal(request, DomainError(_("Choose a plan file (.yaml or .xlsx).")))
         try:
             # Whoever may not prepare plans is refused before the file is read or parsed.
             check_may_reorganize(request.user, set(), complete=False)
+            if upload is None:
+                raise DomainError(_("Choose a plan file (.yaml or .xlsx)."), code="no_file")
             spec = planfile.load(*read_upload(upload, default_name="plan.yaml"))
             plan = services.plan_create(actor=request.user, spec=spec)
             services.plan_preview_store(actor=request.user, plan=plan)
         except DomainError as error:
-            return render_refusal(request, error)
+            if error.status in (403, 404):
+                return render_refusal(request, error)
+            # A file that does not read: the plans page again, its upload form with the
+            # problems summarized above it (the first 50 and a count).
+            return render_refusal(
+                request,
+                error,
+                template="reorg/list.html",
+                context={"plans": visible_plans(request.user)},
+            )
         messages.success(request, _("The plan is stored as a draft. Check its preview."))
         return redirect("reorg:detail", plan_id=plan.pk)
     if administered_provinces(request.user) == set():

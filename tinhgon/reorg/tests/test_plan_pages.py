@@ -249,3 +249,15 @@ def test_re_uploading_the_applied_2025_plan_is_told_so_on_a_short_page(province_
     assert response.status_code == 409
     assert "Phương án này đã được thực hiện" in page  # "already applied"
     assert len(page) < 20_000, "one message, not thirteen thousand"
+
+
+def test_a_plan_file_that_does_not_read_shows_the_plans_page_again_with_its_upload_form(
+    province_admin,
+):
+    response = province_admin.browser().post(
+        "/plans/", {"file": SimpleUploadedFile("plan.yaml", b"title: [unclosed\n")}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="error-summary' in page
+    assert 'type="file"' in page and 'name="file"' in page  # the form is still there
