@@ -107,3 +107,10 @@ def test_the_dashboard_lists_plans_waiting_with_their_status_and_date(province_a
     panel = page.split("Phương án đang chờ", 1)[1].split("</section>", 1)[0]
     assert "Hợp nhất phường Tô Hiệu và Chiềng An" in panel
     assert "01/01/2026" in panel and "Dự thảo" in panel and "chờ phê duyệt" in panel
+
+
+def test_the_plans_menu_is_offered_only_to_those_who_may_prepare_plans(
+    commune_official, province_admin
+):
+    assert 'href="/plans/"' not in commune_official.browser().get("/").content.decode()
+    assert 'href="/plans/"' in province_admin.browser().get("/").content.decode()
