@@ -339,9 +339,14 @@ def plan_apply_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
                 code="not_approved",
                 status=409,
             )
+        if plan.status == Plan.Status.APPLIED:
+            # Nothing left to confirm: the page says so instead of offering the button.
+            raise DomainError(
+                _("This plan has already been applied."), code="already_applied", status=409
+            )
         report = (
             (plan.report or {})
-            if plan.status in (Plan.Status.APPLIED, Plan.Status.APPLYING)
+            if plan.status == Plan.Status.APPLYING
             else services.plan_preview(actor=request.user, spec=services.spec_of(plan), plan=plan)
         )
     except DomainError as error:

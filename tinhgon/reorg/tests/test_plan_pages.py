@@ -155,6 +155,10 @@ def test_applying_from_the_page_goes_through_a_confirmation_that_says_what_moves
     plan.refresh_from_db()
     assert plan.status == Plan.Status.APPLIED
     assert not Parcel.objects.filter(pk__in=records, unit_id=unit("Phường Chiềng An").unit_id)
+    again = browser.get(f"/plans/{plan.pk}/apply/")
+    assert again.status_code == 409  # applied: nothing left to confirm, no button offered
+    assert "Phương án này đã được thực hiện" in again.content.decode()
+    assert "không thể hoàn tác" not in again.content.decode()
 
 
 def test_the_plans_page_links_a_spreadsheet_template_whose_code_columns_are_text(
