@@ -183,6 +183,19 @@ def superuser(db):
     return Persona(user, secret)
 
 
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, one per test module of pages (tinhgon.browser.launch)."""
+    from playwright.sync_api import sync_playwright
+
+    from tinhgon.browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def e2e_registry(tmp_path_factory):
     """A national registry on a SQLite file with the browser personas' accounts, built once;

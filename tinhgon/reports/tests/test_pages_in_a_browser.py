@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tinhgon.browser import (
     csp_violations,
     horizontal_overflow,
-    launch,
     log_in,
     new_context,
     screens_folder,
@@ -27,14 +26,6 @@ from tinhgon.browser import (
 def server(e2e_registry, tmp_path_factory) -> Iterator[str]:
     with serve(e2e_registry, tmp_path_factory.mktemp("design-pages")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _href(page: Page, server: str, search: str, name: str) -> str:
