@@ -8,12 +8,15 @@ says later.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tinhgon.units.models import Unit
+from tinhgon.workdays.calendar import local_time
 
 
 class Level(models.TextChoices):
@@ -132,6 +135,24 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class Rating(models.IntegerChoices):
+    """The applicant's rating of the service (the satisfaction indicator of Decision 766)."""
+
+    UNSATISFIED = 1, _("not satisfied")
+    SATISFIED = 2, _("satisfied")
+    VERY_SATISFIED = 3, _("very satisfied")
+
+
+class Timeliness(models.TextChoices):
+    """Finished dossiers are early, on time or late; open ones within deadline or overdue."""
+
+    EARLY = "early", _("early")
+    ON_TIME = "on_time", _("on time")
+    LATE = "late", _("late")
+    WITHIN = "within", _("within deadline")
+    OVERDUE = "overdue", _("overdue")
+
+
 class Dossier(models.Model):
     """One application. `unit` is the competent unit (it moves with reorganizations and
     transfers); `receiving_unit` is where it was filed (a fact, it never moves)."""
@@ -152,6 +173,10 @@ class Dossier(models.Model):
     # last digits show it masked (********1234).
     applicant_id_digest = models.CharField(max_length=64, db_index=True)
     applicant_id_last = models.CharField(max_length=4)
+    # Where the applicant is told of each change (optional), and the last four digits of the
+    # phone number: the second factor that lets the applicant track the dossier by its code.
+    applicant_email = models.EmailField(_("applicant's email"), blank=True)
+    applicant_phone_last = models.CharField(_("last digits of the phone"), max_length=4, blank=True)
     applicant_commune = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant's commune")
     )
@@ -186,6 +211,12 @@ class Dossier(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    # The new date promised in the latest apology (Apology); due_at stays the legal due date.
+    promised_at = models.DateTimeField(_("new date promised"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, choices=Rating.choices
+    )
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")
@@ -213,6 +244,19 @@ class Dossier(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    def timeliness(self, now: dt.datetime) -> Timeliness | None:
+        """Early (finished before the due day), on time (by the due time), late; open: within
+        the deadline or overdue. None while the clock has not started (not yet received)."""
+        if self.due_at is None:
+            return None
+        if self.status in OPEN and self.status != Status.DONE:
+            return Timeliness.WITHIN if now <= self.due_at else Timeliness.OVERDUE
+        if self.finished_at is None:
+            return None
+        if local_time(self.finished_at).date() < local_time(self.due_at).date():
+            return Timeliness.EARLY
+        return Timeliness.ON_TIME if self.finished_at <= self.due_at else Timeliness.LATE
 
 
 class DossierCounter(models.Model):
@@ -254,3 +298,25 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.move} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Apology(models.Model):
+    """A written apology with a new date, due before the dossier's due date passes (Decision
+    766 counts the dossier late all the same: due_at does not move)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    new_due_at = models.DateTimeField(_("new date"))
+    reason = models.CharField(_("reason"), max_length=1000)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("apology")
+        verbose_name_plural = _("apologies")
+        ordering = ["dossier_id", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.new_due_at:%Y-%m-%d}"

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.accounts.access import access_unit, records_filter, scope_for
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
+from tinhgon.publicservices import effects
 from tinhgon.publicservices.models import (
     ApplicantKind,
     Channel,
@@ -222,7 +223,7 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         admin_unit_id=unit.admin_unit_id or unit.unit_id,
         submitted_at=now,
     )
-    DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         move="submit",
         from_status=None,
@@ -232,6 +233,7 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         at=now,
         data={"channel": channel},
     )
+    effects.changed(dossier, event)
     return dossier
 
 
@@ -360,7 +362,7 @@ def _transition(
                 pk=dossier.pk, status=dossier.status, version=dossier.version
             ).update(status=target, version=F("version") + 1, **changes)
             if updated:
-                DossierEvent.objects.create(
+                event = DossierEvent.objects.create(
                     dossier=dossier,
                     move=move,
                     from_status=dossier.status,
@@ -371,7 +373,9 @@ def _transition(
                     note=note,
                     data=data or {},
                 )
-                return Dossier.objects.select_related("procedure").get(pk=dossier.pk)
+                dossier = Dossier.objects.select_related("procedure").get(pk=dossier.pk)
+                effects.changed(dossier, event)
+                return dossier
             # Someone else moved it between our read and our write: look again.
         raise DomainError(
             _("Dossier %(code)s is changing; try again.") % {"code": code[:64]},
