@@ -19,6 +19,10 @@ urlpatterns = [
     path("accounts/", include("tinhgon.accounts.urls")),
     path("reports/", include("tinhgon.reports.urls")),
     path("plans/", include("tinhgon.reorg.urls")),
+    path("services/figures/", include("tinhgon.publicservices.figures_urls")),
+    path("services/pdf/", include("tinhgon.publicservices.pdf_urls")),
+    path("services/", include("tinhgon.publicservices.urls")),
+    path("dich-vu-cong/", include("tinhgon.publicservices.portal_urls")),
     path("", home, name="home"),
     path("", include("tinhgon.units.urls")),
 ]
