@@ -1,4 +1,4 @@
-"""The staff's API of dossiers : work lists, a dossier and its moves, filing at the counter."""
+"""The staff's API of dossiers: work lists, a dossier and its moves, filing at the counter."""
 
 from __future__ import annotations
 

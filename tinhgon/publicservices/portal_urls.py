@@ -1,6 +1,6 @@
-"""The citizens' portal."""
+"""The citizens' portal: file online, track by code, rate."""
 
 from django.urls import URLPattern, URLResolver
 
-app_name = " file online, track by code, rate:portal"
+app_name = "portal"
 urlpatterns: list[URLPattern | URLResolver] = []
