@@ -12,3 +12,6 @@ class PublicServicesConfig(AppConfig):
         from tinhgon.publicservices.carriers import DossiersCarrier
 
         register(DossiersCarrier())
+        # What follows every change of a dossier (effects.register at import): the portal's
+        # outbox row, then the applicant's email.
+        from tinhgon.publicservices import notifications, outbox  # noqa: F401
