@@ -12,3 +12,7 @@ class PublicServicesConfig(AppConfig):
         from tinhgon.publicservices.carriers import DossiersCarrier
 
         register(DossiersCarrier())
+
+        from tinhgon.publicservices import effects, figures
+
+        effects.register(figures.count)
