@@ -25,6 +25,7 @@ Definitions (docs/public-services.md, "Figures"):
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,11 +36,14 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from tinhgon.accounts import access
 from tinhgon.accounts.models import WRITE_ROLES, Membership
 from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.xlsx import append_row
 from tinhgon.publicservices.models import (
     ON_CLOCK,
     OPEN,
@@ -561,21 +565,27 @@ def _suggestion(d, source, to, names, source_load, to_load) -> dict[str, Any]:  
     }
 
 
+def dashboard(
+    area: Area, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """What the page, the API and the command show for an area: its figures, and for a unit the
+    dossiers at risk with suggested reassignments, for a province the ranking of its communes."""
+    now = now or timezone.now()
+    data = figures(area, date_from, date_to, now=now)
+    if area.unit_id is None:
+        return {**data, "ranking": ranking(area, date_from, date_to, now=now)}
+    return {**data, **at_risk(area.unit_id, now=now), "predecessors": area.unit_ids[1:]}
+
+
 def unit_dashboard(
     unit_id: int, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Everything the figures page shows for one unit (no scope check: callers check it):
-    the indicators over the months of the period (its tallies and its predecessors'), open and
+    """Everything the figures page shows for one unit (no scope check: callers check it): the
+    indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    now = now or timezone.now()
     area = resolve_area(None, day=min(date_to, timezone.localdate()), unit_id=unit_id)
-    if area.unit_id is None:  # a province: its figures, no list of dossiers
-        return {
-            **figures(area, date_from, date_to, now=now),
-            "ranking": ranking(area, date_from, date_to, now=now),
-        }
-    return {**figures(area, date_from, date_to, now=now), **at_risk(unit_id, now=now)}
+    return dashboard(area, date_from, date_to, now=now)
 
 
 def ranking(
@@ -586,12 +596,13 @@ def ranking(
     now = now or timezone.now()
     months = months_between(date_from, date_to)
     day = min(date_to, timezone.localdate())
-    communes = dict(
-        UnitVersion.objects.as_of(day)
+    communes = {
+        unit: (name, code)
+        for unit, name, code in UnitVersion.objects.as_of(day)
         .filter(unit_id__in=area.unit_ids, level=UnitLevel.COMMUNE)
         .filter(admin_unit_id=F("unit_id"))
-        .values_list("unit_id", "name")
-    )
+        .values_list("unit_id", "name", "code")
+    }
     if not communes:
         return []
     done: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -608,12 +619,18 @@ def ranking(
         .order_by()
     }
     rows = []
-    for unit, name in communes.items():
+    for unit, (name, code) in communes.items():
         n, late = clock.get(unit, (0, 0))
         handled = done[unit][0] + n
         good = done[unit][1] + n - late
         rows.append(
-            {"unit_id": unit, "name": name, "handled": handled, "progress": _ratio(good, handled)}
+            {
+                "unit_id": unit,
+                "code": code,
+                "name": name,
+                "handled": handled,
+                "progress": _ratio(good, handled),
+            }
         )
     rows.sort(key=lambda r: (r["progress"] is None, -(r["progress"] or 0), r["name"]))
     return rows
@@ -621,8 +638,78 @@ def ranking(
 
 def percent(value: float | None) -> str:
     """A share as the language writes it: 87,5 % in Vietnamese; a dash for no data."""
-    from django.utils.formats import number_format
-
     if value is None:
         return "–"
     return f"{number_format(round(value * 100, 1), decimal_pos=1)} %"
+
+
+def indicator_rows(data: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(key, label, value) of the figures a table, a page or a spreadsheet lists, in order."""
+    return [
+        ("progress", _("Progress (on time + within the deadline)"), data["progress"]),
+        ("online_share", _("Fully online share"), data["online_share"]),
+        ("online_payment_share", _("Online payment share"), data["online_payment_share"]),
+        ("satisfaction", _("Satisfaction"), data["satisfaction"]),
+        ("open", _("Open now"), data["open"]),
+        ("overdue", _("Overdue now"), data["overdue"]),
+        ("arrived", _("Received in the period"), data["arrived"]),
+        ("finished", _("Processed in the period"), data["finished"]),
+        ("early", _("Processed early"), data["early"]),
+        ("on_time", _("Processed on time"), data["on_time"]),
+        ("late", _("Processed late"), data["late"]),
+        ("returned", _("Results returned"), data["returned"]),
+        ("refused", _("Not received"), data["refused"]),
+        ("stopped", _("Processing stopped"), data["stopped"]),
+        ("withdrawn", _("Withdrawn"), data["withdrawn"]),
+    ]
+
+
+SHARES = ("progress", "online_share", "online_payment_share", "satisfaction")
+
+
+def workbook(data: dict[str, Any]) -> bytes:
+    """The figures as a spreadsheet: the indicators (shares as fractions formatted as percent),
+    the months, and the dossiers at risk or the communes' ranking."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Indicators")[:31]
+    append_row(sheet, [_("Area"), data["area"]])
+    append_row(sheet, [_("Period"), f"{data['date_from']} – {data['date_to']}"])
+    append_row(sheet, [_("Indicator"), _("Value"), _("Key")])
+    for key, label, value in indicator_rows(data):
+        append_row(sheet, [label, value, key])
+        if key in SHARES and value is not None:
+            sheet.cell(row=sheet.max_row, column=2).number_format = "0.0%"
+    months = book.create_sheet(_("By month")[:31])
+    append_row(
+        months,
+        [_("Month"), _("Received"), _("Processed"), _("Early"), _("On time"), _("Late")],
+    )
+    for row in data["months"]:
+        append_row(
+            months,
+            [
+                row["month"],
+                row["arrived"],
+                row["finished"],
+                row["early"],
+                row["on_time"],
+                row["late"],
+            ],
+        )
+    if "dossiers" in data:
+        risky = book.create_sheet(_("At risk")[:31])
+        append_row(risky, [_("Code"), _("Procedure"), _("Due"), _("Overdue"), _("Assigned to")])
+        for row in data["dossiers"]:
+            append_row(
+                risky,
+                [row["code"], row["procedure"], row["due"], row["overdue"], row["assignee"]],
+            )
+    if "ranking" in data:
+        ranked = book.create_sheet(_("Communes")[:31])
+        append_row(ranked, [_("Commune"), _("Handled"), _("Progress")])
+        for row in data["ranking"]:
+            append_row(ranked, [row["name"], row["handled"], row["progress"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
