@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publicservices', '0003_outbox'),
-        ('publicservices', '0003_tallies'),
+        ("publicservices", "0003_outbox"),
+        ("publicservices", "0003_tallies"),
     ]
 
-    operations = [
-    ]
+    operations = []
