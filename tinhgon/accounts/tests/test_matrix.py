@@ -374,6 +374,23 @@ API: dict[tuple[str, str], list[Row]] = {
             READ_PROVINCE_AGENCY,
         )
     ],
+    ("GET", "/api/services/figures"): [
+        Row(
+            "the ward's figures",
+            get(lambda w: "/api/services/figures", lambda w: {"unit_id": w.id("ward")}),
+            READ_WARD,
+        ),
+        Row(
+            "Sơn La's figures",
+            get(lambda w: "/api/services/figures", {"province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row(
+            "one's own unit (a superuser must choose)",
+            get(lambda w: "/api/services/figures"),
+            "400 200 200 200 200 200 200 200",
+        ),
+    ],
     ("GET", "/api/accounts/me"): [
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
@@ -597,6 +614,21 @@ PAGES: dict[str, list[Row]] = {
     "reorg:decide": [Row("no choice", form(plan_page("draft", "/decide/")), PLAN_ACTIONS)],
     "reorg:preview": [Row("count again", form(plan_page("draft", "/preview/")), PLAN_ACTIONS)],
     "reorg:rehearse": [Row("rehearse", form(plan_page("draft", "/rehearse/")), PLAN_PAGES)],
+    "service_figures:index": [
+        Row(
+            "the ward's figures", page(lambda w: "/services/figures/", {"unit": "03667"}), READ_WARD
+        ),
+        Row(
+            "Sơn La's figures",
+            page(lambda w: "/services/figures/", {"province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row(
+            "the ward's spreadsheet",
+            page(lambda w: "/services/figures/", {"unit": "03667", "format": "xlsx"}),
+            READ_WARD,
+        ),
+    ],
     "login": [Row("the login page", page(lambda w: "/accounts/login/"), ALL_200)],
     "logout": [
         Row("log out", form(lambda w: "/accounts/logout/"), "302 302 302 302 302 302 302 302")
