@@ -113,25 +113,30 @@ FIELDS = {
 }
 
 
-def _move_form(dossier: Dossier, move: str, data=None) -> MoveForm:  # type: ignore[no-untyped-def]
+def _move_form(dossier: Dossier, move: str, data=None, *, me: str = "") -> MoveForm:  # type: ignore[no-untyped-def]
     officials: list[tuple[str, str]] = []
     if move == "assign":
         officials = [
             (u.get_username(), u.get_full_name() or u.get_username())
             for u in moves.officials_for(dossier)
         ]
-    form = MoveForm(data, prefix=move, officials=officials, auto_id="id_%s")
+    # Handing the dossier to oneself is the common case at a commune's desk.
+    form = MoveForm(
+        data, prefix=move, officials=officials, auto_id="id_%s", initial={"assignee": me}
+    )
     for need in moves.NEEDS.get(move, ()):
         if not need.endswith("?"):
             form.fields[FIELDS[need]].widget.attrs["required"] = "required"
     return form
 
 
-def _move_panels(dossier: Dossier, legal: list[str], failed: MoveForm | None) -> list[dict]:
+def _move_panels(
+    dossier: Dossier, legal: list[str], failed: MoveForm | None, *, me: str
+) -> list[dict]:
     panels = []
     for move in legal:
         form = failed if failed is not None and failed.prefix == move else None
-        form = form or _move_form(dossier, move)
+        form = form or _move_form(dossier, move, me=me)
         panels.append(
             {
                 "move": move,
@@ -155,7 +160,11 @@ def _detail_context(request: HttpRequest, dossier: Dossier, failed: MoveForm | N
         "events": shown["events"],
         "timeliness": dossier.timeliness(now),
         "writable": writable,
-        "panels": _move_panels(dossier, shown["moves"], failed) if writable else [],
+        "panels": (
+            _move_panels(dossier, shown["moves"], failed, me=request.user.get_username())
+            if writable
+            else []
+        ),
     }
 
 
