@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -292,10 +293,14 @@ def dossier_file(request: HttpRequest) -> HttpResponse:
         procedures=_procedures(today),
         initial={"receiving_unit": home.code if home else "", "applicant_commune": ""},
     )
+    communes = _communes(request.user, today)
+    if communes:
+        form.fields["applicant_commune"].widget.attrs["list"] = "communes"
+    page = {"communes": communes}
     if request.method != "POST":
-        return render(request, "services/file.html", {"form": form})
+        return render(request, "services/file.html", {**page, "form": form})
     if not form.is_valid():
-        return render_invalid_form(request, "services/file.html", form)
+        return render_invalid_form(request, "services/file.html", form, page)
     data = form.cleaned_data
     try:
         commune = (
@@ -331,9 +336,33 @@ def dossier_file(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         if error.status == 403:
             return render_refusal(request, error)
-        return render_refusal(request, error, template="services/file.html", form=form)
+        return render_refusal(
+            request, error, template="services/file.html", context=page, form=form
+        )
     messages.success(request, _("Dossier %(code)s is filed.") % {"code": dossier.code})
     return redirect("services:detail", code=dossier.code)
+
+
+def _communes(user, day: dt.date) -> list[UnitVersion]:  # type: ignore[no-untyped-def]
+    """The communes and wards of the provinces in the user's scope, to pick the applicant's
+    from (any centre of a province receives its residents' dossiers); none for a national
+    scope: too many to list, the code is typed."""
+    provinces = set(
+        _administrative_units(user, day).values_list("province_id", flat=True).distinct()[:10]
+    )
+    provinces |= set(
+        _administrative_units(user, day)
+        .filter(level=Level.PROVINCE)
+        .values_list("unit_id", flat=True)[:10]
+    )
+    provinces.discard(None)
+    if not provinces or len(provinces) > 3:
+        return []
+    return list(
+        units.versions_on(day)
+        .filter(level=Level.COMMUNE, province_id__in=provinces, unit_id=F("admin_unit_id"))
+        .vietnamese_order()[:CHOOSER_LIMIT]
+    )
 
 
 def _home_unit(user, day: dt.date) -> UnitVersion | None:  # type: ignore[no-untyped-def]

@@ -335,3 +335,30 @@ def test_the_work_list_reads_in_a_fixed_number_of_queries(
         file_dossier(ward)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get("/api/services/dossiers").json()["items"]) == 10
+
+
+def test_no_apology_for_a_dossier_not_yet_received_nor_for_a_finished_one(
+    clock, ward, commune_official
+):
+    registered = file_dossier(ward, receive=False)
+    refused = apologize(commune_official, registered.code, "2026-03-10")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "illegal_move"
+    returned = file_dossier(ward)
+    for name, body in [
+        ("request_supplement", {"note": "Thiếu giấy tờ"}),
+        ("supplement", {}),
+        ("approve", {}),
+    ]:
+        move(commune_official.api(), returned.code, name, body)
+    refused = apologize(commune_official, returned.code, "2026-03-10")
+    assert refused.status_code == 409
+    assert not Apology.objects.exists()
+
+
+def test_an_apology_while_waiting_for_the_applicant_is_allowed(clock, ward, commune_official):
+    dossier = file_dossier(ward)
+    move(commune_official.api(), dossier.code, "request_supplement", {"note": "Thiếu giấy tờ"})
+    answer = apologize(commune_official, dossier.code, "2026-03-12")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == Status.SUPPLEMENT
+    assert answer.json()["events"][-1]["move"] == "apologize"
