@@ -92,7 +92,9 @@ class DossierOut(DossierRow):
 
 class DossierFilter(Schema):
     unit_id: QueryId | None = None
-    open: bool | None = None
+    # The work list is of open dossiers unless asked otherwise (false: the finished ones): the
+    # open ones come from a partial index in due order, all of them would be sorted in full.
+    open: bool = True
     status: int | None = Field(None, ge=1, le=10)
     overdue: bool | None = None
     assigned_to_me: bool = False

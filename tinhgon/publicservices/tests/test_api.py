@@ -362,3 +362,16 @@ def test_an_apology_while_waiting_for_the_applicant_is_allowed(clock, ward, comm
     assert answer.status_code == 200
     assert answer.json()["status"] == Status.SUPPLEMENT
     assert answer.json()["events"][-1]["move"] == "apologize"
+
+
+def test_the_work_list_is_of_open_dossiers_unless_the_finished_are_asked_for(
+    clock, ward, commune_official
+):
+    api = commune_official.api()
+    open_one = file_dossier(ward).code
+    stopped = file_dossier(ward).code
+    move(api, stopped, "stop", {"note": "Người nộp đề nghị dừng"})
+    listed = api.get("/api/services/dossiers").json()["items"]
+    assert [row["code"] for row in listed] == [open_one]
+    finished = api.get("/api/services/dossiers", {"open": "false"}).json()["items"]
+    assert [row["code"] for row in finished] == [stopped]
