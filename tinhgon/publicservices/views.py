@@ -22,7 +22,7 @@ from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.publicservices import moves, services, worklist
 from tinhgon.publicservices.forms import FileForm, MoveForm, WorkListForm
-from tinhgon.publicservices.models import Dossier, ProcedureVersion
+from tinhgon.publicservices.models import Dossier, ProcedureVersion, Status
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
@@ -114,6 +114,16 @@ FIELDS = {
 }
 
 
+USUAL_NEXT: dict[int, str] = {
+    Status.REGISTERED: "receive",
+    Status.RECEIVED: "assign",
+    Status.PROCESSING: "approve",
+    Status.SUPPLEMENT: "supplement",
+    Status.PAYMENT: "pay",
+    Status.DONE: "return_result",
+}
+
+
 def _move_form(dossier: Dossier, move: str, data=None, *, me: str = "") -> MoveForm:  # type: ignore[no-untyped-def]
     officials: list[tuple[str, str]] = []
     if move == "assign":
@@ -135,7 +145,9 @@ def _move_panels(
     dossier: Dossier, legal: list[str], failed: MoveForm | None, *, me: str
 ) -> list[dict]:
     panels = []
-    for move in legal:
+    # One primary action: the usual next step from the status, first; the others after it.
+    usual = USUAL_NEXT.get(dossier.status)
+    for move in sorted(legal, key=lambda m: m != usual):
         form = failed if failed is not None and failed.prefix == move else None
         form = form or _move_form(dossier, move, me=me)
         panels.append(
@@ -145,6 +157,7 @@ def _move_panels(
                 "form": form,
                 "fields": [form[FIELDS[need]] for need in moves.NEEDS.get(move, ())],
                 "irreversible": move in moves.IRREVERSIBLE,
+                "primary": move == usual,
             }
         )
     return panels

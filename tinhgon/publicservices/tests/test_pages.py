@@ -241,3 +241,15 @@ def test_the_filing_form_lists_the_province_s_communes_to_pick_the_applicant_s(
     assert 'list="communes"' in page
     assert f'<option value="{chieng_an.code}">Phường Chiềng An</option>' in page
     assert page.count("<option value=") > 70  # Sơn La's 75 communes and wards, and more
+
+
+def test_the_usual_next_step_is_the_one_primary_action_and_comes_first(
+    clock, ward, commune_official
+):
+    dossier = file_dossier(ward)  # received: the usual next step is to assign it
+    text = commune_official.browser().get(f"/services/{dossier.code}/").content.decode()
+    assert text.count("btn btn-primary") == 1
+    assert text.index(f"/services/{dossier.code}/assign/") < text.index(
+        f"/services/{dossier.code}/request_supplement/"
+    )
+    assert '<option value="chieng-an-official" selected>' in text  # oneself, offered first
