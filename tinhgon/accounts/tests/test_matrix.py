@@ -532,6 +532,8 @@ API.update(
 )
 
 ALL_200 = "200 200 200 200 200 200 200 200"
+# A unit outside the scope in the work list's filter: the form again, with the problem (400).
+READ_WARD_LIST = "200 200 200 200 200 400 200 400"
 PLAN_PAGES = "200 200 200 403 403 403 403 404"
 PLAN_ACTIONS = "302 302 302 403 403 403 403 404"
 
@@ -636,6 +638,25 @@ PAGES: dict[str, list[Row]] = {
             "switch language",
             form(lambda w: "/i18n/setlang/", {"language": "en"}),
             "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "services:list": [
+        Row("one's work list", page(lambda w: "/services/"), ALL_200),
+        Row(
+            "the ward's work list", page(lambda w: "/services/", {"unit": "03667"}), READ_WARD_LIST
+        ),
+    ],
+    "services:file": [
+        Row("the filing form", page(lambda w: "/services/new/"), "200 200 200 200 200 200 403 200")
+    ],
+    "services:detail": [
+        Row("a dossier of the ward", page(dossier_url("/", prefix="/services")), READ_WARD)
+    ],
+    "services:move": [
+        Row(
+            "receive",
+            form(dossier_url("/receive/", receive=False, prefix="/services")),
+            "302 302 302 403 302 404 403 404",
         )
     ],
     "admin": [Row("the admin site", page(lambda w: "/admin/"), "200 302 302 302 302 302 302 302")],
