@@ -161,10 +161,14 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     channel: str,
     receiving_unit_id: int,
     client_ref: str | None = None,
+    applicant_email: str = "",
+    applicant_phone_last: str = "",
 ) -> Dossier:
     """File a dossier (status 1, newly registered) at a receiving centre of the province, coded
     `<centre code>-<YYYYMMDD>-<sequence>`. With `client_ref`, submitting again returns the same
-    dossier. The identity number is kept only as a keyed digest and its last four digits."""
+    dossier. The identity number is kept only as a keyed digest and its last four digits; the
+    email and the phone's last four digits (the tracking second factor) are checked by the
+    caller (tinhgon.publicservices.portal)."""
     now = timezone.now()
     today = local_time(now).date()
     if client_ref is not None:
@@ -217,6 +221,8 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         applicant_commune_id=commune.unit_id,
         channel=channel,
         client_ref=client_ref,
+        applicant_email=applicant_email[:254],
+        applicant_phone_last=applicant_phone_last[-4:],
         receiving_unit_id=centre.unit_id,
         unit_id=unit_id,
         province_id=unit.province_id or unit.unit_id,
