@@ -10,6 +10,7 @@ unknown code does, so the answer tells nothing about which codes exist.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -253,7 +254,14 @@ def _window() -> int:
 
 
 def _keys(code: str, address: str) -> list[str]:
-    return [f"portal-track:address:{address[:64]}", f"portal-track:code:{fold(code)[:CODE_LIMIT]}"]
+    # Digests: a cache key takes no spaces or control characters, whatever is typed.
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    return [
+        f"portal-track:address:{digest(address[:64])}",
+        f"portal-track:code:{digest(fold(code)[:CODE_LIMIT])}",
+    ]
 
 
 def _throttled(keys: list[str]) -> bool:

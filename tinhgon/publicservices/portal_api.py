@@ -155,3 +155,22 @@ def portal_rate(request: HttpRequest, payload: RateIn) -> dict[str, Any]:
     )
     portal.portal_rate(dossier=dossier, rating=payload.rating)
     return portal.tracking_dict(portal.tracking(dossier))
+
+
+class SupplementIn(TrackIn):
+    note: Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=1000)] = ""
+
+
+@router.post("/supplement", response=TrackingOut, auth=None)
+def portal_supplement(
+    request: HttpRequest,
+    payload: Form[SupplementIn],
+    documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> dict[str, Any]:
+    """Send the documents asked for (multipart/form-data) to a dossier waiting for them
+    (status 5): it goes back to processing (409 unless it waits)."""
+    dossier = portal.dossier_for_applicant(
+        code=payload.code, phone_last=payload.phone_last, address=_address(request)
+    )
+    dossier = portal.portal_supplement(dossier=dossier, files=documents or [], note=payload.note)
+    return portal.tracking_dict(portal.tracking(dossier))

@@ -76,12 +76,20 @@ class FileForm(forms.Form):
     documents = DocumentsField(
         label=_("Documents"),
         required=False,
-        help_text=_("PDF, JPEG or PNG, at most %(size)s each, at most %(count)s files"),
+        help_text=_(
+            "PDF, JPEG or PNG, at most %(size)s each and %(total)s together, at most %(count)s files"
+        ),
     )
     client_ref = forms.CharField(max_length=REF_LIMIT, required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, procedures: list[ProcedureVersion], size: str, count: int, **kwargs: Any
+        self,
+        *args: Any,
+        procedures: list[ProcedureVersion],
+        size: str,
+        total: str,
+        count: int,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["procedure"]
@@ -90,7 +98,11 @@ class FileForm(forms.Form):
             (p.procedure.code, f"{p.name} ({p.procedure.code})") for p in procedures
         ]
         documents = self.fields["documents"]
-        documents.help_text = str(documents.help_text) % {"size": size, "count": count}
+        documents.help_text = str(documents.help_text) % {
+            "size": size,
+            "total": total,
+            "count": count,
+        }
 
 
 class TrackForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError, NotFound
+from tinhgon.core.upload import max_upload_bytes
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.publicservices import documents, portal, services
 from tinhgon.publicservices.models import Document, Dossier, Rating
@@ -90,6 +91,7 @@ def _file_form(request: HttpRequest, data: Any = None, files: Any = None) -> Fil
         files,
         procedures=portal.online_procedures(today),
         size=documents.megabytes(documents.max_bytes()),
+        total=documents.megabytes(max_upload_bytes()),
         count=documents.max_files(),
         initial={"client_ref": secrets.token_hex(16)},
     )

@@ -469,6 +469,17 @@ API: dict[tuple[str, str], list[Row]] = {
             "409 409 409 409 409 409 409 409",
         )
     ],
+    ("POST", "/api/portal/supplement"): [
+        Row(
+            "a dossier not waiting for documents",
+            lambda w: (
+                "post",
+                "/api/portal/supplement",
+                {"data": {**portal_rows.second_factor(), "documents": portal_rows.pdf()}},
+            ),
+            "409 409 409 409 409 409 409 409",
+        )
+    ],
 }
 
 ALL_200 = "200 200 200 200 200 200 200 200"

@@ -17,6 +17,10 @@ PHONE = "0912345678"
 _refs = itertools.count(1)
 
 
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("to-khai.pdf", PDF)
+
+
 def form(**more: Any) -> dict[str, Any]:
     load_catalogue()
     return {
@@ -26,7 +30,7 @@ def form(**more: Any) -> dict[str, Any]:
         "applicant_id": "014199001234",
         "commune": "03667",
         "phone": PHONE,
-        "documents": SimpleUploadedFile("to-khai.pdf", PDF),
+        "documents": pdf(),
         **more,
     }
 
@@ -41,7 +45,7 @@ def filed() -> Document:
         applicant_id="014199001234",
         commune="03667",
         phone=PHONE,
-        files=[SimpleUploadedFile("to-khai.pdf", PDF)],
+        files=[pdf()],
         client_ref=f"matrix-{next(_refs)}",
     )
     return Document.objects.get(dossier=dossier)

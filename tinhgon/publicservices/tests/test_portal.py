@@ -320,3 +320,38 @@ def test_the_portal_pages_need_no_login_and_show_no_staff_menu(clock, path, prov
 
 def test_the_login_page_and_the_footer_lead_to_the_portal(clock):
     assert 'href="/dich-vu-cong/"' in Client().get("/accounts/login/").content.decode()
+
+
+def test_the_api_supplements_a_dossier_waiting_for_documents(clock):
+    dossier = file_online()
+    services.dossier_receive(actor=None, code=dossier.code)
+    services.dossier_request_supplement(actor=None, code=dossier.code, note="Thiếu ảnh")
+    body = {"code": dossier.code, "phone_last": "5678", "note": "Ảnh 4x6"}
+    empty = Client().post("/api/portal/supplement", body)
+    assert empty.status_code == 400 and empty.json()["error"]["problems"][0]["field"] == "documents"
+    answer = Client().post(
+        "/api/portal/supplement", {**body, "documents": SimpleUploadedFile("anh.pdf", PDF)}
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == 4
+    assert [d["stage"] for d in answer.json()["documents"]] == ["supplement"]
+    again = Client().post(
+        "/api/portal/supplement", {**body, "documents": SimpleUploadedFile("anh.pdf", PDF)}
+    )
+    assert again.status_code == 409
+
+
+def test_the_applicant_sends_the_documents_asked_for_on_the_page(clock):
+    dossier = file_online()
+    services.dossier_receive(actor=None, code=dossier.code)
+    services.dossier_request_supplement(actor=None, code=dossier.code, note="Thiếu ảnh 4x6")
+    page = f"/dich-vu-cong/tra-cuu/{dossier.code}/bo-sung/"
+    browser = Client()
+    assert browser.get(page).status_code == 302  # the second factor first
+    browser.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
+    assert "Thiếu ảnh 4x6" in browser.get(page).content.decode()
+    refused = browser.post(page, {"documents": SimpleUploadedFile("anh.pdf", b"GIF89a")})
+    assert refused.status_code == 400 and 'href="#id_documents"' in refused.content.decode()
+    sent = browser.post(page, {"documents": SimpleUploadedFile("anh.pdf", PDF), "note": "Ảnh"})
+    assert sent.status_code == 302 and sent["Location"] == f"/dich-vu-cong/tra-cuu/{dossier.code}/"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
+    assert "Đã gửi giấy tờ" in browser.get(sent["Location"]).content.decode()
