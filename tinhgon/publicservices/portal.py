@@ -234,7 +234,7 @@ def portal_file(
                 receiving_unit_id=competent,
                 client_ref=client_ref,
                 applicant_email=checked["email"],
-                applicant_phone_last=checked["phone"][-4:],
+                applicant_phone=checked["phone"],
             )
             documents.documents_store(
                 actor=None, dossier=dossier, files=incoming, stage=Stage.FILED, written=written
