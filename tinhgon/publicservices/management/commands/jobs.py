@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import CommandError
+from django.db import close_old_connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +65,7 @@ class Command(TranslatedCommand):
                     )
                 return
             time.sleep(options["every"])
+            close_old_connections()  # a connection the database dropped meanwhile is reopened
 
     def outbox(self, options) -> None:  # type: ignore[no-untyped-def]
         if options["requeue"]:
