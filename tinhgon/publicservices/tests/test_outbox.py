@@ -26,6 +26,13 @@ pytestmark = pytest.mark.django_db
 TOKEN = "portal-test-token"
 
 
+def unwrap(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The dossier in the portal's envelope (one per request)."""
+    assert envelope["service"] == "DongBoHoSoMC"
+    (record,) = envelope["data"]
+    return record
+
+
 class Portal:
     """A stand-in for the portal's dossier-sync service: records every request and answers
     with the next scripted status (then 200)."""
@@ -68,7 +75,9 @@ class Portal:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def statuses(self) -> list[tuple[str, str]]:
-        return [(r["body"]["MaHoSo"], r["body"]["TrangThaiHoSo"]) for r in self.requests]
+        return [
+            (unwrap(r["body"])["MaHoSo"], unwrap(r["body"])["TrangThaiHoSo"]) for r in self.requests
+        ]
 
 
 @pytest.fixture
@@ -98,9 +107,10 @@ def test_every_change_queues_a_row_in_order_in_the_portals_shape(clock, ward):
     clock.set(clock.at + dt.timedelta(hours=2))
     services.dossier_assign(actor=None, code=dossier.code, assignee=clerk)
     queued = rows(dossier)
-    assert [r.payload["TrangThaiHoSo"] for r in queued] == ["1", "2", "4"]
+    assert [unwrap(r.payload)["TrangThaiHoSo"] for r in queued] == ["1", "2", "4"]
     assert [r.event.move for r in queued] == ["submit", "receive", "assign"]
-    last = queued[-1].payload
+    assert [r.payload["isUpdating"] for r in queued] == [False, True, True]
+    last = unwrap(queued[-1].payload)
     assert last["MaHoSo"] == dossier.code
     assert last["MaTTHC"] == "1.004194"
     assert last["TenTTHC"].startswith("Đăng ký tạm trú")
@@ -120,11 +130,11 @@ def test_every_change_queues_a_row_in_order_in_the_portals_shape(clock, ward):
 
 
 def test_a_change_rolled_back_queues_nothing(clock, ward):
-    dossier = file_dossier(ward, receive=False)
+    filed = file_dossier(ward, receive=False)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.dossier_receive(actor=None, code=dossier.code)
+        services.dossier_receive(actor=None, code=filed.code)
         raise RuntimeError("after the move")
-    assert [r.payload["TrangThaiHoSo"] for r in rows(dossier)] == ["1"]
+    assert [unwrap(r.payload)["TrangThaiHoSo"] for r in rows(filed)] == ["1"]
 
 
 def test_without_a_portal_address_the_outbox_fills_and_nothing_is_sent(clock, ward, settings):
@@ -159,7 +169,7 @@ def test_the_push_retries_with_backoff_until_the_portal_accepts_and_records_the_
     assert request["path"] == "/dvcqg/dossier-sync"
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert request["headers"]["Content-Type"].startswith("application/json")
-    assert request["body"]["NgayHenTra"] == "20260305170000"
+    assert unwrap(request["body"])["NgayHenTra"] == "20260305170000"
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.sent_at == second.sent_at == clock.now()

@@ -54,6 +54,12 @@ class Command(TranslatedCommand):
         return self.outbox(options)
 
     def run(self, options) -> None:  # type: ignore[no-untyped-def]
+        try:
+            self._rounds(options)
+        except KeyboardInterrupt:
+            return  # Ctrl-C on `make run` stops the server and this job together, quietly
+
+    def _rounds(self, options) -> None:  # type: ignore[no-untyped-def]
         while True:
             report = jobs.run_round(batch=options["batch"])
             if options["verbosity"] > 1 or report["errors"]:
