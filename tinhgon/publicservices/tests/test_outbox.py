@@ -50,6 +50,7 @@ class Portal:
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 answer = portal.answers.pop(0) if portal.answers else 200
+                portal.requests[-1]["answer"] = answer
                 if answer == "slow":
                     time.sleep(1.5)  # longer than the client's timeout
                     answer = 200
@@ -259,3 +260,67 @@ def test_the_lag_is_summarized_by_median_95th_percentile_and_maximum(clock, ward
         "p95_s": 19,
         "max_s": 20,
     }
+
+
+@pytest.fixture
+def database(tmp_path):
+    from tinhgon.operations.tests.test_concurrency import Database
+
+    database = Database(tmp_path)
+    try:
+        done = database.run("migrate", "-v", "0")
+        assert done.returncode == 0, done.stderr
+        yield database
+    finally:
+        database.drop()
+
+
+FILE_MORE = """
+from tinhgon.publicservices.models import Dossier
+from tinhgon.publicservices.tests.factories import file_dossier
+ward = Dossier.objects.get().unit_id
+for _ in range(15):
+    file_dossier(ward)
+"""
+
+
+def test_two_runners_at_once_post_every_row_once_and_each_dossier_in_order(database, monkeypatch):
+    """Two `tinhgon jobs run --once` processes on one database of their own (the suite's engine)
+    push the same outbox to the stand-in portal at the same time."""
+    from tinhgon.publicservices.tests.test_concurrency import race
+
+    setup = race(database, "setup")  # a province, a ward, a dossier received and assigned
+    assert setup.returncode == 0, setup.stderr
+    more = database.run("shell", "-c", FILE_MORE)  # 15 more, filed and received
+    assert more.returncode == 0, more.stderr
+    stand_in = Portal()
+    stand_in.thread.start()
+    try:
+        stand_in.answers = [503] * 3 + [200] * 10 + ["slow"]  # some retries among them
+        monkeypatch.setenv("TINHGON_PORTAL_URL", stand_in.url)
+        monkeypatch.setenv("TINHGON_PORTAL_TIMEOUT", "1")
+        runner = ["jobs", "-v", "2", "run", "--once"]
+        first, second = database.at_once(runner, runner)
+    finally:
+        stand_in.server.shutdown()
+        stand_in.server.server_close()
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    reports = [json.loads(done.stdout)["portal"] for done in (first, second)]
+    assert sum(sum(report.values()) for report in reports) == len(stand_in.requests)
+    rows = database.query("SELECT attempts, sent_at IS NOT NULL FROM publicservices_portaloutbox")
+    assert len(rows) == 3 + 15 * 2
+    # Each attempt is one claim and one request: had both runners posted a row, there would be
+    # more requests than attempts.
+    assert sum(attempts for attempts, _sent in rows) == len(stand_in.requests)
+    accepted = [r for r in stand_in.requests if r["answer"] == 200]
+    assert len(accepted) == sum(1 for _attempts, sent in rows if sent) > 0
+    # Each dossier here passes a status once: (code, status) names one change.
+    changes = [(unwrap(r["body"])["MaHoSo"], unwrap(r["body"])["TrangThaiHoSo"]) for r in accepted]
+    assert len(set(changes)) == len(changes)  # no change accepted twice
+    by_dossier: dict[str, list[int]] = {}
+    for request in stand_in.requests:
+        record = unwrap(request["body"])
+        by_dossier.setdefault(record["MaHoSo"], []).append(int(record["TrangThaiHoSo"]))
+    # Retries repeat a status; none comes after a later status of its dossier.
+    assert all(statuses == sorted(statuses) for statuses in by_dossier.values()), by_dossier
