@@ -117,6 +117,8 @@ OPEN = (
 )
 # The clock stands still in these (waiting for the applicant).
 WAITING = (Status.SUPPLEMENT, Status.PAYMENT)
+# Received and not yet processed: the clock runs or waits; within the deadline or overdue.
+ON_CLOCK = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
 
 
 class ApplicantKind(models.TextChoices):
@@ -232,6 +234,19 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["province", "status"], name="dossier_province_status"),
             models.Index(fields=["admin_unit", "status"], name="dossier_admin_unit_status"),
+            # A unit's dossiers on the clock by due date: its overdue count and the dossiers at
+            # risk are one index range, whatever the size of the table (figures.py).
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(status__in=[int(s) for s in ON_CLOCK]),
+                name="dossier_unit_clock_due",
+            ),
+            # A unit's ratings by date, read from the index alone (the satisfaction figure).
+            models.Index(
+                fields=["unit", "rated_at", "rating"],
+                condition=Q(rating__isnull=False),
+                name="dossier_unit_rated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,3 +452,41 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind} {self.day:%Y-%m-%d}"
+
+
+class Tally(models.Model):
+    """What a unit's dossiers did in a month, by the procedure's online level and whether the
+    dossier was filed online: kept current at each transition by `figures.count` (an effect),
+    recomputed from the dossiers by `figures.rebuild`. Months are Vietnam's calendar months.
+
+    A dossier's counts belong to the unit that has it: a transfer or a plan takes an open
+    dossier's counts with it; a finished dossier never moves, so its counts stay where it was
+    decided. What changes with the clock (open, overdue) is not here: it is read from the
+    dossiers' indexes."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField()
+    online = models.CharField(max_length=16, choices=Online.choices)
+    filed_online = models.BooleanField()
+    received = models.IntegerField(default=0)  # by the month of receipt
+    paid = models.IntegerField(default=0)  # received that month, fees paid since
+    refused = models.IntegerField(default=0)  # the rest by the month they happened
+    processed = models.IntegerField(default=0)
+    early = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of dossiers")
+        verbose_name_plural = _("tallies of dossiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "online", "filed_online"], name="tally_unit_month_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.online} {self.filed_online}"
