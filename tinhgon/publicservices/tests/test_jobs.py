@@ -133,7 +133,10 @@ def test_an_overdue_dossier_is_escalated_once_per_working_day(
 def test_a_dossier_with_an_apology_is_neither_reminded_nor_escalated_before_its_new_date(
     clock, dossier, django_capture_on_commit_callbacks
 ):
-    Dossier.objects.filter(pk=dossier.pk).update(promised_at=at(10, 17))
+    clock.set(at(3, 10))
+    services.dossier_apologize(
+        actor=None, code=dossier.code, new_due_at=at(10, 17), reason="Chờ xác minh"
+    )
     for moment in (at(4, 9), at(5, 13), at(6, 9)):
         round_at(clock, moment, django_capture_on_commit_callbacks)
     assert not Reminder.objects.exists() and mail.outbox == []
