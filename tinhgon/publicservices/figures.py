@@ -42,7 +42,7 @@ from openpyxl import Workbook
 
 from tinhgon.accounts import access
 from tinhgon.accounts.models import WRITE_ROLES, Membership
-from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.xlsx import append_row
 from tinhgon.publicservices.models import (
     ON_CLOCK,
@@ -344,6 +344,20 @@ def resolve_area(
     return _province_area(found, day)
 
 
+def area_for(
+    user, *, date_to: dt.date, unit_id: int | None = None, province: str | None = None
+) -> Area:  # type: ignore[no-untyped-def]
+    """The area as it stands today (a unit's figures include its predecessors'); a unit closed
+    since, as it stood at the end of the period."""
+    today = timezone.localdate()
+    try:
+        return resolve_area(user, day=today, unit_id=unit_id, province=province)
+    except NotFound:
+        if date_to >= today:
+            raise
+        return resolve_area(user, day=date_to, unit_id=unit_id, province=province)
+
+
 def _province_area(version: UnitVersion, day: dt.date) -> Area:
     ids = set(
         UnitVersion.objects.as_of(day)
@@ -584,7 +598,7 @@ def unit_dashboard(
     indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    area = resolve_area(None, day=min(date_to, timezone.localdate()), unit_id=unit_id)
+    area = area_for(None, date_to=date_to, unit_id=unit_id)
     return dashboard(area, date_from, date_to, now=now)
 
 

@@ -181,9 +181,8 @@ class Command(TranslatedCommand):
         first, last = figures.period(
             parse_day(date_from, name="--from"), parse_day(date_to, name="--to")
         )
-        day = min(last, timezone.localdate())
-        unit_id = resolve_any_time(unit[:200], day=day).unit_id if unit else None
-        area = figures.resolve_area(None, day=day, unit_id=unit_id, province=province)
+        unit_id = resolve_any_time(unit[:200]).unit_id if unit else None
+        area = figures.area_for(None, date_to=last, unit_id=unit_id, province=province)
         data = figures.dashboard(area, first, last)
         if format == "json":
             text = to_json(data)
