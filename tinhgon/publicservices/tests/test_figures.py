@@ -124,7 +124,9 @@ def test_each_indicator_follows_its_definition(march, ward):
     assert found["online_payment_share"] == round(
         len([x for x in paid if x.channel == Channel.ONLINE]) / len(paid), 4
     )
-    assert found["satisfaction"] == round(len([x for x in rated if x.rating >= 2]) / len(rated), 4)
+    assert found["satisfaction"] == round(
+        len([x for x in rated if (x.rating or 0) >= 2]) / len(rated), 4
+    )
     assert found["open"] == len([x for x in dossiers if x.status in OPEN])
     assert found["overdue"] == len([x for x in on_clock if x.timeliness(now) == Timeliness.OVERDUE])
     assert found["arrived"] == len(received)
