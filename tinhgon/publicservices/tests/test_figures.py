@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Membership, Role
-from tinhgon.conftest import unit
+from tinhgon.conftest import make_persona, unit
 from tinhgon.core.errors import DomainError
 from tinhgon.publicservices import figures, services
 from tinhgon.publicservices.models import (
@@ -241,3 +241,37 @@ def test_the_rebuild_command_recomputes_the_tallies(march, ward):
     Tally.objects.update(received=0)
     call_command("services", "figures", "--rebuild", stdout=io.StringIO())
     assert Tally.objects.get(unit_id=ward, online=Online.FULL, filed_online=True).received == 2
+
+
+def test_the_api_answers_the_wards_figures_to_its_official_and_not_to_a_neighbour(march, ward):
+    own = make_persona("ward-official", ward, Role.UNIT_OFFICIAL)
+    neighbour = make_persona("neighbour", unit("Phường Tô Hiệu").unit_id, Role.UNIT_OFFICIAL)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    answer = own.api().get("/api/services/figures", period)  # no unit: one's own
+    assert answer.status_code == 200
+    assert (answer.json()["arrived"], answer.json()["finished"]) == (6, 3)
+    assert answer.json() == figures.unit_dashboard(ward, *MARCH) | {
+        "due_by": answer.json()["due_by"]
+    }
+    hidden = neighbour.api().get("/api/services/figures", {**period, "unit_id": ward})
+    assert hidden.status_code == 404
+
+
+def test_the_api_refuses_a_period_that_ends_before_it_starts_naming_the_field(march, ward):
+    own = make_persona("ward-official", ward, Role.UNIT_OFFICIAL)
+    answer = own.api().get(
+        "/api/services/figures", {"date_from": "2026-03-31", "date_to": "2026-03-01"}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["problems"][0]["field"] == "date_to"
+
+
+def test_the_page_writes_shares_the_vietnamese_way(march, ward):
+    own = make_persona("ward-official", ward, Role.UNIT_OFFICIAL)
+    page = own.browser().get(
+        "/services/figures/", {"from": "01/03/2026", "to": "31/03/2026"}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "66,7 %" in text  # satisfaction: two ratings of three are 2 or 3
+    assert "Chỉ số phục vụ" in text
