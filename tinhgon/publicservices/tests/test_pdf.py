@@ -79,7 +79,7 @@ def test_the_receipt_names_the_dossier_the_applicant_and_the_due_date(clock, war
     assert "Độc lập - Tự do - Hạnh phúc" in shown
     assert "Sơn La, ngày 02 tháng 3 năm 2026" in shown
     assert dossier.code in shown
-    assert "Phường Chiềng An" in shown
+    assert "Địa chỉ: Phường Chiềng An, Tỉnh Sơn La" in shown
     assert "Lò Văn Thử" in shown
     assert "Đăng ký tạm trú" in shown
     assert "Tờ khai thay đổi thông tin cư trú" in shown
@@ -203,6 +203,14 @@ def test_combining_diacritics_print_as_the_precomposed_letters(clock, ward):
     dossier = services.dossier_refuse(actor=None, code=dossier.code, note=decomposed)
     shown = words(printing.render(dossier, "refusal"))
     assert "Không đúng mẫu tờ khai của Phường Chiềng An" in shown
+
+
+def test_characters_the_font_lacks_do_not_stop_the_document(clock, ward):
+    dossier = file_dossier(ward, receive=False)
+    dossier = services.dossier_refuse(actor=None, code=dossier.code, note="Thiếu 中文 → 😀 giấy tờ")
+    shown = words(printing.render(dossier, "refusal"))
+    assert "Thiếu" in shown
+    assert "giấy tờ" in shown
 
 
 def test_the_receipt_carries_the_tracking_address(walked):
