@@ -246,7 +246,6 @@ def portal_document_url(kind: str, token: Callable[[str], str] = printing.portal
 READ_WARD = "200 200 200 200 200 404 200 404"
 READ_PROVINCE_AGENCY = "200 200 200 200 404 404 404 404"
 PLAN_HANDLERS = "200 200 200 403 403 403 403 404"
-READ_WARD_DOSSIER = "200 200 200 200 200 404 200 404"
 DAY = AFTER.isoformat()
 
 # (method, path as the OpenAPI document writes it) -> its rows.
@@ -408,6 +407,23 @@ API: dict[tuple[str, str], list[Row]] = {
             READ_PROVINCE_AGENCY,
         )
     ],
+    ("GET", "/api/services/figures"): [
+        Row(
+            "the ward's figures",
+            get(lambda w: "/api/services/figures", lambda w: {"unit_id": w.id("ward")}),
+            READ_WARD,
+        ),
+        Row(
+            "Sơn La's figures",
+            get(lambda w: "/api/services/figures", {"province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row(
+            "one's own unit (a superuser must choose)",
+            get(lambda w: "/api/services/figures"),
+            "400 200 200 200 200 200 200 200",
+        ),
+    ],
     ("GET", "/api/accounts/me"): [
         Row("oneself", get(lambda w: "/api/accounts/me"), "200 200 200 200 200 200 200 200")
     ],
@@ -472,13 +488,11 @@ API: dict[tuple[str, str], list[Row]] = {
         Row(
             "the documents of a dossier of the ward",
             get(lambda w: f"/api/services/documents/{ward_dossier(w)}"),
-            READ_WARD_DOSSIER,
+            READ_WARD,
         )
     ],
     ("GET", "/api/services/documents/{code}/{kind}"): [
-        Row(
-            "the receipt of a dossier of the ward", get(document_url("receipt")), READ_WARD_DOSSIER
-        ),
+        Row("the receipt of a dossier of the ward", get(document_url("receipt")), READ_WARD),
         Row(
             "a refusal of a dossier that was received (none)",
             get(document_url("refusal")),
@@ -494,6 +508,76 @@ API: dict[tuple[str, str], list[Row]] = {
         ),
     ],
 }
+
+
+def dossier_url(suffix: str = "", *, receive: bool = True, prefix: str = "/api/services/dossiers"):
+    """A new dossier of the ward for each persona (registered, or received), at its address."""
+
+    def url(world: World) -> str:
+        from tinhgon.publicservices.tests.factories import file_dossier
+
+        return f"{prefix}/{file_dossier(world.id('ward'), receive=receive).code}{suffix}"
+
+    return url
+
+
+def filing(world: World) -> dict:
+    from tinhgon.publicservices.tests.factories import load_catalogue
+
+    load_catalogue()
+    return {
+        "procedure_code": "1.004194",
+        "applicant_kind": "citizen",
+        "applicant_name": "Lò Văn Thử",
+        "applicant_id": "014099990001",
+        "applicant_commune_id": world.id("ward"),
+        "receiving_unit_id": world.id("ward"),
+    }
+
+
+DOSSIER_WRITE = "200 200 200 403 200 404 403 404"
+API.update(
+    {
+        ("GET", "/api/services/dossiers"): [
+            Row("one's work list", get(lambda w: "/api/services/dossiers"), "200 " * 7 + "200"),
+            Row(
+                "the ward's work list",
+                get(lambda w: "/api/services/dossiers", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            ),
+        ],
+        ("POST", "/api/services/dossiers"): [
+            Row(
+                "file at the ward's counter",
+                post(lambda w: "/api/services/dossiers", filing),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", "/api/services/dossiers/{code}"): [
+            Row("a dossier of the ward", get(dossier_url()), READ_WARD)
+        ],
+        ("POST", "/api/services/dossiers/{code}/{move}"): [
+            Row(
+                "receive",
+                post(dossier_url("/receive", receive=False), lambda w: {}),
+                DOSSIER_WRITE,
+            ),
+            Row(
+                "request a supplement",
+                post(dossier_url("/request_supplement"), lambda w: {"note": "Thiếu giấy tờ"}),
+                DOSSIER_WRITE,
+            ),
+            Row(
+                "approve a received dossier (illegal: it is not being processed)",
+                post(dossier_url("/approve"), lambda w: {}),
+                "409 409 409 403 409 404 403 404",
+            ),
+        ],
+        ("GET", "/api/services/procedures"): [
+            Row("the catalogue", get(lambda w: "/api/services/procedures"), "200 " * 7 + "200")
+        ],
+    }
+)
 
 ALL_200 = "200 200 200 200 200 200 200 200"
 ALL_404 = "404 404 404 404 404 404 404 404"
@@ -581,12 +665,12 @@ PAGES: dict[str, list[Row]] = {
         Row(
             "the receipt of a dossier of the ward",
             page(document_url("receipt.pdf", prefix="/services/pdf")),
-            READ_WARD_DOSSIER,
+            READ_WARD,
         ),
         Row(
             "the control slip of a dossier of the ward",
             page(document_url("control.pdf", prefix="/services/pdf")),
-            READ_WARD_DOSSIER,
+            READ_WARD,
         ),
         Row(
             "a refusal of a dossier that was received (none)",
@@ -607,6 +691,21 @@ PAGES: dict[str, list[Row]] = {
             "a forged link",
             page(portal_document_url("receipt", lambda code: f"{code}:1abc:forged")),
             ALL_404,
+        ),
+    ],
+    "service_figures:index": [
+        Row(
+            "the ward's figures", page(lambda w: "/services/figures/", {"unit": "03667"}), READ_WARD
+        ),
+        Row(
+            "Sơn La's figures",
+            page(lambda w: "/services/figures/", {"province": "Sơn La"}),
+            READ_PROVINCE_AGENCY,
+        ),
+        Row(
+            "the ward's spreadsheet",
+            page(lambda w: "/services/figures/", {"unit": "03667", "format": "xlsx"}),
+            READ_WARD,
         ),
     ],
     "login": [Row("the login page", page(lambda w: "/accounts/login/"), ALL_200)],
