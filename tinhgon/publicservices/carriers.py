@@ -9,7 +9,8 @@ they are its record, and nothing is left to do for them.
 
 from __future__ import annotations
 
-from tinhgon.carriers.contract import UnitRowsCarrier
+from tinhgon.carriers.contract import Batch, Context, UnitRowsCarrier
+from tinhgon.carriers.models import RecordMove
 from tinhgon.publicservices.models import OPEN, Dossier
 
 
@@ -24,6 +25,17 @@ class DossiersCarrier(UnitRowsCarrier):
     def extra(self, alias: str = "t") -> str:
         # Constants, not parameters: the bases bind their own.
         return f" AND {alias}.status IN ({', '.join(str(int(s)) for s in OPEN)})"
+
+    def move(self, ctx: Context, batch: Batch | None = None) -> int:
+        # The figures' counters follow the dossiers moved (figures.follow_moves), in the same
+        # transaction: the history rows written after `mark` are this move's.
+        from tinhgon.publicservices import figures
+
+        mark = RecordMove.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        moved = super().move(ctx, batch)
+        if moved:
+            figures.follow_moves(plan_id=ctx.plan_id, after_id=mark)
+        return moved
 
     def describe(self, record_ids):  # type: ignore[no-untyped-def]
         codes = dict(Dossier.objects.filter(pk__in=record_ids).values_list("pk", "code"))

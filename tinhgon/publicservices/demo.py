@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
-from tinhgon.publicservices import catalogue
+from tinhgon.publicservices import catalogue, figures
 from tinhgon.publicservices.models import (
     OPEN,
     ApplicantKind,
@@ -406,6 +406,9 @@ def dossiers_demo(*, actor, province_id: int, count: int, seed: int) -> dict[str
         ],
         batch_size=BATCH,
     )
+    # The figures' tallies of the units that got dossiers, recomputed (bulk inserts run no
+    # effect).
+    figures.rebuild(unit_ids={p.commune_id for p in places} | {province_place[0]})
     summary = {
         "province": province.name,
         "count": count,

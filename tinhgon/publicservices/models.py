@@ -117,6 +117,8 @@ OPEN = (
 )
 # The clock stands still in these (waiting for the applicant).
 WAITING = (Status.SUPPLEMENT, Status.PAYMENT)
+# Received and not yet processed: the clock runs or waits; within the deadline or overdue.
+ON_CLOCK = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT)
 
 
 class ApplicantKind(models.TextChoices):
@@ -232,6 +234,19 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["province", "status"], name="dossier_province_status"),
             models.Index(fields=["admin_unit", "status"], name="dossier_admin_unit_status"),
+            # A unit's dossiers on the clock by due date: its overdue count and the dossiers at
+            # risk are one index range, whatever the size of the table (figures.py).
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(status__in=[int(s) for s in ON_CLOCK]),
+                name="dossier_unit_clock_due",
+            ),
+            # A unit's ratings by date, read from the index alone (the satisfaction figure).
+            models.Index(
+                fields=["unit", "rated_at", "rating"],
+                condition=Q(rating__isnull=False),
+                name="dossier_unit_rated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,3 +335,158 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.new_due_at:%Y-%m-%d}"
+
+
+# -- what follows a change: the portal's outbox, the applicant's emails, reminders ------------
+ERROR_LIMIT = 1000
+
+
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+
+
+class Delivery(models.Model):
+    """Something to deliver later, written in the transaction of what it tells: pending while
+    sent_at and failed_at are NULL; tried at next_attempt_at, again after a backoff when it
+    fails (publicservices/outbox.py); failed when no retry can mend it or the attempts ran out,
+    kept with its error."""
+
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # A runner owns the row until claimed_until (then another may take it over): two runners
+    # at once never deliver the same row twice.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=ERROR_LIMIT, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PortalOutbox(Delivery):
+    """One change of a dossier to tell the national portal, written in the transaction that
+    made it (publicservices/outbox.py) and pushed later in order per dossier (sync.py); once
+    sent, `lag_ms` = sent_at − the change's time (an indicator)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="+")
+    event_at = models.DateTimeField()
+    payload = models.JSONField()
+    lag_ms = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portal outbox row")
+        verbose_name_plural = _("portal outbox")
+        ordering = ["id"]
+        indexes = [
+            # What is due next; sent and failed rows stay out of it.
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=PENDING, name="outbox_pending_due"
+            ),
+            models.Index(fields=["dossier", "id"], name="outbox_dossier_order"),
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.event_id}"
+
+
+class Notification(Delivery):
+    """An email, written in the transaction of what it tells (a change of status, a reminder)
+    and sent after commit (publicservices/notifications.py); one that failed is retried by the
+    scheduled job. Never holds the applicant's identity number."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)  # "status" or a Reminder kind
+    recipients = models.JSONField()  # [email, ...]
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=PENDING,
+                name="notification_pending_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.subject}"
+
+
+class ReminderKind(models.TextChoices):
+    REMIND = "remind", _("due within the next working day")
+    ESCALATE = "escalate", _("due within hours")
+    OVERDUE = "overdue", _("overdue")
+
+
+class Reminder(models.Model):
+    """A reminder or escalation sent about a dossier: once per kind and `day` (the due day for
+    reminders and escalations, so a due date moved by a supplement is reminded again; the day
+    of sending for overdue dossiers, once per working day). The unique constraint is the claim:
+    two runners at once cannot both send it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "day"], name="reminder_once_per_kind_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.day:%Y-%m-%d}"
+
+
+class Tally(models.Model):
+    """What a unit's dossiers did in a month, by the procedure's online level and whether the
+    dossier was filed online: kept current at each transition by `figures.count` (an effect),
+    recomputed from the dossiers by `figures.rebuild`. Months are Vietnam's calendar months.
+
+    A dossier's counts belong to the unit that has it: a transfer or a plan takes an open
+    dossier's counts with it; a finished dossier never moves, so its counts stay where it was
+    decided. What changes with the clock (open, overdue) is not here: it is read from the
+    dossiers' indexes."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    month = models.DateField()
+    online = models.CharField(max_length=16, choices=Online.choices)
+    filed_online = models.BooleanField()
+    received = models.IntegerField(default=0)  # by the month of receipt
+    paid = models.IntegerField(default=0)  # received that month, fees paid since
+    refused = models.IntegerField(default=0)  # the rest by the month they happened
+    processed = models.IntegerField(default=0)
+    early = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of dossiers")
+        verbose_name_plural = _("tallies of dossiers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "online", "filed_online"], name="tally_unit_month_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.online} {self.filed_online}"

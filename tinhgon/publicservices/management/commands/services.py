@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy
 from tinhgon.core.commands import (
     TranslatedCommand,
     bounded_int,
+    day_text,
     moment_text,
     number_text,
     parse_day,
     table,
     to_json,
 )
-from tinhgon.publicservices import catalogue, demo, selectors
+from tinhgon.publicservices import catalogue, demo, figures, selectors
 from tinhgon.units.selectors import resolve_any_time, resolve_province
 
 MAX_FILE = 20 * 1024 * 1024
@@ -63,6 +64,28 @@ class Command(TranslatedCommand):
         dump = sub.add_parser("catalogue-export", help=_("The catalogue in force, as JSON."))
         dump.add_argument("--as-of", help=_("The day (YYYY-MM-DD; default today)."))
         dump.add_argument("--output", help=_("A file to write (default: standard output)."))
+        figures_parser = sub.add_parser(
+            "figures",
+            help=_(
+                "The Decision 766 figures of a unit or a province over a period; --rebuild: "
+                "recompute the tallies from the dossiers."
+            ),
+        )
+        figures_parser.add_argument("--unit", help=_("The unit's code or name."))
+        figures_parser.add_argument("--province", help=_("Province name or code."))
+        figures_parser.add_argument(
+            "--from", dest="date_from", help=_("First day (YYYY-MM-DD; default: a year back).")
+        )
+        figures_parser.add_argument(
+            "--to", dest="date_to", help=_("Last day (YYYY-MM-DD; default today).")
+        )
+        figures_parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+        figures_parser.add_argument("--output", help=_("A file to write (xlsx: required)."))
+        figures_parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help=_("Recompute every tally from the dossiers (after a bulk load)."),
+        )
         sample = sub.add_parser(
             "demo",
             help=_(
@@ -144,6 +167,47 @@ class Command(TranslatedCommand):
             Path(output).write_text(text + "\n", encoding="utf-8")
             return
         self.stdout.write(text)
+
+    def _figures(self, *, unit, province, date_from, date_to, format, output, rebuild, **_o):
+        if rebuild:
+            rows = figures.rebuild()
+            self.stdout.write(_("Tallies recomputed: %(rows)s rows.") % {"rows": number_text(rows)})
+            if not unit and not province:
+                return
+        if bool(unit) == bool(province):
+            raise CommandError(_("Give --unit or --province (one of them)."))
+        if format == "xlsx" and not output:
+            raise CommandError(_("A spreadsheet needs --output FILE.xlsx."))
+        first, last = figures.period(
+            parse_day(date_from, name="--from"), parse_day(date_to, name="--to")
+        )
+        day = min(last, timezone.localdate())
+        unit_id = resolve_any_time(unit[:200], day=day).unit_id if unit else None
+        area = figures.resolve_area(None, day=day, unit_id=unit_id, province=province)
+        data = figures.dashboard(area, first, last)
+        if format == "json":
+            text = to_json(data)
+            if output:
+                Path(output).write_text(text + "\n", encoding="utf-8")
+            else:
+                self.stdout.write(text)
+            return
+        if format == "xlsx":
+            Path(output).write_bytes(figures.workbook(data))
+            return
+        self.stdout.write(f"{data['area']}: {day_text(first)} – {day_text(last)}")
+        self.stdout.write(
+            table(
+                [
+                    (
+                        label,
+                        figures.percent(value) if key in figures.SHARES else number_text(value),
+                    )
+                    for key, label, value in figures.indicator_rows(data)
+                ],
+                [_("Indicator"), _("Value")],
+            )
+        )
 
     def _demo(self, *, province, dossiers, seed, **_o):
         found = resolve_province(province[:200], day=timezone.localdate())
