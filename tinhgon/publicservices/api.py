@@ -184,7 +184,7 @@ def dossier_file(request: HttpRequest, payload: FileIn):
 
 class MoveIn(Schema):
     note: Text = ""
-    assignee: Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")] | None = Field(
+    assignee: BodyId | Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")] | None = Field(
         None, description="assign: the official's username or id"
     )
     amount: int | None = Field(None, ge=1, le=services.MAX_FEE, description="request_payment")
