@@ -253,3 +253,21 @@ def test_the_usual_next_step_is_the_one_primary_action_and_comes_first(
         f"/services/{dossier.code}/request_supplement/"
     )
     assert '<option value="chieng-an-official" selected>' in text  # oneself, offered first
+
+
+def test_a_transfer_names_the_unit_by_its_code_and_a_payment_its_amount(
+    clock, ward, to_hieu, province_admin
+):
+    browser = province_admin.browser()
+    paying = file_dossier(ward)
+    response = browser.post(
+        f"/services/{paying.code}/request_payment/", {"request_payment-amount": "15000"}
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=paying.pk).fees_due == 15000
+    moving = file_dossier(ward)
+    unknown = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": "99999"})
+    assert unknown.status_code == 400 and 'href="#id_transfer-to_unit"' in unknown.content.decode()
+    moved = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": to_hieu.code})
+    assert moved.status_code == 302
+    assert Dossier.objects.get(pk=moving.pk).unit_id == to_hieu.unit_id
