@@ -168,17 +168,19 @@ def _detail_context(request: HttpRequest, dossier: Dossier, failed: MoveForm | N
     writable = worklist.may_change(request.user, dossier)
     shown = worklist.detail(dossier, now=now, contact=writable)
     dossier = Dossier.objects.select_related("procedure__procedure", "assignee").get(pk=dossier.pk)
+    panels = _move_panels(dossier, shown["moves"], failed, me=request.user.get_username())
+    panels = panels if writable else []
     return {
         "dossier": dossier,
         "shown": shown,
+        "has_primary": any(p["primary"] for p in panels),
+        "secondary": [p for p in panels if not p["primary"]],
+        # A move refused with what was typed: its form shows open, with the problems.
+        "secondary_open": failed is not None and failed.prefix != USUAL_NEXT.get(dossier.status),
         "events": shown["events"],
         "timeliness": dossier.timeliness(now),
         "writable": writable,
-        "panels": (
-            _move_panels(dossier, shown["moves"], failed, me=request.user.get_username())
-            if writable
-            else []
-        ),
+        "panels": panels,
     }
 
 

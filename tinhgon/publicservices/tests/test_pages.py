@@ -112,6 +112,7 @@ def test_a_move_without_its_reason_shows_the_page_again_with_the_problem(
     )
     assert page.status_code == 400
     assert 'href="#id_request_supplement-note"' in page.content.decode()
+    assert '<details class="more-moves" open>' in page.content.decode()  # the form, open
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
