@@ -272,3 +272,16 @@ def test_a_transfer_names_the_unit_by_its_code_and_a_payment_its_amount(
     moved = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": to_hieu.code})
     assert moved.status_code == 302
     assert Dossier.objects.get(pk=moving.pk).unit_id == to_hieu.unit_id
+
+
+def test_the_work_list_page_reads_in_a_fixed_number_of_queries(
+    clock, ward, commune_official, django_assert_max_num_queries
+):
+    browser = commune_official.browser()
+    file_dossier(ward)
+    with django_assert_max_num_queries(25) as few:
+        assert browser.get("/services/").status_code == 200
+    for _ in range(9):
+        file_dossier(ward)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert browser.get("/services/").content.decode().count("/services/03667-") == 10
