@@ -92,7 +92,9 @@ class DossierOut(DossierRow):
 
 class DossierFilter(Schema):
     unit_id: QueryId | None = None
-    open: bool | None = None
+    # The work list is of open dossiers unless asked otherwise (false: the finished ones): the
+    # open ones come from a partial index in due order, all of them would be sorted in full.
+    open: bool = True
     status: int | None = Field(None, ge=1, le=10)
     overdue: bool | None = None
     assigned_to_me: bool = False
@@ -182,7 +184,7 @@ def dossier_file(request: HttpRequest, payload: FileIn):
 
 class MoveIn(Schema):
     note: Text = ""
-    assignee: Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")] | None = Field(
+    assignee: BodyId | Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")] | None = Field(
         None, description="assign: the official's username or id"
     )
     amount: int | None = Field(None, ge=1, le=services.MAX_FEE, description="request_payment")

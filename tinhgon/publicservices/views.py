@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.publicservices import moves, services, worklist
 from tinhgon.publicservices.forms import FileForm, MoveForm, WorkListForm
-from tinhgon.publicservices.models import Dossier, ProcedureVersion
+from tinhgon.publicservices.models import Dossier, ProcedureVersion, Status
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
@@ -113,6 +114,16 @@ FIELDS = {
 }
 
 
+USUAL_NEXT: dict[int, str] = {
+    Status.REGISTERED: "receive",
+    Status.RECEIVED: "assign",
+    Status.PROCESSING: "approve",
+    Status.SUPPLEMENT: "supplement",
+    Status.PAYMENT: "pay",
+    Status.DONE: "return_result",
+}
+
+
 def _move_form(dossier: Dossier, move: str, data=None, *, me: str = "") -> MoveForm:  # type: ignore[no-untyped-def]
     officials: list[tuple[str, str]] = []
     if move == "assign":
@@ -134,7 +145,9 @@ def _move_panels(
     dossier: Dossier, legal: list[str], failed: MoveForm | None, *, me: str
 ) -> list[dict]:
     panels = []
-    for move in legal:
+    # One primary action: the usual next step from the status, first; the others after it.
+    usual = USUAL_NEXT.get(dossier.status)
+    for move in sorted(legal, key=lambda m: m != usual):
         form = failed if failed is not None and failed.prefix == move else None
         form = form or _move_form(dossier, move, me=me)
         panels.append(
@@ -144,6 +157,7 @@ def _move_panels(
                 "form": form,
                 "fields": [form[FIELDS[need]] for need in moves.NEEDS.get(move, ())],
                 "irreversible": move in moves.IRREVERSIBLE,
+                "primary": move == usual,
             }
         )
     return panels
@@ -292,10 +306,14 @@ def dossier_file(request: HttpRequest) -> HttpResponse:
         procedures=_procedures(today),
         initial={"receiving_unit": home.code if home else "", "applicant_commune": ""},
     )
+    communes = _communes(request.user, today)
+    if communes:
+        form.fields["applicant_commune"].widget.attrs["list"] = "communes"
+    page = {"communes": communes}
     if request.method != "POST":
-        return render(request, "services/file.html", {"form": form})
+        return render(request, "services/file.html", {**page, "form": form})
     if not form.is_valid():
-        return render_invalid_form(request, "services/file.html", form)
+        return render_invalid_form(request, "services/file.html", form, page)
     data = form.cleaned_data
     try:
         commune = (
@@ -331,9 +349,33 @@ def dossier_file(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         if error.status == 403:
             return render_refusal(request, error)
-        return render_refusal(request, error, template="services/file.html", form=form)
+        return render_refusal(
+            request, error, template="services/file.html", context=page, form=form
+        )
     messages.success(request, _("Dossier %(code)s is filed.") % {"code": dossier.code})
     return redirect("services:detail", code=dossier.code)
+
+
+def _communes(user, day: dt.date) -> list[UnitVersion]:  # type: ignore[no-untyped-def]
+    """The communes and wards of the provinces in the user's scope, to pick the applicant's
+    from (any centre of a province receives its residents' dossiers); none for a national
+    scope: too many to list, the code is typed."""
+    provinces = set(
+        _administrative_units(user, day).values_list("province_id", flat=True).distinct()[:10]
+    )
+    provinces |= set(
+        _administrative_units(user, day)
+        .filter(level=Level.PROVINCE)
+        .values_list("unit_id", flat=True)[:10]
+    )
+    provinces.discard(None)
+    if not provinces or len(provinces) > 3:
+        return []
+    return list(
+        units.versions_on(day)
+        .filter(level=Level.COMMUNE, province_id__in=provinces, unit_id=F("admin_unit_id"))
+        .vietnamese_order()[:CHOOSER_LIMIT]
+    )
 
 
 def _home_unit(user, day: dt.date) -> UnitVersion | None:  # type: ignore[no-untyped-def]

@@ -163,7 +163,7 @@ def test_every_move_through_the_api(clock, ward, neighbour, commune_official, pr
     withdrawn = file_dossier(ward).code
     assert move(api, withdrawn, "withdraw").json()["status"] == 7
     rejected = file_dossier(ward).code
-    move(api, rejected, "assign", {"assignee": str(official.pk)})
+    assert move(api, rejected, "assign", {"assignee": official.pk}).status_code == 200
     body = move(api, rejected, "reject", {"note": "Không đủ điều kiện"}).json()
     assert body["status"] == 9 and body["outcome"] == "rejected"
     transferred = file_dossier(ward).code
@@ -335,3 +335,43 @@ def test_the_work_list_reads_in_a_fixed_number_of_queries(
         file_dossier(ward)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get("/api/services/dossiers").json()["items"]) == 10
+
+
+def test_no_apology_for_a_dossier_not_yet_received_nor_for_a_finished_one(
+    clock, ward, commune_official
+):
+    registered = file_dossier(ward, receive=False)
+    refused = apologize(commune_official, registered.code, "2026-03-10")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "illegal_move"
+    returned = file_dossier(ward)
+    for name, body in [
+        ("request_supplement", {"note": "Thiếu giấy tờ"}),
+        ("supplement", {}),
+        ("approve", {}),
+    ]:
+        move(commune_official.api(), returned.code, name, body)
+    refused = apologize(commune_official, returned.code, "2026-03-10")
+    assert refused.status_code == 409
+    assert not Apology.objects.exists()
+
+
+def test_an_apology_while_waiting_for_the_applicant_is_allowed(clock, ward, commune_official):
+    dossier = file_dossier(ward)
+    move(commune_official.api(), dossier.code, "request_supplement", {"note": "Thiếu giấy tờ"})
+    answer = apologize(commune_official, dossier.code, "2026-03-12")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == Status.SUPPLEMENT
+    assert answer.json()["events"][-1]["move"] == "apologize"
+
+
+def test_the_work_list_is_of_open_dossiers_unless_the_finished_are_asked_for(
+    clock, ward, commune_official
+):
+    api = commune_official.api()
+    open_one = file_dossier(ward).code
+    stopped = file_dossier(ward).code
+    move(api, stopped, "stop", {"note": "Người nộp đề nghị dừng"})
+    listed = api.get("/api/services/dossiers").json()["items"]
+    assert [row["code"] for row in listed] == [open_one]
+    finished = api.get("/api/services/dossiers", {"open": "false"}).json()["items"]
+    assert [row["code"] for row in finished] == [stopped]

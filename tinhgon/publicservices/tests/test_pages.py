@@ -208,3 +208,66 @@ def test_filing_with_a_wrong_identity_number_keeps_what_was_typed(
 
 def test_a_read_only_user_may_not_file(clock, observer):
     assert observer.browser().get("/services/new/").status_code == 403
+
+
+def test_a_provincial_administrator_chooses_among_the_province_s_units(
+    clock, chieng_an, to_hieu, province_admin
+):
+    mine = file_dossier(chieng_an.unit_id)
+    other = file_dossier(to_hieu.unit_id)
+    browser = province_admin.browser()
+    page = browser.get("/services/").content.decode()
+    assert f'<option value="{chieng_an.code}">Phường Chiềng An</option>' in page
+    assert mine.code in page and other.code in page
+    chosen = browser.get("/services/", {"unit": chieng_an.code, "state": "open"}).content
+    assert mine.code in chosen.decode() and other.code not in chosen.decode()
+
+
+def test_a_superuser_types_the_unit_s_code_rather_than_scrolling_the_country(
+    clock, chieng_an, superuser
+):
+    dossier = file_dossier(chieng_an.unit_id)
+    browser = superuser.browser()
+    page = browser.get("/services/").content.decode()
+    assert 'name="unit"' in page and '<select name="unit"' not in page
+    assert dossier.code in browser.get("/services/", {"unit": chieng_an.code}).content.decode()
+
+
+def test_the_filing_form_lists_the_province_s_communes_to_pick_the_applicant_s(
+    clock, chieng_an, commune_official
+):
+    load_catalogue()
+    page = commune_official.browser().get("/services/new/").content.decode()
+    assert 'list="communes"' in page
+    assert f'<option value="{chieng_an.code}">Phường Chiềng An</option>' in page
+    assert page.count("<option value=") > 70  # Sơn La's 75 communes and wards, and more
+
+
+def test_the_usual_next_step_is_the_one_primary_action_and_comes_first(
+    clock, ward, commune_official
+):
+    dossier = file_dossier(ward)  # received: the usual next step is to assign it
+    text = commune_official.browser().get(f"/services/{dossier.code}/").content.decode()
+    assert text.count("btn btn-primary") == 1
+    assert text.index(f"/services/{dossier.code}/assign/") < text.index(
+        f"/services/{dossier.code}/request_supplement/"
+    )
+    assert '<option value="chieng-an-official" selected>' in text  # oneself, offered first
+
+
+def test_a_transfer_names_the_unit_by_its_code_and_a_payment_its_amount(
+    clock, ward, to_hieu, province_admin
+):
+    browser = province_admin.browser()
+    paying = file_dossier(ward)
+    response = browser.post(
+        f"/services/{paying.code}/request_payment/", {"request_payment-amount": "15000"}
+    )
+    assert response.status_code == 302
+    assert Dossier.objects.get(pk=paying.pk).fees_due == 15000
+    moving = file_dossier(ward)
+    unknown = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": "99999"})
+    assert unknown.status_code == 400 and 'href="#id_transfer-to_unit"' in unknown.content.decode()
+    moved = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": to_hieu.code})
+    assert moved.status_code == 302
+    assert Dossier.objects.get(pk=moving.pk).unit_id == to_hieu.unit_id
