@@ -18,9 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -47,7 +45,7 @@ from tinhgon.units.models import UnitVersion
 from tinhgon.workdays.calendar import local_time
 
 CODE_LIMIT = 64
-EMAIL_LIMIT = 254
+EMAIL_LIMIT = services.EMAIL_LIMIT
 COMMUNE_LIMIT = 100
 # Vietnamese numbers: 10 digits from 0 (mobile and fixed lines), or +84 and 9 digits.
 PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
@@ -97,7 +95,7 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
     if not folded:
         raise DomainError(
             _("Give your commune or ward."),
-            problems=[Problem(_("This field is required."), field="commune")],
+            problems=[Problem(_("This field is required."), field="applicant_commune")],
         )
     today = {v.unit_id: v for v in communes(day)}
 
@@ -130,12 +128,14 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
             _("'%(wanted)s' matches several communes: %(names)s. Choose one.")
             % {"wanted": wanted, "names": names},
             code="ambiguous",
-            problems=[Problem(_("several: %(names)s") % {"names": names}, field="commune")],
+            problems=[
+                Problem(_("several: %(names)s") % {"names": names}, field="applicant_commune")
+            ],
         )
     if not found:
         raise DomainError(
             _("No commune or ward named '%(wanted)s' in the province.") % {"wanted": wanted},
-            problems=[Problem(_("not found in the province"), field="commune")],
+            problems=[Problem(_("not found in the province"), field="applicant_commune")],
         )
     return found[0]
 
@@ -146,25 +146,9 @@ def phone_digits(phone: str) -> str:
     if not PHONE.fullmatch(digits):
         raise DomainError(
             _("The phone number is not valid."),
-            problems=[Problem(_("10 digits, such as 0912 345 678"), field="phone")],
+            problems=[Problem(_("10 digits, such as 0912 345 678"), field="applicant_phone")],
         )
     return digits.lstrip("+")
-
-
-def email_checked(email: str) -> str:
-    email = (email or "").strip()
-    if not email:
-        return ""
-    try:
-        if len(email) > EMAIL_LIMIT:
-            raise ValidationError("too long")
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(
-            _("The email address is not valid."),
-            problems=[Problem(_("an address such as ten@example.vn"), field="email")],
-        ) from None
-    return email
 
 
 def portal_file(
@@ -173,9 +157,9 @@ def portal_file(
     applicant_kind: str,
     applicant_name: str,
     applicant_id: str,
-    commune: str,
-    phone: str,
-    email: str = "",
+    applicant_commune: str,
+    applicant_phone: str,
+    applicant_email: str = "",
     files: Sequence[UploadedFile] = (),
     client_ref: str | None = None,
 ) -> Dossier:
@@ -191,9 +175,8 @@ def portal_file(
     problems: list[Problem] = []
     checked: dict[str, Any] = {}
     for key, check in (
-        ("phone", lambda: phone_digits(phone)),
-        ("email", lambda: email_checked(email)),
-        ("commune", lambda: commune_find(commune, day=today)),
+        ("phone", lambda: phone_digits(applicant_phone)),
+        ("commune", lambda: commune_find(applicant_commune, day=today)),
         ("identity", lambda: services.normalized_identity(applicant_kind, applicant_id)),
     ):
         try:
@@ -233,7 +216,7 @@ def portal_file(
                 channel=Channel.ONLINE,
                 receiving_unit_id=competent,
                 client_ref=client_ref,
-                applicant_email=checked["email"],
+                applicant_email=applicant_email,
                 applicant_phone=checked["phone"],
             )
             documents.documents_store(

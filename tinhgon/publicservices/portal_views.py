@@ -112,9 +112,9 @@ def file(request: HttpRequest) -> HttpResponse:
             applicant_kind=data["applicant_kind"],
             applicant_name=data["applicant_name"],
             applicant_id=data["applicant_id"],
-            commune=data["commune"],
-            phone=data["phone"],
-            email=data["email"],
+            applicant_commune=data["applicant_commune"],
+            applicant_phone=data["applicant_phone"],
+            applicant_email=data["applicant_email"],
             files=data["documents"],
             client_ref=data["client_ref"] or None,
         )

@@ -47,8 +47,8 @@ def file_online(*files: SimpleUploadedFile, **more: str) -> Dossier:
         "applicant_kind": "citizen",
         "applicant_name": "Lò Thị Mai",
         "applicant_id": "014199001234",
-        "commune": "Phường Chiềng An",
-        "phone": "0912 345 678",
+        "applicant_commune": "Phường Chiềng An",
+        "applicant_phone": "0912 345 678",
         **more,
     }
     return portal.portal_file(files=list(files), **fields)  # type: ignore[arg-type]
