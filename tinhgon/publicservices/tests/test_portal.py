@@ -364,3 +364,11 @@ def test_a_wrong_email_is_refused_at_its_field_and_nothing_is_filed(clock):
     )
     assert answer.status_code == 400 and 'href="#id_applicant_email"' in answer.content.decode()
     assert not Dossier.objects.exists() and not Document.objects.exists()
+
+
+def test_tracking_costs_a_few_queries_whatever_the_history(clock, django_assert_max_num_queries):
+    dossier = file_online()
+    finish(dossier.code)
+    # The code's dossier, its events, its documents, the unit's name today.
+    with django_assert_max_num_queries(4):
+        assert track(Client(), dossier.code, "5678").status_code == 200
