@@ -190,3 +190,27 @@ def test_a_supplement_counts_the_documents_the_dossier_holds(clock):
         )
     assert refused.value.code == "too_many_documents"
     assert unit("Phường Chiềng An").unit_id == dossier.unit_id
+
+
+def test_an_official_adds_the_result_to_a_dossier_of_their_scope_only(
+    clock, media, commune_official, other_commune_official, observer
+):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    with pytest.raises(DomainError) as outside:
+        documents.dossier_documents_add(
+            actor=other_commune_official.user, code=dossier.code, files=[upload("kq.pdf", PDF)]
+        )
+    assert outside.value.status == 404
+    with pytest.raises(DomainError) as reader:
+        documents.dossier_documents_add(
+            actor=observer.user, code=dossier.code, files=[upload("kq.pdf", PDF)]
+        )
+    assert reader.value.status == 403
+    added = documents.dossier_documents_add(
+        actor=commune_official.user, code=dossier.code, files=[upload("ket-qua.pdf", PDF)]
+    )
+    assert [(d.stage, d.uploaded_by) for d in added] == [(Stage.RESULT, commune_official.user)]
+    assert len(stored_files(media)) == 2
+    # The applicant sees the result among their documents.
+    shown = portal.tracking(Dossier.objects.get(pk=dossier.pk)).documents
+    assert [d.name for d in shown] == ["to-khai.pdf", "ket-qua.pdf"]
