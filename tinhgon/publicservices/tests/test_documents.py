@@ -214,3 +214,12 @@ def test_an_official_adds_the_result_to_a_dossier_of_their_scope_only(
     # The applicant sees the result among their documents.
     shown = portal.tracking(Dossier.objects.get(pk=dossier.pk)).documents
     assert [d.name for d in shown] == ["to-khai.pdf", "ket-qua.pdf"]
+
+
+def test_a_document_whose_file_is_gone_is_not_found_rather_than_an_error(clock, media):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    document = Document.objects.get(dossier=dossier)
+    (media / str(document.file.name)).unlink()
+    applicant = Client()
+    applicant.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
+    assert applicant.get(f"/dich-vu-cong/tai-lieu/{document.pk}/").status_code == 404

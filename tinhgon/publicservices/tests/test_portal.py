@@ -372,3 +372,18 @@ def test_tracking_costs_a_few_queries_whatever_the_history(clock, django_assert_
     # The code's dossier, its events, its documents, the unit's name today.
     with django_assert_max_num_queries(4):
         assert track(Client(), dossier.code, "5678").status_code == 200
+
+
+def test_a_browser_forgets_the_dossier_half_an_hour_after_filing_or_tracking_it(clock):
+    browser = Client()
+    form = browser.get("/dich-vu-cong/nop/").context["form"]
+    sent = {**FORM, "client_ref": form.initial["client_ref"]}
+    receipt = browser.post("/dich-vu-cong/nop/", sent)["Location"]
+    code = Dossier.objects.get().code
+    assert browser.get(receipt).status_code == 200
+    clock.set(clock.at + dt.timedelta(minutes=31))
+    assert browser.get(receipt).status_code == 404  # a shared computer at the desk
+    assert browser.get(f"/dich-vu-cong/tra-cuu/{code}/").status_code == 302
+    browser.post("/dich-vu-cong/tra-cuu/", {"code": code, "phone_last": "5678"})
+    assert browser.get(f"/dich-vu-cong/tra-cuu/{code}/").status_code == 200
+    assert browser.get(receipt).status_code == 200
