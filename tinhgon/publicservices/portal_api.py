@@ -128,6 +128,7 @@ def portal_file(
         applicant_email=payload.applicant_email,
         files=documents or [],
         client_ref=payload.client_ref,
+        address=_address(request),
     )
     found = portal.tracking(dossier)
     return Status(

@@ -111,6 +111,7 @@ def file(request: HttpRequest) -> HttpResponse:
             applicant_email=data["applicant_email"],
             files=data["documents"],
             client_ref=data["client_ref"] or None,
+            address=_address(request),
         )
     except DomainError as error:
         return _refused(request, "portal/file.html", form, error, context)

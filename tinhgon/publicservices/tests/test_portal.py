@@ -387,3 +387,19 @@ def test_a_browser_forgets_the_dossier_half_an_hour_after_filing_or_tracking_it(
     browser.post("/dich-vu-cong/tra-cuu/", {"code": code, "phone_last": "5678"})
     assert browser.get(f"/dich-vu-cong/tra-cuu/{code}/").status_code == 200
     assert browser.get(receipt).status_code == 200
+
+
+def test_filings_from_one_address_are_bounded_per_hour(clock, settings):
+    settings.TINHGON_PORTAL_FILINGS_PER_HOUR = 2
+    client = Client()
+
+    def send(ref: str, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
+        body = {**FORM, "client_ref": ref, "documents": SimpleUploadedFile("a.pdf", PDF)}
+        return client.post("/api/portal/dossiers", body, REMOTE_ADDR=address)
+
+    assert [send("one").status_code, send("two").status_code] == [201, 201]
+    third = send("three")
+    assert third.status_code == 429 and third.json()["error"]["code"] == "throttled"
+    assert Dossier.objects.count() == 2 and Document.objects.count() == 2
+    assert send("one").status_code == 201  # a retry of a dossier filed is not a new one
+    assert send("three", address="10.0.0.7").status_code == 201
