@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tinhgon.reorg.context_processors.plans",
+                "tinhgon.publicservices.context_processors.dossiers",
             ],
         },
     },

@@ -35,7 +35,11 @@ from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
 from tinhgon.api import api
 from tinhgon.conftest import AFTER, BEFORE, Persona
+from tinhgon.publicservices import printing
+from tinhgon.publicservices import services as dossiers
+from tinhgon.publicservices.models import Dossier
 from tinhgon.publicservices.tests import portal_rows
+from tinhgon.publicservices.tests.factories import load_catalogue
 from tinhgon.reorg import planfile
 from tinhgon.reorg import services as plans
 from tinhgon.reorg.models import Plan
@@ -209,6 +213,35 @@ def sheet() -> bytes:
 
 def plan_file() -> bytes:
     return RENAME_PLAN.format(title="Tải lên").encode()
+
+
+def ward_dossier(world: World) -> str:
+    """The code of a dossier received at Phường Chiềng An (filed once per world: the requests
+    run in savepoints rolled back after each, the filing before them)."""
+    found = Dossier.objects.filter(client_ref="matrix-documents").first()
+    if found is None:
+        load_catalogue()
+        found = dossiers.dossier_submit(
+            actor=None,
+            procedure_code="1.004194",
+            applicant_kind="citizen",
+            applicant_name="Lò Văn Ma Trận",
+            applicant_id="014100000001",
+            applicant_commune_id=world.id("ward"),
+            channel="in_person",
+            receiving_unit_id=world.id("ward"),
+            client_ref="matrix-documents",
+        )
+        dossiers.dossier_receive(actor=None, code=found.code)
+    return found.code
+
+
+def document_url(kind: str, prefix: str = "/api/services/documents") -> Callable[[World], str]:
+    return lambda world: f"{prefix}/{ward_dossier(world)}/{kind}"
+
+
+def portal_document_url(kind: str, token: Callable[[str], str] = printing.portal_token):
+    return lambda world: f"/services/pdf/cong-dan/{token(ward_dossier(world))}/{kind}.pdf"
 
 
 READ_WARD = "200 200 200 200 200 404 200 404"
@@ -452,6 +485,21 @@ API: dict[tuple[str, str], list[Row]] = {
     ("POST", "/api/plans/{plan_id}/rehearse"): [
         Row("a draft", post(plan_url("draft", "/rehearse")), PLAN_HANDLERS)
     ],
+    ("GET", "/api/services/documents/{code}"): [
+        Row(
+            "the documents of a dossier of the ward",
+            get(lambda w: f"/api/services/documents/{ward_dossier(w)}"),
+            READ_WARD,
+        )
+    ],
+    ("GET", "/api/services/documents/{code}/{kind}"): [
+        Row("the receipt of a dossier of the ward", get(document_url("receipt")), READ_WARD),
+        Row(
+            "a refusal of a dossier that was received (none)",
+            get(document_url("refusal")),
+            "404 404 404 404 404 404 404 404",
+        ),
+    ],
     ("POST", "/api/plans/{plan_id}/apply"): [
         Row("an approved plan", post(plan_url("approved", "/apply")), PLAN_HANDLERS),
         Row(
@@ -570,6 +618,10 @@ API.update(
 )
 
 ALL_200 = "200 200 200 200 200 200 200 200"
+# A unit outside the scope in the work list's filter: the form again, with the problem (400).
+READ_WARD_LIST = "200 200 200 200 200 400 200 400"
+
+ALL_404 = "404 404 404 404 404 404 404 404"
 PLAN_PAGES = "200 200 200 403 403 403 403 404"
 PLAN_ACTIONS = "302 302 302 403 403 403 403 404"
 
@@ -650,6 +702,38 @@ PAGES: dict[str, list[Row]] = {
     "reorg:decide": [Row("no choice", form(plan_page("draft", "/decide/")), PLAN_ACTIONS)],
     "reorg:preview": [Row("count again", form(plan_page("draft", "/preview/")), PLAN_ACTIONS)],
     "reorg:rehearse": [Row("rehearse", form(plan_page("draft", "/rehearse/")), PLAN_PAGES)],
+    "service_pdf:document": [
+        Row(
+            "the receipt of a dossier of the ward",
+            page(document_url("receipt.pdf", prefix="/services/pdf")),
+            READ_WARD,
+        ),
+        Row(
+            "the control slip of a dossier of the ward",
+            page(document_url("control.pdf", prefix="/services/pdf")),
+            READ_WARD,
+        ),
+        Row(
+            "a refusal of a dossier that was received (none)",
+            page(document_url("refusal.pdf", prefix="/services/pdf")),
+            ALL_404,
+        ),
+    ],
+    "service_pdf:portal": [
+        Row(
+            "the applicant's receipt (a portal link)", page(portal_document_url("receipt")), ALL_200
+        ),
+        Row(
+            "the control slip, not printed for the applicant",
+            page(portal_document_url("control")),
+            ALL_404,
+        ),
+        Row(
+            "a forged link",
+            page(portal_document_url("receipt", lambda code: f"{code}:1abc:forged")),
+            ALL_404,
+        ),
+    ],
     "service_figures:index": [
         Row(
             "the ward's figures", page(lambda w: "/services/figures/", {"unit": "03667"}), READ_WARD
@@ -674,6 +758,25 @@ PAGES: dict[str, list[Row]] = {
             "switch language",
             form(lambda w: "/i18n/setlang/", {"language": "en"}),
             "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "services:list": [
+        Row("one's work list", page(lambda w: "/services/"), ALL_200),
+        Row(
+            "the ward's work list", page(lambda w: "/services/", {"unit": "03667"}), READ_WARD_LIST
+        ),
+    ],
+    "services:file": [
+        Row("the filing form", page(lambda w: "/services/new/"), "200 200 200 200 200 200 403 200")
+    ],
+    "services:detail": [
+        Row("a dossier of the ward", page(dossier_url("/", prefix="/services")), READ_WARD)
+    ],
+    "services:move": [
+        Row(
+            "receive",
+            form(dossier_url("/receive/", receive=False, prefix="/services")),
+            "302 302 302 403 302 404 403 404",
         )
     ],
     "admin": [Row("the admin site", page(lambda w: "/admin/"), "200 302 302 302 302 302 302 302")],
