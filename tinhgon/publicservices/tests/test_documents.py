@@ -223,3 +223,14 @@ def test_a_document_whose_file_is_gone_is_not_found_rather_than_an_error(clock, 
     applicant = Client()
     applicant.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
     assert applicant.get(f"/dich-vu-cong/tai-lieu/{document.pk}/").status_code == 404
+
+
+def test_the_officials_dossier_page_lists_its_documents_with_their_downloads(
+    clock, commune_official
+):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    document = Document.objects.get(dossier=dossier)
+    page = commune_official.browser().get(f"/services/{dossier.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="/dich-vu-cong/tai-lieu/{document.pk}/"' in text and "to-khai.pdf" in text
