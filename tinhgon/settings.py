@@ -363,3 +363,6 @@ TINHGON_PORTAL_PROVINCE = os.environ.get("TINHGON_PORTAL_PROVINCE", "").strip() 
 # Counted in Django's cache: with several server processes, configure a shared cache (CACHES).
 TINHGON_TRACK_FAILURE_LIMIT = env_int("TINHGON_TRACK_FAILURE_LIMIT", 10, low=1, high=1000)
 TINHGON_TRACK_WINDOW_MINUTES = env_int("TINHGON_TRACK_WINDOW_MINUTES", 15, low=1, high=24 * 60)
+# New dossiers filed on the portal from one address in an hour (a desk's shared computer files
+# several; a script filling the disk with uploads is stopped).
+TINHGON_PORTAL_FILINGS_PER_HOUR = env_int("TINHGON_PORTAL_FILINGS_PER_HOUR", 30, low=1, high=10_000)
