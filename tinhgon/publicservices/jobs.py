@@ -99,7 +99,17 @@ def _in_force(day: dt.date) -> Q:
     )
 
 
-def _emails(unit_id: int, roles: Iterable[str], day: dt.date) -> list[str]:
+Cache = dict[tuple[int, tuple[str, ...], dt.date], list[str]]
+
+
+def _emails(
+    unit_id: int, roles: Iterable[str], day: dt.date, cache: Cache | None = None
+) -> list[str]:
+    """The email addresses of the unit's members in those roles on the day (a round asks the
+    same unit many times: the cache keeps one query per unit and roles)."""
+    key = (unit_id, tuple(sorted(roles)), day)
+    if cache is not None and key in cache:
+        return cache[key]
     found = (
         Membership.objects.filter(
             _in_force(day), unit_id=unit_id, role__in=list(roles), user__is_active=True
@@ -107,7 +117,10 @@ def _emails(unit_id: int, roles: Iterable[str], day: dt.date) -> list[str]:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    return sorted(set(found))[:RECIPIENT_LIMIT]
+    emails = sorted(set(found))[:RECIPIENT_LIMIT]
+    if cache is not None:
+        cache[key] = emails
+    return emails
 
 
 def _assignee_email(dossier: Dossier) -> list[str]:
@@ -115,14 +128,14 @@ def _assignee_email(dossier: Dossier) -> list[str]:
     return [user.email] if user is not None and user.is_active and user.email else []
 
 
-def recipients(dossier: Dossier, kind: str, day: dt.date) -> list[str]:
+def recipients(dossier: Dossier, kind: str, day: dt.date, cache: Cache | None = None) -> list[str]:
     """Who is told: a reminder goes to the assignee (or the unit's officials); an escalation to
     the province's administrators (or the unit's officials) and the assignee."""
     unit_officials = sorted(WRITE_ROLES)
     if kind == ReminderKind.REMIND:
-        return _assignee_email(dossier) or _emails(dossier.unit_id, unit_officials, day)
-    above = _emails(dossier.province_id, [Role.PROVINCE_ADMIN], day) or _emails(
-        dossier.unit_id, unit_officials, day
+        return _assignee_email(dossier) or _emails(dossier.unit_id, unit_officials, day, cache)
+    above = _emails(dossier.province_id, [Role.PROVINCE_ADMIN], day, cache) or _emails(
+        dossier.unit_id, unit_officials, day, cache
     )
     return sorted(set(above + _assignee_email(dossier)))[:RECIPIENT_LIMIT]
 
@@ -158,10 +171,17 @@ def _context(dossier: Dossier, kind: str, today: dt.date, calendar: Calendar) ->
         }
 
 
-def _send(dossier: Dossier, kind: str, day: dt.date, now: dt.datetime, calendar: Calendar) -> bool:
+def _send(
+    dossier: Dossier,
+    kind: str,
+    day: dt.date,
+    now: dt.datetime,
+    calendar: Calendar,
+    cache: Cache | None = None,
+) -> bool:
     """Record the reminder and queue its email, once: False when it was recorded already."""
     today = local_time(now).date()
-    to = recipients(dossier, kind, today)
+    to = recipients(dossier, kind, today, cache)
     try:
         with transaction.atomic():
             Reminder.objects.create(dossier=dossier, kind=kind, day=day, sent_at=now, recipients=to)
@@ -213,6 +233,7 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
         ),
     ]
     sent = {}
+    cache: Cache = {}
     for kind, candidates, applies in plans:
         sent[str(kind)] = 0
         if not applies:
@@ -220,7 +241,7 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
         day_of = OuterRef("due_day") if kind != ReminderKind.OVERDUE else today
         for dossier in candidates.filter(_not_yet(kind, day_of)).order_by("due_at", "id")[:batch]:
             day = today if kind == ReminderKind.OVERDUE else local_time(dossier.due_at).date()  # type: ignore[arg-type]
-            sent[str(kind)] += _send(dossier, kind, day, now, calendar)
+            sent[str(kind)] += _send(dossier, kind, day, now, calendar, cache)
     return sent
 
 
