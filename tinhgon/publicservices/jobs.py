@@ -32,8 +32,15 @@ from django.utils import timezone, translation
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
 from tinhgon.core.errors import NotFound
-from tinhgon.publicservices import notifications, sync
-from tinhgon.publicservices.models import Dossier, Reminder, ReminderKind, Status
+from tinhgon.publicservices import notifications, outbox, sync
+from tinhgon.publicservices.models import (
+    Dossier,
+    Notification,
+    PortalOutbox,
+    Reminder,
+    ReminderKind,
+    Status,
+)
 from tinhgon.units import selectors as units
 from tinhgon.workdays.calendar import CLOSE, VIETNAM, Calendar, local_time
 from tinhgon.workdays.selectors import calendar_for
@@ -246,6 +253,12 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
 
 
 # -- one round of the scheduled job ----------------------------------------------------------
+def purge_sent() -> int:
+    """Delete the portal rows and emails sent more than TINHGON_SENT_KEEP_DAYS ago."""
+    before = timezone.now() - dt.timedelta(days=settings.TINHGON_SENT_KEEP_DAYS)
+    return outbox.purge(PortalOutbox, before=before) + outbox.purge(Notification, before=before)
+
+
 def run_round(*, batch: int = 200) -> dict[str, Any]:
     """Push the portal's outbox, send reminders and escalations, retry failed emails. A part
     that fails is logged and reported; the others still run (a mail server down must not stop
@@ -255,6 +268,7 @@ def run_round(*, batch: int = 200) -> dict[str, Any]:
         "portal": lambda: sync.push(batch=batch).as_dict(),
         "reminders": lambda: send_reminders(batch=batch),
         "emails_sent": lambda: notifications.retry(batch=batch),
+        "purged": purge_sent,
     }
     for name, part in parts.items():
         try:

@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from tinhgon.publicservices import jobs, services, sync
-from tinhgon.publicservices.models import Dossier, Reminder
+from tinhgon.publicservices.models import Dossier, PortalOutbox, Reminder
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.workdays.calendar import VIETNAM
 
@@ -221,3 +221,13 @@ def test_jobs_outbox_reports_pending_failed_sent_and_the_lag_as_json(clock, doss
         "sent": 0,
     }
     assert state["lag"]["count"] == 0 and state["lag"]["median_s"] is None
+
+
+def test_a_round_deletes_what_was_sent_long_ago_and_keeps_the_rest(clock, dossier, settings):
+    settings.TINHGON_PORTAL_URL = ""
+    submitted, received = PortalOutbox.objects.filter(dossier=dossier).order_by("id")
+    PortalOutbox.objects.filter(pk=submitted.pk).update(sent_at=clock.now(), lag_ms=0)
+    PortalOutbox.objects.filter(pk=received.pk).update(failed_at=clock.now())
+    clock.set(clock.at + dt.timedelta(days=settings.TINHGON_SENT_KEEP_DAYS, minutes=1))
+    assert jobs.run_round()["purged"] == 1
+    assert list(PortalOutbox.objects.filter(dossier=dossier)) == [received]  # failed: kept
