@@ -231,3 +231,16 @@ def test_a_round_deletes_what_was_sent_long_ago_and_keeps_the_rest(clock, dossie
     clock.set(clock.at + dt.timedelta(days=settings.TINHGON_SENT_KEEP_DAYS, minutes=1))
     assert jobs.run_round()["purged"] == 1
     assert list(PortalOutbox.objects.filter(dossier=dossier)) == [received]  # failed: kept
+
+
+def test_jobs_outbox_speaks_vietnamese_and_requeues_the_failed_rows(clock, dossier, settings):
+    settings.TINHGON_PORTAL_URL = ""
+    PortalOutbox.objects.filter(dossier=dossier).update(failed_at=clock.now(), attempts=3)
+    out = io.StringIO()
+    call_command("jobs", "outbox", "--requeue", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Đã đưa lại 2 dòng thất bại vào hàng đợi.",
+        "Đang chờ 2, thất bại 0, đã gửi 0.",
+        "Chưa đặt TINHGON_PORTAL_URL: không gửi gì.",
+    ]
+    assert set(PortalOutbox.objects.values_list("attempts", flat=True)) == {0}
