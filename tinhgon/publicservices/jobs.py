@@ -149,9 +149,9 @@ def recipients(dossier: Dossier, kind: str, day: dt.date, cache: Cache | None = 
 
 def _staff_link(code: str) -> str:
     try:
-        path = reverse("services:dossier", args=[code])
-    except NoReverseMatch:
-        path = "/services/"
+        path = reverse("services:detail", args=[code])
+    except NoReverseMatch:  # the staff's pages not mounted: their address all the same
+        path = f"/services/{code}/"
     return f"{settings.TINHGON_SITE_URL}{path}"
 
 

@@ -78,6 +78,7 @@ def test_the_units_officials_are_reminded_once_when_it_is_due_within_the_next_wo
     assert message.subject == f"Nhắc hạn: hồ sơ {dossier.code} đến hạn lúc 05/03/2026 17:00"
     assert "Phường Chiềng An" in message.body
     assert "thư xin lỗi kèm ngày hẹn mới" in message.body
+    assert f"http://127.0.0.1:8000/services/{dossier.code}/" in message.body  # its staff page
 
 
 def test_the_reminder_goes_to_the_assignee_when_there_is_one(
