@@ -56,7 +56,8 @@ BATCH = 500
 
 
 def _calendar(day: dt.date) -> Calendar:
-    return calendar_for(day.year, day.year + 1)
+    """The working days around `day`: last year (what is overdue since) to next year."""
+    return calendar_for(day.year - 1, day.year + 1)
 
 
 def horizon(now: dt.datetime, calendar: Calendar | None = None) -> dt.datetime:
@@ -171,7 +172,10 @@ def _context(dossier: Dossier, kind: str, today: dt.date, calendar: Calendar) ->
             "unit": unit,
             "due": notifications.moment(dossier.due_at),
             "due_time": local_time(dossier.due_at).strftime("%H:%M"),
-            "days": max(0, calendar.working_days_between(due_day, today)),
+            # Overdue since before last year: counted from the calendar's first day.
+            "days": calendar.working_days_between(
+                max(due_day, dt.date(calendar.first_year, 1, 1)), today
+            ),
             "status": str(Status(dossier.status).label),
             "assignee": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
             "link": _staff_link(dossier.code),
@@ -225,7 +229,9 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
     plans: list[tuple[str, QuerySet[Dossier], bool]] = [
         (
             ReminderKind.REMIND,
-            running.filter(promised_at__isnull=True, due_at__gt=now, due_at__lte=horizon(now)),
+            running.filter(
+                promised_at__isnull=True, due_at__gt=now, due_at__lte=horizon(now, calendar)
+            ),
             True,
         ),
         (

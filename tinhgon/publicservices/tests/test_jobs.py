@@ -245,3 +245,13 @@ def test_jobs_outbox_speaks_vietnamese_and_requeues_the_failed_rows(clock, dossi
         "Chưa đặt TINHGON_PORTAL_URL: không gửi gì.",
     ]
     assert set(PortalOutbox.objects.values_list("attempts", flat=True)) == {0}
+
+
+def test_a_dossier_overdue_since_last_year_is_escalated_in_january(
+    clock, dossier, django_capture_on_commit_callbacks
+):
+    sent = round_at(
+        clock, dt.datetime(2027, 1, 5, 9, 0, tzinfo=VIETNAM), django_capture_on_commit_callbacks
+    )
+    assert sent["overdue"] == 1
+    assert "quá hạn 211 ngày làm việc" in mail.outbox[-1].body
