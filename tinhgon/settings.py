@@ -315,6 +315,9 @@ TINHGON_SITE_URL = env_url("TINHGON_SITE_URL", "http://127.0.0.1:8000")
 TINHGON_PORTAL_URL = env_url("TINHGON_PORTAL_URL", "")
 TINHGON_PORTAL_TOKEN = os.environ.get("TINHGON_PORTAL_TOKEN", "")
 TINHGON_PORTAL_TIMEOUT = env_int("TINHGON_PORTAL_TIMEOUT", 10, low=1, high=120)
+# Sent portal rows and emails are deleted this many days after sending (the emails hold the
+# applicants' names and addresses; the lag indicator reads the last 7 days). Failed ones stay.
+TINHGON_SENT_KEEP_DAYS = env_int("TINHGON_SENT_KEEP_DAYS", 90, low=8, high=3650)
 
 # API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
 TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)
