@@ -262,6 +262,59 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tinhgon.accounts.views.login_locked_out"
 AXES_VERBOSE = False
 
+# --- Public services' notifications and the national portal (issue 8) -----------------------
+
+# Emails to applicants and officials (Django's mailers). Development prints them on the console
+# of `tinhgon jobs run`; production sends them by SMTP; the tests keep them in memory.
+# TINHGON_EMAIL_BACKEND: smtp, console, locmem, dummy, or a backend's dotted path.
+_MAIL_BACKENDS = {
+    name: f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("smtp", "console", "locmem", "dummy")
+}
+_mail_backend = os.environ.get("TINHGON_EMAIL_BACKEND", "").strip() or (
+    "smtp" if PRODUCTION else "console"
+)
+if "." not in _mail_backend and _mail_backend not in _MAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TINHGON_EMAIL_BACKEND must be one of {sorted(_MAIL_BACKENDS)} or a dotted path, "
+        f"not {_mail_backend!r}"
+    )
+_smtp_options = {
+    "host": os.environ.get("TINHGON_EMAIL_HOST", "localhost").strip(),
+    "port": env_int("TINHGON_EMAIL_PORT", 25, low=1, high=65535),
+    "username": os.environ.get("TINHGON_EMAIL_USER", ""),
+    "password": os.environ.get("TINHGON_EMAIL_PASSWORD", ""),
+    "use_tls": env_bool("TINHGON_EMAIL_TLS", False),
+    "use_ssl": env_bool("TINHGON_EMAIL_SSL", False),
+    # A mail server that does not answer must not hold the scheduled job for minutes.
+    "timeout": env_int("TINHGON_EMAIL_TIMEOUT", 10, low=1, high=300),
+}
+if _smtp_options["use_tls"] and _smtp_options["use_ssl"]:
+    raise ImproperlyConfigured("TINHGON_EMAIL_TLS and TINHGON_EMAIL_SSL cannot both be on")
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKENDS.get(_mail_backend, _mail_backend),
+        "OPTIONS": _smtp_options if _mail_backend == "smtp" else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("TINHGON_EMAIL_FROM", "").strip() or "tinhgon@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def env_url(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// address, not {value!r}")
+    return value
+
+
+# Where this site is seen from outside: the tracking link in the applicants' emails.
+TINHGON_SITE_URL = env_url("TINHGON_SITE_URL", "http://127.0.0.1:8000")
+# The national portal's dossier-sync endpoint; empty: the outbox fills and nothing is sent.
+TINHGON_PORTAL_URL = env_url("TINHGON_PORTAL_URL", "")
+TINHGON_PORTAL_TOKEN = os.environ.get("TINHGON_PORTAL_TOKEN", "")
+TINHGON_PORTAL_TIMEOUT = env_int("TINHGON_PORTAL_TIMEOUT", 10, low=1, high=120)
+
 # API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
 TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)
 

@@ -12,7 +12,9 @@ class PublicServicesConfig(AppConfig):
         from tinhgon.publicservices.carriers import DossiersCarrier
 
         register(DossiersCarrier())
-
+        # What follows every change of a dossier, in order: the figures' tallies, the portal's
+        # outbox row (effects.register at import), then the applicant's email.
         from tinhgon.publicservices import effects, figures
 
         effects.register(figures.count)
+        from tinhgon.publicservices import notifications, outbox  # noqa: F401

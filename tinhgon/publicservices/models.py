@@ -337,6 +337,123 @@ class Apology(models.Model):
         return f"{self.dossier_id} {self.new_due_at:%Y-%m-%d}"
 
 
+# -- what follows a change: the portal's outbox, the applicant's emails, reminders ------------
+ERROR_LIMIT = 1000
+
+
+PENDING = Q(sent_at__isnull=True, failed_at__isnull=True)
+
+
+class Delivery(models.Model):
+    """Something to deliver later, written in the transaction of what it tells: pending while
+    sent_at and failed_at are NULL; tried at next_attempt_at, again after a backoff when it
+    fails (publicservices/outbox.py); failed when no retry can mend it or the attempts ran out,
+    kept with its error."""
+
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # A runner owns the row until claimed_until (then another may take it over): two runners
+    # at once never deliver the same row twice.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=ERROR_LIMIT, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PortalOutbox(Delivery):
+    """One change of a dossier to tell the national portal, written in the transaction that
+    made it (publicservices/outbox.py) and pushed later in order per dossier (sync.py); once
+    sent, `lag_ms` = sent_at − the change's time (an indicator)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(DossierEvent, on_delete=models.CASCADE, related_name="+")
+    event_at = models.DateTimeField()
+    payload = models.JSONField()
+    lag_ms = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("portal outbox row")
+        verbose_name_plural = _("portal outbox")
+        ordering = ["id"]
+        indexes = [
+            # What is due next; sent and failed rows stay out of it.
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=PENDING, name="outbox_pending_due"
+            ),
+            models.Index(fields=["dossier", "id"], name="outbox_dossier_order"),
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.event_id}"
+
+
+class Notification(Delivery):
+    """An email, written in the transaction of what it tells (a change of status, a reminder)
+    and sent after commit (publicservices/notifications.py); one that failed is retried by the
+    scheduled job. Never holds the applicant's identity number."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16)  # "status" or a Reminder kind
+    recipients = models.JSONField()  # [email, ...]
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=PENDING,
+                name="notification_pending_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.subject}"
+
+
+class ReminderKind(models.TextChoices):
+    REMIND = "remind", _("due within the next working day")
+    ESCALATE = "escalate", _("due within hours")
+    OVERDUE = "overdue", _("overdue")
+
+
+class Reminder(models.Model):
+    """A reminder or escalation sent about a dossier: once per kind and `day` (the due day for
+    reminders and escalations, so a due date moved by a supplement is reminded again; the day
+    of sending for overdue dossiers, once per working day). The unique constraint is the claim:
+    two runners at once cannot both send it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "day"], name="reminder_once_per_kind_and_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.day:%Y-%m-%d}"
+
+
 class Tally(models.Model):
     """What a unit's dossiers did in a month, by the procedure's online level and whether the
     dossier was filed online: kept current at each transition by `figures.count` (an effect),

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -35,6 +37,7 @@ from tinhgon.accounts.access import access_unit, records_filter, scope_for
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.publicservices import effects
 from tinhgon.publicservices.models import (
+    Apology,
     ApplicantKind,
     Channel,
     Clock,
@@ -48,11 +51,12 @@ from tinhgon.publicservices.models import (
 )
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level as UnitLevel
-from tinhgon.workdays.calendar import local_time
+from tinhgon.workdays.calendar import CLOSE, VIETNAM, local_time
 from tinhgon.workdays.selectors import calendar_around
 
 NAME_LIMIT = 200
 NOTE_LIMIT = 1000
+EMAIL_LIMIT = 254
 REF_LIMIT = 64
 MAX_FEE = 10**9
 IDENTITY_SALT = "tinhgon.publicservices.applicant_id"
@@ -161,6 +165,8 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     channel: str,
     receiving_unit_id: int,
     client_ref: str | None = None,
+    applicant_email: str = "",
+    applicant_phone: str = "",
 ) -> Dossier:
     """File a dossier (status 1, newly registered) at a receiving centre of the province, coded
     `<centre code>-<YYYYMMDD>-<sequence>`. With `client_ref`, submitting again returns the same
@@ -184,6 +190,7 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         problems.append(Problem(_("Choose a citizen or a business."), field="applicant_kind"))
     if channel not in Channel.values:
         problems.append(Problem(_("Choose in person, online or by post."), field="channel"))
+    email, phone_last = _contact(applicant_email, applicant_phone, problems)
     if problems:
         raise DomainError(_("The dossier was not filed."), problems=problems)
     digits = normalized_identity(applicant_kind, applicant_id)
@@ -215,6 +222,8 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         applicant_id_digest=identity_digest(digits),
         applicant_id_last=digits[-4:],
         applicant_commune_id=commune.unit_id,
+        applicant_email=email,
+        applicant_phone_last=phone_last,
         channel=channel,
         client_ref=client_ref,
         receiving_unit_id=centre.unit_id,
@@ -235,6 +244,27 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     )
     effects.changed(dossier, event)
     return dossier
+
+
+def _contact(email: str, phone: str, problems: list[Problem]) -> tuple[str, str]:
+    """The applicant's email (optional) and the last four digits of their phone (optional: the
+    whole number or its last four digits; only those four are kept)."""
+    email = (email or "").strip()
+    if email:
+        try:
+            if len(email) > EMAIL_LIMIT:
+                raise ValidationError("too long")
+            validate_email(email)
+        except ValidationError:
+            problems.append(Problem(_("Enter a valid email address."), field="applicant_email"))
+            email = ""
+    digits = re.sub(r"[\s.+()-]", "", (phone or "")[:40])
+    if digits and (not digits.isdigit() or not 4 <= len(digits) <= 15):
+        problems.append(
+            Problem(_("the phone number, or its last four digits"), field="applicant_phone")
+        )
+        digits = ""
+    return email, digits[-4:]
 
 
 # -- the transitions -------------------------------------------------------------------------
@@ -286,6 +316,7 @@ def move_name(move: str) -> str:
         "stop": _("stop processing"),
         "withdraw": _("withdraw"),
         "return_result": _("return the result"),
+        "apologize": _("apologize with a new date"),
     }
     return str(names.get(move, move))
 
@@ -362,26 +393,46 @@ def _transition(
                 pk=dossier.pk, status=dossier.status, version=dossier.version
             ).update(status=target, version=F("version") + 1, **changes)
             if updated:
-                event = DossierEvent.objects.create(
-                    dossier=dossier,
-                    move=move,
-                    from_status=dossier.status,
-                    to_status=target,
-                    actor=_user(actor),
-                    unit_id=dossier.unit_id,
-                    at=now,
-                    note=note,
-                    data=data or {},
+                return _record(
+                    dossier, actor=actor, move=move, to_status=target, at=now, note=note, data=data
                 )
-                dossier = Dossier.objects.select_related("procedure").get(pk=dossier.pk)
-                effects.changed(dossier, event)
-                return dossier
             # Someone else moved it between our read and our write: look again.
-        raise DomainError(
-            _("Dossier %(code)s is changing; try again.") % {"code": code[:64]},
-            code="busy",
-            status=409,
-        )
+        raise _busy(code)
+
+
+def _record(  # type: ignore[no-untyped-def]
+    dossier: Dossier,
+    *,
+    actor,
+    move: str,
+    to_status: int,
+    at: dt.datetime,
+    note: str,
+    data: dict[str, Any] | None,
+) -> Dossier:
+    """The history row of a change just written, and what follows every change."""
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        move=move,
+        from_status=dossier.status,
+        to_status=to_status,
+        actor=_user(actor),
+        unit_id=dossier.unit_id,
+        at=at,
+        note=note,
+        data=data or {},
+    )
+    dossier = Dossier.objects.select_related("procedure").get(pk=dossier.pk)
+    effects.changed(dossier, event)
+    return dossier
+
+
+def _busy(code: str) -> DomainError:
+    return DomainError(
+        _("Dossier %(code)s is changing; try again.") % {"code": code[:64]},
+        code="busy",
+        status=409,
+    )
 
 
 def _last_move(dossier: Dossier) -> str | None:
@@ -599,3 +650,101 @@ def dossier_return_result(*, actor, code: str) -> Dossier:  # type: ignore[no-un
         move="return_result",
         change=lambda d, now: {"returned_at": now},
     )
+
+
+# -- the apology -----------------------------------------------------------------------------
+# Where an apology may be written: the clock runs or waits for the applicant (Decision 766).
+APOLOGY_FROM = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PAYMENT})
+
+
+def close_of_business(day: dt.date) -> dt.datetime:
+    """The moment a date given as a day means: its close of business (as due dates are)."""
+    return dt.datetime.combine(day, CLOSE, tzinfo=VIETNAM)
+
+
+def apology_allowed(dossier: Dossier, now: dt.datetime) -> bool:
+    """Whether an apology may still be written: open with the clock started, due not passed."""
+    return dossier.status in APOLOGY_FROM and dossier.due_at is not None and now <= dossier.due_at
+
+
+def dossier_apologize(  # type: ignore[no-untyped-def]
+    *, actor, code: str, new_due_at: dt.datetime, reason: str
+) -> Dossier:
+    """Apologize in writing for a dossier that will be late, with the new date promised.
+
+    Only while the dossier is open (received, processing, waiting for the applicant) and before
+    its due date passes: afterwards it is late already, and the apology comes too late (409).
+    The new date must be after the due date. `due_at` never moves (Decision 766 counts the
+    dossier late all the same): `promised_at` keeps the new date. The same date again writes
+    nothing. One `Apology` and one `DossierEvent` ("apologize", the status unchanged) per
+    apology, and what follows every change (`effects.changed`) follows it too."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(
+            _("Give the reason."),
+            problems=[Problem(_("This field is required."), field="reason")],
+        )
+    if len(reason) > NOTE_LIMIT:
+        raise DomainError(
+            _("The reason is too long."),
+            problems=[
+                Problem(_("at most %(max)s characters") % {"max": NOTE_LIMIT}, field="reason")
+            ],
+        )
+    if timezone.is_naive(new_due_at):
+        new_due_at = new_due_at.replace(tzinfo=VIETNAM)
+    with transaction.atomic():
+        for _attempt in range(5):
+            dossier = access_dossier(actor, code, write=True)
+            dossier = Dossier.objects.select_related("procedure").get(pk=dossier.pk)
+            if (
+                dossier.promised_at == new_due_at
+                and dossier.apologies.filter(new_due_at=new_due_at).exists()
+            ):
+                return dossier  # the same apology again: nothing to do
+            now = timezone.now()
+            if dossier.status not in APOLOGY_FROM or dossier.due_at is None:
+                raise _illegal(dossier, "apologize")
+            if now > dossier.due_at:
+                raise DomainError(
+                    _(
+                        "Dossier %(code)s was due on %(due)s: an apology is written before the "
+                        "due date passes. It is late already."
+                    )
+                    % {"code": dossier.code, "due": _when(dossier.due_at)},
+                    code="apology_too_late",
+                    status=409,
+                )
+            if new_due_at <= dossier.due_at:
+                raise DomainError(
+                    _("The new date must be after the due date (%(due)s).")
+                    % {"due": _when(dossier.due_at)},
+                    problems=[Problem(_("after the due date"), field="new_due_at")],
+                )
+            updated = Dossier.objects.filter(
+                pk=dossier.pk, status=dossier.status, version=dossier.version
+            ).update(promised_at=new_due_at, version=F("version") + 1)
+            if not updated:
+                continue  # moved between our read and our write: look again
+            Apology.objects.create(
+                dossier=dossier,
+                new_due_at=new_due_at,
+                reason=reason,
+                actor=_user(actor),
+                unit_id=dossier.unit_id,
+                at=now,
+            )
+            return _record(
+                dossier,
+                actor=actor,
+                move="apologize",
+                to_status=dossier.status,
+                at=now,
+                note=reason,
+                data={"new_due_at": new_due_at.isoformat()},
+            )
+        raise _busy(code)
+
+
+def _when(moment: dt.datetime) -> str:
+    return local_time(moment).strftime("%d/%m/%Y %H:%M")

@@ -461,6 +461,76 @@ API: dict[tuple[str, str], list[Row]] = {
     ],
 }
 
+
+def dossier_url(suffix: str = "", *, receive: bool = True, prefix: str = "/api/services/dossiers"):
+    """A new dossier of the ward for each persona (registered, or received), at its address."""
+
+    def url(world: World) -> str:
+        from tinhgon.publicservices.tests.factories import file_dossier
+
+        return f"{prefix}/{file_dossier(world.id('ward'), receive=receive).code}{suffix}"
+
+    return url
+
+
+def filing(world: World) -> dict:
+    from tinhgon.publicservices.tests.factories import load_catalogue
+
+    load_catalogue()
+    return {
+        "procedure_code": "1.004194",
+        "applicant_kind": "citizen",
+        "applicant_name": "Lò Văn Thử",
+        "applicant_id": "014099990001",
+        "applicant_commune_id": world.id("ward"),
+        "receiving_unit_id": world.id("ward"),
+    }
+
+
+DOSSIER_WRITE = "200 200 200 403 200 404 403 404"
+API.update(
+    {
+        ("GET", "/api/services/dossiers"): [
+            Row("one's work list", get(lambda w: "/api/services/dossiers"), "200 " * 7 + "200"),
+            Row(
+                "the ward's work list",
+                get(lambda w: "/api/services/dossiers", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            ),
+        ],
+        ("POST", "/api/services/dossiers"): [
+            Row(
+                "file at the ward's counter",
+                post(lambda w: "/api/services/dossiers", filing),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", "/api/services/dossiers/{code}"): [
+            Row("a dossier of the ward", get(dossier_url()), READ_WARD)
+        ],
+        ("POST", "/api/services/dossiers/{code}/{move}"): [
+            Row(
+                "receive",
+                post(dossier_url("/receive", receive=False), lambda w: {}),
+                DOSSIER_WRITE,
+            ),
+            Row(
+                "request a supplement",
+                post(dossier_url("/request_supplement"), lambda w: {"note": "Thiếu giấy tờ"}),
+                DOSSIER_WRITE,
+            ),
+            Row(
+                "approve a received dossier (illegal: it is not being processed)",
+                post(dossier_url("/approve"), lambda w: {}),
+                "409 409 409 403 409 404 403 404",
+            ),
+        ],
+        ("GET", "/api/services/procedures"): [
+            Row("the catalogue", get(lambda w: "/api/services/procedures"), "200 " * 7 + "200")
+        ],
+    }
+)
+
 ALL_200 = "200 200 200 200 200 200 200 200"
 PLAN_PAGES = "200 200 200 403 403 403 403 404"
 PLAN_ACTIONS = "302 302 302 403 403 403 403 404"

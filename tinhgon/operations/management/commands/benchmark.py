@@ -4,7 +4,10 @@
 - `carriers --rows N [--batch-rows B] [--format json]`: records carried through the national
   pairing plan against hand-written SQL (tinhgon.operations.bench_carriers);
 - `continuity --rows N [--clients C]`: the same apply while client processes read and write
-  the records being moved: failures and latencies.
+  the records being moved: failures and latencies;
+- `services --dossiers N [--format json]`: dossiers at national scale: intake through the API,
+  the unit dashboard, the 2025 plan carrying the open dossiers against raw SQL
+  (tinhgon.operations.bench_services).
 
 Every benchmark builds its data from nothing, so that its figures mean the same each run.
 """
@@ -13,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from tinhgon.operations import bench_carriers, benchmarks
+from tinhgon.operations import bench_carriers, bench_services, benchmarks
 from tinhgon.units.models import Unit
 
 DEFAULT = "registry"
@@ -26,9 +30,11 @@ SUBCOMMANDS = {
     "registry": benchmarks.registry.__doc__,
     "carriers": "Records carried through the national pairing plan, against raw SQL.",
     "continuity": "Reads and writes of records while the national plan moves them.",
+    "services": "Dossiers: intake through the API, the unit dashboard, the 2025 plan vs raw SQL.",
 }
 # A benchmark of the engine is about volume: below this it measures fixed costs.
 MAX_ROWS = 50_000_000
+MAX_INTAKE = 100_000
 
 
 def add_options(parser: CommandParser, *, default: Any = False) -> None:
@@ -38,14 +44,26 @@ def add_options(parser: CommandParser, *, default: Any = False) -> None:
     )
 
 
-def _rows(value: str) -> int:
+def _number(value: str, low: int, high: int, what: str) -> int:
     try:
-        rows = int(value.replace("_", "").replace(",", ""))
+        number = int(value.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number of rows") from None
-    if not 1 <= rows <= MAX_ROWS:
-        raise argparse.ArgumentTypeError(f"between 1 and {MAX_ROWS:,} rows")
-    return rows
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of {what}") from None
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(f"between {low} and {high:,} {what}")
+    return number
+
+
+def _rows(value: str) -> int:
+    return _number(value, 1, MAX_ROWS, "rows")
+
+
+def _dossiers(value: str) -> int:
+    return _number(value, 1, MAX_ROWS, "dossiers")
+
+
+def _intake(value: str) -> int:
+    return _number(value, 0, MAX_INTAKE, "dossiers")
 
 
 class Command(BaseCommand):
@@ -64,6 +82,23 @@ class Command(BaseCommand):
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
+            if name == "services":
+                sub.add_argument(
+                    "--dossiers", type=_dossiers, default=100_000, help="Dossiers to load."
+                )
+                sub.add_argument(
+                    "--intake",
+                    type=_intake,
+                    default=2000,
+                    help="Dossiers filed through the API (0: no intake).",
+                )
+                sub.add_argument(
+                    "--clients", type=int, choices=range(1, 65), default=8, metavar="1-64"
+                )
+                sub.add_argument(
+                    "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
+                )
+                sub.add_argument("--format", choices=["table", "json"], default="table")
             if name == "continuity":
                 sub.add_argument(
                     "--clients", type=int, choices=range(1, 17), default=2, metavar="1-16"
@@ -75,26 +110,28 @@ class Command(BaseCommand):
                 "The benchmark needs an empty registry: run `make bench`, or point DATABASE_URL at a fresh database."
             )
         subcommand = subcommand or DEFAULT
-        if subcommand == "carriers":
-            self._emit(
-                bench_carriers.run(
-                    rows=options["rows"],
-                    batch_rows=options["batch_rows"],
-                    prepare=benchmarks.national_registry,
-                ),
-                options["format"],
-            )
-            return
-        if subcommand == "continuity":
-            self._emit(
-                bench_carriers.continuity(
-                    rows=options["rows"],
-                    batch_rows=options["batch_rows"],
-                    clients=options["clients"],
-                    prepare=benchmarks.national_registry,
-                ),
-                options["format"],
-            )
+        runs: dict[str, Callable[[], dict[str, Any]]] = {
+            "carriers": lambda: bench_carriers.run(
+                rows=options["rows"],
+                batch_rows=options["batch_rows"],
+                prepare=benchmarks.national_registry,
+            ),
+            "continuity": lambda: bench_carriers.continuity(
+                rows=options["rows"],
+                batch_rows=options["batch_rows"],
+                clients=options["clients"],
+                prepare=benchmarks.national_registry,
+            ),
+            "services": lambda: bench_services.run(
+                dossiers=options["dossiers"],
+                intake_count=options["intake"],
+                clients=options["clients"],
+                batch_rows=options["batch_rows"],
+                progress=lambda what: self.stderr.write(f"... {what}"),
+            ),
+        }
+        if subcommand in runs:
+            self._emit(runs[subcommand](), options["format"])
             return
         self.stdout.write(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
         self._table(benchmarks.registry(skip_naive=skip_naive))

@@ -1,0 +1,657 @@
+"""`tinhgon benchmark services --dossiers N`: public services at national scale.
+
+On an empty database it builds the legacy registry (63 provinces, 10,035 communes, as on
+2025-06-30), imports the starter catalogue and loads N synthetic dossiers over the legacy
+communes with set-based SQL (a generated series joined to the communes: nothing per dossier in
+Python, so memory does not grow with N). Then it measures:
+
+- `apply_s`: the national 2025 plan applied by the engine; the figure is the time the
+  dossiers carrier (tinhgon.publicservices.carriers) spends moving the open dossiers with their
+  history rows, in the engine's batches (`plan_apply_s` is the whole apply, units included);
+- `raw_sql_s`: the same dossier moves written by hand for this one table and this plan (the
+  default successor of each closed unit, a split commune's dossiers by the applicant's commune,
+  province and administrative unit refreshed, one history row per moved dossier), on the
+  dossiers put back where they were before the apply, in one transaction. Only the dossiers'
+  moves are compared: the registry's changes (units opened and closed) are done once, by the
+  engine, before both. `same_end_state` compares every dossier's unit, province and
+  administrative unit after the two;
+- `figures_s`: the unit dashboard (`publicservices.figures.unit_dashboard` when it exists,
+  else the index reads it stands on) of the busiest units, median and 95th percentile;
+- `intake_per_s`: dossiers filed through the staff API (`POST /api/services/dossiers`) by
+  concurrent clients against a real server process on the same database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tinhgon.carriers.models import RecordMove
+from tinhgon.core.db import refresh_statistics
+from tinhgon.publicservices import catalogue
+from tinhgon.publicservices.carriers import DossiersCarrier
+from tinhgon.publicservices.models import OPEN, Dossier, Level, ProcedureVersion, Status
+from tinhgon.reorg import engine
+from tinhgon.reorg.national import build_2025_plan
+from tinhgon.reorg.spec import PlanSpec
+from tinhgon.units import selectors
+from tinhgon.units.importer import import_legacy
+from tinhgon.units.kinds import Level as UnitLevel
+from tinhgon.units.models import LinkEvent
+from tinhgon.units.national import LEGACY_LAST_DAY, load_sources
+
+TABLE = Dossier._meta.db_table
+CARRIER = DossiersCarrier.name
+RAW = "dossiers_raw"
+OPEN_SQL = ", ".join(str(int(s)) for s in OPEN)
+# The catalogue in force for the loaded dossiers (received in May and June 2025).
+CATALOGUE_FROM = dt.date(2025, 1, 1)
+# Rows per INSERT ... SELECT of the load (each its own transaction).
+LOAD_CHUNK = 500_000
+# Status of a dossier by (i * 37) % 100: 78 % open (1, 2, 4, 5, 6, 9).
+STATUS_BY_SHARE = [
+    (10, Status.REGISTERED),
+    (20, Status.RECEIVED),
+    (60, Status.PROCESSING),
+    (66, Status.SUPPLEMENT),
+    (70, Status.PAYMENT),
+    (78, Status.DONE),
+    (80, Status.NOT_RECEIVED),
+    (82, Status.WITHDRAWN),
+    (84, Status.STOPPED),
+    (100, Status.RETURNED),
+]
+FINISHED = (Status.NOT_RECEIVED, Status.WITHDRAWN, Status.STOPPED, Status.DONE, Status.RETURNED)
+DASHBOARD_UNITS = 50
+INTAKE_PATH = "/api/services/dossiers"
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _execute(sql: str, params: Any = None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def _scalar(sql: str, params: Any = None) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+# -- the legacy registry and the catalogue ---------------------------------------------------
+def prepare() -> tuple[PlanSpec, float]:
+    """The legacy registry and the starter catalogue; returns the 2025 plan (not applied)."""
+    start = time.perf_counter()
+    sources = load_sources()
+    result = import_legacy(sources=sources)
+    spec = build_2025_plan(sources, result.reconciliation)
+    if not ProcedureVersion.objects.exists():
+        catalogue.catalogue_import(actor=None, data=catalogue.starter(), valid_from=CATALOGUE_FROM)
+    refresh_statistics()
+    return spec, time.perf_counter() - start
+
+
+# -- the load --------------------------------------------------------------------------------
+def _series(lo: int, hi: int) -> str:
+    if _pg():
+        return f"SELECT g AS i FROM generate_series({int(lo)}, {int(hi)}) g"
+    return (
+        f"WITH RECURSIVE s(i) AS (SELECT {int(lo)} UNION ALL SELECT i + 1 FROM s "
+        f"WHERE i < {int(hi)}) SELECT i FROM s"
+    )
+
+
+def _hours(expr: str, hours: str) -> str:
+    """`expr` (a moment) plus `hours` (an SQL integer expression, may be negative)."""
+    if _pg():
+        return f"({expr} + ({hours}) * INTERVAL '1 hour')"
+    return f"datetime({expr}, ({hours}) || ' hours')"
+
+
+def _day_code(expr: str) -> str:
+    if _pg():
+        return f"to_char({expr} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYYMMDD')"
+    return f"strftime('%Y%m%d', {expr}, '+7 hours')"
+
+
+def _padded(expr: str, width: int) -> str:
+    if _pg():
+        return f"lpad(CAST({expr} AS TEXT), {width}, '0')"
+    return f"substr('{'0' * width}' || {expr}, -{width})"
+
+
+def _status_case() -> str:
+    whens = " ".join(f"WHEN r.s < {limit} THEN {int(status)}" for limit, status in STATUS_BY_SHARE)
+    return f"CASE {whens} END"
+
+
+def _places() -> int:
+    """bench_places: the legacy communes with their province; bench_procs: the commune-level
+    procedures."""
+    communes = list(
+        selectors.versions_on(LEGACY_LAST_DAY)
+        .filter(level=UnitLevel.COMMUNE)
+        .order_by("code", "unit_id")
+        .values_list("unit_id", "code", "province_id", "admin_unit_id")
+    )
+    communes = [c for c in communes if c[3] == c[0]]  # the communes, not their organs
+    provinces = dict(
+        selectors.versions_on(LEGACY_LAST_DAY)
+        .filter(unit_id__in={c[2] for c in communes})
+        .values_list("unit_id", "admin_unit_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_places (n integer PRIMARY KEY, commune_id bigint, "
+            "code varchar(32), province_id bigint, province_admin_id bigint)"
+        )
+        rows = [
+            (n, unit, code, province, provinces.get(province) or province)
+            for n, (unit, code, province, _admin) in enumerate(communes)
+        ]
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(
+                "INSERT INTO bench_places VALUES (%s, %s, %s, %s, %s)",
+                rows[start : start + 2000],
+            )
+        commune_versions = list(
+            ProcedureVersion.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)
+            .order_by("procedure__code")
+            .values_list("pk", flat=True)
+        )
+        cursor.execute("CREATE TEMPORARY TABLE bench_procs (n integer PRIMARY KEY, id bigint)")
+        cursor.executemany(
+            "INSERT INTO bench_procs VALUES (%s, %s)", list(enumerate(commune_versions))
+        )
+    return len(communes)
+
+
+def load_dossiers(count: int) -> dict[str, Any]:
+    """N dossiers over the legacy communes, set-based, in chunks (each a transaction). Dossier i
+    is at commune i mod P; one in ten is a province-level procedure decided by the province."""
+    places = _places()
+    province_version = (
+        ProcedureVersion.objects.filter(level=Level.PROVINCE, valid_to__isnull=True)
+        .order_by("procedure__code")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    kinds = _scalar("SELECT COUNT(*) FROM bench_procs")
+    # Submitted at 09:00 on 2025-06-30 (Vietnam), minus up to 60 days.
+    base = "CAST('2025-06-30 02:00:00+00' AS TIMESTAMPTZ)" if _pg() else "'2025-06-30 02:00:00'"
+    status = _status_case()
+    province_level = f"(q.i / {places}) % 10 = 9" if province_version else "1 = 0"
+    finished = ", ".join(str(int(s)) for s in FINISHED)
+    received = "q.st NOT IN (1, 3)"
+    columns = (
+        "code, procedure_id, status, version, applicant_kind, applicant_name, "
+        "applicant_id_digest, applicant_id_last, applicant_email, applicant_phone_last, "
+        "applicant_commune_id, channel, client_ref, receiving_unit_id, unit_id, province_id, "
+        "admin_unit_id, submitted_at, received_at, clock_from, pauses, paused_at, due_at, "
+        "fees_due, fees_paid, outcome, finished_at, returned_at"
+    )
+    select = (
+        f"SELECT p.code || '-' || {_day_code('q.sub')} || '-' || {_padded('q.i', 8)}, "
+        f"CASE WHEN {province_level} THEN {province_version or 0} ELSE pr.id END, "
+        "q.st, 0, 'citizen', "
+        f"'Công dân mẫu ' || {_padded('q.i', 8)}, "
+        f"'bench' || {_padded('q.i', 59)}, {_padded('q.i % 10000', 4)}, '', "
+        f"{_padded('(q.i * 7) % 10000', 4)}, "
+        "p.commune_id, "
+        "CASE WHEN q.i % 20 < 11 THEN 'in_person' WHEN q.i % 20 < 19 THEN 'online' "
+        "ELSE 'postal' END, NULL, p.commune_id, "
+        f"CASE WHEN {province_level} THEN p.province_id ELSE p.commune_id END, "
+        "p.province_id, "
+        f"CASE WHEN {province_level} THEN p.province_admin_id ELSE p.commune_id END, "
+        "q.sub, "
+        f"CASE WHEN {received} THEN {_hours('q.sub', '1')} END, "
+        f"CASE WHEN {received} THEN {_hours('q.sub', '1')} END, "
+        "'[]', "
+        f"CASE WHEN q.st IN (5, 6) THEN {_hours('q.sub', '3')} END, "
+        f"CASE WHEN {received} THEN {_hours('q.sub', '1 + 24 * 14')} END, "
+        "CASE WHEN q.st = 6 THEN 10000 ELSE 0 END, 0, "
+        "CASE WHEN q.st IN (9, 10) THEN 'approved' ELSE '' END, "
+        f"CASE WHEN q.st IN ({finished}) THEN {_hours('q.sub', '2')} END, "
+        f"CASE WHEN q.st = 10 THEN {_hours('q.sub', '3')} END "
+        f"FROM (SELECT r.i, r.s, {status} AS st, {_hours(base, '-((r.i * 13) % 1440)')} AS sub "
+        f"FROM (SELECT g.i, (g.i * 37) % 100 AS s FROM ({{series}}) g) r) q "
+        f"JOIN bench_places p ON p.n = q.i % {places} "
+        f"JOIN bench_procs pr ON pr.n = (q.i / {places}) % {kinds}"
+    )
+    start = time.perf_counter()
+    for lo in range(0, count, LOAD_CHUNK):
+        hi = min(count, lo + LOAD_CHUNK) - 1
+        with transaction.atomic():
+            _execute(
+                f"INSERT INTO {TABLE} ({columns}) {select.replace('{series}', _series(lo, hi))}"
+            )
+    load_s = time.perf_counter() - start
+    _execute("DROP TABLE bench_places")
+    _execute("DROP TABLE bench_procs")
+    refresh_statistics()
+    return {"communes": places, "load_s": round(load_s, 2)}
+
+
+# -- the plan: the engine against raw SQL ----------------------------------------------------
+def _snapshot(name: str) -> None:
+    _execute(f"DROP TABLE IF EXISTS {name}")
+    _execute(
+        f"CREATE TABLE {name} AS SELECT id, unit_id, province_id, admin_unit_id FROM {TABLE} "
+        f"WHERE status IN ({OPEN_SQL})"
+    )
+    _execute(f"CREATE UNIQUE INDEX {name}_id ON {name} (id)")
+
+
+def _restore(name: str) -> int:
+    return _execute(
+        f"UPDATE {TABLE} SET unit_id = s.unit_id, province_id = s.province_id, "
+        f"admin_unit_id = s.admin_unit_id FROM {name} s WHERE s.id = {TABLE}.id "
+        f"AND {TABLE}.unit_id <> s.unit_id"
+    )
+
+
+def _differences(name: str) -> int:
+    return int(
+        _scalar(
+            f"SELECT COUNT(*) FROM {TABLE} t JOIN {name} s ON s.id = t.id "
+            "WHERE t.unit_id <> s.unit_id OR t.province_id <> s.province_id "
+            "OR t.admin_unit_id <> s.admin_unit_id"
+        )
+    )
+
+
+def _vacuum() -> None:
+    """After the restore, the table holds a dead copy of each moved row: reclaim it so the raw
+    SQL starts on a table like the engine's (PostgreSQL; VACUUM runs outside a transaction)."""
+    if _pg():
+        _execute(f"VACUUM ANALYZE {TABLE}")
+
+
+def raw_sql_moves(plan_id: int, effective: dt.date) -> int:
+    """The plan's dossier moves as one would write them by hand: every open dossier of a closed
+    unit to the unit's default successor (from the plan's lineage links) with the successor's
+    province and administrative unit; a unit that stays but lies in another province now keeps
+    its dossiers and refreshes their placement. One history row per moved dossier, written
+    from the UPDATE's RETURNING (PostgreSQL) or just before it (SQLite). Returns the dossiers
+    moved."""
+    params = {
+        "plan": plan_id,
+        "effective": effective,
+        "last_day": effective - dt.timedelta(days=1),
+        "split": LinkEvent.SPLIT.value,
+        "true": True,
+    }
+    history = (
+        "INSERT INTO carriers_recordmove (plan_ref, step, carrier, record_id, from_unit_id, "
+        "to_unit_id) "
+    )
+    placed = (
+        "JOIN units_unitversion v ON v.unit_id = {unit} "
+        "AND (v.valid_from IS NULL OR v.valid_from <= %(effective)s) "
+        "AND (v.valid_to IS NULL OR v.valid_to >= %(effective)s)"
+    )
+    # Closed units to their default successor, re-placed units to themselves, with the
+    # placement of where they go.
+    _execute(
+        "CREATE TEMPORARY TABLE bench_map AS SELECT l.predecessor_id AS from_id, "
+        "l.successor_id AS to_id, l.step, v.province_id, v.admin_unit_id "
+        f"FROM units_unitlink l {placed.format(unit='l.successor_id')} "
+        "WHERE l.plan_ref = %(plan)s AND l.is_default = %(true)s "
+        "UNION ALL SELECT a.unit_id, a.unit_id, NULL, a.province_id, a.admin_unit_id "
+        "FROM units_unitversion a "
+        "JOIN units_unitversion b ON b.unit_id = a.unit_id AND b.valid_to = %(last_day)s "
+        "WHERE a.valid_from = %(effective)s AND (COALESCE(a.province_id, 0) <> "
+        "COALESCE(b.province_id, 0) OR a.admin_unit_id <> b.admin_unit_id)",
+        params,
+    )
+    _execute("CREATE UNIQUE INDEX bench_map_from ON bench_map (from_id)")
+    # Written for a plan that splits no unit, as the 2025 plan (its divided communes have one
+    # successor each, and "partial" links for the parts that went elsewhere): a rule routing
+    # the dossiers of a split unit by the applicant's commune would be one more join here.
+    if _scalar(
+        "SELECT COUNT(*) FROM units_unitlink WHERE plan_ref = %(plan)s AND event = %(split)s",
+        params,
+    ):
+        raise ValueError("the hand-written moves are for a plan that splits no unit")
+    rows = (
+        f"m.from_id = d.unit_id AND d.status IN ({OPEN_SQL}) AND (d.unit_id <> m.to_id "
+        "OR d.province_id <> m.province_id OR d.admin_unit_id <> m.admin_unit_id)"
+    )
+    history_of = f"{history}SELECT %(plan)s, step, '{RAW}', id, from_id, to_id FROM"
+    if _pg():
+        _execute("ANALYZE bench_map")
+        moved = _execute(
+            f"WITH moved AS (UPDATE {TABLE} d SET unit_id = m.to_id, "
+            "province_id = m.province_id, admin_unit_id = m.admin_unit_id "
+            f"FROM bench_map m WHERE {rows} RETURNING d.id, m.from_id, m.to_id, m.step) "
+            f"{history_of} moved WHERE from_id <> to_id",
+            params,
+        )
+    else:  # no RETURNING into another table: the history first, then the moves
+        moved = _execute(
+            f"{history_of} (SELECT d.id, m.from_id, m.to_id, m.step FROM {TABLE} d "
+            f"JOIN bench_map m ON {rows} AND m.from_id <> m.to_id)",
+            params,
+        )
+        _execute(
+            f"UPDATE {TABLE} AS d SET unit_id = m.to_id, province_id = m.province_id, "
+            f"admin_unit_id = m.admin_unit_id FROM bench_map m WHERE {rows}"
+        )
+    _execute("DROP TABLE bench_map")
+    return moved
+
+
+def _open_at_closed(plan_id: int) -> int:
+    """Open dossiers still attached to a unit the plan closed (0 when every one moved)."""
+    return int(
+        _scalar(
+            f"SELECT COUNT(*) FROM {TABLE} WHERE status IN ({OPEN_SQL}) AND unit_id IN "
+            "(SELECT predecessor_id FROM units_unitlink WHERE plan_ref = %s)",
+            [plan_id],
+        )
+    )
+
+
+def plan_vs_raw(spec: PlanSpec, figures: dict[str, Any], batch_rows: int | None = None) -> None:
+    """Apply the plan with the engine, then the same dossier moves by hand from the same start."""
+    figures["open_dossiers"] = Dossier.objects.filter(status__in=OPEN).count()
+    _snapshot("bench_before")
+    size = batch_rows or engine.batch_rows_setting()
+    start = time.perf_counter()
+    outcome = engine.apply_plan(spec, batch_rows=size)
+    figures["plan_apply_s"] = round(time.perf_counter() - start, 2)
+    assert outcome.plan is not None
+    plan_id = outcome.plan.pk
+    figures["apply_s"] = round(outcome.report["timings"][CARRIER], 2)
+    figures["units_s"] = outcome.report["timings"].get("units")
+    figures["batch_rows"] = size
+    figures["dossiers_moved"] = outcome.report["carriers"][CARRIER]
+    figures["left_behind"] = _open_at_closed(plan_id)
+    _snapshot("bench_engine")
+    # The same moves by hand, from the same start: the dossiers put back, their history gone.
+    with transaction.atomic():
+        _restore("bench_before")
+    _vacuum()
+    start = time.perf_counter()
+    with transaction.atomic():
+        moved_raw = raw_sql_moves(plan_id, spec.effective_date)
+    figures["raw_sql_s"] = round(time.perf_counter() - start, 2)
+    figures["dossiers_moved_raw"] = moved_raw
+    figures["same_end_state"] = (
+        _differences("bench_engine") == 0 and moved_raw == figures["dossiers_moved"]
+    )
+    figures["apply_vs_raw"] = round(figures["apply_s"] / max(figures["raw_sql_s"], 0.001), 2)
+    RecordMove.objects.filter(carrier=RAW).delete()
+    for name in ("bench_before", "bench_engine"):
+        _execute(f"DROP TABLE {name}")
+    refresh_statistics()
+
+
+# -- the unit dashboard ----------------------------------------------------------------------
+def _index_reads(unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """What a dashboard stands on, before the figures module exists: the open and the overdue
+    dossiers of the unit, through the (unit, status) index."""
+    mine = Dossier.objects.filter(unit_id=unit_id)
+    now = timezone.now()
+    return {
+        "open": mine.filter(status__in=OPEN).count(),
+        "overdue": mine.filter(
+            status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now
+        ).count(),
+    }
+
+
+def dashboard() -> tuple[Callable[[int, dt.date, dt.date], Any], str]:
+    try:
+        from tinhgon.publicservices.figures import unit_dashboard  # type: ignore[attr-defined]
+    except ImportError:
+        return _index_reads, "index reads (open and overdue counts)"
+    return unit_dashboard, "publicservices.figures.unit_dashboard"
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def time_figures(figures: dict[str, Any], units: int = DASHBOARD_UNITS) -> None:
+    """The dashboard of the `units` units holding the most dossiers, each read three times (the
+    first warms the cache and is not counted): median and 95th percentile."""
+    read, source = dashboard()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id FROM {TABLE} GROUP BY unit_id ORDER BY COUNT(*) DESC, unit_id "
+            f"LIMIT {int(units)}"
+        )
+        busiest = [row[0] for row in cursor.fetchall()]
+    date_to = timezone.localdate()
+    date_from = date_to - dt.timedelta(days=730)
+    timings = []
+    for unit_id in busiest:
+        read(unit_id, date_from, date_to)
+        for _ in range(2):
+            start = time.perf_counter()
+            read(unit_id, date_from, date_to)
+            timings.append(time.perf_counter() - start)
+    figures["figures_source"] = source
+    figures["figures_units"] = len(busiest)
+    figures["figures_s"] = round(statistics.median(timings), 4) if timings else None
+    figures["figures_p95_s"] = round(_percentile(timings, 0.95), 4) if timings else None
+    figures["figures_max_s"] = round(max(timings), 4) if timings else None
+
+
+# -- intake through the API ------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve() -> Iterator[str]:
+    """A server process on a free port, on this process's database settings (DATABASE_URL),
+    without debug. The project ships no production WSGI server: Django's threaded `runserver`
+    stands in for it."""
+    port = _free_port()
+    env = {**os.environ, "TINHGON_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from tinhgon.manage import main; main()",
+            "runserver",
+            "--noreload",
+            "--skip-checks",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the server process stopped at start")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start within 60 s")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def intake_actor() -> tuple[str, list[int], str]:
+    """An API user of Sơn La's province (provincial administrator), its token, and the
+    communes its dossiers are filed at today; the commune-level procedure they are filed under."""
+    from tinhgon.accounts import services as accounts
+
+    today = timezone.localdate()
+    province = selectors.resolve_province("Sơn La", day=today)
+    user = accounts.user_create(actor=None, username=f"bench-intake-{time.time_ns()}")
+    accounts.membership_add(actor=None, user=user, unit_id=province.unit_id, role="province_admin")
+    _token, secret = accounts.token_create(actor=None, user=user, name="benchmark", days=1)
+    communes = [
+        v.unit_id
+        for v in selectors.versions_on(today).filter(
+            province_id=province.unit_id, level=UnitLevel.COMMUNE
+        )
+        if v.admin_unit_id == v.unit_id
+    ]
+    procedure = (
+        ProcedureVersion.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)
+        .order_by("procedure__code")
+        .values_list("procedure__code", flat=True)
+        .first()
+    )
+    return secret, communes, str(procedure)
+
+
+def intake(
+    base_url: str,
+    token: str,
+    communes: list[int],
+    procedure: str,
+    *,
+    count: int,
+    clients: int,
+) -> dict[str, Any]:
+    """`count` dossiers filed by `clients` threads, each on its own kept-alive connection;
+    returns the rate, latencies and failures (the first answer of each kind is kept)."""
+    host = base_url.removeprefix("http://")
+    run = time.time_ns()
+    numbers = iter(range(count))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failed: Counter[int] = Counter()  # answers other than 201 by status (0: no answer)
+    first: dict[int, str] = {}
+
+    def body(n: int, rng: random.Random) -> bytes:
+        commune = rng.choice(communes)
+        return json.dumps(
+            {
+                "procedure": procedure,
+                "applicant_kind": "citizen",
+                "applicant_name": f"Công dân mẫu {n:06d}",
+                "applicant_id": f"000{n:09d}",
+                "applicant_commune": commune,
+                "channel": "in_person",
+                "receiving_unit": commune,
+                "client_ref": f"bench-{run}-{n}",
+            }
+        ).encode()
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection(host, timeout=60)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        while True:
+            with lock:
+                n = next(numbers, None)
+            if n is None:
+                break
+            start = time.perf_counter()
+            try:
+                conn.request("POST", INTAKE_PATH, body(n, rng), headers)
+                answer = conn.getresponse()
+                text = answer.read()
+                status = answer.status
+            except (OSError, http.client.HTTPException) as error:
+                conn.close()
+                conn = http.client.HTTPConnection(host, timeout=60)
+                status, text = 0, str(error).encode()
+            spent = time.perf_counter() - start
+            with lock:
+                if status in (200, 201):
+                    latencies.append(spent)
+                else:
+                    failed[status] += 1
+                    first.setdefault(status, text[:300].decode(errors="replace"))
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    return {
+        "intake_dossiers": len(latencies),
+        "intake_clients": clients,
+        "intake_s": round(elapsed, 2),
+        "intake_per_s": round(len(latencies) / elapsed, 1) if latencies else None,
+        "intake_p50_ms": round(_percentile(latencies, 0.5) * 1000, 1) if latencies else None,
+        "intake_p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
+        "intake_failed": dict(failed),
+        "intake_first_failure": first,
+    }
+
+
+# -- the whole run ---------------------------------------------------------------------------
+def run(
+    *,
+    dossiers: int,
+    intake_count: int = 2000,
+    clients: int = 8,
+    batch_rows: int | None = None,
+    server: Callable[[], contextlib.AbstractContextManager[str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The whole benchmark on the current (empty) database; returns the figures."""
+
+    def step(what: str) -> None:
+        if progress:
+            progress(what)
+
+    figures: dict[str, Any] = {
+        "database": connection.vendor,
+        "dossiers": dossiers,
+    }
+    step("legacy registry and catalogue")
+    spec, prepare_s = prepare()
+    figures["prepare_s"] = round(prepare_s, 2)
+    step(f"loading {dossiers:,} dossiers")
+    figures.update(load_dossiers(dossiers))
+    figures["load_per_s"] = round(dossiers / max(figures["load_s"], 0.001))
+    step("the 2025 plan: engine, then raw SQL")
+    plan_vs_raw(spec, figures, batch_rows)
+    step("unit dashboards")
+    time_figures(figures)
+    if intake_count:
+        step(f"intake of {intake_count:,} dossiers through the API")
+        token, communes, procedure = intake_actor()
+        with (server or serve)() as base_url:
+            figures.update(
+                intake(base_url, token, communes, procedure, count=intake_count, clients=clients)
+            )
+    figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return figures

@@ -1,0 +1,113 @@
+"""`tinhgon benchmark services`: run for real, as a separate process on a database of its own
+(a SQLite file, or a PostgreSQL database made for the test), with a small number of dossiers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tinhgon.operations.tests.test_concurrency import Database
+from tinhgon.publicservices.models import OPEN
+
+DOSSIERS = 3000
+INTAKE = 40
+OPEN_SQL = ", ".join(str(int(s)) for s in OPEN)
+
+
+@pytest.fixture(scope="module")
+def benchmark(tmp_path_factory) -> Iterator[tuple[Database, dict, str]]:
+    database = Database(tmp_path_factory.mktemp("bench-services"))
+    try:
+        migrated = database.run("migrate", "-v", "0")
+        assert migrated.returncode == 0, migrated.stderr
+        done = database.run(
+            "benchmark", "services", "--dossiers", str(DOSSIERS), "--intake", str(INTAKE),
+            "--clients", "4", "--format", "json",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        yield database, json.loads(done.stdout), done.stderr
+    finally:
+        database.drop()
+
+
+def test_the_services_benchmark_prints_its_figures_as_json(benchmark):
+    _database, figures, progress = benchmark
+    for key in ("intake_per_s", "figures_s", "apply_s", "raw_sql_s"):
+        assert key in figures
+    assert figures["dossiers"] == DOSSIERS
+    assert figures["figures_s"] > 0 and figures["apply_s"] > 0 and figures["raw_sql_s"] > 0
+    assert figures["apply_vs_raw"] == round(figures["apply_s"] / figures["raw_sql_s"], 2)
+    assert "loading 3,000 dossiers" in progress
+
+
+def test_the_plan_moves_every_open_dossier_to_its_successor_and_raw_sql_ends_the_same(benchmark):
+    database, figures, _progress = benchmark
+    assert (
+        figures["open_dossiers"]
+        == database.query(
+            f"SELECT COUNT(*) FROM publicservices_dossier WHERE status IN ({OPEN_SQL}) "
+            "AND submitted_at < '2025-07-01'"
+        )[0][0]
+    )
+    assert figures["left_behind"] == 0
+    assert figures["same_end_state"] is True
+    assert figures["dossiers_moved"] == figures["dossiers_moved_raw"] > 0.8 * DOSSIERS * 0.78 * 0.9
+    # A commune-level dossier was at the commune that received it: every open one is now at
+    # that commune's successor, every finished one stayed where it was decided.
+    default_of = (
+        "SELECT COUNT(*) FROM publicservices_dossier d JOIN units_unitlink l "
+        "ON l.predecessor_id = d.receiving_unit_id AND l.is_default = {true} "
+        "AND l.event = 'consolidate' WHERE d.unit_id <> d.province_id AND {status} AND {check}"
+    )
+    true = "TRUE" if database.vendor == "postgresql" else "1"
+    moved = default_of.format(true=true, status=f"d.status IN ({OPEN_SQL})", check="1 = 1")
+    wrong = default_of.format(
+        true=true, status=f"d.status IN ({OPEN_SQL})", check="d.unit_id <> l.successor_id"
+    )
+    stayed = default_of.format(
+        true=true, status=f"d.status NOT IN ({OPEN_SQL})", check="d.unit_id <> d.receiving_unit_id"
+    )
+    assert database.query(moved)[0][0] > 0.8 * DOSSIERS * 0.78 * 0.9
+    assert database.query(wrong) == [(0,)]
+    assert database.query(stayed) == [(0,)]
+    # The engine's history: one row per moved dossier; the raw SQL's is gone.
+    assert database.query(
+        "SELECT carrier, COUNT(*) FROM carriers_recordmove WHERE carrier LIKE 'dossiers%' "
+        "GROUP BY carrier"
+    ) == [("dossiers", figures["dossiers_moved"])]
+
+
+def test_the_unit_dashboard_is_timed_over_the_busiest_units(benchmark):
+    _database, figures, _progress = benchmark
+    assert figures["figures_units"] == 50
+    assert figures["figures_s"] <= figures["figures_p95_s"] <= figures["figures_max_s"]
+
+
+def test_intake_files_dossiers_through_the_api_with_concurrent_clients(benchmark):
+    database, figures, _progress = benchmark
+    assert figures["intake_clients"] == 4
+    answered = figures["intake_dossiers"] + sum(figures["intake_failed"].values())
+    assert answered == INTAKE
+    filed = database.query(
+        "SELECT COUNT(*) FROM publicservices_dossier WHERE client_ref LIKE 'bench-%'"
+    )
+    assert filed == [(figures["intake_dossiers"],)]
+
+
+@pytest.mark.django_db
+def test_the_services_benchmark_refuses_a_registry_that_is_not_empty():
+    with pytest.raises(CommandError, match="needs an empty registry"):
+        call_command("benchmark", "services", "--dossiers", "10")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--dossiers", "0"], ["--dossiers", "many"], ["--dossiers", "60000000"], ["--intake", "-1"]],
+)
+def test_the_services_benchmark_refuses_numbers_out_of_bounds(argv):
+    with pytest.raises(CommandError, match=r"dossiers|rows"):
+        call_command("benchmark", "services", *argv)
