@@ -344,10 +344,16 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date,
 
 
 def resolve_area(
-    user, *, day: dt.date, unit_id: int | None = None, province: str | None = None
+    user,
+    *,
+    day: dt.date,
+    unit_id: int | None = None,
+    province: str | None = None,
+    whole_province: bool = True,
 ) -> Area:  # type: ignore[no-untyped-def]
     """The unit or province asked for, within the user's scope (None: the operator). Neither:
-    the user's own unit when it has exactly one."""
+    the user's own unit when it has exactly one. A province named by its unit id is the whole
+    province, unless `whole_province` is False (the province's own dossiers, as a unit)."""
     if unit_id is None and not province:
         roots = [] if user is None else access.scope_for(user).roots
         if user is None or len(roots) != 1:
@@ -362,7 +368,7 @@ def resolve_area(
             if user is None
             else access.access_unit(user, unit_id, day=day)
         )
-        if version.level == UnitLevel.PROVINCE:
+        if version.level == UnitLevel.PROVINCE and whole_province:
             return _province_area(version, day)
         predecessors = [
             link.predecessor_id for link, _d in units.lineage(unit_id, direction="predecessors")
@@ -375,17 +381,26 @@ def resolve_area(
 
 
 def area_for(
-    user, *, date_to: dt.date, unit_id: int | None = None, province: str | None = None
+    user,
+    *,
+    date_to: dt.date,
+    unit_id: int | None = None,
+    province: str | None = None,
+    whole_province: bool = True,
 ) -> Area:  # type: ignore[no-untyped-def]
     """The area as it stands today (a unit's figures include its predecessors'); a unit closed
     since, as it stood at the end of the period."""
     today = timezone.localdate()
     try:
-        return resolve_area(user, day=today, unit_id=unit_id, province=province)
+        return resolve_area(
+            user, day=today, unit_id=unit_id, province=province, whole_province=whole_province
+        )
     except NotFound:
         if date_to >= today:
             raise
-        return resolve_area(user, day=date_to, unit_id=unit_id, province=province)
+        return resolve_area(
+            user, day=date_to, unit_id=unit_id, province=province, whole_province=whole_province
+        )
 
 
 def _province_area(version: UnitVersion, day: dt.date) -> Area:
@@ -515,7 +530,7 @@ def at_risk(unit_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     listed = list(
         risky.order_by("due_at", "pk").values(
             "pk", "code", "due_at", "assignee_id", "procedure__name"
-        )[: AT_RISK_LIST * 4]
+        )[: AT_RISK_LIST * 2]
     )
     names = _officials(unit_id, local_time(now).date())
     missing = {row["assignee_id"] for row in listed if row["assignee_id"]} - set(names)
@@ -624,11 +639,12 @@ def dashboard(
 def unit_dashboard(
     unit_id: int, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Everything the figures page shows for one unit (no scope check: callers check it): the
+    """Everything the figures page shows for one unit (a province's own dossiers for a province;
+    no scope check: callers check it): the
     indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    area = area_for(None, date_to=date_to, unit_id=unit_id)
+    area = area_for(None, date_to=date_to, unit_id=unit_id, whole_province=False)
     return dashboard(area, date_from, date_to, now=now)
 
 
