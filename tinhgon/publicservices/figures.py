@@ -432,7 +432,7 @@ def _ratings(condition: Q, date_from: dt.date, date_to: dt.date) -> dict[int, in
             condition, rating__isnull=False, rated_at__gte=start, rated_at__lt=end
         )
         .values_list("rating")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {int(r): found.get(r, 0) for r in Rating.values}
@@ -450,14 +450,16 @@ def figures(
     )
     totals = _sums(tallies)
     if area.province_id is not None:
-        live = Dossier.objects.filter(province_id=area.province_id)
         where = Q(province_id=area.province_id)
+        # The province's units, one range each of the clock index (read from the index alone),
+        # rather than the province's rows with their due dates read from the table.
+        clock = Dossier.objects.filter(unit_id__in=area.unit_ids, status__in=ON_CLOCK)
     else:
-        live = Dossier.objects.filter(unit_id=area.unit_id or 0)
         where = Q(unit_id=area.unit_id or 0)
-    open_now = live.filter(status__in=OPEN).count()
-    on_clock = live.filter(status__in=ON_CLOCK).count()
-    overdue = live.filter(status__in=ON_CLOCK, due_at__lt=now).count()
+        clock = Dossier.objects.filter(unit_id=area.unit_id or 0, status__in=ON_CLOCK)
+    open_now = Dossier.objects.filter(where, status__in=OPEN).count()
+    on_clock = clock.count()
+    overdue = clock.filter(due_at__lt=now).count()
     ratings = _ratings(where, date_from, date_to)
     full = [t for t in tallies if t.online == Online.FULL]
     full_received = sum(t.received for t in full)
@@ -524,7 +526,7 @@ def at_risk(unit_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     per_official = {
         row["assignee_id"]: (row["n"], row["late"])
         for row in risky.values("assignee_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
         .order_by()
     }
     listed = list(
@@ -675,7 +677,7 @@ def ranking(
         row["unit_id"]: (row["n"], row["late"])
         for row in Dossier.objects.filter(unit_id__in=list(communes), status__in=ON_CLOCK)
         .values("unit_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
         .order_by()
     }
     rows = []
