@@ -369,7 +369,7 @@ def resolve_area(
             else access.access_unit(user, unit_id, day=day)
         )
         if version.level == UnitLevel.PROVINCE and whole_province:
-            return _province_area(version, day)
+            return _province_area(version)
         predecessors = [
             link.predecessor_id for link, _d in units.lineage(unit_id, direction="predecessors")
         ]
@@ -377,7 +377,7 @@ def resolve_area(
     found = units.resolve_province((province or "")[:100], day=day)
     if user is not None:
         access.access_unit(user, found.unit_id, day=day)
-    return _province_area(found, day)
+    return _province_area(found)
 
 
 def area_for(
@@ -403,11 +403,16 @@ def area_for(
         )
 
 
-def _province_area(version: UnitVersion, day: dt.date) -> Area:
+def _province_area(version: UnitVersion) -> Area:
+    """Every unit that ever lay in the province or in a province it was formed from: a period
+    before a reorganization counts the communes of then (their tallies stay with them)."""
+    provinces = {version.unit_id} | {
+        link.predecessor_id for link, _d in units.lineage(version.unit_id, direction="predecessors")
+    }
     ids = set(
-        UnitVersion.objects.as_of(day)
-        .filter(Q(province_id=version.unit_id) | Q(unit_id=version.unit_id))
+        UnitVersion.objects.filter(Q(province_id__in=provinces) | Q(unit_id__in=provinces))
         .values_list("unit_id", flat=True)
+        .distinct()
     )
     return Area(sorted(ids), version.name, province_id=version.unit_id)
 
