@@ -658,9 +658,11 @@ def unit_dashboard(
 def ranking(
     area: Area, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
-    """The communes of a province by progress over the period, best first (grouped reads: the
-    tallies of the months, and the dossiers on the clock per unit)."""
+    """The communes of a province by progress over the period, best first, with their dossiers
+    overdue and at risk now (grouped reads: the tallies of the months, and the clock index per
+    unit)."""
     now = now or timezone.now()
+    limit = calendar_around(local_time(now), 1).due(now, 1)
     months = months_between(date_from, date_to)
     day = min(date_to, timezone.localdate())
     communes = {
@@ -679,15 +681,19 @@ def ranking(
         done[unit][0] += processed
         done[unit][1] += early + on_time
     clock = {
-        row["unit_id"]: (row["n"], row["late"])
+        row["unit_id"]: (row["n"], row["late"], row["risky"])
         for row in Dossier.objects.filter(unit_id__in=list(communes), status__in=ON_CLOCK)
         .values("unit_id")
-        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
+        .annotate(
+            n=Count("*"),
+            late=Count("due_at", filter=Q(due_at__lt=now)),
+            risky=Count("due_at", filter=Q(due_at__lte=limit)),
+        )
         .order_by()
     }
     rows = []
     for unit, (name, code) in communes.items():
-        n, late = clock.get(unit, (0, 0))
+        n, late, risky = clock.get(unit, (0, 0, 0))
         handled = done[unit][0] + n
         good = done[unit][1] + n - late
         rows.append(
@@ -697,6 +703,8 @@ def ranking(
                 "name": name,
                 "handled": handled,
                 "progress": _ratio(good, handled),
+                "overdue": late,
+                "at_risk": risky,
             }
         )
     rows.sort(key=lambda r: (r["progress"] is None, -(r["progress"] or 0), r["name"]))
@@ -774,9 +782,12 @@ def workbook(data: dict[str, Any]) -> bytes:
             )
     if "ranking" in data:
         ranked = book.create_sheet(_("Communes")[:31])
-        append_row(ranked, [_("Commune"), _("Handled"), _("Progress")])
+        append_row(ranked, [_("Commune"), _("Handled"), _("Progress"), _("Overdue"), _("At risk")])
         for row in data["ranking"]:
-            append_row(ranked, [row["name"], row["handled"], row["progress"]])
+            append_row(
+                ranked,
+                [row["name"], row["handled"], row["progress"], row["overdue"], row["at_risk"]],
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
