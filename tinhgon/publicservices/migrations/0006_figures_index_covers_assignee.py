@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("publicservices", "0004_merge_0003_outbox_0003_tallies"),
+        ("publicservices", "0005_merge_0003_documents_0004_merge"),
         ("units", "0002_one_default_successor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
