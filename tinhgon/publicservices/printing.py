@@ -661,6 +661,26 @@ def _stop(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     )
 
 
+# The steps as the control slip names them (the form's wording, whatever the reader's language).
+STEPS = {
+    "submit": "Nộp hồ sơ",
+    "receive": "Tiếp nhận hồ sơ",
+    "refuse": "Từ chối tiếp nhận",
+    "assign": "Phân công xử lý",
+    "request_supplement": "Yêu cầu bổ sung hồ sơ",
+    "supplement": "Nhận hồ sơ bổ sung",
+    "request_payment": "Yêu cầu nộp phí, lệ phí",
+    "pay": "Nhận phí, lệ phí",
+    "transfer": "Chuyển đơn vị khác",
+    "approve": "Phê duyệt kết quả",
+    "reject": "Từ chối giải quyết",
+    "stop": "Dừng giải quyết",
+    "withdraw": "Rút hồ sơ",
+    "return_result": "Trả kết quả",
+    "apologize": "Xin lỗi, hẹn lại ngày trả",
+}
+
+
 def step_result(at: dt.datetime, due: dt.datetime | None) -> str:
     """How a step stood against the dossier's due date: before the due day (Trước hạn), on it
     by the due time (Đúng hạn), after (Quá hạn); nothing before the clock started."""
@@ -711,7 +731,7 @@ def _control(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
             row.cell(moment(event.at))
             row.cell(text(names[event.unit_id]))
             row.cell(text(_person(event.actor) or "Hệ thống"))
-            row.cell(text(move_name(event.move).capitalize()))
+            row.cell(text(STEPS.get(event.move) or move_name(event.move).capitalize()))
             row.cell(step_result(event.at, dossier.due_at) if started else "")
             row.cell(text(event.note[:300]))
 

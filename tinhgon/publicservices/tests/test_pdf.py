@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tinhgon.conftest import unit
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices import printing, services
-from tinhgon.publicservices.models import Apology, DossierEvent
+from tinhgon.publicservices.models import DossierEvent
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.workdays.calendar import VIETNAM
 
@@ -58,14 +58,8 @@ def walked(clock, ward, official):
     clock.set(at(3, 8, 30))
     services.dossier_supplement(actor=official, code=dossier.code)
     clock.set(at(4, 10))
-    dossier.refresh_from_db()
-    Apology.objects.create(
-        dossier=dossier,
-        new_due_at=at(10, 17),
-        reason=APOLOGY_REASON,
-        actor=official,
-        unit_id=dossier.unit_id,
-        at=at(4, 10),
+    services.dossier_apologize(
+        actor=official, code=dossier.code, new_due_at=at(10, 17), reason=APOLOGY_REASON
     )
     clock.set(at(6, 15))
     return services.dossier_stop(actor=official, code=dossier.code, note=STOP_NOTE)
@@ -149,13 +143,27 @@ def test_the_control_slip_lists_every_event_with_its_official_and_timeliness(wal
         "receive",
         "request_supplement",
         "supplement",
+        "apologize",
         "stop",
     ]
-    for moment in ("02/03/2026 09:00", "02/03/2026 14:00", "03/03/2026 08:30", "06/03/2026 15:00"):
+    for moment in (
+        "02/03/2026 09:00",
+        "02/03/2026 14:00",
+        "03/03/2026 08:30",
+        "04/03/2026 10:00",
+        "06/03/2026 15:00",
+    ):
         assert moment in shown
-    for move in ("Nộp hồ sơ", "Tiếp nhận", "Yêu cầu bổ sung", "Dừng xử lý"):
+    for move in (
+        "Nộp hồ sơ",
+        "Tiếp nhận hồ sơ",
+        "Yêu cầu bổ sung hồ sơ",
+        "Nhận hồ sơ bổ sung",
+        "Xin lỗi, hẹn lại ngày trả",
+        "Dừng giải quyết",
+    ):
         assert move in shown
-    assert shown.count("Lường Thị Hoa") == 5
+    assert shown.count("Lường Thị Hoa") == 6
     assert "Trước hạn" in shown  # the supplement request, days before the due day
     # Supplemented on 3 March: the two waiting days move the due date, the stop stays early.
     assert "Quá hạn" not in shown
