@@ -109,3 +109,31 @@ def test_a_portal_link_for_one_dossier_does_not_open_another(clock, dossier, cli
     token = printing.portal_token(dossier.code)
     forged = token.replace(dossier.code, other.code)
     assert client.get(f"/services/pdf/cong-dan/{forged}/receipt.pdf").status_code == 404
+
+
+def test_the_staff_include_links_every_document_that_applies(dossier, rf):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("services/_documents.html", {"dossier": dossier})
+    assert f'href="/services/pdf/{dossier.code}/receipt.pdf"' in page
+    assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
+    assert "refusal.pdf" not in page
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in page
+
+
+def test_the_portal_include_links_the_public_documents_with_signed_links(dossier, client):
+    import re
+
+    from django.template.loader import render_to_string
+
+    page = render_to_string("portal/_documents.html", {"dossier": dossier})
+    links = re.findall(r'href="([^"]+)"', page)
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["receipt.pdf"]
+    assert links[0].startswith("/services/pdf/cong-dan/")
+    assert client.get(links[0])["Content-Type"] == "application/pdf"
+
+
+def test_the_include_of_a_page_without_a_dossier_says_there_is_nothing_to_print(db):
+    from django.template.loader import render_to_string
+
+    assert "Chưa có giấy tờ nào để in." in render_to_string("services/_documents.html", {})
