@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Django 6 needs Python >= 3.12; scripts/find-python picks one (pyenv or PATH).
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: setup run test check lint format typecheck messages bench clean browser axe screens
+.PHONY: setup run test check lint format typecheck messages bench bench-services clean browser axe screens
 
 $(BIN)/tinhgon: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (set PYTHON=...)" >&2; exit 1; }
@@ -24,7 +24,11 @@ setup: $(BIN)/tinhgon messages
 messages: $(BIN)/tinhgon
 	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0
 
+# The scheduled job (portal sync, reminders, emails: `tinhgon jobs run`) runs beside the server
+# in the background and stops with it; nothing else to install.
 run: setup
+	@trap 'kill $$jobs_pid 2>/dev/null' EXIT; \
+	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon jobs run & jobs_pid=$$!; \
 	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon runserver 127.0.0.1:8000
 
 # The end-to-end tests drive Debian's Chromium; Playwright's own browser download is not used.
@@ -61,6 +65,14 @@ bench: $(BIN)/tinhgon
 	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench.sqlite3*; fi
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BIN)/tinhgon migrate -v0
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(BIN)/tinhgon benchmark
+
+# Dossiers at national scale (docs/benchmarks.md): DOSSIERS dossiers, on a fresh SQLite file
+# unless DATABASE_URL names an empty database.
+DOSSIERS ?= 100000
+bench-services: $(BIN)/tinhgon
+	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench-services.sqlite3*; fi
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-services.sqlite3} $(BIN)/tinhgon migrate -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-services.sqlite3} $(BIN)/tinhgon benchmark services --dossiers $(DOSSIERS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -42,7 +42,7 @@ from openpyxl import Workbook
 
 from tinhgon.accounts import access
 from tinhgon.accounts.models import WRITE_ROLES, Membership
-from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.xlsx import append_row
 from tinhgon.publicservices.models import (
     ON_CLOCK,
@@ -106,9 +106,11 @@ def add(rows: dict[Key, dict[str, int]]) -> None:
         f"VALUES ({placeholders}) ON CONFLICT (unit_id, month, online, filed_online) "
         f"DO UPDATE SET {updates}"
     )
+    # In the order of the keys: two transfers in opposite directions lock their rows in the
+    # same order, so they wait for each other instead of deadlocking.
     params: list[list[Any]] = [
         [*key, *(deltas.get(c, 0) for c in COUNTS)]
-        for key, deltas in rows.items()
+        for key, deltas in sorted(rows.items())
         if any(deltas.values())
     ]
     if params:
@@ -166,36 +168,64 @@ def count(dossier: Dossier, event: DossierEvent) -> None:
         add({_key(dossier, unit, moment): change})
 
 
-def follow_moves(*, plan_id: int, after_id: int) -> int:
-    """After the carrier moved dossiers (history rows of `plan_id` with id > `after_id`): their
-    counts leave the old units for the new ones. Grouped reads and one upsert per key; returns
-    the number of keys changed."""
-    from tinhgon.carriers.models import RecordMove
+def _local(column: str, *, month: bool = False) -> str:
+    """SQL for the Vietnamese date (or first day of the month) of a timestamp column. Vietnam
+    keeps UTC+7 all year: SQLite, which stores UTC text, adds seven hours."""
+    if connection.vendor == "postgresql":
+        local = f"({column} AT TIME ZONE 'Asia/Ho_Chi_Minh')"
+        return f"date_trunc('month', {local})::date" if month else f"{local}::date"
+    return (
+        f"date({column}, '+7 hours', 'start of month')" if month else f"date({column}, '+7 hours')"
+    )
 
-    moved = RecordMove.objects.filter(
-        plan_ref=plan_id, carrier="dossiers", pk__gt=after_id
-    ).values_list("record_id", "from_unit_id", "to_unit_id")
-    changes: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    ids: dict[int, tuple[int, int]] = {}
-    for record, old, new in moved.iterator(chunk_size=5000):
-        ids[record] = (old, new)
-    if not ids:
-        return 0
-    for shares in _shares(Dossier.objects.filter(pk__in=list(ids)), by_pk=True):
-        for (pk, month, online, filed), counts in shares.items():
-            old, new = ids[pk]
-            for name, n in counts.items():
-                changes[(old, month, online, filed)][name] -= n
-                changes[(new, month, online, filed)][name] += n
-    add({k: dict(v) for k, v in changes.items()})
-    return len(changes)
+
+def follow_moves(*, plan_id: int, after_id: int) -> None:
+    """After the carrier moved open dossiers (the history rows of `plan_id` with id > `after_id`),
+    their counts leave the old units for the new ones: received and paid by the month of
+    receipt, processed (status 9, waiting to be returned) by the month of the decision. One
+    statement, grouped, in the transaction of the move."""
+    early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
+    late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
+    moved = (
+        "FROM carriers_recordmove m JOIN publicservices_dossier d ON d.id = m.record_id "
+        "JOIN publicservices_procedureversion p ON p.id = d.procedure_id "
+        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s"
+    )
+    filed = "d.channel = 'online'"
+    columns = ("received", "paid", "processed", "early", "on_time", "late")
+    facts = (
+        f"SELECT m.from_unit_id AS old, m.to_unit_id AS new, {_local('d.received_at', month=True)} "
+        f"AS month, p.online AS online, {filed} AS filed, 1 AS received, "
+        f"CASE WHEN d.fees_paid > 0 THEN 1 ELSE 0 END AS paid, 0 AS processed, 0 AS early, "
+        f"0 AS on_time, 0 AS late {moved} AND d.received_at IS NOT NULL "
+        f"UNION ALL SELECT m.from_unit_id, m.to_unit_id, {_local('d.finished_at', month=True)}, "
+        f"p.online, {filed}, 0, 0, 1, CASE WHEN {early} THEN 1 ELSE 0 END, "
+        f"CASE WHEN ({early}) OR ({late}) THEN 0 ELSE 1 END, CASE WHEN {late} THEN 1 ELSE 0 END "
+        f"{moved} AND d.outcome <> '' AND d.finished_at IS NOT NULL"
+    )
+    negative = ", ".join(f"-{c} AS {c}" for c in columns)
+    sides = (
+        f"SELECT old AS unit, month, online, filed, {negative} FROM facts "
+        f"UNION ALL SELECT new, month, online, filed, {', '.join(columns)} FROM facts"
+    )
+    sums = ", ".join(f"SUM({c})" if c in columns else "0" for c in COUNTS)
+    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"WITH facts AS ({facts}), sides AS ({sides}) "
+        f"INSERT INTO {TABLE} (unit_id, month, online, filed_online, {', '.join(COUNTS)}) "
+        f"SELECT unit, month, online, filed, {sums} FROM sides WHERE 1 = 1 "
+        f"GROUP BY unit, month, online, filed "
+        f"ON CONFLICT (unit_id, month, online, filed_online) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"plan": plan_id, "after": after_id})
 
 
 # -- recomputed -----------------------------------------------------------------------------
-def _shares(dossiers, *, by_pk: bool = False) -> Iterable[dict[Any, dict[str, int]]]:  # type: ignore[no-untyped-def]
-    """The counts of `dossiers`, grouped by (unit or pk, month, online level, filed online): one
+def _shares(dossiers) -> Iterable[dict[Key, dict[str, int]]]:  # type: ignore[no-untyped-def]
+    """The counts of `dossiers`, grouped by (unit, month, online level, filed online): one
     GROUP BY per kind of fact."""
-    owner = "pk" if by_pk else "unit_id"
+    owner = "unit_id"
     base = dossiers.annotate(
         online_level=F("procedure__online"),
         filed_online=ExpressionWrapper(Q(channel=Channel.ONLINE), output_field=BooleanField()),
@@ -342,6 +372,20 @@ def resolve_area(
     if user is not None:
         access.access_unit(user, found.unit_id, day=day)
     return _province_area(found, day)
+
+
+def area_for(
+    user, *, date_to: dt.date, unit_id: int | None = None, province: str | None = None
+) -> Area:  # type: ignore[no-untyped-def]
+    """The area as it stands today (a unit's figures include its predecessors'); a unit closed
+    since, as it stood at the end of the period."""
+    today = timezone.localdate()
+    try:
+        return resolve_area(user, day=today, unit_id=unit_id, province=province)
+    except NotFound:
+        if date_to >= today:
+            raise
+        return resolve_area(user, day=date_to, unit_id=unit_id, province=province)
 
 
 def _province_area(version: UnitVersion, day: dt.date) -> Area:
@@ -584,7 +628,7 @@ def unit_dashboard(
     indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    area = resolve_area(None, day=min(date_to, timezone.localdate()), unit_id=unit_id)
+    area = area_for(None, date_to=date_to, unit_id=unit_id)
     return dashboard(area, date_from, date_to, now=now)
 
 

@@ -38,6 +38,7 @@ from tinhgon.conftest import AFTER, BEFORE, Persona
 from tinhgon.publicservices import printing
 from tinhgon.publicservices import services as dossiers
 from tinhgon.publicservices.models import Dossier
+from tinhgon.publicservices.tests import portal_rows
 from tinhgon.publicservices.tests.factories import load_catalogue
 from tinhgon.reorg import planfile
 from tinhgon.reorg import services as plans
@@ -507,6 +508,43 @@ API: dict[tuple[str, str], list[Row]] = {
             "409 409 409 403 403 403 403 404",
         ),
     ],
+    # The citizens' portal: no login, the same answer for everyone (anonymous included,
+    # tinhgon/publicservices/tests/test_portal.py); the second factor decides.
+    ("POST", "/api/portal/dossiers"): [
+        Row(
+            "file online with a document",
+            lambda w: ("post", "/api/portal/dossiers", {"data": portal_rows.form()}),
+            "201 201 201 201 201 201 201 201",
+        )
+    ],
+    ("POST", "/api/portal/track"): [
+        Row(
+            "a dossier with its second factor",
+            post(lambda w: "/api/portal/track", lambda w: portal_rows.second_factor()),
+            "200 200 200 200 200 200 200 200",
+        )
+    ],
+    ("POST", "/api/portal/rate"): [
+        Row(
+            "a dossier not processed yet",
+            post(
+                lambda w: "/api/portal/rate",
+                lambda w: {**portal_rows.second_factor(), "rating": 3},
+            ),
+            "409 409 409 409 409 409 409 409",
+        )
+    ],
+    ("POST", "/api/portal/supplement"): [
+        Row(
+            "a dossier not waiting for documents",
+            lambda w: (
+                "post",
+                "/api/portal/supplement",
+                {"data": {**portal_rows.second_factor(), "documents": portal_rows.pdf()}},
+            ),
+            "409 409 409 409 409 409 409 409",
+        )
+    ],
 }
 
 
@@ -580,6 +618,9 @@ API.update(
 )
 
 ALL_200 = "200 200 200 200 200 200 200 200"
+# A unit outside the scope in the work list's filter: the form again, with the problem (400).
+READ_WARD_LIST = "200 200 200 200 200 400 200 400"
+
 ALL_404 = "404 404 404 404 404 404 404 404"
 PLAN_PAGES = "200 200 200 403 403 403 403 404"
 PLAN_ACTIONS = "302 302 302 403 403 403 403 404"
@@ -719,7 +760,79 @@ PAGES: dict[str, list[Row]] = {
             "302 302 302 302 302 302 302 302",
         )
     ],
+    "services:list": [
+        Row("one's work list", page(lambda w: "/services/"), ALL_200),
+        Row(
+            "the ward's work list", page(lambda w: "/services/", {"unit": "03667"}), READ_WARD_LIST
+        ),
+    ],
+    "services:file": [
+        Row("the filing form", page(lambda w: "/services/new/"), "200 200 200 200 200 200 403 200")
+    ],
+    "services:detail": [
+        Row("a dossier of the ward", page(dossier_url("/", prefix="/services")), READ_WARD)
+    ],
+    "services:move": [
+        Row(
+            "receive",
+            form(dossier_url("/receive/", receive=False, prefix="/services")),
+            "302 302 302 403 302 404 403 404",
+        )
+    ],
     "admin": [Row("the admin site", page(lambda w: "/admin/"), "200 302 302 302 302 302 302 302")],
+    # The citizens' portal: open to everyone; a dossier's pages after its second factor.
+    "portal:home": [Row("the portal", page(lambda w: "/dich-vu-cong/"), ALL_200)],
+    "portal:file": [
+        Row("the filing form", page(lambda w: "/dich-vu-cong/nop/"), ALL_200),
+        Row(
+            "file online",
+            lambda w: ("post", "/dich-vu-cong/nop/", {"data": portal_rows.form()}),
+            "302 302 302 302 302 302 302 302",
+        ),
+    ],
+    "portal:receipt": [
+        Row(
+            "the receipt of a dossier filed elsewhere",
+            page(lambda w: f"/dich-vu-cong/nop/{portal_rows.filed().dossier.code}/"),
+            "404 404 404 404 404 404 404 404",
+        )
+    ],
+    "portal:track": [
+        Row("the tracking form", page(lambda w: "/dich-vu-cong/tra-cuu/"), ALL_200),
+        Row(
+            "the code and the second factor",
+            lambda w: ("post", "/dich-vu-cong/tra-cuu/", {"data": portal_rows.second_factor()}),
+            "302 302 302 302 302 302 302 302",
+        ),
+    ],
+    "portal:dossier": [
+        Row(
+            "a dossier without its second factor (asks for it)",
+            page(lambda w: f"/dich-vu-cong/tra-cuu/{portal_rows.filed().dossier.code}/"),
+            "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "portal:supplement": [
+        Row(
+            "without the second factor (asks for it)",
+            page(lambda w: f"/dich-vu-cong/tra-cuu/{portal_rows.filed().dossier.code}/bo-sung/"),
+            "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "portal:rate": [
+        Row(
+            "without a code (asks for it)",
+            page(lambda w: "/dich-vu-cong/danh-gia/"),
+            "302 " * 7 + "302",
+        )
+    ],
+    "portal:document": [
+        Row(
+            "a document of a Chiềng An dossier, without the second factor: the reader's scope",
+            page(lambda w: f"/dich-vu-cong/tai-lieu/{portal_rows.filed().pk}/"),
+            READ_WARD,
+        )
+    ],
 }
 
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tinhgon.conftest import unit
-from tinhgon.publicservices import pdf_views, printing, services
+from tinhgon.publicservices import pdf_views, portal, printing, services
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.publicservices.tests.test_pdf import words
 
@@ -29,7 +29,7 @@ def test_an_official_gets_the_receipt_of_a_dossier_of_the_ward_as_a_pdf(dossier,
     shown = words(response.content)
     assert "Thời gian hẹn trả kết quả: 05/03/2026 17:00" in shown
     # The tracking address of the portal, on this server.
-    assert f"http://testserver/dich-vu-cong/?code={dossier.code}" in shown
+    assert f"http://testserver/dich-vu-cong/tra-cuu/?code={dossier.code}" in shown
 
 
 def test_an_official_of_another_commune_finds_no_such_dossier(dossier, other_commune_official):
@@ -119,6 +119,8 @@ def test_the_staff_include_links_every_document_that_applies(dossier, rf):
     assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
     assert "refusal.pdf" not in page
     assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in page
+    assert "Tài liệu của hồ sơ" in page
+    assert "Không có tài liệu nào được gửi trực tuyến." in page
 
 
 def test_the_portal_include_links_the_public_documents_with_signed_links(dossier, client):
@@ -126,7 +128,8 @@ def test_the_portal_include_links_the_public_documents_with_signed_links(dossier
 
     from django.template.loader import render_to_string
 
-    page = render_to_string("portal/_documents.html", {"dossier": dossier})
+    found = portal.tracking(dossier)
+    page = render_to_string("portal/_documents.html", {"found": found, "dossier": None})
     links = re.findall(r'href="([^"]+)"', page)
     assert [link.rsplit("/", 1)[-1] for link in links] == ["receipt.pdf"]
     assert links[0].startswith("/services/pdf/cong-dan/")
