@@ -239,3 +239,26 @@ def test_the_file_name_is_ascii(walked):
     name = printing.filename(walked, "apology")
     assert name == f"xin-loi-{walked.code}.pdf"
     assert name.isascii()
+
+
+def test_after_a_merger_the_competent_unit_issues_under_its_name_of_today(clock):
+    from tinhgon.publicservices.tests.test_reorganization import MERGE_THREE_WARDS
+    from tinhgon.reorg import engine, planfile
+
+    clock.set(dt.datetime(2026, 3, 27, 9, 0, tzinfo=VIETNAM))  # the Friday before
+    dossier = file_dossier(unit("Phường Chiềng An").unit_id)
+    engine.apply_plan(planfile.load_yaml(MERGE_THREE_WARDS))
+    clock.set(dt.datetime(2026, 4, 1, 8, 0, tzinfo=VIETNAM))
+    dossier = services.dossier_apologize(
+        actor=None,
+        code=dossier.code,
+        new_due_at=dt.datetime(2026, 4, 3, 17, 0, tzinfo=VIETNAM),
+        reason="Chờ",
+    )
+    apology = words(printing.render(dossier, "apology"))
+    assert "PHƯỜNG TÔ CHIỀNG CƠI" in apology
+    assert "Phường Tô Chiềng Cơi xin lỗi Ông/Bà" in apology
+    assert "Sơn La, ngày 01 tháng 4 năm 2026" in apology
+    # The receipt stays the closed ward's, where it was filed, under its last name.
+    receipt = words(printing.render(dossier, "receipt"))
+    assert "Phường Chiềng An đã tiếp nhận hồ sơ của:" in receipt
