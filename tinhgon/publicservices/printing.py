@@ -356,10 +356,9 @@ class _Sheet(FPDF):
         self.set_line_width(0.3)
         self.line(centre - width / 2, y, centre + width / 2, y)
 
-    def para(self, value: str, *, style: str = "", align: str = "J", indent: bool = True) -> None:
+    def para(self, value: str, *, style: str = "", align: str = "J") -> None:
         self.set_font(FONT, style, self.BODY)
-        lead = "      " if indent else ""
-        self.multi_cell(0, self.LINE, text(lead + value), align=align, **_next_line())
+        self.multi_cell(0, self.LINE, text(value), align=align, **_next_line())
         self.ln(0.8)
 
     def reason(self, intro: str, value: str) -> None:
@@ -506,26 +505,23 @@ def _receipt(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     received = _last_event(dossier, "receive")
     when = dossier.received_at or timezone.now()
     unit = _head(sheet, dossier, dossier.receiving_unit_id, when)
-    sheet.para(f"{unit} đã tiếp nhận hồ sơ của:", indent=True)
+    sheet.para(f"{unit} đã tiếp nhận hồ sơ của:")
     _applicant_block(sheet, dossier)
     sheet.field("Hình thức nộp", CHANNELS.get(dossier.channel, dossier.channel))  # type: ignore[call-overload]
     documents = [str(d) for d in dossier.procedure.documents or []]
-    sheet.para("1. Thành phần hồ sơ nộp gồm:", indent=False)
+    sheet.para("1. Thành phần hồ sơ nộp gồm:")
     sheet.items(documents or ["Theo quy định của thủ tục"])
-    sheet.para("2. Số lượng hồ sơ: 01 (bộ)", indent=False)
+    sheet.para("2. Số lượng hồ sơ: 01 (bộ)")
     sheet.para(
-        f"3. Thời gian giải quyết hồ sơ theo quy định: {dossier.procedure.days:02d} ngày làm việc",
-        indent=False,
+        f"3. Thời gian giải quyết hồ sơ theo quy định: {dossier.procedure.days:02d} ngày làm việc"
     )
     sheet.field("4. Thời gian nhận hồ sơ", moment(dossier.received_at))
     sheet.field("5. Thời gian hẹn trả kết quả", moment(dossier.due_at))
     fees = _fees(dossier)
-    sheet.para("6. Phí, lệ phí:" + ("" if fees else " không"), indent=False)
+    sheet.para("6. Phí, lệ phí:" + ("" if fees else " không"))
     if fees:
         sheet.items(fees)
-    sheet.para(
-        f"7. Đăng ký nhận kết quả tại: {_unit_name(dossier.receiving_unit_id)}", indent=False
-    )
+    sheet.para(f"7. Đăng ký nhận kết quả tại: {_unit_name(dossier.receiving_unit_id)}")
     if tracking_url:
         _tracking(sheet, dossier, tracking_url)
     sheet.signatures(
@@ -611,7 +607,7 @@ def _refusal(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
 
 def _letter_opening(sheet: _Sheet, dossier: Dossier) -> None:
     """The addressee, and which dossier the letter is about."""
-    sheet.para(f"Kính gửi: {_addressee(dossier)}", style="B", align="C", indent=False)
+    sheet.para(f"Kính gửi: {_addressee(dossier)}", style="B", align="C")
     sheet.para(
         f"Ngày {day(dossier.received_at)}, {_unit_name(dossier.receiving_unit_id)} tiếp nhận "
         f"hồ sơ của Ông/Bà, mã hồ sơ {dossier.code}, đề nghị giải quyết thủ tục "
