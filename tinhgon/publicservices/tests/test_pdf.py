@@ -262,3 +262,22 @@ def test_after_a_merger_the_competent_unit_issues_under_its_name_of_today(clock)
     # The receipt stays the closed ward's, where it was filed, under its last name.
     receipt = words(printing.render(dossier, "receipt"))
     assert "Phường Chiềng An đã tiếp nhận hồ sơ của:" in receipt
+
+
+def test_the_command_prints_a_document_to_a_file(walked, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "giay.pdf"
+    call_command("services", "print", walked.code, "control", "--output", str(target))
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in words(target.read_bytes())
+
+
+def test_the_command_refuses_a_kind_that_does_not_apply_in_one_line(walked, tmp_path, capsys):
+    from tinhgon.publicservices.management.commands.services import Command
+
+    with pytest.raises(SystemExit) as stopped:
+        Command().run_from_argv(
+            ["tinhgon", "services", "print", walked.code, "refusal", "--output", "x.pdf"]
+        )
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.strip() == f"Hồ sơ {walked.code} không bị từ chối tiếp nhận."
