@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import Client
 
 from tinhgon.conftest import unit
 from tinhgon.publicservices import pdf_views, portal, printing, services
-from tinhgon.publicservices.tests.factories import file_dossier
+from tinhgon.publicservices.tests.factories import file_dossier, load_catalogue
 from tinhgon.publicservices.tests.test_pdf import words
+from tinhgon.publicservices.tests.test_portal import file_online
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +117,6 @@ def test_a_portal_link_for_one_dossier_does_not_open_another(clock, dossier, cli
 
 
 def test_the_staff_include_links_every_document_that_applies(dossier, rf):
-    from django.template.loader import render_to_string
-
     page = render_to_string("services/_documents.html", {"dossier": dossier})
     assert f'href="/services/pdf/{dossier.code}/receipt.pdf"' in page
     assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
@@ -124,10 +127,6 @@ def test_the_staff_include_links_every_document_that_applies(dossier, rf):
 
 
 def test_the_portal_include_links_the_public_documents_with_signed_links(dossier, client):
-    import re
-
-    from django.template.loader import render_to_string
-
     found = portal.tracking(dossier)
     page = render_to_string("portal/_documents.html", {"found": found, "dossier": None})
     links = re.findall(r'href="([^"]+)"', page)
@@ -137,6 +136,24 @@ def test_the_portal_include_links_the_public_documents_with_signed_links(dossier
 
 
 def test_the_include_of_a_page_without_a_dossier_says_there_is_nothing_to_print(db):
-    from django.template.loader import render_to_string
-
     assert "Chưa có giấy tờ nào để in." in render_to_string("services/_documents.html", {})
+
+
+def test_the_applicant_prints_the_receipt_from_the_portal_after_the_second_factor(
+    clock, commune_official, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    load_catalogue()
+    dossier = file_online()  # phone 0912345678
+    services.dossier_receive(actor=commune_official.user, code=dossier.code)
+    browser = Client()
+    before = browser.get(f"/dich-vu-cong/tra-cuu/{dossier.code}/")
+    assert "/services/pdf/cong-dan/" not in before.content.decode()
+    browser.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
+    page = browser.get(f"/dich-vu-cong/tra-cuu/{dossier.code}/").content.decode()
+    links = re.findall(r'href="(/services/pdf/cong-dan/[^"]+)"', page)
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["receipt.pdf"]
+    receipt = Client().get(links[0])  # the link alone opens it, for its 30 minutes
+    assert receipt["Content-Type"] == "application/pdf"
+    assert "Lò Thị Mai" in words(receipt.content)
