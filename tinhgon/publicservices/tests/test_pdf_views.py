@@ -157,3 +157,9 @@ def test_the_applicant_prints_the_receipt_from_the_portal_after_the_second_facto
     receipt = Client().get(links[0])  # the link alone opens it, for its 30 minutes
     assert receipt["Content-Type"] == "application/pdf"
     assert "Lò Thị Mai" in words(receipt.content)
+
+
+def test_the_staff_dossier_page_links_its_documents(dossier, commune_official):
+    page = commune_official.browser().get(f"/services/{dossier.code}/").content.decode()
+    assert f'href="/services/pdf/{dossier.code}/receipt.pdf"' in page
+    assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
