@@ -48,6 +48,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from tinhgon.core import text as core_text
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices.models import (
     Apology,
@@ -281,15 +282,15 @@ def day(value: dt.datetime | None) -> str:
 
 
 def dated(place: str, value: dt.datetime) -> str:
-    """ "Sơn La, ngày 05 tháng 3 năm 2026": the day below 10, and months 1 and 2, with a zero
-    (Decree 30/2020/NĐ-CP, Appendix I)."""
+    """The place and date as documents write them, "Sơn La, ngày 05 tháng 3 năm 2026": days
+    below 10, and months 1 and 2, with a zero (Decree 30/2020/NĐ-CP, Appendix I)."""
     local = local_time(value)
     month = f"{local.month:02d}" if local.month < 3 else str(local.month)
     return f"{place}, ngày {local.day:02d} tháng {month} năm {local.year}"
 
 
 def amount(value: int) -> str:
-    return f"{value:,}".replace(",", ".") + " đồng"
+    return f"{core_text.number(value)} đồng"  # 15.000 đồng (rendered in Vietnamese)
 
 
 class _Sheet(FPDF):

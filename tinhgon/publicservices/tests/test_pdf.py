@@ -169,6 +169,12 @@ def test_the_control_slip_lists_every_event_with_its_official_and_timeliness(wal
     assert "Quá hạn" not in shown
 
 
+def test_dates_write_days_below_10_and_months_1_and_2_with_a_zero():
+    winter = dt.datetime(2027, 1, 5, 9, 0, tzinfo=VIETNAM)
+    assert printing.dated("Sơn La", winter) == "Sơn La, ngày 05 tháng 01 năm 2027"
+    assert printing.dated("Sơn La", at(27)) == "Sơn La, ngày 27 tháng 3 năm 2026"
+
+
 def test_a_step_is_early_before_the_due_day_on_time_by_the_due_time_late_after():
     due = at(5, 17)
     assert printing.step_result(at(4, 16), due) == "Trước hạn"
