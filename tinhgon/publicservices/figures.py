@@ -166,29 +166,70 @@ def count(dossier: Dossier, event: DossierEvent) -> None:
         add({_key(dossier, unit, moment): change})
 
 
+def _local(moment: str, *, month: bool = False) -> str:
+    """SQL: the day (or the first day of the month) of a stored moment, in Vietnam's time."""
+    if connection.vendor == "postgresql":
+        local = f"({moment} AT TIME ZONE 'Asia/Ho_Chi_Minh')"
+        return f"CAST(date_trunc('month', {local}) AS date)" if month else f"CAST({local} AS date)"
+    return f"date({moment}, '+7 hours'{", 'start of month'" if month else ''})"
+
+
 def follow_moves(*, plan_id: int, after_id: int) -> int:
     """After the carrier moved dossiers (history rows of `plan_id` with id > `after_id`): their
-    counts leave the old units for the new ones. Grouped reads and one upsert per key; returns
-    the number of keys changed."""
+    counts leave the old units for the new ones, in one statement (each moved dossier counted
+    at its new unit and taken off its old one, grouped by key, upserted). A moved dossier is
+    open (status 1, 2, 4, 5, 6 or 9), so only what an open dossier counts can move: received
+    and paid (month of receipt), and processed with its timeliness (status 9, month of the
+    decision), classified as `_shares` does. Returns the number of keys changed."""
     from tinhgon.carriers.models import RecordMove
+    from tinhgon.publicservices.models import ProcedureVersion
 
-    moved = RecordMove.objects.filter(
-        plan_ref=plan_id, carrier="dossiers", pk__gt=after_id
-    ).values_list("record_id", "from_unit_id", "to_unit_id")
-    changes: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    ids: dict[int, tuple[int, int]] = {}
-    for record, old, new in moved.iterator(chunk_size=5000):
-        ids[record] = (old, new)
-    if not ids:
-        return 0
-    for shares in _shares(Dossier.objects.filter(pk__in=list(ids)), by_pk=True):
-        for (pk, month, online, filed), counts in shares.items():
-            old, new = ids[pk]
-            for name, n in counts.items():
-                changes[(old, month, online, filed)][name] -= n
-                changes[(new, month, online, filed)][name] += n
-    add({k: dict(v) for k, v in changes.items()})
-    return len(changes)
+    def part(month_of: str, where: str, counts: dict[str, str]) -> str:
+        values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTS)
+        return (
+            f"SELECT CASE WHEN s.sign = 1 THEN m.to_unit_id ELSE m.from_unit_id END AS unit_id, "
+            f"{_local(month_of, month=True)} AS month, v.online AS online, "
+            f"d.channel = '{Channel.ONLINE.value}' AS filed_online, {values} "
+            f"FROM {RecordMove._meta.db_table} m "
+            f"JOIN {Dossier._meta.db_table} d ON d.id = m.record_id "
+            f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_id "
+            "CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) s "
+            "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s "
+            f"AND {where}"
+        )
+
+    early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
+    late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
+    received = part(
+        "d.received_at",
+        "d.received_at IS NOT NULL",
+        {"received": "s.sign", "paid": "CASE WHEN d.fees_paid > 0 THEN s.sign ELSE 0 END"},
+    )
+    processed = part(
+        "d.finished_at",
+        f"d.status IN ({int(Status.DONE)}, {int(Status.RETURNED)}) "
+        "AND d.finished_at IS NOT NULL AND d.outcome <> ''",
+        {
+            "processed": "s.sign",
+            "early": f"CASE WHEN {early} THEN s.sign ELSE 0 END",
+            "late": f"CASE WHEN {late} THEN s.sign ELSE 0 END",
+            "on_time": f"CASE WHEN ({early}) OR ({late}) THEN 0 ELSE s.sign END",
+        },
+    )
+    columns = ", ".join(COUNTS)
+    sums = ", ".join(f"SUM({c})" for c in COUNTS)
+    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in COUNTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (unit_id, month, online, filed_online, {columns}) "
+            f"SELECT unit_id, month, online, filed_online, {sums} "
+            f"FROM ({received} UNION ALL {processed}) f WHERE 1 = 1 "  # WHERE: SQLite's upsert
+            "GROUP BY unit_id, month, online, filed_online "
+            f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTS)} "
+            f"ON CONFLICT (unit_id, month, online, filed_online) DO UPDATE SET {updates}",
+            {"plan": plan_id, "after": after_id},
+        )
+        return int(cursor.rowcount)
 
 
 # -- recomputed -----------------------------------------------------------------------------
