@@ -184,37 +184,47 @@ def follow_moves(*, plan_id: int, after_id: int) -> int:
     from tinhgon.carriers.models import RecordMove
     from tinhgon.publicservices.models import ProcedureVersion
 
-    def part(month_of: str, where: str, counts: dict[str, str]) -> str:
-        values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTS)
-        return (
-            f"SELECT CASE WHEN s.sign = 1 THEN m.to_unit_id ELSE m.from_unit_id END AS unit_id, "
-            f"{_local(month_of, month=True)} AS month, v.online AS online, "
-            f"d.channel = '{Channel.ONLINE.value}' AS filed_online, {values} "
-            f"FROM {RecordMove._meta.db_table} m "
-            f"JOIN {Dossier._meta.db_table} d ON d.id = m.record_id "
-            f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_id "
-            "CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) s "
-            "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s "
-            f"AND {where}"
-        )
-
     early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
     late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
-    received = part(
-        "d.received_at",
-        "d.received_at IS NOT NULL",
-        {"received": "s.sign", "paid": "CASE WHEN d.fees_paid > 0 THEN s.sign ELSE 0 END"},
+    # Each moved dossier once (one read of the dossiers), made into up to four rows: counted
+    # at the new unit (sign 1) and taken off the old one (-1), for its receipt (kind 1) and
+    # its decision (kind 2).
+    counts = {
+        "received": "CASE WHEN k.kind = 1 THEN s.sign ELSE 0 END",
+        "paid": "CASE WHEN k.kind = 1 AND d.fees_paid > 0 THEN s.sign ELSE 0 END",
+        "processed": "CASE WHEN k.kind = 2 THEN s.sign ELSE 0 END",
+        "early": f"CASE WHEN k.kind = 2 AND {early} THEN s.sign ELSE 0 END",
+        "late": f"CASE WHEN k.kind = 2 AND {late} THEN s.sign ELSE 0 END",
+        "on_time": f"CASE WHEN k.kind = 2 AND NOT ({early}) AND NOT ({late}) THEN s.sign ELSE 0 END",
+    }
+    values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTS)
+    month = (
+        f"CASE WHEN k.kind = 1 THEN {_local('d.received_at', month=True)} "
+        f"ELSE {_local('d.finished_at', month=True)} END"
     )
-    processed = part(
-        "d.finished_at",
-        f"d.status IN ({int(Status.DONE)}, {int(Status.RETURNED)}) "
-        "AND d.finished_at IS NOT NULL AND d.outcome <> ''",
-        {
-            "processed": "s.sign",
-            "early": f"CASE WHEN {early} THEN s.sign ELSE 0 END",
-            "late": f"CASE WHEN {late} THEN s.sign ELSE 0 END",
-            "on_time": f"CASE WHEN ({early}) OR ({late}) THEN 0 ELSE s.sign END",
-        },
+    moved = (
+        f"FROM {RecordMove._meta.db_table} m WHERE m.plan_ref = %(plan)s "
+        "AND m.carrier = 'dossiers' AND m.id > %(after)s"
+    )
+    facts = (
+        "SELECT CASE WHEN s.sign = 1 THEN m.to_unit_id ELSE m.from_unit_id END AS unit_id, "
+        f"{month} AS month, v.online AS online, "
+        f"d.channel = '{Channel.ONLINE.value}' AS filed_online, {values} "
+        f"FROM {RecordMove._meta.db_table} m "
+        f"JOIN {Dossier._meta.db_table} d ON d.id = m.record_id "
+        f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_id "
+        "CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) s "
+        "CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2) k "
+        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s AND "
+        # The moved dossiers lie in one range of ids (a batch): read that range, not the table.
+        # (`+ 0`: the bounds come from this move's history rows, found by their ids, not by
+        # walking the index of every record the carrier ever moved.)
+        f"d.id >= (SELECT MIN(m.record_id + 0) {moved}) "
+        f"AND d.id <= (SELECT MAX(m.record_id + 0) {moved}) "
+        "AND "
+        "((k.kind = 1 AND d.received_at IS NOT NULL) OR (k.kind = 2 AND d.status IN "
+        f"({int(Status.DONE)}, {int(Status.RETURNED)}) AND d.finished_at IS NOT NULL "
+        "AND d.outcome <> ''))"
     )
     columns = ", ".join(COUNTS)
     sums = ", ".join(f"SUM({c})" for c in COUNTS)
@@ -223,7 +233,7 @@ def follow_moves(*, plan_id: int, after_id: int) -> int:
         cursor.execute(
             f"INSERT INTO {TABLE} (unit_id, month, online, filed_online, {columns}) "
             f"SELECT unit_id, month, online, filed_online, {sums} "
-            f"FROM ({received} UNION ALL {processed}) f WHERE 1 = 1 "  # WHERE: SQLite's upsert
+            f"FROM ({facts}) f WHERE 1 = 1 "  # WHERE: SQLite's upsert needs one
             "GROUP BY unit_id, month, online, filed_online "
             f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTS)} "
             f"ON CONFLICT (unit_id, month, online, filed_online) DO UPDATE SET {updates}",
