@@ -24,7 +24,11 @@ setup: $(BIN)/tinhgon messages
 messages: $(BIN)/tinhgon
 	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0
 
+# The scheduled job (portal sync, reminders, emails: `tinhgon jobs run`) runs beside the server
+# in the background and stops with it; nothing else to install.
 run: setup
+	@trap 'kill $$jobs_pid 2>/dev/null' EXIT; \
+	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon jobs run & jobs_pid=$$!; \
 	TINHGON_DEBUG=$${TINHGON_DEBUG:-1} $(BIN)/tinhgon runserver 127.0.0.1:8000
 
 # The end-to-end tests drive Debian's Chromium; Playwright's own browser download is not used.

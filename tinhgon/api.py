@@ -50,6 +50,7 @@ ERROR_STATUSES = {
     "409": "Conflict with the current state (e.g. a plan already applied)",
     "413": "The file or request body is too large (TINHGON_MAX_UPLOAD_BYTES)",
     "422": "The request does not validate",
+    "429": "Too many attempts (the portal's second factor): wait and try again",
 }
 
 

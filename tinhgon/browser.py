@@ -23,7 +23,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "a-long-browser-password"
 DESKTOP: ViewportSize = {"width": 1366, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-SIZES = {"desktop": DESKTOP, "phone": PHONE}
+# The narrowest phone the citizens' portal is made for.
+SMALL_PHONE: ViewportSize = {"width": 360, "height": 740}
+SIZES = {"desktop": DESKTOP, "phone": PHONE, "small-phone": SMALL_PHONE}
 PROJECT = Path(__file__).resolve().parent.parent
 # axe-core from the npm registry, installed by `make axe` (package.json); never from a CDN.
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"

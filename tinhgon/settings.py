@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tinhgon.reorg.context_processors.plans",
+                "tinhgon.publicservices.context_processors.dossiers",
             ],
         },
     },
@@ -342,3 +343,23 @@ if PRODUCTION:
     # HSTS preloading binds every subdomain of the province's domain into browsers for months:
     # the province's network administrators decide it, not this application.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Documents of dossiers and the citizens' portal (issue 8) --------------------------------
+# Uploaded documents live under MEDIA_ROOT/dossiers/<yyyy>/<mm>/ with random names. There is no
+# MEDIA_URL route on purpose: a document is served only by the view that checks who asks (an
+# official's scope, or the applicant's second factor). Back this folder up with the database.
+MEDIA_ROOT = Path(os.environ.get("TINHGON_MEDIA_ROOT", DATA_DIR / "media"))
+# One document may be at most this many bytes (5 MB: a few scanned pages); a dossier may hold
+# at most TINHGON_DOCUMENT_MAX_FILES of them, filed and supplemented together. One submission
+# is also bounded as a whole by TINHGON_MAX_UPLOAD_BYTES (the request).
+TINHGON_DOCUMENT_MAX_BYTES = env_int(
+    "TINHGON_DOCUMENT_MAX_BYTES", 5_000_000, low=10_000, high=100_000_000
+)
+TINHGON_DOCUMENT_MAX_FILES = env_int("TINHGON_DOCUMENT_MAX_FILES", 20, low=1, high=200)
+# The province whose communes the portal offers to applicants.
+TINHGON_PORTAL_PROVINCE = os.environ.get("TINHGON_PORTAL_PROVINCE", "").strip() or "Sơn La"
+# Tracking a dossier by its code and the last four digits of the phone: after this many wrong
+# pairs from one address, or for one code, within the window, both are refused until it ends.
+# Counted in Django's cache: with several server processes, configure a shared cache (CACHES).
+TINHGON_TRACK_FAILURE_LIMIT = env_int("TINHGON_TRACK_FAILURE_LIMIT", 10, low=1, high=1000)
+TINHGON_TRACK_WINDOW_MINUTES = env_int("TINHGON_TRACK_WINDOW_MINUTES", 15, low=1, high=24 * 60)

@@ -5,3 +5,9 @@ from tinhgon.settings import *  # noqa: F403 (test settings extend the one setti
 from tinhgon.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tinhgon.carriers.tests.testapp"]
+
+# Uploaded documents of the tests go to a temporary folder, never into var/.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tinhgon-test-media-"))

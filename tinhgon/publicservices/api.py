@@ -57,6 +57,7 @@ class EventOut(Schema):
     move_name: str
     from_status: int | None
     to_status: int
+    status_name: str
     actor: str | None
     unit: str
     at: dt.datetime

@@ -42,7 +42,7 @@ from openpyxl import Workbook
 
 from tinhgon.accounts import access
 from tinhgon.accounts.models import WRITE_ROLES, Membership
-from tinhgon.core.errors import DomainError, Problem
+from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.xlsx import append_row
 from tinhgon.publicservices.models import (
     ON_CLOCK,
@@ -106,9 +106,11 @@ def add(rows: dict[Key, dict[str, int]]) -> None:
         f"VALUES ({placeholders}) ON CONFLICT (unit_id, month, online, filed_online) "
         f"DO UPDATE SET {updates}"
     )
+    # In the order of the keys: two transfers in opposite directions lock their rows in the
+    # same order, so they wait for each other instead of deadlocking.
     params: list[list[Any]] = [
         [*key, *(deltas.get(c, 0) for c in COUNTS)]
-        for key, deltas in rows.items()
+        for key, deltas in sorted(rows.items())
         if any(deltas.values())
     ]
     if params:
@@ -166,87 +168,73 @@ def count(dossier: Dossier, event: DossierEvent) -> None:
         add({_key(dossier, unit, moment): change})
 
 
-def _local(moment: str, *, month: bool = False) -> str:
-    """SQL: the day (or the first day of the month) of a stored moment, in Vietnam's time."""
+def _local(column: str, *, month: bool = False) -> str:
+    """SQL for the Vietnamese date (or first day of the month) of a timestamp column. Vietnam
+    keeps UTC+7 all year: SQLite, which stores UTC text, adds seven hours."""
     if connection.vendor == "postgresql":
-        local = f"({moment} AT TIME ZONE 'Asia/Ho_Chi_Minh')"
-        return f"CAST(date_trunc('month', {local}) AS date)" if month else f"CAST({local} AS date)"
-    return f"date({moment}, '+7 hours'{", 'start of month'" if month else ''})"
+        local = f"({column} AT TIME ZONE 'Asia/Ho_Chi_Minh')"
+        return f"date_trunc('month', {local})::date" if month else f"{local}::date"
+    return (
+        f"date({column}, '+7 hours', 'start of month')" if month else f"date({column}, '+7 hours')"
+    )
 
 
-def follow_moves(*, plan_id: int, after_id: int) -> int:
-    """After the carrier moved dossiers (history rows of `plan_id` with id > `after_id`): their
-    counts leave the old units for the new ones, in one statement (each moved dossier counted
-    at its new unit and taken off its old one, grouped by key, upserted). A moved dossier is
-    open (status 1, 2, 4, 5, 6 or 9), so only what an open dossier counts can move: received
-    and paid (month of receipt), and processed with its timeliness (status 9, month of the
-    decision), classified as `_shares` does. Returns the number of keys changed."""
-    from tinhgon.carriers.models import RecordMove
-    from tinhgon.publicservices.models import ProcedureVersion
-
+def follow_moves(*, plan_id: int, after_id: int) -> None:
+    """After the carrier moved open dossiers (the history rows of `plan_id` with id > `after_id`),
+    their counts leave the old units for the new ones: received and paid by the month of
+    receipt, processed (status 9, waiting to be returned) by the month of the decision. One
+    statement, grouped, in the transaction of the move."""
     early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
     late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
-    # Each moved dossier once (one read of the dossiers), made into up to four rows: counted
-    # at the new unit (sign 1) and taken off the old one (-1), for its receipt (kind 1) and
-    # its decision (kind 2).
-    counts = {
-        "received": "CASE WHEN k.kind = 1 THEN s.sign ELSE 0 END",
-        "paid": "CASE WHEN k.kind = 1 AND d.fees_paid > 0 THEN s.sign ELSE 0 END",
-        "processed": "CASE WHEN k.kind = 2 THEN s.sign ELSE 0 END",
-        "early": f"CASE WHEN k.kind = 2 AND {early} THEN s.sign ELSE 0 END",
-        "late": f"CASE WHEN k.kind = 2 AND {late} THEN s.sign ELSE 0 END",
-        "on_time": f"CASE WHEN k.kind = 2 AND NOT ({early}) AND NOT ({late}) THEN s.sign ELSE 0 END",
-    }
-    values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTS)
-    month = (
-        f"CASE WHEN k.kind = 1 THEN {_local('d.received_at', month=True)} "
-        f"ELSE {_local('d.finished_at', month=True)} END"
+    this_move = (
+        "FROM carriers_recordmove b WHERE b.plan_ref = %(plan)s AND b.carrier = 'dossiers' "
+        "AND b.id > %(after)s"
     )
     moved = (
-        f"FROM {RecordMove._meta.db_table} m WHERE m.plan_ref = %(plan)s "
-        "AND m.carrier = 'dossiers' AND m.id > %(after)s"
+        "FROM carriers_recordmove m JOIN publicservices_dossier d ON d.id = m.record_id "
+        "JOIN publicservices_procedureversion p ON p.id = d.procedure_id "
+        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s "
+        # A batch's dossiers lie in one range of ids: read that range, not the whole table
+        # (`+ 0`: its bounds come from this move's history rows, found by their ids, not by
+        # walking the index of every record the carrier ever moved).
+        f"AND d.id >= (SELECT MIN(b.record_id + 0) {this_move}) "
+        f"AND d.id <= (SELECT MAX(b.record_id + 0) {this_move})"
     )
+    filed = "d.channel = 'online'"
+    columns = ("received", "paid", "processed", "early", "on_time", "late")
     facts = (
-        "SELECT CASE WHEN s.sign = 1 THEN m.to_unit_id ELSE m.from_unit_id END AS unit_id, "
-        f"{month} AS month, v.online AS online, "
-        f"d.channel = '{Channel.ONLINE.value}' AS filed_online, {values} "
-        f"FROM {RecordMove._meta.db_table} m "
-        f"JOIN {Dossier._meta.db_table} d ON d.id = m.record_id "
-        f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_id "
-        "CROSS JOIN (SELECT 1 AS sign UNION ALL SELECT -1) s "
-        "CROSS JOIN (SELECT 1 AS kind UNION ALL SELECT 2) k "
-        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s AND "
-        # The moved dossiers lie in one range of ids (a batch): read that range, not the table.
-        # (`+ 0`: the bounds come from this move's history rows, found by their ids, not by
-        # walking the index of every record the carrier ever moved.)
-        f"d.id >= (SELECT MIN(m.record_id + 0) {moved}) "
-        f"AND d.id <= (SELECT MAX(m.record_id + 0) {moved}) "
-        "AND "
-        "((k.kind = 1 AND d.received_at IS NOT NULL) OR (k.kind = 2 AND d.status IN "
-        f"({int(Status.DONE)}, {int(Status.RETURNED)}) AND d.finished_at IS NOT NULL "
-        "AND d.outcome <> ''))"
+        f"SELECT m.from_unit_id AS old, m.to_unit_id AS new, {_local('d.received_at', month=True)} "
+        f"AS month, p.online AS online, {filed} AS filed, 1 AS received, "
+        f"CASE WHEN d.fees_paid > 0 THEN 1 ELSE 0 END AS paid, 0 AS processed, 0 AS early, "
+        f"0 AS on_time, 0 AS late {moved} AND d.received_at IS NOT NULL "
+        f"UNION ALL SELECT m.from_unit_id, m.to_unit_id, {_local('d.finished_at', month=True)}, "
+        f"p.online, {filed}, 0, 0, 1, CASE WHEN {early} THEN 1 ELSE 0 END, "
+        f"CASE WHEN ({early}) OR ({late}) THEN 0 ELSE 1 END, CASE WHEN {late} THEN 1 ELSE 0 END "
+        f"{moved} AND d.outcome <> '' AND d.finished_at IS NOT NULL"
     )
-    columns = ", ".join(COUNTS)
-    sums = ", ".join(f"SUM({c})" for c in COUNTS)
-    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in COUNTS)
+    negative = ", ".join(f"-{c} AS {c}" for c in columns)
+    sides = (
+        f"SELECT old AS unit, month, online, filed, {negative} FROM facts "
+        f"UNION ALL SELECT new, month, online, filed, {', '.join(columns)} FROM facts"
+    )
+    sums = ", ".join(f"SUM({c})" if c in columns else "0" for c in COUNTS)
+    updates = ", ".join(f"{c} = {TABLE}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"WITH facts AS ({facts}), sides AS ({sides}) "
+        f"INSERT INTO {TABLE} (unit_id, month, online, filed_online, {', '.join(COUNTS)}) "
+        f"SELECT unit, month, online, filed, {sums} FROM sides WHERE 1 = 1 "
+        f"GROUP BY unit, month, online, filed "
+        f"ON CONFLICT (unit_id, month, online, filed_online) DO UPDATE SET {updates}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (unit_id, month, online, filed_online, {columns}) "
-            f"SELECT unit_id, month, online, filed_online, {sums} "
-            f"FROM ({facts}) f WHERE 1 = 1 "  # WHERE: SQLite's upsert needs one
-            "GROUP BY unit_id, month, online, filed_online "
-            f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in COUNTS)} "
-            f"ON CONFLICT (unit_id, month, online, filed_online) DO UPDATE SET {updates}",
-            {"plan": plan_id, "after": after_id},
-        )
-        return int(cursor.rowcount)
+        cursor.execute(sql, {"plan": plan_id, "after": after_id})
 
 
 # -- recomputed -----------------------------------------------------------------------------
-def _shares(dossiers, *, by_pk: bool = False) -> Iterable[dict[Any, dict[str, int]]]:  # type: ignore[no-untyped-def]
-    """The counts of `dossiers`, grouped by (unit or pk, month, online level, filed online): one
+def _shares(dossiers) -> Iterable[dict[Key, dict[str, int]]]:  # type: ignore[no-untyped-def]
+    """The counts of `dossiers`, grouped by (unit, month, online level, filed online): one
     GROUP BY per kind of fact."""
-    owner = "pk" if by_pk else "unit_id"
+    owner = "unit_id"
     base = dossiers.annotate(
         online_level=F("procedure__online"),
         filed_online=ExpressionWrapper(Q(channel=Channel.ONLINE), output_field=BooleanField()),
@@ -393,6 +381,20 @@ def resolve_area(
     if user is not None:
         access.access_unit(user, found.unit_id, day=day)
     return _province_area(found, day)
+
+
+def area_for(
+    user, *, date_to: dt.date, unit_id: int | None = None, province: str | None = None
+) -> Area:  # type: ignore[no-untyped-def]
+    """The area as it stands today (a unit's figures include its predecessors'); a unit closed
+    since, as it stood at the end of the period."""
+    today = timezone.localdate()
+    try:
+        return resolve_area(user, day=today, unit_id=unit_id, province=province)
+    except NotFound:
+        if date_to >= today:
+            raise
+        return resolve_area(user, day=date_to, unit_id=unit_id, province=province)
 
 
 def _province_area(version: UnitVersion, day: dt.date) -> Area:
@@ -635,7 +637,7 @@ def unit_dashboard(
     indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    area = resolve_area(None, day=min(date_to, timezone.localdate()), unit_id=unit_id)
+    area = area_for(None, date_to=date_to, unit_id=unit_id)
     return dashboard(area, date_from, date_to, now=now)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router
 
 from tinhgon.core.schemas import Day, QueryId, SearchText
@@ -24,6 +23,5 @@ def figures_read(
     months (the months of date_from through date_to); open and overdue are as of now. Without a
     unit or a province: the user's own unit, when it has one."""
     date_from, date_to = figures.period(date_from, date_to)
-    day = min(date_to, timezone.localdate())
-    area = figures.resolve_area(request.user, day=day, unit_id=unit_id, province=province)
+    area = figures.area_for(request.user, date_to=date_to, unit_id=unit_id, province=province)
     return figures.dashboard(area, date_from, date_to)

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,9 +103,8 @@ def index(request: HttpRequest) -> HttpResponse:
         date_from, date_to = figures.period(
             form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         )
-        day = min(date_to, timezone.localdate())
-        unit_id = resolve_any_time(unit, day=day).unit_id if unit else None
-        area = figures.resolve_area(request.user, day=day, unit_id=unit_id, province=province)
+        unit_id = resolve_any_time(unit).unit_id if unit else None
+        area = figures.area_for(request.user, date_to=date_to, unit_id=unit_id, province=province)
         data = figures.dashboard(area, date_from, date_to)
     except DomainError as error:
         return render_refusal(request, error, template=TEMPLATE, context=context, form=form)

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import NoReverseMatch, reverse
@@ -189,9 +189,10 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
     local = local_time(now)
     today = local.date()
     calendar = _calendar(today)
-    due_day = TruncDate(OuterRef("due_at"), tzinfo=VIETNAM)
-    running = Dossier.objects.filter(status__in=RUNNING, due_at__isnull=False).select_related(
-        "procedure", "assignee"
+    running = (
+        Dossier.objects.filter(status__in=RUNNING, due_at__isnull=False)
+        .annotate(due_day=TruncDate("due_at", tzinfo=VIETNAM))
+        .select_related("procedure", "assignee")
     )
     end_of_today = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=VIETNAM)
     plans: list[tuple[str, QuerySet[Dossier], bool]] = [
@@ -216,7 +217,7 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
         sent[str(kind)] = 0
         if not applies:
             continue
-        day_of = due_day if kind != ReminderKind.OVERDUE else today
+        day_of = OuterRef("due_day") if kind != ReminderKind.OVERDUE else today
         for dossier in candidates.filter(_not_yet(kind, day_of)).order_by("due_at", "id")[:batch]:
             day = today if kind == ReminderKind.OVERDUE else local_time(dossier.due_at).date()  # type: ignore[arg-type]
             sent[str(kind)] += _send(dossier, kind, day, now, calendar)
@@ -228,7 +229,6 @@ def run_round(*, batch: int = 200) -> dict[str, Any]:
     """Push the portal's outbox, send reminders and escalations, retry failed emails. A part
     that fails is logged and reported; the others still run (a mail server down must not stop
     the portal's sync). Holds no lock between rounds."""
-    close_old_connections()
     report: dict[str, Any] = {"errors": []}
     parts = {
         "portal": lambda: sync.push(batch=batch).as_dict(),

@@ -490,3 +490,48 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m} {self.online} {self.filed_online}"
+
+
+class Stage(models.TextChoices):
+    """When a document came: with the filing, as a supplement asked for, or as the result."""
+
+    FILED = "filed", _("filed with the dossier")
+    SUPPLEMENT = "supplement", _("supplement")
+    RESULT = "result", _("result")
+
+
+def document_path(document: Document, filename: str) -> str:
+    """dossiers/<yyyy>/<mm>/<random>.<ext>: nothing of the applicant's file name reaches the
+    disk (the original name is kept in the row), and names cannot be guessed."""
+    import secrets
+
+    day = document.uploaded_at or dt.datetime.now(dt.UTC)
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"dossiers/{day:%Y}/{day:%m}/{secrets.token_hex(16)}.{extension}"
+
+
+class Document(models.Model):
+    """A file of a dossier (PDF, JPEG or PNG, checked by its first bytes). Never served as
+    public media: downloads go through a view that checks the reader's scope or the
+    applicant's second factor (tinhgon.publicservices.documents)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["dossier_id", "id"]
+        indexes = [models.Index(fields=["dossier", "id"], name="document_dossier_order")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.name}"

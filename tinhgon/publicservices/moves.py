@@ -13,9 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.accounts.models import WRITE_ROLES, Membership
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.publicservices import services
 from tinhgon.publicservices.models import Dossier
+from tinhgon.units import selectors as units
 
 MOVES = (*services.MOVES, "apologize")
 # Irreversible: a confirmation page comes first on the pages.
@@ -121,4 +123,32 @@ def apply(actor, code: str, move: str, given: MoveInput) -> Dossier:  # type: ig
         raise _required("new_due_at")
     return services.dossier_apologize(
         actor=actor, code=code, new_due_at=given.new_due_at, reason=given.reason
+    )
+
+
+def officials_for(dossier: Dossier, *, limit: int = 50) -> list:  # type: ignore[type-arg]
+    """The officials to whom the dossier may be handed: members (who may write) of its unit,
+    of the agencies of its administrative unit, or of its province, if they may change it."""
+    today = timezone.localdate()
+    served = units.versions_on(today).filter(admin_unit_id=dossier.admin_unit_id)
+    members = (
+        memberships_in_force_of(today)
+        .filter(role__in=WRITE_ROLES)
+        .filter(Q(unit_id__in=served.values("unit_id")) | Q(unit_id=dossier.province_id))
+        .values("user_id")
+    )
+    users = get_user_model().objects.filter(is_active=True, pk__in=members).order_by("username")
+    return [
+        user
+        for user in users[: limit * 2]
+        if Dossier.objects.filter(
+            services.dossier_scope_filter(user, today, write=True), pk=dossier.pk
+        ).exists()
+    ][:limit]
+
+
+def memberships_in_force_of(day: dt.date):  # type: ignore[no-untyped-def]
+    return Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
     )

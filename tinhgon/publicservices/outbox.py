@@ -59,7 +59,21 @@ def _unit(unit_id: int, day: dt.date) -> tuple[str, str]:
     return version.code, version.name
 
 
-def payload(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
+# The portal's dossier-sync service, and its envelope: {"service", "isUpdating", "data": [...]}.
+SERVICE = "DongBoHoSoMC"
+
+
+def envelope(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
+    """What is posted: the service's name, whether the portal has the dossier already (every
+    change after the filing), and the dossier."""
+    return {
+        "service": SERVICE,
+        "isUpdating": event.move != "submit",
+        "data": [record(dossier, event)],
+    }
+
+
+def record(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
     """The dossier as the portal's dossier-sync service takes it, after `event`."""
     procedure = dossier.procedure
     with translation.override("vi"):
@@ -101,7 +115,7 @@ def enqueue(dossier: Dossier, event: DossierEvent) -> None:
         dossier=dossier,
         event=event,
         event_at=event.at,
-        payload=payload(dossier, event),
+        payload=envelope(dossier, event),
         created_at=now,
         next_attempt_at=now,
     )

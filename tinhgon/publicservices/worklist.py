@@ -76,8 +76,8 @@ def _person(user) -> str | None:  # type: ignore[no-untyped-def]
     return user.get_full_name() or user.get_username()
 
 
-def _moment(value: dt.datetime | None) -> str | None:
-    return local_time(value).isoformat() if value is not None else None
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return local_time(value) if value is not None else None
 
 
 def rows(found: list[Dossier], *, now: dt.datetime) -> list[dict[str, Any]]:
@@ -88,7 +88,7 @@ def rows(found: list[Dossier], *, now: dt.datetime) -> list[dict[str, Any]]:
         row["timeliness"] = str(timeliness) if timeliness is not None else None
         row["timeliness_name"] = str(timeliness.label) if timeliness is not None else None
         row["assignee"] = dossier.assignee.get_username() if dossier.assignee else None
-        row["promised"] = _moment(dossier.promised_at)
+        row["promised"] = _local(dossier.promised_at)
     return shaped
 
 
@@ -128,9 +128,9 @@ def detail(dossier: Dossier, *, now: dt.datetime, contact: bool) -> dict[str, An
             "applicant_commune": names[dossier.applicant_commune_id],
             "channel": dossier.channel,
             "receiving_unit": names[dossier.receiving_unit_id],
-            "submitted": _moment(dossier.submitted_at),
-            "finished": _moment(dossier.finished_at),
-            "returned": _moment(dossier.returned_at),
+            "submitted": _local(dossier.submitted_at),
+            "finished": _local(dossier.finished_at),
+            "returned": _local(dossier.returned_at),
             "fees_due": dossier.fees_due,
             "fees_paid": dossier.fees_paid,
             "outcome": dossier.outcome or None,
@@ -142,20 +142,21 @@ def detail(dossier: Dossier, *, now: dt.datetime, contact: bool) -> dict[str, An
                     "move_name": services.move_name(e.move),
                     "from_status": e.from_status,
                     "to_status": e.to_status,
+                    "status_name": str(Status(e.to_status).label),
                     "actor": _person(e.actor),
                     "unit": names[e.unit_id],
-                    "at": _moment(e.at),
+                    "at": _local(e.at),
                     "note": e.note,
                 }
                 for e in events
             ],
             "apologies": [
                 {
-                    "new_due": _moment(a.new_due_at),
+                    "new_due": _local(a.new_due_at),
                     "reason": a.reason,
                     "actor": _person(a.actor),
                     "unit": names[a.unit_id],
-                    "at": _moment(a.at),
+                    "at": _local(a.at),
                 }
                 for a in apologies
             ],

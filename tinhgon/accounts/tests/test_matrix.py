@@ -35,6 +35,11 @@ from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
 from tinhgon.api import api
 from tinhgon.conftest import AFTER, BEFORE, Persona
+from tinhgon.publicservices import printing
+from tinhgon.publicservices import services as dossiers
+from tinhgon.publicservices.models import Dossier
+from tinhgon.publicservices.tests import portal_rows
+from tinhgon.publicservices.tests.factories import load_catalogue
 from tinhgon.reorg import planfile
 from tinhgon.reorg import services as plans
 from tinhgon.reorg.models import Plan
@@ -208,6 +213,35 @@ def sheet() -> bytes:
 
 def plan_file() -> bytes:
     return RENAME_PLAN.format(title="Tải lên").encode()
+
+
+def ward_dossier(world: World) -> str:
+    """The code of a dossier received at Phường Chiềng An (filed once per world: the requests
+    run in savepoints rolled back after each, the filing before them)."""
+    found = Dossier.objects.filter(client_ref="matrix-documents").first()
+    if found is None:
+        load_catalogue()
+        found = dossiers.dossier_submit(
+            actor=None,
+            procedure_code="1.004194",
+            applicant_kind="citizen",
+            applicant_name="Lò Văn Ma Trận",
+            applicant_id="014100000001",
+            applicant_commune_id=world.id("ward"),
+            channel="in_person",
+            receiving_unit_id=world.id("ward"),
+            client_ref="matrix-documents",
+        )
+        dossiers.dossier_receive(actor=None, code=found.code)
+    return found.code
+
+
+def document_url(kind: str, prefix: str = "/api/services/documents") -> Callable[[World], str]:
+    return lambda world: f"{prefix}/{ward_dossier(world)}/{kind}"
+
+
+def portal_document_url(kind: str, token: Callable[[str], str] = printing.portal_token):
+    return lambda world: f"/services/pdf/cong-dan/{token(ward_dossier(world))}/{kind}.pdf"
 
 
 READ_WARD = "200 200 200 200 200 404 200 404"
@@ -451,6 +485,21 @@ API: dict[tuple[str, str], list[Row]] = {
     ("POST", "/api/plans/{plan_id}/rehearse"): [
         Row("a draft", post(plan_url("draft", "/rehearse")), PLAN_HANDLERS)
     ],
+    ("GET", "/api/services/documents/{code}"): [
+        Row(
+            "the documents of a dossier of the ward",
+            get(lambda w: f"/api/services/documents/{ward_dossier(w)}"),
+            READ_WARD,
+        )
+    ],
+    ("GET", "/api/services/documents/{code}/{kind}"): [
+        Row("the receipt of a dossier of the ward", get(document_url("receipt")), READ_WARD),
+        Row(
+            "a refusal of a dossier that was received (none)",
+            get(document_url("refusal")),
+            "404 404 404 404 404 404 404 404",
+        ),
+    ],
     ("POST", "/api/plans/{plan_id}/apply"): [
         Row("an approved plan", post(plan_url("approved", "/apply")), PLAN_HANDLERS),
         Row(
@@ -458,6 +507,43 @@ API: dict[tuple[str, str], list[Row]] = {
             post(plan_url("draft", "/apply")),
             "409 409 409 403 403 403 403 404",
         ),
+    ],
+    # The citizens' portal: no login, the same answer for everyone (anonymous included,
+    # tinhgon/publicservices/tests/test_portal.py); the second factor decides.
+    ("POST", "/api/portal/dossiers"): [
+        Row(
+            "file online with a document",
+            lambda w: ("post", "/api/portal/dossiers", {"data": portal_rows.form()}),
+            "201 201 201 201 201 201 201 201",
+        )
+    ],
+    ("POST", "/api/portal/track"): [
+        Row(
+            "a dossier with its second factor",
+            post(lambda w: "/api/portal/track", lambda w: portal_rows.second_factor()),
+            "200 200 200 200 200 200 200 200",
+        )
+    ],
+    ("POST", "/api/portal/rate"): [
+        Row(
+            "a dossier not processed yet",
+            post(
+                lambda w: "/api/portal/rate",
+                lambda w: {**portal_rows.second_factor(), "rating": 3},
+            ),
+            "409 409 409 409 409 409 409 409",
+        )
+    ],
+    ("POST", "/api/portal/supplement"): [
+        Row(
+            "a dossier not waiting for documents",
+            lambda w: (
+                "post",
+                "/api/portal/supplement",
+                {"data": {**portal_rows.second_factor(), "documents": portal_rows.pdf()}},
+            ),
+            "409 409 409 409 409 409 409 409",
+        )
     ],
 }
 
@@ -532,6 +618,10 @@ API.update(
 )
 
 ALL_200 = "200 200 200 200 200 200 200 200"
+# A unit outside the scope in the work list's filter: the form again, with the problem (400).
+READ_WARD_LIST = "200 200 200 200 200 400 200 400"
+
+ALL_404 = "404 404 404 404 404 404 404 404"
 PLAN_PAGES = "200 200 200 403 403 403 403 404"
 PLAN_ACTIONS = "302 302 302 403 403 403 403 404"
 
@@ -612,6 +702,38 @@ PAGES: dict[str, list[Row]] = {
     "reorg:decide": [Row("no choice", form(plan_page("draft", "/decide/")), PLAN_ACTIONS)],
     "reorg:preview": [Row("count again", form(plan_page("draft", "/preview/")), PLAN_ACTIONS)],
     "reorg:rehearse": [Row("rehearse", form(plan_page("draft", "/rehearse/")), PLAN_PAGES)],
+    "service_pdf:document": [
+        Row(
+            "the receipt of a dossier of the ward",
+            page(document_url("receipt.pdf", prefix="/services/pdf")),
+            READ_WARD,
+        ),
+        Row(
+            "the control slip of a dossier of the ward",
+            page(document_url("control.pdf", prefix="/services/pdf")),
+            READ_WARD,
+        ),
+        Row(
+            "a refusal of a dossier that was received (none)",
+            page(document_url("refusal.pdf", prefix="/services/pdf")),
+            ALL_404,
+        ),
+    ],
+    "service_pdf:portal": [
+        Row(
+            "the applicant's receipt (a portal link)", page(portal_document_url("receipt")), ALL_200
+        ),
+        Row(
+            "the control slip, not printed for the applicant",
+            page(portal_document_url("control")),
+            ALL_404,
+        ),
+        Row(
+            "a forged link",
+            page(portal_document_url("receipt", lambda code: f"{code}:1abc:forged")),
+            ALL_404,
+        ),
+    ],
     "service_figures:index": [
         Row(
             "the ward's figures", page(lambda w: "/services/figures/", {"unit": "03667"}), READ_WARD
@@ -638,7 +760,79 @@ PAGES: dict[str, list[Row]] = {
             "302 302 302 302 302 302 302 302",
         )
     ],
+    "services:list": [
+        Row("one's work list", page(lambda w: "/services/"), ALL_200),
+        Row(
+            "the ward's work list", page(lambda w: "/services/", {"unit": "03667"}), READ_WARD_LIST
+        ),
+    ],
+    "services:file": [
+        Row("the filing form", page(lambda w: "/services/new/"), "200 200 200 200 200 200 403 200")
+    ],
+    "services:detail": [
+        Row("a dossier of the ward", page(dossier_url("/", prefix="/services")), READ_WARD)
+    ],
+    "services:move": [
+        Row(
+            "receive",
+            form(dossier_url("/receive/", receive=False, prefix="/services")),
+            "302 302 302 403 302 404 403 404",
+        )
+    ],
     "admin": [Row("the admin site", page(lambda w: "/admin/"), "200 302 302 302 302 302 302 302")],
+    # The citizens' portal: open to everyone; a dossier's pages after its second factor.
+    "portal:home": [Row("the portal", page(lambda w: "/dich-vu-cong/"), ALL_200)],
+    "portal:file": [
+        Row("the filing form", page(lambda w: "/dich-vu-cong/nop/"), ALL_200),
+        Row(
+            "file online",
+            lambda w: ("post", "/dich-vu-cong/nop/", {"data": portal_rows.form()}),
+            "302 302 302 302 302 302 302 302",
+        ),
+    ],
+    "portal:receipt": [
+        Row(
+            "the receipt of a dossier filed elsewhere",
+            page(lambda w: f"/dich-vu-cong/nop/{portal_rows.filed().dossier.code}/"),
+            "404 404 404 404 404 404 404 404",
+        )
+    ],
+    "portal:track": [
+        Row("the tracking form", page(lambda w: "/dich-vu-cong/tra-cuu/"), ALL_200),
+        Row(
+            "the code and the second factor",
+            lambda w: ("post", "/dich-vu-cong/tra-cuu/", {"data": portal_rows.second_factor()}),
+            "302 302 302 302 302 302 302 302",
+        ),
+    ],
+    "portal:dossier": [
+        Row(
+            "a dossier without its second factor (asks for it)",
+            page(lambda w: f"/dich-vu-cong/tra-cuu/{portal_rows.filed().dossier.code}/"),
+            "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "portal:supplement": [
+        Row(
+            "without the second factor (asks for it)",
+            page(lambda w: f"/dich-vu-cong/tra-cuu/{portal_rows.filed().dossier.code}/bo-sung/"),
+            "302 302 302 302 302 302 302 302",
+        )
+    ],
+    "portal:rate": [
+        Row(
+            "without a code (asks for it)",
+            page(lambda w: "/dich-vu-cong/danh-gia/"),
+            "302 " * 7 + "302",
+        )
+    ],
+    "portal:document": [
+        Row(
+            "a document of a Chiềng An dossier, without the second factor: the reader's scope",
+            page(lambda w: f"/dich-vu-cong/tai-lieu/{portal_rows.filed().pk}/"),
+            READ_WARD,
+        )
+    ],
 }
 
 

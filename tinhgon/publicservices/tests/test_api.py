@@ -299,3 +299,39 @@ def test_the_catalogue_in_force_lists_the_procedures_with_their_limits_and_fees(
     assert (
         commune_official.api().get("/api/services/procedures", {"as_of": "2020-01-01"}).json() == []
     )
+
+
+def test_an_apology_tells_the_applicant_by_email_after_commit(
+    clock, ward, commune_official, django_capture_on_commit_callbacks, mailoutbox
+):
+    dossier = file_dossier(ward)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_email="hoa@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = {"new_due_at": "2026-03-10T17:00:00+07:00", "reason": "Chờ xác minh nơi cư trú"}
+        assert move(commune_official.api(), dossier.code, "apologize", body).status_code == 200
+    letter = mailoutbox[-1]
+    assert "10/03/2026 17:00" in letter.body and "Chờ xác minh nơi cư trú" in letter.body
+
+
+def test_assigned_to_me_lists_the_dossiers_handed_to_the_caller(clock, ward, commune_official):
+    api = commune_official.api()
+    mine = file_dossier(ward).code
+    file_dossier(ward)
+    move(api, mine, "assign", {"assignee": "chieng-an-official"})
+    body = api.get("/api/services/dossiers", {"assigned_to_me": "true"}).json()
+    assert [row["code"] for row in body["items"]] == [mine]
+    assert body["items"][0]["assignee"] == "chieng-an-official"
+
+
+def test_the_work_list_reads_in_a_fixed_number_of_queries(
+    clock, ward, province_admin, django_assert_max_num_queries
+):
+    api = province_admin.api()
+    for _ in range(2):
+        file_dossier(ward)
+    with django_assert_max_num_queries(12) as few:
+        assert len(api.get("/api/services/dossiers").json()["items"]) == 2
+    for _ in range(8):
+        file_dossier(ward)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get("/api/services/dossiers").json()["items"]) == 10

@@ -12,8 +12,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from tinhgon.conftest import unit
-from tinhgon.publicservices import effects, notifications, services
-from tinhgon.publicservices.models import Dossier, DossierEvent, Notification
+from tinhgon.publicservices import notifications, services
+from tinhgon.publicservices.models import Dossier, Notification
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.workdays.calendar import VIETNAM
 
@@ -141,20 +141,13 @@ def test_an_apology_tells_the_new_date_and_the_reason(
     dossier = registered(ward)
     services.dossier_receive(actor=None, code=dossier.code)
     new_date = dt.datetime(2026, 3, 10, 17, 0, tzinfo=VIETNAM)
-    # What dossier_apologize does (it is built beside this): the date, an event, the effects.
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        Dossier.objects.filter(pk=dossier.pk).update(promised_at=new_date)
-        dossier.refresh_from_db()
-        event = DossierEvent.objects.create(
-            dossier=dossier,
-            move="apologize",
-            from_status=2,
-            to_status=2,
-            unit_id=dossier.unit_id,
-            at=clock.now(),
-            note="Cần xác minh thêm nơi cư trú",
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_apologize(
+            actor=None,
+            code=dossier.code,
+            new_due_at=new_date,
+            reason="Cần xác minh thêm nơi cư trú",
         )
-        effects.changed(dossier, event)
     message = mail.outbox[-1]
     assert message.subject == f"Hồ sơ {dossier.code}: thư xin lỗi và hẹn lại ngày trả kết quả"
     assert "10/03/2026 17:00" in message.body

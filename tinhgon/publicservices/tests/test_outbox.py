@@ -26,6 +26,13 @@ pytestmark = pytest.mark.django_db
 TOKEN = "portal-test-token"
 
 
+def unwrap(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The dossier in the portal's envelope (one per request)."""
+    assert envelope["service"] == "DongBoHoSoMC"
+    (record,) = envelope["data"]
+    return record
+
+
 class Portal:
     """A stand-in for the portal's dossier-sync service: records every request and answers
     with the next scripted status (then 200)."""
@@ -43,6 +50,7 @@ class Portal:
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 answer = portal.answers.pop(0) if portal.answers else 200
+                portal.requests[-1]["answer"] = answer
                 if answer == "slow":
                     time.sleep(1.5)  # longer than the client's timeout
                     answer = 200
@@ -68,7 +76,9 @@ class Portal:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def statuses(self) -> list[tuple[str, str]]:
-        return [(r["body"]["MaHoSo"], r["body"]["TrangThaiHoSo"]) for r in self.requests]
+        return [
+            (unwrap(r["body"])["MaHoSo"], unwrap(r["body"])["TrangThaiHoSo"]) for r in self.requests
+        ]
 
 
 @pytest.fixture
@@ -98,9 +108,10 @@ def test_every_change_queues_a_row_in_order_in_the_portals_shape(clock, ward):
     clock.set(clock.at + dt.timedelta(hours=2))
     services.dossier_assign(actor=None, code=dossier.code, assignee=clerk)
     queued = rows(dossier)
-    assert [r.payload["TrangThaiHoSo"] for r in queued] == ["1", "2", "4"]
+    assert [unwrap(r.payload)["TrangThaiHoSo"] for r in queued] == ["1", "2", "4"]
     assert [r.event.move for r in queued] == ["submit", "receive", "assign"]
-    last = queued[-1].payload
+    assert [r.payload["isUpdating"] for r in queued] == [False, True, True]
+    last = unwrap(queued[-1].payload)
     assert last["MaHoSo"] == dossier.code
     assert last["MaTTHC"] == "1.004194"
     assert last["TenTTHC"].startswith("Đăng ký tạm trú")
@@ -120,11 +131,11 @@ def test_every_change_queues_a_row_in_order_in_the_portals_shape(clock, ward):
 
 
 def test_a_change_rolled_back_queues_nothing(clock, ward):
-    dossier = file_dossier(ward, receive=False)
+    filed = file_dossier(ward, receive=False)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.dossier_receive(actor=None, code=dossier.code)
+        services.dossier_receive(actor=None, code=filed.code)
         raise RuntimeError("after the move")
-    assert [r.payload["TrangThaiHoSo"] for r in rows(dossier)] == ["1"]
+    assert [unwrap(r.payload)["TrangThaiHoSo"] for r in rows(filed)] == ["1"]
 
 
 def test_without_a_portal_address_the_outbox_fills_and_nothing_is_sent(clock, ward, settings):
@@ -159,7 +170,7 @@ def test_the_push_retries_with_backoff_until_the_portal_accepts_and_records_the_
     assert request["path"] == "/dvcqg/dossier-sync"
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert request["headers"]["Content-Type"].startswith("application/json")
-    assert request["body"]["NgayHenTra"] == "20260305170000"
+    assert unwrap(request["body"])["NgayHenTra"] == "20260305170000"
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.sent_at == second.sent_at == clock.now()
@@ -249,3 +260,67 @@ def test_the_lag_is_summarized_by_median_95th_percentile_and_maximum(clock, ward
         "p95_s": 19,
         "max_s": 20,
     }
+
+
+@pytest.fixture
+def database(tmp_path):
+    from tinhgon.operations.tests.test_concurrency import Database
+
+    database = Database(tmp_path)
+    try:
+        done = database.run("migrate", "-v", "0")
+        assert done.returncode == 0, done.stderr
+        yield database
+    finally:
+        database.drop()
+
+
+FILE_MORE = """
+from tinhgon.publicservices.models import Dossier
+from tinhgon.publicservices.tests.factories import file_dossier
+ward = Dossier.objects.get().unit_id
+for _ in range(15):
+    file_dossier(ward)
+"""
+
+
+def test_two_runners_at_once_post_every_row_once_and_each_dossier_in_order(database, monkeypatch):
+    """Two `tinhgon jobs run --once` processes on one database of their own (the suite's engine)
+    push the same outbox to the stand-in portal at the same time."""
+    from tinhgon.publicservices.tests.test_concurrency import race
+
+    setup = race(database, "setup")  # a province, a ward, a dossier received and assigned
+    assert setup.returncode == 0, setup.stderr
+    more = database.run("shell", "-c", FILE_MORE)  # 15 more, filed and received
+    assert more.returncode == 0, more.stderr
+    stand_in = Portal()
+    stand_in.thread.start()
+    try:
+        stand_in.answers = [503] * 3 + [200] * 10 + ["slow"]  # some retries among them
+        monkeypatch.setenv("TINHGON_PORTAL_URL", stand_in.url)
+        monkeypatch.setenv("TINHGON_PORTAL_TIMEOUT", "1")
+        runner = ["jobs", "-v", "2", "run", "--once"]
+        first, second = database.at_once(runner, runner)
+    finally:
+        stand_in.server.shutdown()
+        stand_in.server.server_close()
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    reports = [json.loads(done.stdout)["portal"] for done in (first, second)]
+    assert sum(sum(report.values()) for report in reports) == len(stand_in.requests)
+    rows = database.query("SELECT attempts, sent_at IS NOT NULL FROM publicservices_portaloutbox")
+    assert len(rows) == 3 + 15 * 2
+    # Each attempt is one claim and one request: had both runners posted a row, there would be
+    # more requests than attempts.
+    assert sum(attempts for attempts, _sent in rows) == len(stand_in.requests)
+    accepted = [r for r in stand_in.requests if r["answer"] == 200]
+    assert len(accepted) == sum(1 for _attempts, sent in rows if sent) > 0
+    # Each dossier here passes a status once: (code, status) names one change.
+    changes = [(unwrap(r["body"])["MaHoSo"], unwrap(r["body"])["TrangThaiHoSo"]) for r in accepted]
+    assert len(set(changes)) == len(changes)  # no change accepted twice
+    by_dossier: dict[str, list[int]] = {}
+    for request in stand_in.requests:
+        record = unwrap(request["body"])
+        by_dossier.setdefault(record["MaHoSo"], []).append(int(record["TrangThaiHoSo"]))
+    # Retries repeat a status; none comes after a later status of its dossier.
+    assert all(statuses == sorted(statuses) for statuses in by_dossier.values()), by_dossier

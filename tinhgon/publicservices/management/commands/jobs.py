@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import CommandError
+from django.db import close_old_connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,6 +54,12 @@ class Command(TranslatedCommand):
         return self.outbox(options)
 
     def run(self, options) -> None:  # type: ignore[no-untyped-def]
+        try:
+            self._rounds(options)
+        except KeyboardInterrupt:
+            return  # Ctrl-C on `make run` stops the server and this job together, quietly
+
+    def _rounds(self, options) -> None:  # type: ignore[no-untyped-def]
         while True:
             report = jobs.run_round(batch=options["batch"])
             if options["verbosity"] > 1 or report["errors"]:
@@ -64,6 +71,7 @@ class Command(TranslatedCommand):
                     )
                 return
             time.sleep(options["every"])
+            close_old_connections()  # a connection the database dropped meanwhile is reopened
 
     def outbox(self, options) -> None:  # type: ignore[no-untyped-def]
         if options["requeue"]:

@@ -55,13 +55,19 @@ class Command(TranslatedCommand):
         track.add_argument("--format", choices=["text", "json"], default="text")
         load = sub.add_parser(
             "catalogue-import",
-            help=_("Import a procedure catalogue (JSON); without a file, the starter catalogue."),
+            help=_(
+                "Import a procedure catalogue (JSON, or .xlsx: sheets procedures, fees, "
+                "documents); without a file, the starter catalogue."
+            ),
         )
         load.add_argument("file", nargs="?")
         load.add_argument(
             "--valid-from", help=_("The day the rules apply from (YYYY-MM-DD; default today).")
         )
-        dump = sub.add_parser("catalogue-export", help=_("The catalogue in force, as JSON."))
+        dump = sub.add_parser(
+            "catalogue-export",
+            help=_("The catalogue in force, as JSON (or a spreadsheet: --output FILE.xlsx)."),
+        )
         dump.add_argument("--as-of", help=_("The day (YYYY-MM-DD; default today)."))
         dump.add_argument("--output", help=_("A file to write (default: standard output)."))
         figures_parser = sub.add_parser(
@@ -145,6 +151,17 @@ class Command(TranslatedCommand):
 
     def _catalogue_import(self, *, file, valid_from, **_o):
         day = parse_day(valid_from, name="--valid-from") or timezone.localdate()
+        if file is not None and file.lower().endswith(".xlsx"):
+            path = Path(file)
+            if not path.is_file() or path.stat().st_size > MAX_FILE:
+                raise CommandError(_("%(file)s: no such file, or too big.") % {"file": file[:200]})
+            counts = catalogue.catalogue_import_workbook(
+                actor=None, content=path.read_bytes(), filename=path.name, valid_from=day
+            )
+            self.stdout.write(
+                _("Procedures: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.") % counts
+            )
+            return
         if file is None:
             data = catalogue.starter()
         else:
@@ -162,6 +179,9 @@ class Command(TranslatedCommand):
 
     def _catalogue_export(self, *, as_of, output, **_o):
         day = parse_day(as_of) or timezone.localdate()
+        if output and output.lower().endswith(".xlsx"):
+            Path(output).write_bytes(catalogue.catalogue_workbook(day=day))
+            return
         text = to_json(catalogue.catalogue_export(day=day))
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
@@ -181,9 +201,8 @@ class Command(TranslatedCommand):
         first, last = figures.period(
             parse_day(date_from, name="--from"), parse_day(date_to, name="--to")
         )
-        day = min(last, timezone.localdate())
-        unit_id = resolve_any_time(unit[:200], day=day).unit_id if unit else None
-        area = figures.resolve_area(None, day=day, unit_id=unit_id, province=province)
+        unit_id = resolve_any_time(unit[:200]).unit_id if unit else None
+        area = figures.area_for(None, date_to=last, unit_id=unit_id, province=province)
         data = figures.dashboard(area, first, last)
         if format == "json":
             text = to_json(data)
