@@ -35,6 +35,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -493,45 +494,55 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The last lines of the server's log naming an error (why a request got a 500).
+SERVER_ERRORS: list[str] = []
+
+
 @contextlib.contextmanager
 def serve() -> Iterator[str]:
     """A server process on a free port, on this process's database settings (DATABASE_URL),
     without debug. The project ships no production WSGI server: Django's threaded `runserver`
-    stands in for it."""
+    stands in for it. Its log goes to a temporary file; the lines naming an error are kept in
+    SERVER_ERRORS when it stops."""
     port = _free_port()
     env = {**os.environ, "TINHGON_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from tinhgon.manage import main; main()",
-            "runserver",
-            "--noreload",
-            "--skip-checks",
-            f"127.0.0.1:{port}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the server process stopped at start")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start within 60 s")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
+    command = [
+        sys.executable,
+        "-c",
+        "from tinhgon.manage import main; main()",
+        "runserver",
+        "--noreload",
+        "--skip-checks",
+        f"127.0.0.1:{port}",
+    ]
+    with (
+        tempfile.TemporaryFile(mode="w+") as log,
+        subprocess.Popen(command, env=env, stdout=log, stderr=log) as process,
+    ):
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError("the server process stopped at start")
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), 1),
+                ):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start within 60 s")
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            errors = [line.strip()[:300] for line in log if "rror" in line]
+            SERVER_ERRORS[:] = list(dict.fromkeys(errors))[-3:]
 
 
 def intake_actor() -> tuple[str, list[int], str]:
@@ -678,5 +689,7 @@ def run(
             figures.update(
                 intake(base_url, token, communes, procedure, count=intake_count, clients=clients)
             )
+        if figures["intake_failed"]:
+            figures["intake_server_errors"] = SERVER_ERRORS
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return figures
