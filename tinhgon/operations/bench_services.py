@@ -542,7 +542,7 @@ def serve() -> Iterator[str]:
                 process.wait()
             log.seek(0)
             errors = [line.strip()[:300] for line in log if "rror" in line]
-            SERVER_ERRORS[:] = list(dict.fromkeys(errors))[-3:]
+            SERVER_ERRORS[:] = list(dict.fromkeys(SERVER_ERRORS + errors))[-3:]
 
 
 def intake_actor() -> tuple[str, list[int], str]:
@@ -572,7 +572,7 @@ def intake_actor() -> tuple[str, list[int], str]:
 
 
 def intake(
-    base_url: str,
+    base_urls: list[str],
     token: str,
     communes: list[int],
     procedure: str,
@@ -582,7 +582,7 @@ def intake(
 ) -> dict[str, Any]:
     """`count` dossiers filed by `clients` threads, each on its own kept-alive connection;
     returns the rate, latencies and failures (the first answer of each kind is kept)."""
-    host = base_url.removeprefix("http://")
+    hosts = [url.removeprefix("http://") for url in base_urls]
     run = time.time_ns()
     numbers = iter(range(count))
     lock = threading.Lock()
@@ -607,6 +607,7 @@ def intake(
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
+        host = hosts[seed % len(hosts)]  # the clients spread over the server processes
         conn = http.client.HTTPConnection(host, timeout=60)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         while True:
@@ -658,6 +659,7 @@ def run(
     dossiers: int,
     intake_count: int = 2000,
     clients: int = 8,
+    servers: int = 1,
     batch_rows: int | None = None,
     server: Callable[[], contextlib.AbstractContextManager[str]] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -685,10 +687,13 @@ def run(
     if intake_count:
         step(f"intake of {intake_count:,} dossiers through the API")
         token, communes, procedure = intake_actor()
-        with (server or serve)() as base_url:
+        SERVER_ERRORS.clear()
+        with contextlib.ExitStack() as stack:
+            urls = [stack.enter_context((server or serve)()) for _ in range(servers)]
             figures.update(
-                intake(base_url, token, communes, procedure, count=intake_count, clients=clients)
+                intake(urls, token, communes, procedure, count=intake_count, clients=clients)
             )
+        figures["intake_servers"] = servers
         if figures["intake_failed"]:
             figures["intake_server_errors"] = SERVER_ERRORS
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
