@@ -186,10 +186,19 @@ def follow_moves(*, plan_id: int, after_id: int) -> None:
     statement, grouped, in the transaction of the move."""
     early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
     late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
+    this_move = (
+        "FROM carriers_recordmove b WHERE b.plan_ref = %(plan)s AND b.carrier = 'dossiers' "
+        "AND b.id > %(after)s"
+    )
     moved = (
         "FROM carriers_recordmove m JOIN publicservices_dossier d ON d.id = m.record_id "
         "JOIN publicservices_procedureversion p ON p.id = d.procedure_id "
-        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s"
+        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s "
+        # A batch's dossiers lie in one range of ids: read that range, not the whole table
+        # (`+ 0`: its bounds come from this move's history rows, found by their ids, not by
+        # walking the index of every record the carrier ever moved).
+        f"AND d.id >= (SELECT MIN(b.record_id + 0) {this_move}) "
+        f"AND d.id <= (SELECT MAX(b.record_id + 0) {this_move})"
     )
     filed = "d.channel = 'online'"
     columns = ("received", "paid", "processed", "early", "on_time", "late")
