@@ -315,6 +315,9 @@ TINHGON_SITE_URL = env_url("TINHGON_SITE_URL", "http://127.0.0.1:8000")
 TINHGON_PORTAL_URL = env_url("TINHGON_PORTAL_URL", "")
 TINHGON_PORTAL_TOKEN = os.environ.get("TINHGON_PORTAL_TOKEN", "")
 TINHGON_PORTAL_TIMEOUT = env_int("TINHGON_PORTAL_TIMEOUT", 10, low=1, high=120)
+# Sent portal rows and emails are deleted this many days after sending (the emails hold the
+# applicants' names and addresses; the lag indicator reads the last 7 days). Failed ones stay.
+TINHGON_SENT_KEEP_DAYS = env_int("TINHGON_SENT_KEEP_DAYS", 90, low=8, high=3650)
 
 # API tokens expire this many days after they are made (`tinhgon accounts token --days` for one).
 TINHGON_TOKEN_DAYS = env_int("TINHGON_TOKEN_DAYS", 90, low=1, high=3650)
@@ -363,3 +366,6 @@ TINHGON_PORTAL_PROVINCE = os.environ.get("TINHGON_PORTAL_PROVINCE", "").strip() 
 # Counted in Django's cache: with several server processes, configure a shared cache (CACHES).
 TINHGON_TRACK_FAILURE_LIMIT = env_int("TINHGON_TRACK_FAILURE_LIMIT", 10, low=1, high=1000)
 TINHGON_TRACK_WINDOW_MINUTES = env_int("TINHGON_TRACK_WINDOW_MINUTES", 15, low=1, high=24 * 60)
+# New dossiers filed on the portal from one address in an hour (a desk's shared computer files
+# several; a script filling the disk with uploads is stopped).
+TINHGON_PORTAL_FILINGS_PER_HOUR = env_int("TINHGON_PORTAL_FILINGS_PER_HOUR", 30, low=1, high=10_000)

@@ -14,9 +14,10 @@ Python, so memory does not grow with N). Then it measures:
   applies the plan without the dossiers carrier (the registry's changes), then the raw SQL
   moves the dossiers. Only the dossiers' moves are compared: the registry's changes are not in
   either figure. `same_end_state` compares where the open dossiers are after each (a count and
-  weighted sums of their unit, province and administrative unit);
-- `figures_s`: the unit dashboard (`publicservices.figures.unit_dashboard` when it exists,
-  else the index reads it stands on) of the busiest units, median and 95th percentile;
+  weighted sums of the codes of their unit, province and administrative unit);
+- `figures_s`: the unit dashboard (`publicservices.figures.unit_dashboard`; the counters it
+  reads are rebuilt once after the load) of the 50 units with the most dossiers, median and
+  95th percentile;
 - `intake_per_s`: dossiers filed through the staff API (`POST /api/services/dossiers`) by
   concurrent clients against a real server process on the same database.
 """
@@ -34,6 +35,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -46,6 +48,7 @@ from django.utils import timezone
 from tinhgon.carriers import contract
 from tinhgon.core.db import refresh_statistics
 from tinhgon.publicservices import catalogue
+from tinhgon.publicservices import figures as dossier_figures
 from tinhgon.publicservices.carriers import DossiersCarrier
 from tinhgon.publicservices.models import OPEN, Dossier, Level, ProcedureVersion, Status
 from tinhgon.reorg import engine
@@ -250,7 +253,17 @@ def load_dossiers(count: int) -> dict[str, Any]:
     _execute("DROP TABLE bench_places")
     _execute("DROP TABLE bench_procs")
     refresh_statistics()
-    return {"communes": places, "load_s": round(load_s, 2)}
+    # The figures' counters are kept at each transition; dossiers loaded in bulk get theirs
+    # recomputed once, set-based.
+    start = time.perf_counter()
+    tallies = dossier_figures.rebuild()
+    refresh_statistics()
+    return {
+        "communes": places,
+        "load_s": round(load_s, 2),
+        "tallies": tallies,
+        "tallies_s": round(time.perf_counter() - start, 2),
+    }
 
 
 # -- the plan: the engine against raw SQL ----------------------------------------------------
@@ -258,14 +271,28 @@ class _Rollback(Exception):
     pass
 
 
-def fingerprint() -> tuple[int, ...]:
-    """Where the open dossiers are: their count, and weighted sums of their unit, province and
-    administrative unit (weights drawn from the id, so a dossier sent elsewhere changes them)."""
+def fingerprint(day: dt.date) -> tuple[int, ...]:
+    """Where the open dossiers are on `day`: their count, and weighted sums of their unit,
+    province and administrative unit (weights drawn from the id, so that a dossier sent
+    elsewhere changes them). Units are named by their code and level on `day`, not by id:
+    units that a rolled-back apply opened got other ids than the same units opened again."""
+    on_day = (
+        "JOIN units_unitversion {a} ON {a}.unit_id = d.{column} "
+        "AND ({a}.valid_from IS NULL OR {a}.valid_from <= %(day)s) "
+        "AND ({a}.valid_to IS NULL OR {a}.valid_to >= %(day)s)"
+    )
+    joins = " ".join(
+        on_day.format(a=alias, column=column)
+        for alias, column in (("u", "unit_id"), ("p", "province_id"), ("a", "admin_unit_id"))
+    )
+    key = "(CAST({a}.code AS INTEGER) * 4 + {a}.level)"
+    u, p, a = (key.format(a=alias) for alias in "upa")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(*), SUM(unit_id), SUM(province_id), SUM(admin_unit_id), "
-            "SUM((id % 1009) * unit_id), SUM((id % 1013) * province_id), "
-            f"SUM((id % 1019) * admin_unit_id) FROM {TABLE} WHERE status IN ({OPEN_SQL})"
+            f"SELECT COUNT(*), SUM({u}), SUM({p}), SUM({a}), SUM((d.id %% 1009) * {u}), "
+            f"SUM((d.id %% 1013) * {p}), SUM((d.id %% 1019) * {a}) FROM {TABLE} d {joins} "
+            f"WHERE d.status IN ({OPEN_SQL})",
+            {"day": day},
         )
         return tuple(int(value or 0) for value in cursor.fetchone())
 
@@ -388,7 +415,7 @@ def plan_vs_raw(
             say(f"  the engine: {done:,} of {total:,} dossiers")
 
     figures["open_dossiers"] = Dossier.objects.filter(status__in=OPEN).count()
-    start_state = fingerprint()
+    start_state = fingerprint(LEGACY_LAST_DAY)
     size = batch_rows or engine.batch_rows_setting()
     carrier = contract.get(CARRIER)
     assert carrier is not None, "the dossiers carrier is registered by the app"
@@ -405,11 +432,11 @@ def plan_vs_raw(
             with transaction.atomic():
                 moved_raw = raw_sql_moves(units_only.plan.pk, spec.effective_date)
             figures["raw_sql_s"] = round(time.perf_counter() - start, 2)
-            raw_state = fingerprint()
+            raw_state = fingerprint(spec.effective_date)
             raise _Rollback
     except _Rollback:
         pass
-    assert fingerprint() == start_state, "the raw SQL was rolled back"
+    assert fingerprint(LEGACY_LAST_DAY) == start_state, "the raw SQL was rolled back"
     _vacuum()
     say("  the engine")
     start = time.perf_counter()
@@ -423,43 +450,22 @@ def plan_vs_raw(
     figures["dossiers_moved_raw"] = moved_raw
     figures["left_behind"] = _open_at_closed(outcome.plan.pk)
     figures["same_end_state"] = (
-        fingerprint() == raw_state and moved_raw == figures["dossiers_moved"]
+        fingerprint(spec.effective_date) == raw_state and moved_raw == figures["dossiers_moved"]
     )
     figures["apply_vs_raw"] = round(figures["apply_s"] / max(figures["raw_sql_s"], 0.001), 2)
     refresh_statistics()
 
 
 # -- the unit dashboard ----------------------------------------------------------------------
-def _index_reads(unit_id: int, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
-    """What a dashboard stands on, before the figures module exists: the open and the overdue
-    dossiers of the unit, through the (unit, status) index."""
-    mine = Dossier.objects.filter(unit_id=unit_id)
-    now = timezone.now()
-    return {
-        "open": mine.filter(status__in=OPEN).count(),
-        "overdue": mine.filter(
-            status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now
-        ).count(),
-    }
-
-
-def dashboard() -> tuple[Callable[[int, dt.date, dt.date], Any], str]:
-    try:
-        from tinhgon.publicservices.figures import unit_dashboard  # type: ignore[attr-defined]
-    except ImportError:
-        return _index_reads, "index reads (open and overdue counts)"
-    return unit_dashboard, "publicservices.figures.unit_dashboard"
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def time_figures(figures: dict[str, Any], units: int = DASHBOARD_UNITS) -> None:
+def time_figures(results: dict[str, Any], units: int = DASHBOARD_UNITS) -> None:
     """The dashboard of the `units` units holding the most dossiers, each read three times (the
     first warms the cache and is not counted): median and 95th percentile."""
-    read, source = dashboard()
+    read = dossier_figures.unit_dashboard
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT unit_id FROM {TABLE} GROUP BY unit_id ORDER BY COUNT(*) DESC, unit_id "
@@ -475,11 +481,10 @@ def time_figures(figures: dict[str, Any], units: int = DASHBOARD_UNITS) -> None:
             start = time.perf_counter()
             read(unit_id, date_from, date_to)
             timings.append(time.perf_counter() - start)
-    figures["figures_source"] = source
-    figures["figures_units"] = len(busiest)
-    figures["figures_s"] = round(statistics.median(timings), 4) if timings else None
-    figures["figures_p95_s"] = round(_percentile(timings, 0.95), 4) if timings else None
-    figures["figures_max_s"] = round(max(timings), 4) if timings else None
+    results["figures_units"] = len(busiest)
+    results["figures_s"] = round(statistics.median(timings), 4) if timings else None
+    results["figures_p95_s"] = round(_percentile(timings, 0.95), 4) if timings else None
+    results["figures_max_s"] = round(max(timings), 4) if timings else None
 
 
 # -- intake through the API ------------------------------------------------------------------
@@ -489,45 +494,55 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# The last lines of the server's log naming an error (why a request got a 500).
+SERVER_ERRORS: list[str] = []
+
+
 @contextlib.contextmanager
 def serve() -> Iterator[str]:
     """A server process on a free port, on this process's database settings (DATABASE_URL),
     without debug. The project ships no production WSGI server: Django's threaded `runserver`
-    stands in for it."""
+    stands in for it. Its log goes to a temporary file; the lines naming an error are kept in
+    SERVER_ERRORS when it stops."""
     port = _free_port()
     env = {**os.environ, "TINHGON_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from tinhgon.manage import main; main()",
-            "runserver",
-            "--noreload",
-            "--skip-checks",
-            f"127.0.0.1:{port}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the server process stopped at start")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start within 60 s")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
+    command = [
+        sys.executable,
+        "-c",
+        "from tinhgon.manage import main; main()",
+        "runserver",
+        "--noreload",
+        "--skip-checks",
+        f"127.0.0.1:{port}",
+    ]
+    with (
+        tempfile.TemporaryFile(mode="w+") as log,
+        subprocess.Popen(command, env=env, stdout=log, stderr=log) as process,
+    ):
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError("the server process stopped at start")
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), 1),
+                ):
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the server did not start within 60 s")
+                time.sleep(0.2)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.seek(0)
+            errors = [line.strip()[:300] for line in log if "rror" in line]
+            SERVER_ERRORS[:] = list(dict.fromkeys(SERVER_ERRORS + errors))[-3:]
 
 
 def intake_actor() -> tuple[str, list[int], str]:
@@ -557,7 +572,7 @@ def intake_actor() -> tuple[str, list[int], str]:
 
 
 def intake(
-    base_url: str,
+    base_urls: list[str],
     token: str,
     communes: list[int],
     procedure: str,
@@ -567,7 +582,7 @@ def intake(
 ) -> dict[str, Any]:
     """`count` dossiers filed by `clients` threads, each on its own kept-alive connection;
     returns the rate, latencies and failures (the first answer of each kind is kept)."""
-    host = base_url.removeprefix("http://")
+    hosts = [url.removeprefix("http://") for url in base_urls]
     run = time.time_ns()
     numbers = iter(range(count))
     lock = threading.Lock()
@@ -592,6 +607,7 @@ def intake(
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
+        host = hosts[seed % len(hosts)]  # the clients spread over the server processes
         conn = http.client.HTTPConnection(host, timeout=60)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         while True:
@@ -643,6 +659,7 @@ def run(
     dossiers: int,
     intake_count: int = 2000,
     clients: int = 8,
+    servers: int = 1,
     batch_rows: int | None = None,
     server: Callable[[], contextlib.AbstractContextManager[str]] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -670,9 +687,14 @@ def run(
     if intake_count:
         step(f"intake of {intake_count:,} dossiers through the API")
         token, communes, procedure = intake_actor()
-        with (server or serve)() as base_url:
+        SERVER_ERRORS.clear()
+        with contextlib.ExitStack() as stack:
+            urls = [stack.enter_context((server or serve)()) for _ in range(servers)]
             figures.update(
-                intake(base_url, token, communes, procedure, count=intake_count, clients=clients)
+                intake(urls, token, communes, procedure, count=intake_count, clients=clients)
             )
+        figures["intake_servers"] = servers
+        if figures["intake_failed"]:
+            figures["intake_server_errors"] = SERVER_ERRORS
     figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return figures

@@ -186,10 +186,19 @@ def follow_moves(*, plan_id: int, after_id: int) -> None:
     statement, grouped, in the transaction of the move."""
     early = f"d.due_at IS NOT NULL AND {_local('d.finished_at')} < {_local('d.due_at')}"
     late = f"d.due_at IS NOT NULL AND d.finished_at > d.due_at AND NOT ({early})"
+    this_move = (
+        "FROM carriers_recordmove b WHERE b.plan_ref = %(plan)s AND b.carrier = 'dossiers' "
+        "AND b.id > %(after)s"
+    )
     moved = (
         "FROM carriers_recordmove m JOIN publicservices_dossier d ON d.id = m.record_id "
         "JOIN publicservices_procedureversion p ON p.id = d.procedure_id "
-        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s"
+        "WHERE m.plan_ref = %(plan)s AND m.carrier = 'dossiers' AND m.id > %(after)s "
+        # A batch's dossiers lie in one range of ids: read that range, not the whole table
+        # (`+ 0`: its bounds come from this move's history rows, found by their ids, not by
+        # walking the index of every record the carrier ever moved).
+        f"AND d.id >= (SELECT MIN(b.record_id + 0) {this_move}) "
+        f"AND d.id <= (SELECT MAX(b.record_id + 0) {this_move})"
     )
     filed = "d.channel = 'online'"
     columns = ("received", "paid", "processed", "early", "on_time", "late")
@@ -344,10 +353,16 @@ def period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date,
 
 
 def resolve_area(
-    user, *, day: dt.date, unit_id: int | None = None, province: str | None = None
+    user,
+    *,
+    day: dt.date,
+    unit_id: int | None = None,
+    province: str | None = None,
+    whole_province: bool = True,
 ) -> Area:  # type: ignore[no-untyped-def]
     """The unit or province asked for, within the user's scope (None: the operator). Neither:
-    the user's own unit when it has exactly one."""
+    the user's own unit when it has exactly one. A province named by its unit id is the whole
+    province, unless `whole_province` is False (the province's own dossiers, as a unit)."""
     if unit_id is None and not province:
         roots = [] if user is None else access.scope_for(user).roots
         if user is None or len(roots) != 1:
@@ -362,8 +377,8 @@ def resolve_area(
             if user is None
             else access.access_unit(user, unit_id, day=day)
         )
-        if version.level == UnitLevel.PROVINCE:
-            return _province_area(version, day)
+        if version.level == UnitLevel.PROVINCE and whole_province:
+            return _province_area(version)
         predecessors = [
             link.predecessor_id for link, _d in units.lineage(unit_id, direction="predecessors")
         ]
@@ -371,28 +386,42 @@ def resolve_area(
     found = units.resolve_province((province or "")[:100], day=day)
     if user is not None:
         access.access_unit(user, found.unit_id, day=day)
-    return _province_area(found, day)
+    return _province_area(found)
 
 
 def area_for(
-    user, *, date_to: dt.date, unit_id: int | None = None, province: str | None = None
+    user,
+    *,
+    date_to: dt.date,
+    unit_id: int | None = None,
+    province: str | None = None,
+    whole_province: bool = True,
 ) -> Area:  # type: ignore[no-untyped-def]
     """The area as it stands today (a unit's figures include its predecessors'); a unit closed
     since, as it stood at the end of the period."""
     today = timezone.localdate()
     try:
-        return resolve_area(user, day=today, unit_id=unit_id, province=province)
+        return resolve_area(
+            user, day=today, unit_id=unit_id, province=province, whole_province=whole_province
+        )
     except NotFound:
         if date_to >= today:
             raise
-        return resolve_area(user, day=date_to, unit_id=unit_id, province=province)
+        return resolve_area(
+            user, day=date_to, unit_id=unit_id, province=province, whole_province=whole_province
+        )
 
 
-def _province_area(version: UnitVersion, day: dt.date) -> Area:
+def _province_area(version: UnitVersion) -> Area:
+    """Every unit that ever lay in the province or in a province it was formed from: a period
+    before a reorganization counts the communes of then (their tallies stay with them)."""
+    provinces = {version.unit_id} | {
+        link.predecessor_id for link, _d in units.lineage(version.unit_id, direction="predecessors")
+    }
     ids = set(
-        UnitVersion.objects.as_of(day)
-        .filter(Q(province_id=version.unit_id) | Q(unit_id=version.unit_id))
+        UnitVersion.objects.filter(Q(province_id__in=provinces) | Q(unit_id__in=provinces))
         .values_list("unit_id", flat=True)
+        .distinct()
     )
     return Area(sorted(ids), version.name, province_id=version.unit_id)
 
@@ -417,7 +446,7 @@ def _ratings(condition: Q, date_from: dt.date, date_to: dt.date) -> dict[int, in
             condition, rating__isnull=False, rated_at__gte=start, rated_at__lt=end
         )
         .values_list("rating")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     return {int(r): found.get(r, 0) for r in Rating.values}
@@ -435,14 +464,16 @@ def figures(
     )
     totals = _sums(tallies)
     if area.province_id is not None:
-        live = Dossier.objects.filter(province_id=area.province_id)
         where = Q(province_id=area.province_id)
+        # The province's units, one range each of the clock index (read from the index alone),
+        # rather than the province's rows with their due dates read from the table.
+        clock = Dossier.objects.filter(unit_id__in=area.unit_ids, status__in=ON_CLOCK)
     else:
-        live = Dossier.objects.filter(unit_id=area.unit_id or 0)
         where = Q(unit_id=area.unit_id or 0)
-    open_now = live.filter(status__in=OPEN).count()
-    on_clock = live.filter(status__in=ON_CLOCK).count()
-    overdue = live.filter(status__in=ON_CLOCK, due_at__lt=now).count()
+        clock = Dossier.objects.filter(unit_id=area.unit_id or 0, status__in=ON_CLOCK)
+    open_now = Dossier.objects.filter(where, status__in=OPEN).count()
+    on_clock = clock.count()
+    overdue = clock.filter(due_at__lt=now).count()
     ratings = _ratings(where, date_from, date_to)
     full = [t for t in tallies if t.online == Online.FULL]
     full_received = sum(t.received for t in full)
@@ -509,13 +540,13 @@ def at_risk(unit_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     per_official = {
         row["assignee_id"]: (row["n"], row["late"])
         for row in risky.values("assignee_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
         .order_by()
     }
     listed = list(
         risky.order_by("due_at", "pk").values(
             "pk", "code", "due_at", "assignee_id", "procedure__name"
-        )[: AT_RISK_LIST * 4]
+        )[: AT_RISK_LIST * 2]
     )
     names = _officials(unit_id, local_time(now).date())
     missing = {row["assignee_id"] for row in listed if row["assignee_id"]} - set(names)
@@ -624,20 +655,23 @@ def dashboard(
 def unit_dashboard(
     unit_id: int, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
 ) -> dict[str, Any]:
-    """Everything the figures page shows for one unit (no scope check: callers check it): the
+    """Everything the figures page shows for one unit (a province's own dossiers for a province;
+    no scope check: callers check it): the
     indicators over the months of the period (its tallies and its predecessors'), open and
     overdue now, the dossiers at risk and suggested reassignments. A few index ranges; the
     benchmark times this."""
-    area = area_for(None, date_to=date_to, unit_id=unit_id)
+    area = area_for(None, date_to=date_to, unit_id=unit_id, whole_province=False)
     return dashboard(area, date_from, date_to, now=now)
 
 
 def ranking(
     area: Area, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
-    """The communes of a province by progress over the period, best first (grouped reads: the
-    tallies of the months, and the dossiers on the clock per unit)."""
+    """The communes of a province by progress over the period, best first, with their dossiers
+    overdue and at risk now (grouped reads: the tallies of the months, and the clock index per
+    unit)."""
     now = now or timezone.now()
+    limit = calendar_around(local_time(now), 1).due(now, 1)
     months = months_between(date_from, date_to)
     day = min(date_to, timezone.localdate())
     communes = {
@@ -656,15 +690,19 @@ def ranking(
         done[unit][0] += processed
         done[unit][1] += early + on_time
     clock = {
-        row["unit_id"]: (row["n"], row["late"])
+        row["unit_id"]: (row["n"], row["late"], row["risky"])
         for row in Dossier.objects.filter(unit_id__in=list(communes), status__in=ON_CLOCK)
         .values("unit_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        .annotate(
+            n=Count("*"),
+            late=Count("due_at", filter=Q(due_at__lt=now)),
+            risky=Count("due_at", filter=Q(due_at__lte=limit)),
+        )
         .order_by()
     }
     rows = []
     for unit, (name, code) in communes.items():
-        n, late = clock.get(unit, (0, 0))
+        n, late, risky = clock.get(unit, (0, 0, 0))
         handled = done[unit][0] + n
         good = done[unit][1] + n - late
         rows.append(
@@ -674,6 +712,8 @@ def ranking(
                 "name": name,
                 "handled": handled,
                 "progress": _ratio(good, handled),
+                "overdue": late,
+                "at_risk": risky,
             }
         )
     rows.sort(key=lambda r: (r["progress"] is None, -(r["progress"] or 0), r["name"]))
@@ -751,9 +791,12 @@ def workbook(data: dict[str, Any]) -> bytes:
             )
     if "ranking" in data:
         ranked = book.create_sheet(_("Communes")[:31])
-        append_row(ranked, [_("Commune"), _("Handled"), _("Progress")])
+        append_row(ranked, [_("Commune"), _("Handled"), _("Progress"), _("Overdue"), _("At risk")])
         for row in data["ranking"]:
-            append_row(ranked, [row["name"], row["handled"], row["progress"]])
+            append_row(
+                ranked,
+                [row["name"], row["handled"], row["progress"], row["overdue"], row["at_risk"]],
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

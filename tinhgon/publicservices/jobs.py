@@ -32,8 +32,15 @@ from django.utils import timezone, translation
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
 from tinhgon.core.errors import NotFound
-from tinhgon.publicservices import notifications, sync
-from tinhgon.publicservices.models import Dossier, Reminder, ReminderKind, Status
+from tinhgon.publicservices import notifications, outbox, sync
+from tinhgon.publicservices.models import (
+    Dossier,
+    Notification,
+    PortalOutbox,
+    Reminder,
+    ReminderKind,
+    Status,
+)
 from tinhgon.units import selectors as units
 from tinhgon.workdays.calendar import CLOSE, VIETNAM, Calendar, local_time
 from tinhgon.workdays.selectors import calendar_for
@@ -49,7 +56,8 @@ BATCH = 500
 
 
 def _calendar(day: dt.date) -> Calendar:
-    return calendar_for(day.year, day.year + 1)
+    """The working days around `day`: last year (what is overdue since) to next year."""
+    return calendar_for(day.year - 1, day.year + 1)
 
 
 def horizon(now: dt.datetime, calendar: Calendar | None = None) -> dt.datetime:
@@ -99,7 +107,17 @@ def _in_force(day: dt.date) -> Q:
     )
 
 
-def _emails(unit_id: int, roles: Iterable[str], day: dt.date) -> list[str]:
+Cache = dict[tuple[int, tuple[str, ...], dt.date], list[str]]
+
+
+def _emails(
+    unit_id: int, roles: Iterable[str], day: dt.date, cache: Cache | None = None
+) -> list[str]:
+    """The email addresses of the unit's members in those roles on the day (a round asks the
+    same unit many times: the cache keeps one query per unit and roles)."""
+    key = (unit_id, tuple(sorted(roles)), day)
+    if cache is not None and key in cache:
+        return cache[key]
     found = (
         Membership.objects.filter(
             _in_force(day), unit_id=unit_id, role__in=list(roles), user__is_active=True
@@ -107,7 +125,10 @@ def _emails(unit_id: int, roles: Iterable[str], day: dt.date) -> list[str]:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
-    return sorted(set(found))[:RECIPIENT_LIMIT]
+    emails = sorted(set(found))[:RECIPIENT_LIMIT]
+    if cache is not None:
+        cache[key] = emails
+    return emails
 
 
 def _assignee_email(dossier: Dossier) -> list[str]:
@@ -115,23 +136,23 @@ def _assignee_email(dossier: Dossier) -> list[str]:
     return [user.email] if user is not None and user.is_active and user.email else []
 
 
-def recipients(dossier: Dossier, kind: str, day: dt.date) -> list[str]:
+def recipients(dossier: Dossier, kind: str, day: dt.date, cache: Cache | None = None) -> list[str]:
     """Who is told: a reminder goes to the assignee (or the unit's officials); an escalation to
     the province's administrators (or the unit's officials) and the assignee."""
     unit_officials = sorted(WRITE_ROLES)
     if kind == ReminderKind.REMIND:
-        return _assignee_email(dossier) or _emails(dossier.unit_id, unit_officials, day)
-    above = _emails(dossier.province_id, [Role.PROVINCE_ADMIN], day) or _emails(
-        dossier.unit_id, unit_officials, day
+        return _assignee_email(dossier) or _emails(dossier.unit_id, unit_officials, day, cache)
+    above = _emails(dossier.province_id, [Role.PROVINCE_ADMIN], day, cache) or _emails(
+        dossier.unit_id, unit_officials, day, cache
     )
     return sorted(set(above + _assignee_email(dossier)))[:RECIPIENT_LIMIT]
 
 
 def _staff_link(code: str) -> str:
     try:
-        path = reverse("services:dossier", args=[code])
-    except NoReverseMatch:
-        path = "/services/"
+        path = reverse("services:detail", args=[code])
+    except NoReverseMatch:  # the staff's pages not mounted: their address all the same
+        path = f"/services/{code}/"
     return f"{settings.TINHGON_SITE_URL}{path}"
 
 
@@ -151,17 +172,27 @@ def _context(dossier: Dossier, kind: str, today: dt.date, calendar: Calendar) ->
             "unit": unit,
             "due": notifications.moment(dossier.due_at),
             "due_time": local_time(dossier.due_at).strftime("%H:%M"),
-            "days": max(0, calendar.working_days_between(due_day, today)),
+            # Overdue since before last year: counted from the calendar's first day.
+            "days": calendar.working_days_between(
+                max(due_day, dt.date(calendar.first_year, 1, 1)), today
+            ),
             "status": str(Status(dossier.status).label),
             "assignee": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
             "link": _staff_link(dossier.code),
         }
 
 
-def _send(dossier: Dossier, kind: str, day: dt.date, now: dt.datetime, calendar: Calendar) -> bool:
+def _send(
+    dossier: Dossier,
+    kind: str,
+    day: dt.date,
+    now: dt.datetime,
+    calendar: Calendar,
+    cache: Cache | None = None,
+) -> bool:
     """Record the reminder and queue its email, once: False when it was recorded already."""
     today = local_time(now).date()
-    to = recipients(dossier, kind, today)
+    to = recipients(dossier, kind, today, cache)
     try:
         with transaction.atomic():
             Reminder.objects.create(dossier=dossier, kind=kind, day=day, sent_at=now, recipients=to)
@@ -198,7 +229,9 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
     plans: list[tuple[str, QuerySet[Dossier], bool]] = [
         (
             ReminderKind.REMIND,
-            running.filter(promised_at__isnull=True, due_at__gt=now, due_at__lte=horizon(now)),
+            running.filter(
+                promised_at__isnull=True, due_at__gt=now, due_at__lte=horizon(now, calendar)
+            ),
             True,
         ),
         (
@@ -213,6 +246,7 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
         ),
     ]
     sent = {}
+    cache: Cache = {}
     for kind, candidates, applies in plans:
         sent[str(kind)] = 0
         if not applies:
@@ -220,11 +254,17 @@ def send_reminders(*, now: dt.datetime | None = None, batch: int = BATCH) -> dic
         day_of = OuterRef("due_day") if kind != ReminderKind.OVERDUE else today
         for dossier in candidates.filter(_not_yet(kind, day_of)).order_by("due_at", "id")[:batch]:
             day = today if kind == ReminderKind.OVERDUE else local_time(dossier.due_at).date()  # type: ignore[arg-type]
-            sent[str(kind)] += _send(dossier, kind, day, now, calendar)
+            sent[str(kind)] += _send(dossier, kind, day, now, calendar, cache)
     return sent
 
 
 # -- one round of the scheduled job ----------------------------------------------------------
+def purge_sent() -> int:
+    """Delete the portal rows and emails sent more than TINHGON_SENT_KEEP_DAYS ago."""
+    before = timezone.now() - dt.timedelta(days=settings.TINHGON_SENT_KEEP_DAYS)
+    return outbox.purge(PortalOutbox, before=before) + outbox.purge(Notification, before=before)
+
+
 def run_round(*, batch: int = 200) -> dict[str, Any]:
     """Push the portal's outbox, send reminders and escalations, retry failed emails. A part
     that fails is logged and reported; the others still run (a mail server down must not stop
@@ -234,6 +274,7 @@ def run_round(*, batch: int = 200) -> dict[str, Any]:
         "portal": lambda: sync.push(batch=batch).as_dict(),
         "reminders": lambda: send_reminders(batch=batch),
         "emails_sent": lambda: notifications.retry(batch=batch),
+        "purged": purge_sent,
     }
     for name, part in parts.items():
         try:

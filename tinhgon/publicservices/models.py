@@ -237,7 +237,8 @@ class Dossier(models.Model):
             # A unit's dossiers on the clock by due date: its overdue count and the dossiers at
             # risk are one index range, whatever the size of the table (figures.py).
             models.Index(
-                fields=["unit", "due_at"],
+                # The assignee last: the count per official is read from the index alone.
+                fields=["unit", "due_at", "assignee"],
                 condition=Q(status__in=[int(s) for s in ON_CLOCK]),
                 name="dossier_unit_clock_due",
             ),

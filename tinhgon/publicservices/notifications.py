@@ -78,7 +78,9 @@ def queue(
         created_at=now,
         next_attempt_at=now,
     )
-    transaction.on_commit(lambda: send(notification.pk))
+    # robust: whatever goes wrong in sending (the database included) is logged, never raised
+    # into the request whose change has committed already; the job sends the row later.
+    transaction.on_commit(lambda: send(notification.pk), robust=True)
     return notification
 
 

@@ -157,3 +157,12 @@ def failed(model: type[Model], pk: int, error: str, *, retry: bool) -> None:
     else:
         changes["failed_at"] = now
     model._default_manager.filter(pk=pk).update(**changes)  # type: ignore[attr-defined]
+
+
+def purge(model: type[Model], *, before: dt.datetime, batch: int = 10_000) -> int:
+    """Delete up to `batch` rows sent before `before` (failed rows stay for inspection)."""
+    manager = model._default_manager  # type: ignore[attr-defined]
+    ids = list(
+        manager.filter(sent_at__lt=before).order_by("id").values_list("pk", flat=True)[:batch]
+    )
+    return int(manager.filter(pk__in=ids).delete()[0]) if ids else 0

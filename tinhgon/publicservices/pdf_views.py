@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.views import render_refusal
@@ -43,7 +43,7 @@ def document_response(request: HttpRequest, dossier: Dossier, kind: str) -> Http
 
 
 @login_required
-@require_GET
+@require_safe
 def document(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """One document of a dossier in the official's read scope (outside it: not found)."""
     try:
@@ -53,7 +53,7 @@ def document(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         return render_refusal(request, error)
 
 
-@require_GET
+@require_safe
 def portal_document(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     """One public document of the dossier a portal token names; the control slip, which names
     the officials, is not among them."""

@@ -18,9 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -47,7 +45,7 @@ from tinhgon.units.models import UnitVersion
 from tinhgon.workdays.calendar import local_time
 
 CODE_LIMIT = 64
-EMAIL_LIMIT = 254
+EMAIL_LIMIT = services.EMAIL_LIMIT
 COMMUNE_LIMIT = 100
 # Vietnamese numbers: 10 digits from 0 (mobile and fixed lines), or +84 and 9 digits.
 PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
@@ -97,7 +95,7 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
     if not folded:
         raise DomainError(
             _("Give your commune or ward."),
-            problems=[Problem(_("This field is required."), field="commune")],
+            problems=[Problem(_("This field is required."), field="applicant_commune")],
         )
     today = {v.unit_id: v for v in communes(day)}
 
@@ -130,14 +128,51 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
             _("'%(wanted)s' matches several communes: %(names)s. Choose one.")
             % {"wanted": wanted, "names": names},
             code="ambiguous",
-            problems=[Problem(_("several: %(names)s") % {"names": names}, field="commune")],
+            problems=[
+                Problem(_("several: %(names)s") % {"names": names}, field="applicant_commune")
+            ],
         )
     if not found:
         raise DomainError(
             _("No commune or ward named '%(wanted)s' in the province.") % {"wanted": wanted},
-            problems=[Problem(_("not found in the province"), field="commune")],
+            problems=[Problem(_("not found in the province"), field="applicant_commune")],
         )
     return found[0]
+
+
+# -- counting what one address (or one code) does, in Django's cache -------------------------
+def _digest(text: str) -> str:
+    # A cache key takes no spaces or control characters, whatever is typed.
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _track_keys(code: str, address: str) -> list[str]:
+    return [
+        f"portal-track:address:{_digest(address[:64])}",
+        f"portal-track:code:{_digest(fold(code)[:CODE_LIMIT])}",
+    ]
+
+
+def _filing_key(address: str) -> str:
+    return f"portal-file:address:{_digest(address[:64])}"
+
+
+def _reached(keys: list[str], limit: int) -> bool:
+    return any((cache.get(key) or 0) >= limit for key in keys)
+
+
+def _count(keys: list[str], *, seconds: int) -> None:
+    for key in keys:
+        # add() starts the window only if none runs; incr() counts within it.
+        cache.add(key, 0, timeout=seconds)
+        try:
+            cache.incr(key)
+        except ValueError:  # the window ended between the two calls
+            cache.add(key, 1, timeout=seconds)
+
+
+def _too_many(message: str) -> DomainError:
+    return DomainError(message, code="throttled", status=429)
 
 
 # -- filing ------------------------------------------------------------------------------------
@@ -146,25 +181,9 @@ def phone_digits(phone: str) -> str:
     if not PHONE.fullmatch(digits):
         raise DomainError(
             _("The phone number is not valid."),
-            problems=[Problem(_("10 digits, such as 0912 345 678"), field="phone")],
+            problems=[Problem(_("10 digits, such as 0912 345 678"), field="applicant_phone")],
         )
     return digits.lstrip("+")
-
-
-def email_checked(email: str) -> str:
-    email = (email or "").strip()
-    if not email:
-        return ""
-    try:
-        if len(email) > EMAIL_LIMIT:
-            raise ValidationError("too long")
-        validate_email(email)
-    except ValidationError:
-        raise DomainError(
-            _("The email address is not valid."),
-            problems=[Problem(_("an address such as ten@example.vn"), field="email")],
-        ) from None
-    return email
 
 
 def portal_file(
@@ -173,27 +192,34 @@ def portal_file(
     applicant_kind: str,
     applicant_name: str,
     applicant_id: str,
-    commune: str,
-    phone: str,
-    email: str = "",
+    applicant_commune: str,
+    applicant_phone: str,
+    applicant_email: str = "",
     files: Sequence[UploadedFile] = (),
     client_ref: str | None = None,
+    address: str | None = None,
 ) -> Dossier:
     """File a dossier online at the competent unit (status 1), with its documents. Everything
     is checked before anything is stored; nothing is stored when anything is refused. The same
-    `client_ref` again (a double click, a retried request) returns the first dossier."""
+    `client_ref` again (a double click, a retried request) returns the first dossier. From one
+    `address` (the pages and the API give it), at most TINHGON_PORTAL_FILINGS_PER_HOUR new
+    dossiers an hour: then 429, so that nobody fills the disk and the desks with filings."""
     client_ref = (client_ref or "").strip()[: services.REF_LIMIT] or None
     if client_ref is not None:
         existing = Dossier.objects.filter(client_ref=client_ref).first()
         if existing is not None:
             return existing
+    limit = int(settings.TINHGON_PORTAL_FILINGS_PER_HOUR)
+    if address is not None and _reached([_filing_key(address)], limit):
+        raise _too_many(
+            _("Too many dossiers filed from this address. Try again in an hour, or at a desk.")
+        )
     today = local_time(timezone.now()).date()
     problems: list[Problem] = []
     checked: dict[str, Any] = {}
     for key, check in (
-        ("phone", lambda: phone_digits(phone)),
-        ("email", lambda: email_checked(email)),
-        ("commune", lambda: commune_find(commune, day=today)),
+        ("phone", lambda: phone_digits(applicant_phone)),
+        ("commune", lambda: commune_find(applicant_commune, day=today)),
         ("identity", lambda: services.normalized_identity(applicant_kind, applicant_id)),
     ):
         try:
@@ -233,7 +259,7 @@ def portal_file(
                 channel=Channel.ONLINE,
                 receiving_unit_id=competent,
                 client_ref=client_ref,
-                applicant_email=checked["email"],
+                applicant_email=applicant_email,
                 applicant_phone=checked["phone"],
             )
             documents.documents_store(
@@ -245,40 +271,12 @@ def portal_file(
         if existing is None:
             raise
         return existing
+    if address is not None:
+        _count([_filing_key(address)], seconds=3600)
     return dossier
 
 
 # -- the second factor -------------------------------------------------------------------------
-def _window() -> int:
-    return int(settings.TINHGON_TRACK_WINDOW_MINUTES) * 60
-
-
-def _keys(code: str, address: str) -> list[str]:
-    # Digests: a cache key takes no spaces or control characters, whatever is typed.
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-    return [
-        f"portal-track:address:{digest(address[:64])}",
-        f"portal-track:code:{digest(fold(code)[:CODE_LIMIT])}",
-    ]
-
-
-def _throttled(keys: list[str]) -> bool:
-    limit = int(settings.TINHGON_TRACK_FAILURE_LIMIT)
-    return any((cache.get(key) or 0) >= limit for key in keys)
-
-
-def _failed(keys: list[str]) -> None:
-    for key in keys:
-        # add() starts the window only if none runs; incr() counts within it.
-        cache.add(key, 0, timeout=_window())
-        try:
-            cache.incr(key)
-        except ValueError:  # the window ended between the two calls
-            cache.add(key, 1, timeout=_window())
-
-
 def unknown(code: str) -> NotFound:
     """The one answer for an unknown code and for a wrong second factor."""
     return NotFound(
@@ -291,13 +289,11 @@ def dossier_for_applicant(*, code: str, phone_last: str, address: str) -> Dossie
     the same 404. After TINHGON_TRACK_FAILURE_LIMIT failures from the address or for the code
     within the window, refused (429) until the window ends, even with the right digits."""
     code = (code or "").strip()[:CODE_LIMIT]
-    keys = _keys(code, address or "")
-    if _throttled(keys):
-        raise DomainError(
+    keys = _track_keys(code, address or "")
+    if _reached(keys, int(settings.TINHGON_TRACK_FAILURE_LIMIT)):
+        raise _too_many(
             _("Too many wrong attempts. Try again in %(minutes)s minutes.")
-            % {"minutes": settings.TINHGON_TRACK_WINDOW_MINUTES},
-            code="throttled",
-            status=429,
+            % {"minutes": settings.TINHGON_TRACK_WINDOW_MINUTES}
         )
     digits = re.sub(r"\D", "", phone_last or "")[-4:]
     dossier = (
@@ -309,7 +305,7 @@ def dossier_for_applicant(*, code: str, phone_last: str, address: str) -> Dossie
     # Compared in constant time, and compared even for an unknown code.
     matches = constant_time_compare(expected, digits) and len(digits) == 4
     if dossier is None or not matches:
-        _failed(keys)
+        _count(keys, seconds=int(settings.TINHGON_TRACK_WINDOW_MINUTES) * 60)
         raise unknown(code)
     return dossier
 

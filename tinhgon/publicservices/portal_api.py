@@ -30,7 +30,7 @@ class FilingIn(Schema):
     applicant_kind: Annotated[str, Field(pattern=r"^(citizen|business)$", examples=["citizen"])]
     applicant_name: Text
     applicant_id: Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=20)]
-    commune: Annotated[
+    applicant_commune: Annotated[
         str,
         Field(
             pattern=PRINTABLE_REGEX,
@@ -38,8 +38,12 @@ class FilingIn(Schema):
             description="Today's name or code of the commune; an older name finds its successor",
         ),
     ]
-    phone: Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=20, examples=["0912345678"])]
-    email: Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=portal.EMAIL_LIMIT)] = ""
+    applicant_phone: Annotated[
+        str, Field(pattern=PRINTABLE_REGEX, max_length=20, examples=["0912345678"])
+    ]
+    applicant_email: Annotated[
+        str, Field(pattern=PRINTABLE_REGEX, max_length=portal.EMAIL_LIMIT)
+    ] = ""
     client_ref: (
         Annotated[
             str,
@@ -119,11 +123,12 @@ def portal_file(
         applicant_kind=payload.applicant_kind,
         applicant_name=payload.applicant_name,
         applicant_id=payload.applicant_id,
-        commune=payload.commune,
-        phone=payload.phone,
-        email=payload.email,
+        applicant_commune=payload.applicant_commune,
+        applicant_phone=payload.applicant_phone,
+        applicant_email=payload.applicant_email,
         files=documents or [],
         client_ref=payload.client_ref,
+        address=_address(request),
     )
     found = portal.tracking(dossier)
     return Status(

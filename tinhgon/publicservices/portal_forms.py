@@ -55,19 +55,19 @@ class FileForm(forms.Form):
         help_text=_("12 digits of the citizen identity card; a business: its tax code"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    commune = forms.CharField(
+    applicant_commune = forms.CharField(
         label=_("Your commune or ward"),
         max_length=COMMUNE_LIMIT,
         help_text=_("Today's name; a commune's name from before 2025 finds the commune it became"),
         widget=forms.TextInput(attrs={"list": "communes", "autocomplete": "off"}),
     )
-    phone = forms.CharField(
+    applicant_phone = forms.CharField(
         label=_("Phone number"),
         max_length=20,
         help_text=_("Its last 4 digits are asked when you track the dossier"),
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.CharField(
+    applicant_email = forms.CharField(
         label=_("Email (optional)"),
         max_length=EMAIL_LIMIT,
         required=False,

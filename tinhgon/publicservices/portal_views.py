@@ -29,21 +29,17 @@ from tinhgon.publicservices.models import Document, Dossier, Rating
 from tinhgon.publicservices.portal_forms import FileForm, RateForm, SupplementForm, TrackForm
 
 VERIFIED_MINUTES = 30
-FILED_KEY = "portal_filed"
 VERIFIED_KEY = "portal_verified"
-REMEMBERED = 20  # dossiers a session remembers (filed, verified)
+REMEMBERED = 20  # dossiers a session remembers
 
 
 def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "")
 
 
-def _remember_filed(request: HttpRequest, code: str) -> None:
-    filed = [c for c in request.session.get(FILED_KEY, []) if c != code]
-    request.session[FILED_KEY] = [*filed, code][-REMEMBERED:]
-
-
 def _remember_verified(request: HttpRequest, code: str) -> None:
+    """This browser filed the dossier or gave its second factor: it sees the dossier's pages
+    for VERIFIED_MINUTES (a shared computer at a one-stop desk forgets it soon)."""
     verified = dict(request.session.get(VERIFIED_KEY, {}))
     verified.pop(code, None)
     verified[code] = timezone.now().isoformat()
@@ -51,9 +47,7 @@ def _remember_verified(request: HttpRequest, code: str) -> None:
 
 
 def _verified(request: HttpRequest, code: str) -> bool:
-    """Whether this browser gave the dossier's second factor lately (or filed it)."""
-    if code in request.session.get(FILED_KEY, []):
-        return True
+    """Whether this browser filed the dossier or gave its second factor lately."""
     at = request.session.get(VERIFIED_KEY, {}).get(code)
     if not at:
         return False
@@ -112,24 +106,25 @@ def file(request: HttpRequest) -> HttpResponse:
             applicant_kind=data["applicant_kind"],
             applicant_name=data["applicant_name"],
             applicant_id=data["applicant_id"],
-            commune=data["commune"],
-            phone=data["phone"],
-            email=data["email"],
+            applicant_commune=data["applicant_commune"],
+            applicant_phone=data["applicant_phone"],
+            applicant_email=data["applicant_email"],
             files=data["documents"],
             client_ref=data["client_ref"] or None,
+            address=_address(request),
         )
     except DomainError as error:
         return _refused(request, "portal/file.html", form, error, context)
-    _remember_filed(request, dossier.code)
+    _remember_verified(request, dossier.code)
     return redirect("portal:receipt", code=dossier.code)
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    """The receipt, for the browser that filed the dossier."""
-    if code not in request.session.get(FILED_KEY, []):
+    """The receipt, for the browser that filed the dossier (lately)."""
+    found = Dossier.objects.select_related("procedure__procedure").filter(code=code).first()
+    if found is None or not _verified(request, code):
         return render_refusal(request, portal.unknown(code))
-    dossier = Dossier.objects.select_related("procedure__procedure").get(code=code)
-    return render(request, "portal/receipt.html", {"found": portal.tracking(dossier)})
+    return render(request, "portal/receipt.html", {"found": portal.tracking(found)})
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -252,8 +247,13 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse | FileRespo
             allowed = False
     if found is None or not allowed:
         return render_refusal(request, NotFound(_("No such document.")))
+    try:
+        content = found.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the media folder): say so, not 500.
+        return render_refusal(request, NotFound(_("No such document.")))
     response = FileResponse(
-        found.file.open("rb"),
+        content,
         as_attachment=True,
         filename=found.name,
         content_type=found.content_type,

@@ -48,6 +48,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from tinhgon.core import text as core_text
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices.models import (
     Apology,
@@ -281,15 +282,15 @@ def day(value: dt.datetime | None) -> str:
 
 
 def dated(place: str, value: dt.datetime) -> str:
-    """ "Sơn La, ngày 05 tháng 3 năm 2026": the day below 10, and months 1 and 2, with a zero
-    (Decree 30/2020/NĐ-CP, Appendix I)."""
+    """The place and date as documents write them, "Sơn La, ngày 05 tháng 3 năm 2026": days
+    below 10, and months 1 and 2, with a zero (Decree 30/2020/NĐ-CP, Appendix I)."""
     local = local_time(value)
     month = f"{local.month:02d}" if local.month < 3 else str(local.month)
     return f"{place}, ngày {local.day:02d} tháng {month} năm {local.year}"
 
 
 def amount(value: int) -> str:
-    return f"{value:,}".replace(",", ".") + " đồng"
+    return f"{core_text.number(value)} đồng"  # 15.000 đồng (rendered in Vietnamese)
 
 
 class _Sheet(FPDF):
@@ -356,10 +357,9 @@ class _Sheet(FPDF):
         self.set_line_width(0.3)
         self.line(centre - width / 2, y, centre + width / 2, y)
 
-    def para(self, value: str, *, style: str = "", align: str = "J", indent: bool = True) -> None:
+    def para(self, value: str, *, style: str = "", align: str = "J") -> None:
         self.set_font(FONT, style, self.BODY)
-        lead = "      " if indent else ""
-        self.multi_cell(0, self.LINE, text(lead + value), align=align, **_next_line())
+        self.multi_cell(0, self.LINE, text(value), align=align, **_next_line())
         self.ln(0.8)
 
     def reason(self, intro: str, value: str) -> None:
@@ -506,26 +506,23 @@ def _receipt(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     received = _last_event(dossier, "receive")
     when = dossier.received_at or timezone.now()
     unit = _head(sheet, dossier, dossier.receiving_unit_id, when)
-    sheet.para(f"{unit} đã tiếp nhận hồ sơ của:", indent=True)
+    sheet.para(f"{unit} đã tiếp nhận hồ sơ của:")
     _applicant_block(sheet, dossier)
     sheet.field("Hình thức nộp", CHANNELS.get(dossier.channel, dossier.channel))  # type: ignore[call-overload]
     documents = [str(d) for d in dossier.procedure.documents or []]
-    sheet.para("1. Thành phần hồ sơ nộp gồm:", indent=False)
+    sheet.para("1. Thành phần hồ sơ nộp gồm:")
     sheet.items(documents or ["Theo quy định của thủ tục"])
-    sheet.para("2. Số lượng hồ sơ: 01 (bộ)", indent=False)
+    sheet.para("2. Số lượng hồ sơ: 01 (bộ)")
     sheet.para(
-        f"3. Thời gian giải quyết hồ sơ theo quy định: {dossier.procedure.days:02d} ngày làm việc",
-        indent=False,
+        f"3. Thời gian giải quyết hồ sơ theo quy định: {dossier.procedure.days:02d} ngày làm việc"
     )
     sheet.field("4. Thời gian nhận hồ sơ", moment(dossier.received_at))
     sheet.field("5. Thời gian hẹn trả kết quả", moment(dossier.due_at))
     fees = _fees(dossier)
-    sheet.para("6. Phí, lệ phí:" + ("" if fees else " không"), indent=False)
+    sheet.para("6. Phí, lệ phí:" + ("" if fees else " không"))
     if fees:
         sheet.items(fees)
-    sheet.para(
-        f"7. Đăng ký nhận kết quả tại: {_unit_name(dossier.receiving_unit_id)}", indent=False
-    )
+    sheet.para(f"7. Đăng ký nhận kết quả tại: {_unit_name(dossier.receiving_unit_id)}")
     if tracking_url:
         _tracking(sheet, dossier, tracking_url)
     sheet.signatures(
@@ -611,7 +608,7 @@ def _refusal(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
 
 def _letter_opening(sheet: _Sheet, dossier: Dossier) -> None:
     """The addressee, and which dossier the letter is about."""
-    sheet.para(f"Kính gửi: {_addressee(dossier)}", style="B", align="C", indent=False)
+    sheet.para(f"Kính gửi: {_addressee(dossier)}", style="B", align="C")
     sheet.para(
         f"Ngày {day(dossier.received_at)}, {_unit_name(dossier.receiving_unit_id)} tiếp nhận "
         f"hồ sơ của Ông/Bà, mã hồ sơ {dossier.code}, đề nghị giải quyết thủ tục "
@@ -659,6 +656,26 @@ def _stop(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
         [("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "(Ký, ghi rõ họ tên và đóng dấu)", _person(event.actor))],
         receivers=["Như trên;", "Lưu: VT."],
     )
+
+
+# The steps as the control slip names them (the form's wording, whatever the reader's language).
+STEPS = {
+    "submit": "Nộp hồ sơ",
+    "receive": "Tiếp nhận hồ sơ",
+    "refuse": "Từ chối tiếp nhận",
+    "assign": "Phân công xử lý",
+    "request_supplement": "Yêu cầu bổ sung hồ sơ",
+    "supplement": "Nhận hồ sơ bổ sung",
+    "request_payment": "Yêu cầu nộp phí, lệ phí",
+    "pay": "Nhận phí, lệ phí",
+    "transfer": "Chuyển đơn vị khác",
+    "approve": "Phê duyệt kết quả",
+    "reject": "Từ chối giải quyết",
+    "stop": "Dừng giải quyết",
+    "withdraw": "Rút hồ sơ",
+    "return_result": "Trả kết quả",
+    "apologize": "Xin lỗi, hẹn lại ngày trả",
+}
 
 
 def step_result(at: dt.datetime, due: dt.datetime | None) -> str:
@@ -711,7 +728,7 @@ def _control(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
             row.cell(moment(event.at))
             row.cell(text(names[event.unit_id]))
             row.cell(text(_person(event.actor) or "Hệ thống"))
-            row.cell(text(move_name(event.move).capitalize()))
+            row.cell(text(STEPS.get(event.move) or move_name(event.move).capitalize()))
             row.cell(step_result(event.at, dossier.due_at) if started else "")
             row.cell(text(event.note[:300]))
 

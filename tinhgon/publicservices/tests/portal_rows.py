@@ -28,8 +28,8 @@ def form(**more: Any) -> dict[str, Any]:
         "applicant_kind": "citizen",
         "applicant_name": "Lò Thị Mai",
         "applicant_id": "014199001234",
-        "commune": "03667",
-        "phone": PHONE,
+        "applicant_commune": "03667",
+        "applicant_phone": PHONE,
         "documents": pdf(),
         **more,
     }
@@ -43,8 +43,8 @@ def filed() -> Document:
         applicant_kind="citizen",
         applicant_name="Lò Thị Mai",
         applicant_id="014199001234",
-        commune="03667",
-        phone=PHONE,
+        applicant_commune="03667",
+        applicant_phone=PHONE,
         files=[pdf()],
         client_ref=f"matrix-{next(_refs)}",
     )

@@ -47,8 +47,8 @@ def file_online(*files: SimpleUploadedFile, **more: str) -> Dossier:
         "applicant_kind": "citizen",
         "applicant_name": "Lò Thị Mai",
         "applicant_id": "014199001234",
-        "commune": "Phường Chiềng An",
-        "phone": "0912 345 678",
+        "applicant_commune": "Phường Chiềng An",
+        "applicant_phone": "0912 345 678",
         **more,
     }
     return portal.portal_file(files=list(files), **fields)  # type: ignore[arg-type]
@@ -190,3 +190,47 @@ def test_a_supplement_counts_the_documents_the_dossier_holds(clock):
         )
     assert refused.value.code == "too_many_documents"
     assert unit("Phường Chiềng An").unit_id == dossier.unit_id
+
+
+def test_an_official_adds_the_result_to_a_dossier_of_their_scope_only(
+    clock, media, commune_official, other_commune_official, observer
+):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    with pytest.raises(DomainError) as outside:
+        documents.dossier_documents_add(
+            actor=other_commune_official.user, code=dossier.code, files=[upload("kq.pdf", PDF)]
+        )
+    assert outside.value.status == 404
+    with pytest.raises(DomainError) as reader:
+        documents.dossier_documents_add(
+            actor=observer.user, code=dossier.code, files=[upload("kq.pdf", PDF)]
+        )
+    assert reader.value.status == 403
+    added = documents.dossier_documents_add(
+        actor=commune_official.user, code=dossier.code, files=[upload("ket-qua.pdf", PDF)]
+    )
+    assert [(d.stage, d.uploaded_by) for d in added] == [(Stage.RESULT, commune_official.user)]
+    assert len(stored_files(media)) == 2
+    # The applicant sees the result among their documents.
+    shown = portal.tracking(Dossier.objects.get(pk=dossier.pk)).documents
+    assert [d.name for d in shown] == ["to-khai.pdf", "ket-qua.pdf"]
+
+
+def test_a_document_whose_file_is_gone_is_not_found_rather_than_an_error(clock, media):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    document = Document.objects.get(dossier=dossier)
+    (media / str(document.file.name)).unlink()
+    applicant = Client()
+    applicant.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
+    assert applicant.get(f"/dich-vu-cong/tai-lieu/{document.pk}/").status_code == 404
+
+
+def test_the_officials_dossier_page_lists_its_documents_with_their_downloads(
+    clock, commune_official
+):
+    dossier = file_online(upload("to-khai.pdf", PDF))
+    document = Document.objects.get(dossier=dossier)
+    page = commune_official.browser().get(f"/services/{dossier.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f'href="/dich-vu-cong/tai-lieu/{document.pk}/"' in text and "to-khai.pdf" in text

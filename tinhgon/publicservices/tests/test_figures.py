@@ -275,3 +275,21 @@ def test_the_page_writes_shares_the_vietnamese_way(march, ward):
     assert page.status_code == 200
     assert "66,7 %" in text  # satisfaction: two ratings of three are 2 or 3
     assert "Chỉ số phục vụ" in text
+
+
+def test_a_province_ranks_its_communes_by_progress_with_their_overdue_dossiers(march, ward):
+    now = at(6, 10)
+    dossiers = list(Dossier.objects.filter(unit_id=ward))
+    on_clock = [x for x in dossiers if x.status in ON_CLOCK]
+    overdue = [x for x in on_clock if x.timeliness(now) == Timeliness.OVERDUE]
+    good = [x for x in dossiers if x.outcome and x.timeliness(now) != Timeliness.LATE]
+    processed = [x for x in dossiers if x.outcome]
+    area = figures.area_for(None, date_to=MARCH[1], province="Sơn La")
+    found = figures.dashboard(area, *MARCH, now=now)
+    row = next(r for r in found["ranking"] if r["unit_id"] == ward)
+    assert row["handled"] == len(processed) + len(on_clock)
+    assert row["progress"] == round(
+        (len(good) + len(on_clock) - len(overdue)) / (len(processed) + len(on_clock)), 4
+    )
+    assert row["overdue"] == len(overdue) and row["at_risk"] >= len(overdue)
+    assert found["ranking"][0]["progress"] is not None  # those with figures come first

@@ -32,7 +32,10 @@ def received(unit_id: int) -> int:
     return sum(Tally.objects.filter(unit_id=unit_id).values_list("received", flat=True))
 
 
-def test_a_merger_carries_open_counts_and_leaves_finished_ones_where_they_were_decided(clock):
+@pytest.mark.parametrize("batch_rows", [None, 3], ids=["one transaction", "in batches of 3"])
+def test_a_merger_carries_open_counts_and_leaves_finished_ones_where_they_were_decided(
+    clock, batch_rows
+):
     wards = [unit(name).unit_id for name in ("Tô Hiệu", "Chiềng An", "Chiềng Cơi")]
     clock.set(dt.datetime(2026, 3, 27, 9, 0, tzinfo=VIETNAM))
     for ward in wards:
@@ -52,7 +55,7 @@ def test_a_merger_carries_open_counts_and_leaves_finished_ones_where_they_were_d
     }
     assert received(wards[0]) == 3
 
-    engine.apply_plan(planfile.load_yaml(MERGE_THREE_WARDS))
+    engine.apply_plan(planfile.load_yaml(MERGE_THREE_WARDS), batch_rows=batch_rows)
 
     new_ward = selectors.resolve("Phường Tô Chiềng Cơi", day=EFFECTIVE).unit_id
     assert received(new_ward) == 8  # the eight open dossiers
@@ -71,3 +74,16 @@ def test_a_merger_carries_open_counts_and_leaves_finished_ones_where_they_were_d
     assert found["arrived"] == 9 and found["stopped"] == 1 and found["finished"] == 1
     assert set(wards) <= set(found["predecessors"])  # and the communes they came from
     assert stopped.unit_id == wards[0]
+
+
+def test_a_provinces_figures_count_the_communes_of_before_a_merger(clock):
+    wards = [unit(name).unit_id for name in ("Tô Hiệu", "Chiềng An", "Chiềng Cơi")]
+    clock.set(dt.datetime(2026, 3, 27, 9, 0, tzinfo=VIETNAM))
+    stopped = file_dossier(wards[0])
+    services.dossier_stop(actor=None, code=stopped.code, note="Dừng")
+    engine.apply_plan(planfile.load_yaml(MERGE_THREE_WARDS))
+    clock.set(dt.datetime(2026, 4, 2, 9, 0, tzinfo=VIETNAM))
+    area = figures.area_for(None, date_to=dt.date(2026, 4, 2), province="Sơn La")
+    assert wards[0] in area.unit_ids  # closed, still counted for the months it worked
+    found = figures.dashboard(area, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert (found["arrived"], found["stopped"]) == (1, 1)

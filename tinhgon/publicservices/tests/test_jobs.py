@@ -15,7 +15,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from tinhgon.publicservices import jobs, services, sync
-from tinhgon.publicservices.models import Dossier, Reminder
+from tinhgon.publicservices.models import Dossier, PortalOutbox, Reminder
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.workdays.calendar import VIETNAM
 
@@ -78,6 +78,7 @@ def test_the_units_officials_are_reminded_once_when_it_is_due_within_the_next_wo
     assert message.subject == f"Nhắc hạn: hồ sơ {dossier.code} đến hạn lúc 05/03/2026 17:00"
     assert "Phường Chiềng An" in message.body
     assert "thư xin lỗi kèm ngày hẹn mới" in message.body
+    assert f"http://127.0.0.1:8000/services/{dossier.code}/" in message.body  # its staff page
 
 
 def test_the_reminder_goes_to_the_assignee_when_there_is_one(
@@ -221,3 +222,36 @@ def test_jobs_outbox_reports_pending_failed_sent_and_the_lag_as_json(clock, doss
         "sent": 0,
     }
     assert state["lag"]["count"] == 0 and state["lag"]["median_s"] is None
+
+
+def test_a_round_deletes_what_was_sent_long_ago_and_keeps_the_rest(clock, dossier, settings):
+    settings.TINHGON_PORTAL_URL = ""
+    submitted, received = PortalOutbox.objects.filter(dossier=dossier).order_by("id")
+    PortalOutbox.objects.filter(pk=submitted.pk).update(sent_at=clock.now(), lag_ms=0)
+    PortalOutbox.objects.filter(pk=received.pk).update(failed_at=clock.now())
+    clock.set(clock.at + dt.timedelta(days=settings.TINHGON_SENT_KEEP_DAYS, minutes=1))
+    assert jobs.run_round()["purged"] == 1
+    assert list(PortalOutbox.objects.filter(dossier=dossier)) == [received]  # failed: kept
+
+
+def test_jobs_outbox_speaks_vietnamese_and_requeues_the_failed_rows(clock, dossier, settings):
+    settings.TINHGON_PORTAL_URL = ""
+    PortalOutbox.objects.filter(dossier=dossier).update(failed_at=clock.now(), attempts=3)
+    out = io.StringIO()
+    call_command("jobs", "outbox", "--requeue", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Đã đưa lại 2 dòng thất bại vào hàng đợi.",
+        "Đang chờ 2, thất bại 0, đã gửi 0.",
+        "Chưa đặt TINHGON_PORTAL_URL: không gửi gì.",
+    ]
+    assert set(PortalOutbox.objects.values_list("attempts", flat=True)) == {0}
+
+
+def test_a_dossier_overdue_since_last_year_is_escalated_in_january(
+    clock, dossier, django_capture_on_commit_callbacks
+):
+    sent = round_at(
+        clock, dt.datetime(2027, 1, 5, 9, 0, tzinfo=VIETNAM), django_capture_on_commit_callbacks
+    )
+    assert sent["overdue"] == 1
+    assert "quá hạn 211 ngày làm việc" in mail.outbox[-1].body

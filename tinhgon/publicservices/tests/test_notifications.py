@@ -14,7 +14,7 @@ from django.db import transaction
 from tinhgon.conftest import unit
 from tinhgon.publicservices import notifications, services
 from tinhgon.publicservices.models import Dossier, Notification
-from tinhgon.publicservices.tests.factories import file_dossier
+from tinhgon.publicservices.tests.factories import TAM_TRU, file_dossier, load_catalogue
 from tinhgon.workdays.calendar import VIETNAM
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,28 @@ def test_an_apology_tells_the_new_date_and_the_reason(
     assert message.subject == f"Hồ sơ {dossier.code}: thư xin lỗi và hẹn lại ngày trả kết quả"
     assert "10/03/2026 17:00" in message.body
     assert "Cần xác minh thêm nơi cư trú" in message.body
+
+
+def test_an_applicant_who_files_with_an_email_address_is_told_it_was_registered(
+    clock, ward, django_capture_on_commit_callbacks
+):
+    load_catalogue()
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = services.dossier_submit(
+            actor=None,
+            procedure_code=TAM_TRU,
+            applicant_kind="citizen",
+            applicant_name="Cầm Thị Mai",
+            applicant_id="014199000123",
+            applicant_email=EMAIL,
+            applicant_phone="0912345678",
+            applicant_commune_id=ward,
+            channel="online",
+            receiving_unit_id=ward,
+        )
+    (message,) = mail.outbox
+    assert message.subject == f"Hồ sơ {dossier.code}: mới đăng ký"
+    assert "Kính gửi Cầm Thị Mai," in message.body
+    assert "Hạn trả kết quả" not in message.body  # not received yet: no due date
+    for secret in ("014199000123", "0912345678"):
+        assert secret not in message.body

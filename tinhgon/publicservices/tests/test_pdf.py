@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tinhgon.conftest import unit
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices import printing, services
-from tinhgon.publicservices.models import Apology, DossierEvent
+from tinhgon.publicservices.models import DossierEvent
 from tinhgon.publicservices.tests.factories import file_dossier
 from tinhgon.workdays.calendar import VIETNAM
 
@@ -58,14 +58,8 @@ def walked(clock, ward, official):
     clock.set(at(3, 8, 30))
     services.dossier_supplement(actor=official, code=dossier.code)
     clock.set(at(4, 10))
-    dossier.refresh_from_db()
-    Apology.objects.create(
-        dossier=dossier,
-        new_due_at=at(10, 17),
-        reason=APOLOGY_REASON,
-        actor=official,
-        unit_id=dossier.unit_id,
-        at=at(4, 10),
+    services.dossier_apologize(
+        actor=official, code=dossier.code, new_due_at=at(10, 17), reason=APOLOGY_REASON
     )
     clock.set(at(6, 15))
     return services.dossier_stop(actor=official, code=dossier.code, note=STOP_NOTE)
@@ -149,16 +143,36 @@ def test_the_control_slip_lists_every_event_with_its_official_and_timeliness(wal
         "receive",
         "request_supplement",
         "supplement",
+        "apologize",
         "stop",
     ]
-    for moment in ("02/03/2026 09:00", "02/03/2026 14:00", "03/03/2026 08:30", "06/03/2026 15:00"):
+    for moment in (
+        "02/03/2026 09:00",
+        "02/03/2026 14:00",
+        "03/03/2026 08:30",
+        "04/03/2026 10:00",
+        "06/03/2026 15:00",
+    ):
         assert moment in shown
-    for move in ("Nộp hồ sơ", "Tiếp nhận", "Yêu cầu bổ sung", "Dừng xử lý"):
+    for move in (
+        "Nộp hồ sơ",
+        "Tiếp nhận hồ sơ",
+        "Yêu cầu bổ sung hồ sơ",
+        "Nhận hồ sơ bổ sung",
+        "Xin lỗi, hẹn lại ngày trả",
+        "Dừng giải quyết",
+    ):
         assert move in shown
-    assert shown.count("Lường Thị Hoa") == 5
+    assert shown.count("Lường Thị Hoa") == 6
     assert "Trước hạn" in shown  # the supplement request, days before the due day
     # Supplemented on 3 March: the two waiting days move the due date, the stop stays early.
     assert "Quá hạn" not in shown
+
+
+def test_dates_write_days_below_10_and_months_1_and_2_with_a_zero():
+    winter = dt.datetime(2027, 1, 5, 9, 0, tzinfo=VIETNAM)
+    assert printing.dated("Sơn La", winter) == "Sơn La, ngày 05 tháng 01 năm 2027"
+    assert printing.dated("Sơn La", at(27)) == "Sơn La, ngày 27 tháng 3 năm 2026"
 
 
 def test_a_step_is_early_before_the_due_day_on_time_by_the_due_time_late_after():
@@ -231,3 +245,45 @@ def test_the_file_name_is_ascii(walked):
     name = printing.filename(walked, "apology")
     assert name == f"xin-loi-{walked.code}.pdf"
     assert name.isascii()
+
+
+def test_after_a_merger_the_competent_unit_issues_under_its_name_of_today(clock):
+    from tinhgon.publicservices.tests.test_reorganization import MERGE_THREE_WARDS
+    from tinhgon.reorg import engine, planfile
+
+    clock.set(dt.datetime(2026, 3, 27, 9, 0, tzinfo=VIETNAM))  # the Friday before
+    dossier = file_dossier(unit("Phường Chiềng An").unit_id)
+    engine.apply_plan(planfile.load_yaml(MERGE_THREE_WARDS))
+    clock.set(dt.datetime(2026, 4, 1, 8, 0, tzinfo=VIETNAM))
+    dossier = services.dossier_apologize(
+        actor=None,
+        code=dossier.code,
+        new_due_at=dt.datetime(2026, 4, 3, 17, 0, tzinfo=VIETNAM),
+        reason="Chờ",
+    )
+    apology = words(printing.render(dossier, "apology"))
+    assert "PHƯỜNG TÔ CHIỀNG CƠI" in apology
+    assert "Phường Tô Chiềng Cơi xin lỗi Ông/Bà" in apology
+    assert "Sơn La, ngày 01 tháng 4 năm 2026" in apology
+    # The receipt stays the closed ward's, where it was filed, under its last name.
+    receipt = words(printing.render(dossier, "receipt"))
+    assert "Phường Chiềng An đã tiếp nhận hồ sơ của:" in receipt
+
+
+def test_the_command_prints_a_document_to_a_file(walked, tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "giay.pdf"
+    call_command("services", "print", walked.code, "control", "--output", str(target))
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in words(target.read_bytes())
+
+
+def test_the_command_refuses_a_kind_that_does_not_apply_in_one_line(walked, tmp_path, capsys):
+    from tinhgon.publicservices.management.commands.services import Command
+
+    with pytest.raises(SystemExit) as stopped:
+        Command().run_from_argv(
+            ["tinhgon", "services", "print", walked.code, "refusal", "--output", "x.pdf"]
+        )
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.strip() == f"Hồ sơ {walked.code} không bị từ chối tiếp nhận."

@@ -47,7 +47,12 @@ def test_an_official_opens_the_receipt_in_chromium_and_gets_a_pdf(served, browse
     server, code = served
     page = new_context(browser).new_page()
     log_in(page, server, "chieng-an-official")
-    # Fetched by the page itself: Chromium's own request, with the session's cookie.
+    address = f"{server}/services/pdf/{code}/receipt.pdf"
+    # Opened as a person would: Chromium shows it in its PDF viewer.
+    opened = page.goto(address)
+    assert opened is not None and opened.status == 200
+    assert opened.headers["content-type"] == "application/pdf"
+    # The viewer hides the bytes: fetched again by the page, with the session's cookie.
     answer = page.evaluate(
         """async (url) => {
             const response = await fetch(url);
@@ -60,7 +65,7 @@ def test_an_official_opens_the_receipt_in_chromium_and_gets_a_pdf(served, browse
                 size: bytes.length,
             };
         }""",
-        f"{server}/services/pdf/{code}/receipt.pdf",
+        address,
     )
     assert answer["status"] == 200
     assert answer["type"] == "application/pdf"

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.test import Client
 
 from tinhgon.conftest import unit
-from tinhgon.publicservices import pdf_views, printing, services
-from tinhgon.publicservices.tests.factories import file_dossier
+from tinhgon.publicservices import pdf_views, portal, printing, services
+from tinhgon.publicservices.tests.factories import file_dossier, load_catalogue
 from tinhgon.publicservices.tests.test_pdf import words
+from tinhgon.publicservices.tests.test_portal import file_online
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +34,7 @@ def test_an_official_gets_the_receipt_of_a_dossier_of_the_ward_as_a_pdf(dossier,
     shown = words(response.content)
     assert "Thời gian hẹn trả kết quả: 05/03/2026 17:00" in shown
     # The tracking address of the portal, on this server.
-    assert f"http://testserver/dich-vu-cong/?code={dossier.code}" in shown
+    assert f"http://testserver/dich-vu-cong/tra-cuu/?code={dossier.code}" in shown
 
 
 def test_an_official_of_another_commune_finds_no_such_dossier(dossier, other_commune_official):
@@ -109,3 +114,52 @@ def test_a_portal_link_for_one_dossier_does_not_open_another(clock, dossier, cli
     token = printing.portal_token(dossier.code)
     forged = token.replace(dossier.code, other.code)
     assert client.get(f"/services/pdf/cong-dan/{forged}/receipt.pdf").status_code == 404
+
+
+def test_the_staff_include_links_every_document_that_applies(dossier, rf):
+    page = render_to_string("services/_documents.html", {"dossier": dossier})
+    assert f'href="/services/pdf/{dossier.code}/receipt.pdf"' in page
+    assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
+    assert "refusal.pdf" not in page
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in page
+    assert "Tài liệu của hồ sơ" in page
+    assert "Không có tài liệu nào được gửi trực tuyến." in page
+
+
+def test_the_portal_include_links_the_public_documents_with_signed_links(dossier, client):
+    found = portal.tracking(dossier)
+    page = render_to_string("portal/_documents.html", {"found": found, "dossier": None})
+    links = re.findall(r'href="([^"]+)"', page)
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["receipt.pdf"]
+    assert links[0].startswith("/services/pdf/cong-dan/")
+    assert client.get(links[0])["Content-Type"] == "application/pdf"
+
+
+def test_the_include_of_a_page_without_a_dossier_says_there_is_nothing_to_print(db):
+    assert "Chưa có giấy tờ nào để in." in render_to_string("services/_documents.html", {})
+
+
+def test_the_applicant_prints_the_receipt_from_the_portal_after_the_second_factor(
+    clock, commune_official, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    load_catalogue()
+    dossier = file_online()  # phone 0912345678
+    services.dossier_receive(actor=commune_official.user, code=dossier.code)
+    browser = Client()
+    before = browser.get(f"/dich-vu-cong/tra-cuu/{dossier.code}/")
+    assert "/services/pdf/cong-dan/" not in before.content.decode()
+    browser.post("/dich-vu-cong/tra-cuu/", {"code": dossier.code, "phone_last": "5678"})
+    page = browser.get(f"/dich-vu-cong/tra-cuu/{dossier.code}/").content.decode()
+    links = re.findall(r'href="(/services/pdf/cong-dan/[^"]+)"', page)
+    assert [link.rsplit("/", 1)[-1] for link in links] == ["receipt.pdf"]
+    receipt = Client().get(links[0])  # the link alone opens it, for its 30 minutes
+    assert receipt["Content-Type"] == "application/pdf"
+    assert "Lò Thị Mai" in words(receipt.content)
+
+
+def test_the_staff_dossier_page_links_its_documents(dossier, commune_official):
+    page = commune_official.browser().get(f"/services/{dossier.code}/").content.decode()
+    assert f'href="/services/pdf/{dossier.code}/receipt.pdf"' in page
+    assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page

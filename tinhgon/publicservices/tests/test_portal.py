@@ -15,7 +15,7 @@ from tinhgon.conftest import unit
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.publicservices import portal, services
-from tinhgon.publicservices.models import Channel, Dossier, DossierEvent, Status
+from tinhgon.publicservices.models import Channel, Document, Dossier, DossierEvent, Status
 from tinhgon.publicservices.tests.factories import TAM_TRU, load_catalogue
 from tinhgon.publicservices.tests.test_reorganization import EFFECTIVE, MERGE_THREE_WARDS
 from tinhgon.reorg import engine, planfile
@@ -29,9 +29,9 @@ FORM = {
     "applicant_kind": "citizen",
     "applicant_name": "Lò Thị Mai",
     "applicant_id": "014199001234",
-    "commune": "Phường Chiềng An",
-    "phone": "0912345678",
-    "email": "mai@example.vn",
+    "applicant_commune": "Phường Chiềng An",
+    "applicant_phone": "0912345678",
+    "applicant_email": "mai@example.vn",
 }
 
 
@@ -94,21 +94,21 @@ def test_a_refused_filing_shows_the_form_again_with_the_problems_at_their_fields
     browser = Client()
     sent = {
         **FORM,
-        "phone": "12",
-        "commune": "Phường Không Có",
+        "applicant_phone": "12",
+        "applicant_commune": "Phường Không Có",
         "documents": SimpleUploadedFile("fake.pdf", b"<html>"),
     }
     answer = browser.post("/dich-vu-cong/nop/", sent)
     page = answer.content.decode()
     assert answer.status_code == 400
-    assert 'href="#id_phone"' in page and 'href="#id_commune"' in page
+    assert 'href="#id_applicant_phone"' in page and 'href="#id_applicant_commune"' in page
     assert 'href="#id_documents"' in page and "fake.pdf" in page
     assert 'value="Lò Thị Mai"' in page  # what was typed stays
     assert not Dossier.objects.exists()
 
 
 def test_an_old_commune_name_finds_the_commune_it_became(clock):
-    dossier = file_online(commune="Xã Chiềng Xôm")
+    dossier = file_online(applicant_commune="Xã Chiềng Xôm")
     assert dossier.applicant_commune_id == unit("Phường Chiềng An").unit_id
     assert portal.commune_find("chieng xom", day=dt.date(2026, 3, 2)).name == "Phường Chiềng An"
 
@@ -214,7 +214,7 @@ def test_a_wrong_second_factor_answers_exactly_like_an_unknown_code(clock, setti
 
 def test_wrong_pairs_are_throttled_per_address_and_per_code(clock):
     dossier = file_online()
-    other = file_online(client_ref="second", phone="0987654321")
+    other = file_online(client_ref="second", applicant_phone="0987654321")
     for _attempt in range(3):
         assert track(Client(), dossier.code, "1111").status_code == 404
     # The code is locked, even with the right digits and from another address.
@@ -355,3 +355,51 @@ def test_the_applicant_sends_the_documents_asked_for_on_the_page(clock):
     assert sent.status_code == 302 and sent["Location"] == f"/dich-vu-cong/tra-cuu/{dossier.code}/"
     assert Dossier.objects.get(pk=dossier.pk).status == Status.PROCESSING
     assert "Đã gửi giấy tờ" in browser.get(sent["Location"]).content.decode()
+
+
+def test_a_wrong_email_is_refused_at_its_field_and_nothing_is_filed(clock):
+    answer = Client().post(
+        "/dich-vu-cong/nop/",
+        {**FORM, "applicant_email": "mai@", "documents": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert answer.status_code == 400 and 'href="#id_applicant_email"' in answer.content.decode()
+    assert not Dossier.objects.exists() and not Document.objects.exists()
+
+
+def test_tracking_costs_a_few_queries_whatever_the_history(clock, django_assert_max_num_queries):
+    dossier = file_online()
+    finish(dossier.code)
+    # The code's dossier, its events, its documents, the unit's name today.
+    with django_assert_max_num_queries(4):
+        assert track(Client(), dossier.code, "5678").status_code == 200
+
+
+def test_a_browser_forgets_the_dossier_half_an_hour_after_filing_or_tracking_it(clock):
+    browser = Client()
+    form = browser.get("/dich-vu-cong/nop/").context["form"]
+    sent = {**FORM, "client_ref": form.initial["client_ref"]}
+    receipt = browser.post("/dich-vu-cong/nop/", sent)["Location"]
+    code = Dossier.objects.get().code
+    assert browser.get(receipt).status_code == 200
+    clock.set(clock.at + dt.timedelta(minutes=31))
+    assert browser.get(receipt).status_code == 404  # a shared computer at the desk
+    assert browser.get(f"/dich-vu-cong/tra-cuu/{code}/").status_code == 302
+    browser.post("/dich-vu-cong/tra-cuu/", {"code": code, "phone_last": "5678"})
+    assert browser.get(f"/dich-vu-cong/tra-cuu/{code}/").status_code == 200
+    assert browser.get(receipt).status_code == 200
+
+
+def test_filings_from_one_address_are_bounded_per_hour(clock, settings):
+    settings.TINHGON_PORTAL_FILINGS_PER_HOUR = 2
+    client = Client()
+
+    def send(ref: str, address: str = "127.0.0.1"):  # type: ignore[no-untyped-def]
+        body = {**FORM, "client_ref": ref, "documents": SimpleUploadedFile("a.pdf", PDF)}
+        return client.post("/api/portal/dossiers", body, REMOTE_ADDR=address)
+
+    assert [send("one").status_code, send("two").status_code] == [201, 201]
+    third = send("three")
+    assert third.status_code == 429 and third.json()["error"]["code"] == "throttled"
+    assert Dossier.objects.count() == 2 and Document.objects.count() == 2
+    assert send("one").status_code == 201  # a retry of a dossier filed is not a new one
+    assert send("three", address="10.0.0.7").status_code == 201

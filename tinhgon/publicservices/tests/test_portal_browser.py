@@ -83,6 +83,10 @@ def test_a_citizen_files_with_a_pdf_tracks_the_code_and_rates_the_result_on_a_sm
     problems += check(page, "home")
     page.get_by_role("link", name="Nộp hồ sơ").click()
     problems += check(page, "form")
+    page.get_by_role("button", name="Nộp hồ sơ").click()  # nothing filled in
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator(".field--error").first).to_be_visible()
+    problems += check(page, "form refused")
     page.get_by_label("Thủ tục").select_option("1.004194")  # Đăng ký tạm trú
     page.get_by_label("Công dân").check()
     page.get_by_label("Họ và tên").fill("Lò Thị Mai")

@@ -96,6 +96,14 @@ class Command(BaseCommand):
                     "--clients", type=int, choices=range(1, 65), default=8, metavar="1-64"
                 )
                 sub.add_argument(
+                    "--servers",
+                    type=int,
+                    choices=range(1, 9),
+                    default=1,
+                    metavar="1-8",
+                    help="Server processes the clients spread over.",
+                )
+                sub.add_argument(
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
@@ -126,6 +134,7 @@ class Command(BaseCommand):
                 dossiers=options["dossiers"],
                 intake_count=options["intake"],
                 clients=options["clients"],
+                servers=options["servers"],
                 batch_rows=options["batch_rows"],
                 progress=lambda what: self.stderr.write(f"... {what}"),
             ),

@@ -7,6 +7,8 @@ Scripts depend on (issue 8, Interfaces):
   the code it was given (codes survive reorganizations);
 - `tinhgon services demo --province NAME --dossiers N [--seed S]`: N synthetic dossiers over the
   province's communes (publicservices/demo.py), and a short summary.
+- `tinhgon services print CODE KIND --output FILE.pdf`: one printable document of a dossier
+  (receipt, supplement, refusal, apology, stop, control; docs/printable-documents.md).
 Refusals are one line on stderr with exit status 1.
 """
 
@@ -31,7 +33,7 @@ from tinhgon.core.commands import (
     table,
     to_json,
 )
-from tinhgon.publicservices import catalogue, demo, figures, selectors
+from tinhgon.publicservices import catalogue, demo, figures, printing, selectors
 from tinhgon.units.selectors import resolve_any_time, resolve_province
 
 MAX_FILE = 20 * 1024 * 1024
@@ -113,6 +115,13 @@ class Command(TranslatedCommand):
             help=_("The same seed on the same day gives the same dossiers (default 1)."),
         )
 
+        printed = sub.add_parser(
+            "print", help=_("One printable document of a dossier, as PDF, in Vietnamese.")
+        )
+        printed.add_argument("code")
+        printed.add_argument("kind", choices=list(printing.KINDS))
+        printed.add_argument("--output", required=True, help=_("The PDF file to write."))
+
     def handle(self, *args, action: str, **options):
         getattr(self, "_" + action.replace("-", "_"))(**options)
 
@@ -147,6 +156,14 @@ class Command(TranslatedCommand):
                 "unit": row["unit_name"],
                 "due": _moment(row["due"]) or "-",
             }
+        )
+
+    def _print(self, *, code, kind, output, **_o):
+        dossier = selectors.dossier_by_code(code)
+        Path(output).write_bytes(printing.render(dossier, kind))
+        self.stdout.write(
+            _("%(file)s: %(title)s of dossier %(code)s.")
+            % {"file": output, "title": printing.KINDS[kind].title.capitalize(), "code": code}
         )
 
     def _catalogue_import(self, *, file, valid_from, **_o):
