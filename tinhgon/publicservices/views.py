@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinhgon.accounts.access import scope_for, visible_versions
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
@@ -216,10 +215,11 @@ def _given(request: HttpRequest, form: MoveForm) -> moves.MoveInput:
 
 
 @login_required
-@require_POST
 def dossier_move(request: HttpRequest, code: str, move: str) -> HttpResponse:
     """Apply a move from its form on the dossier page; an irreversible one shows its
-    confirmation page first."""
+    confirmation page first. A move's address opened as a page leads to the dossier."""
+    if request.method != "POST":
+        return redirect("services:detail", code=code[:64])
     try:
         if move not in moves.MOVES:
             raise NotFound(_("No such move."))

@@ -285,3 +285,10 @@ def test_the_work_list_page_reads_in_a_fixed_number_of_queries(
         file_dossier(ward)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert browser.get("/services/").content.decode().count("/services/03667-") == 10
+
+
+def test_a_move_s_address_opened_as_a_page_leads_to_the_dossier(clock, ward, commune_official):
+    dossier = file_dossier(ward)
+    response = commune_official.browser().get(f"/services/{dossier.code}/stop/")
+    assert response.status_code == 302 and response["Location"] == f"/services/{dossier.code}/"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
