@@ -375,3 +375,20 @@ def test_the_work_list_is_of_open_dossiers_unless_the_finished_are_asked_for(
     assert [row["code"] for row in listed] == [open_one]
     finished = api.get("/api/services/dossiers", {"open": "false"}).json()["items"]
     assert [row["code"] for row in finished] == [stopped]
+
+
+def test_neither_the_identity_number_nor_its_digest_leaves_through_the_api(
+    clock, ward, commune_official
+):
+    api = commune_official.api()
+    body = filing(ward, applicant_id="014123456789")
+    filed = api.post("/api/services/dossiers", body, content_type="application/json").json()
+    digest = Dossier.objects.get(code=filed["code"]).applicant_id_digest
+    for response in [
+        api.get("/api/services/dossiers"),
+        api.get(f"/api/services/dossiers/{filed['code']}"),
+        move(api, filed["code"], "receive"),
+    ]:
+        text = response.content.decode()
+        assert "014123456789" not in text and digest not in text
+        assert "********6789" in text
