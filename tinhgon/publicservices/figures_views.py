@@ -9,26 +9,33 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tinhgon.accounts import access
 from tinhgon.core.charts import bar_chart, stack_chart
 from tinhgon.core.commands import moment_text, number_text
 from tinhgon.core.errors import DomainError
 from tinhgon.core.forms import DayField, text_field
 from tinhgon.core.views import error_summary, render_refusal
 from tinhgon.publicservices import figures
+from tinhgon.units.kinds import Level as UnitLevel
 from tinhgon.units.selectors import resolve_any_time
 
 TEMPLATE = "service_figures/index.html"
 RANKED = 30  # communes drawn in the ranking chart (all are in the table)
+MAX_CHOICES = 500
 
 
 class FiguresForm(forms.Form):
-    unit = text_field(gettext_lazy("Unit"), gettext_lazy("Code or name"), max_length=200)
+    unit = text_field(
+        gettext_lazy("Unit"), gettext_lazy("Code or name"), max_length=200, list="figure-units"
+    )
     province = text_field(
         gettext_lazy("Province"), gettext_lazy("Name or code, instead of a unit"), max_length=100
     )
@@ -89,10 +96,22 @@ def charts(data: dict[str, Any]) -> list[tuple[str, Any]]:
     return drawn
 
 
+def _choices(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(code, name) of the communes and wards the user sees today, to pick from (the field
+    takes any unit; a code is never ambiguous)."""
+    day = timezone.localdate()
+    return list(
+        access.visible_versions(user, day)
+        .filter(level=UnitLevel.COMMUNE, admin_unit_id=F("unit_id"))
+        .order_by("name")
+        .values_list("code", "name")[:MAX_CHOICES]
+    )
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     form = FiguresForm(request.GET)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "choices": _choices(request.user)}
     if not form.is_valid():
         return render(
             request, TEMPLATE, {**context, "error_summary": error_summary(form=form)}, status=400

@@ -748,6 +748,11 @@ PAGES: dict[str, list[Row]] = {
             page(lambda w: "/services/figures/", {"unit": "03667", "format": "xlsx"}),
             READ_WARD,
         ),
+        Row(
+            "one's own unit (a superuser must choose)",
+            page(lambda w: "/services/figures/"),
+            "400 200 200 200 200 200 200 200",
+        ),
     ],
     "login": [Row("the login page", page(lambda w: "/accounts/login/"), ALL_200)],
     "logout": [

@@ -9,7 +9,8 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tinhgon.accounts import services as accounts
@@ -293,3 +294,28 @@ def test_a_province_ranks_its_communes_by_progress_with_their_overdue_dossiers(m
     )
     assert row["overdue"] == len(overdue) and row["at_risk"] >= len(overdue)
     assert found["ranking"][0]["progress"] is not None  # those with figures come first
+
+
+def test_the_table_writes_shares_and_counts_the_vietnamese_way(march, ward):
+    out = io.StringIO()
+    with translation.override("vi"):
+        call_command(
+            "services",
+            "figures",
+            "--unit",
+            "03667",
+            "--from",
+            "01/03/2026",
+            "--to",
+            "31/03/2026",
+            stdout=out,
+        )
+    text = out.getvalue()
+    assert "Mức độ hài lòng" in text and "66,7 %" in text
+    assert "01/03/2026 – 31/03/2026" in text
+
+
+def test_the_command_refuses_both_a_unit_and_a_province_in_one_line(ward):
+    with pytest.raises(CommandError) as refused:
+        call_command("services", "figures", "--unit", "03667", "--province", "Sơn La")
+    assert "\n" not in str(refused.value)
