@@ -18,3 +18,19 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+class CodeConverter:
+    """A record's code in a page URL (a dossier's `03667-20260302-000001`): letters, digits,
+    dots, dashes and underscores, at most 64; anything else (a NUL byte included) is a 404."""
+
+    regex = "[0-9A-Za-z][0-9A-Za-z._-]{0,63}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CodeConverter, "code")

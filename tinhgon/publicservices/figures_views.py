@@ -122,7 +122,14 @@ def index(request: HttpRequest) -> HttpResponse:
         date_from, date_to = figures.period(
             form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         )
-        unit_id = resolve_any_time(unit).unit_id if unit else None
+        # Only units the user may read are candidates: one outside the scope is "not found".
+        unit_id = (
+            resolve_any_time(
+                unit, keep=lambda ids: access.visible_unit_ids(request.user, ids)
+            ).unit_id
+            if unit
+            else None
+        )
         area = figures.area_for(request.user, date_to=date_to, unit_id=unit_id, province=province)
         data = figures.dashboard(area, date_from, date_to)
     except DomainError as error:

@@ -9,6 +9,7 @@ says later.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -153,6 +154,15 @@ class Timeliness(models.TextChoices):
     LATE = "late", _("late")
     WITHIN = "within", _("within deadline")
     OVERDUE = "overdue", _("overdue")
+
+
+# A dossier code as typed or sent: letters, digits, dots, dashes, underscores (a NUL byte or a
+# space would be refused by PostgreSQL or match nothing: it is simply not a code).
+CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]{0,63}")
+
+
+def is_code(text: str) -> bool:
+    return CODE_RE.fullmatch(text or "") is not None
 
 
 class Dossier(models.Model):

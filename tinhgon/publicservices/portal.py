@@ -9,6 +9,7 @@ unknown code does, so the answer tells nothing about which codes exist.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -38,6 +39,7 @@ from tinhgon.publicservices.models import (
     Rating,
     Stage,
     Status,
+    is_code,
 )
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
@@ -45,6 +47,8 @@ from tinhgon.units.models import UnitVersion
 from tinhgon.workdays.calendar import local_time
 
 CODE_LIMIT = 64
+# Older commune versions looked up for one typed name (each costs a lineage walk).
+LEGACY_CANDIDATES = 20
 EMAIL_LIMIT = services.EMAIL_LIMIT
 COMMUNE_LIMIT = 100
 # Vietnamese numbers: 10 digits from 0 (mobile and fixed lines), or +84 and 9 digits.
@@ -117,7 +121,7 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
             name_folded__endswith=folded
         ) | UnitVersion.objects.filter(code=wanted)
         successors: dict[int, UnitVersion] = {}
-        for version in matching(list(old[:200])):
+        for version in matching(list(old[:LEGACY_CANDIDATES])):
             for link, _distance in units.lineage(version.unit_id, direction="successors"):
                 if link.successor_id in today:
                     successors[link.successor_id] = today[link.successor_id]
@@ -157,18 +161,27 @@ def _filing_key(address: str) -> str:
     return f"portal-file:address:{_digest(address[:64])}"
 
 
-def _reached(keys: list[str], limit: int) -> bool:
-    return any((cache.get(key) or 0) >= limit for key in keys)
-
-
-def _count(keys: list[str], *, seconds: int) -> None:
+def _take(keys: list[str], limit: int, *, seconds: int) -> bool:
+    """Count one attempt under each key, before it runs; True when any key is now over the
+    limit (refuse). Counting first means requests at once cannot all slip under it."""
+    over = False
     for key in keys:
         # add() starts the window only if none runs; incr() counts within it.
         cache.add(key, 0, timeout=seconds)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:  # the window ended between the two calls
             cache.add(key, 1, timeout=seconds)
+            count = 1
+        over = over or count > limit
+    return over
+
+
+def _give_back(keys: list[str]) -> None:
+    """An attempt that succeeded does not count against the limit of failures."""
+    for key in keys:
+        with contextlib.suppress(ValueError):
+            cache.decr(key)
 
 
 def _too_many(message: str) -> DomainError:
@@ -205,15 +218,17 @@ def portal_file(
     `address` (the pages and the API give it), at most TINHGON_PORTAL_FILINGS_PER_HOUR new
     dossiers an hour: then 429, so that nobody fills the disk and the desks with filings."""
     client_ref = (client_ref or "").strip()[: services.REF_LIMIT] or None
-    if client_ref is not None:
-        existing = Dossier.objects.filter(client_ref=client_ref).first()
-        if existing is not None:
-            return existing
+    # From one address, every new filing and every refused one counts (each costs lookups),
+    # counted before it runs so that requests at once cannot all pass under the limit; a retry
+    # of a dossier filed already does not count.
     limit = int(settings.TINHGON_PORTAL_FILINGS_PER_HOUR)
-    if address is not None and _reached([_filing_key(address)], limit):
-        raise _too_many(
-            _("Too many dossiers filed from this address. Try again in an hour, or at a desk.")
-        )
+
+    def count_attempt() -> None:
+        if address is not None and _take([_filing_key(address)], limit, seconds=3600):
+            raise _too_many(
+                _("Too many dossiers filed from this address. Try again in an hour, or at a desk.")
+            )
+
     today = local_time(timezone.now()).date()
     problems: list[Problem] = []
     checked: dict[str, Any] = {}
@@ -245,7 +260,18 @@ def portal_file(
     except DomainError as error:
         problems.extend(error.problems)
     if problems or procedure is None:
+        count_attempt()
         raise DomainError(_("The dossier was not filed."), problems=problems)
+    if client_ref is not None:
+        # The applicant's own reference, kept apart from the desks' (a prefix) and bound to the
+        # phone and the identity: someone who learns a reference gets nobody else's dossier.
+        client_ref = "portal:" + _digest(
+            f"{client_ref}|{checked['phone']}|{services.identity_digest(checked['identity'])}"
+        )
+        existing = Dossier.objects.filter(client_ref=client_ref).first()
+        if existing is not None:
+            return existing
+    count_attempt()
     competent = services.competent_unit(procedure, checked["commune"].unit_id, today)
     try:
         with documents.storing() as written, transaction.atomic():
@@ -271,8 +297,6 @@ def portal_file(
         if existing is None:
             raise
         return existing
-    if address is not None:
-        _count([_filing_key(address)], seconds=3600)
     return dossier
 
 
@@ -290,7 +314,8 @@ def dossier_for_applicant(*, code: str, phone_last: str, address: str) -> Dossie
     within the window, refused (429) until the window ends, even with the right digits."""
     code = (code or "").strip()[:CODE_LIMIT]
     keys = _track_keys(code, address or "")
-    if _reached(keys, int(settings.TINHGON_TRACK_FAILURE_LIMIT)):
+    window = int(settings.TINHGON_TRACK_WINDOW_MINUTES) * 60
+    if _take(keys, int(settings.TINHGON_TRACK_FAILURE_LIMIT), seconds=window):
         raise _too_many(
             _("Too many wrong attempts. Try again in %(minutes)s minutes.")
             % {"minutes": settings.TINHGON_TRACK_WINDOW_MINUTES}
@@ -298,15 +323,15 @@ def dossier_for_applicant(*, code: str, phone_last: str, address: str) -> Dossie
     digits = re.sub(r"\D", "", phone_last or "")[-4:]
     dossier = (
         Dossier.objects.filter(code=code).select_related("procedure__procedure").first()
-        if code
+        if is_code(code)
         else None
     )
     expected = dossier.applicant_phone_last if dossier is not None else "????"
     # Compared in constant time, and compared even for an unknown code.
     matches = constant_time_compare(expected, digits) and len(digits) == 4
     if dossier is None or not matches:
-        _count(keys, seconds=int(settings.TINHGON_TRACK_WINDOW_MINUTES) * 60)
         raise unknown(code)
+    _give_back(keys)
     return dossier
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.core.errors import NotFound
-from tinhgon.publicservices.models import OPEN, Dossier, Status
+from tinhgon.publicservices.models import OPEN, Dossier, Status, is_code
 from tinhgon.units import selectors as units
 from tinhgon.workdays.calendar import local_time
 
@@ -65,6 +65,8 @@ def unit_dossiers(*, unit_id: int, open_only: bool, limit: int = MAX_LIST) -> li
 def dossier_by_code(code: str) -> Dossier:
     """A dossier by its code. Codes never change (a reorganization or a transfer keeps them),
     so a code printed on a receipt before a merger still finds its dossier after it."""
+    if not is_code(code.strip()):
+        raise NotFound(_("No dossier %(code)s.") % {"code": repr(code.strip()[:64])})
     dossier = (
         Dossier.objects.filter(code=code.strip()[:64])
         .select_related("procedure__procedure")

@@ -48,6 +48,7 @@ from tinhgon.publicservices.models import (
     Outcome,
     ProcedureVersion,
     Status,
+    is_code,
 )
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level as UnitLevel
@@ -80,6 +81,8 @@ def dossier_scope_filter(actor, day: dt.date, *, write: bool):  # type: ignore[n
 def access_dossier(actor, code: str, *, write: bool = False) -> Dossier:  # type: ignore[no-untyped-def]
     """The dossier if the actor may read it (write: change it). Outside the scope it answers as
     if it did not exist; readable but not writable is forbidden. Actor None: the operator."""
+    if not is_code(code):
+        raise NotFound(_("No dossier %(code)s in your scope.") % {"code": repr(code[:64])})
     found = Dossier.objects.filter(code=code[:64])
     if actor is None:
         dossier = found.first()
@@ -175,9 +178,21 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     today = local_time(now).date()
     if client_ref is not None:
         client_ref = client_ref.strip()[:REF_LIMIT] or None
-        existing = Dossier.objects.filter(client_ref=client_ref).first() if client_ref else None
-        if existing is not None:
+    if client_ref is not None:
+        # The same reference again at the same centre returns the first dossier; the actor must
+        # be able to file there first, and a reference used elsewhere names no dossier.
+        if actor is not None:
+            access_unit(actor, receiving_unit_id, day=today, write=True)
+        existing = Dossier.objects.filter(client_ref=client_ref).first()
+        if existing is not None and existing.receiving_unit_id == receiving_unit_id:
             return existing
+        if existing is not None:
+            raise DomainError(
+                _("This client reference was used for another dossier."),
+                code="client_ref_used",
+                status=409,
+                problems=[Problem(_("used already"), field="client_ref")],
+            )
     problems = []
     name = " ".join((applicant_name or "").split())
     if not name:

@@ -2,12 +2,13 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from tinhgon.core import converters  # noqa: F401  (registers <code:...> and <id:...>)
 from tinhgon.publicservices import views
 
 app_name = "services"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.work_list, name="list"),
     path("new/", views.dossier_file, name="file"),
-    path("<str:code>/", views.dossier_detail, name="detail"),
-    path("<str:code>/<slug:move>/", views.dossier_move, name="move"),
+    path("<code:code>/", views.dossier_detail, name="detail"),
+    path("<code:code>/<slug:move>/", views.dossier_move, name="move"),
 ]

@@ -385,3 +385,31 @@ def test_neither_the_identity_number_nor_its_digest_leaves_through_the_api(
         text = response.content.decode()
         assert "014123456789" not in text and digest not in text
         assert "********6789" in text
+
+
+def test_a_client_ref_used_at_another_centre_names_no_dossier(
+    clock, ward, neighbour, commune_official, other_commune_official
+):
+    body = filing(ward, client_ref="quay-1-0001")
+    first = commune_official.api().post(
+        "/api/services/dossiers", body, content_type="application/json"
+    )
+    code = first.json()["code"]
+    replay = other_commune_official.api().post(
+        "/api/services/dossiers",
+        filing(neighbour, client_ref="quay-1-0001"),
+        content_type="application/json",
+    )
+    assert replay.status_code == 409
+    assert replay.json()["error"]["code"] == "client_ref_used"
+    assert code not in replay.content.decode()
+    outside = other_commune_official.api().post(
+        "/api/services/dossiers", body, content_type="application/json"
+    )
+    assert outside.status_code in (403, 404) and code not in outside.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/services/{code}%00/", "/services/a%00b/receive/"])
+def test_a_code_with_a_nul_byte_in_a_page_address_is_not_found(clock, ward, commune_official, path):
+    dossier = file_dossier(ward)
+    assert commune_official.browser().get(path.format(code=dossier.code)).status_code == 404

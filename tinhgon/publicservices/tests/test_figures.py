@@ -319,3 +319,18 @@ def test_the_command_refuses_both_a_unit_and_a_province_in_one_line(ward):
     with pytest.raises(CommandError) as refused:
         call_command("services", "figures", "--unit", "03667", "--province", "Sơn La")
     assert "\n" not in str(refused.value)
+
+
+def test_a_unit_outside_the_scope_is_answered_like_an_unknown_one_on_the_page(march, ward):
+    own = make_persona("ward-official", ward, Role.UNIT_OFFICIAL)
+    browser = own.browser()
+
+    def refusal(name: str) -> tuple[int, str]:
+        page = browser.get("/services/figures/", {"unit": name}, HTTP_ACCEPT_LANGUAGE="vi")
+        return page.status_code, str(page.context["error_summary"]) if page.context else ""
+
+    outside_status, outside = refusal("Phường Tô Hiệu")
+    unknown_status, unknown = refusal("Phường Không Có")
+    assert outside_status == unknown_status != 200
+    assert str(unit("Phường Tô Hiệu").unit_id) not in outside  # no internal id either
+    assert outside.replace("Tô Hiệu", "Không Có") == unknown

@@ -403,3 +403,50 @@ def test_filings_from_one_address_are_bounded_per_hour(clock, settings):
     assert Dossier.objects.count() == 2 and Document.objects.count() == 2
     assert send("one").status_code == 201  # a retry of a dossier filed is not a new one
     assert send("three", address="10.0.0.7").status_code == 201
+
+
+def test_a_desks_client_ref_gives_the_portal_nobody_elses_dossier(clock, commune_official):
+    desk = commune_official.api().post(
+        "/api/services/dossiers",
+        {
+            "procedure_code": TAM_TRU,
+            "applicant_kind": "citizen",
+            "applicant_name": "Cầm Văn Khoa",
+            "applicant_id": "014123456789",
+            "applicant_commune_id": unit("Phường Chiềng An").unit_id,
+            "channel": "in_person",
+            "receiving_unit_id": unit("Phường Chiềng An").unit_id,
+            "client_ref": "quay-1-0001",
+        },
+        content_type="application/json",
+    )
+    assert desk.status_code == 201, desk.content
+    stranger = Client()
+    body = {**FORM, "client_ref": "quay-1-0001", "documents": SimpleUploadedFile("a.pdf", PDF)}
+    answer = stranger.post("/api/portal/dossiers", body)
+    assert answer.status_code == 201 and answer.json()["code"] != desk.json()["code"]
+    assert Dossier.objects.count() == 2
+
+
+def test_the_same_portal_reference_with_another_phone_files_another_dossier(clock):
+    first = file_online(client_ref="app-7f3a")
+    second = file_online(client_ref="app-7f3a", applicant_phone="0987000111")
+    assert first.code != second.code
+    assert file_online(client_ref="app-7f3a").code == first.code
+
+
+def test_a_code_with_a_nul_byte_is_unknown_on_the_pages_and_the_api(clock):
+    dossier = file_online()
+    browser = Client()
+    assert browser.get(f"/dich-vu-cong/nop/{dossier.code}%00/").status_code == 404
+    assert browser.get(f"/dich-vu-cong/tra-cuu/{dossier.code}%00/").status_code == 404
+    answer = track(browser, dossier.code + "\x00", "5678")
+    assert answer.status_code in (404, 422)
+
+
+def test_refused_filings_count_against_the_hourly_bound_of_an_address(clock, settings):
+    settings.TINHGON_PORTAL_FILINGS_PER_HOUR = 2
+    client = Client()
+    bad = {**FORM, "applicant_commune": "Không có xã này"}
+    assert [client.post("/api/portal/dossiers", bad).status_code for _ in range(2)] == [400, 400]
+    assert client.post("/api/portal/dossiers", bad).status_code == 429
