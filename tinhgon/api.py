@@ -80,6 +80,11 @@ class TinhgonAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                # ninja keys its own responses by number, openapi_extra by text: one key each,
+                # or the JSON document has "200" twice and Swagger UI draws no operation.
+                for status in [s for s in responses if not isinstance(s, str)]:
+                    described = responses.pop(status)
+                    responses.setdefault(str(status), described)
                 for status, description in ERROR_STATUSES.items():
                     responses.setdefault(
                         status,

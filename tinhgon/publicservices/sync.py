@@ -28,7 +28,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from tinhgon.publicservices import outbox
-from tinhgon.publicservices.models import PortalOutbox
+from tinhgon.publicservices.models import Notification, PortalOutbox
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,8 @@ def lag(*, window: dt.timedelta = LAG_WINDOW) -> dict[str, Any]:
 
 
 def status() -> dict[str, Any]:
-    """What the outbox holds (pending, failed, sent) and the lag: an indicator."""
+    """What the outbox holds (pending, failed, sent) and the lag: an indicator; and the same
+    counts of the emails."""
     counts = {
         "pending": PortalOutbox.objects.filter(outbox.pending()).count(),
         "failed": PortalOutbox.objects.filter(failed_at__isnull=False).count(),
@@ -184,9 +185,16 @@ def status() -> dict[str, Any]:
         .values_list("event_at", flat=True)
         .first()
     )
+    emails = Notification.objects
     return {
         **counts,
         "portal": bool(settings.TINHGON_PORTAL_URL),
         "oldest_pending_at": oldest.isoformat() if oldest else None,
         "lag": lag(),
+        # The emails' outbox beside it: failed ones are otherwise seen by nobody.
+        "emails": {
+            "pending": emails.filter(outbox.pending()).count(),
+            "failed": emails.filter(failed_at__isnull=False).count(),
+            "sent": emails.filter(sent_at__isnull=False).count(),
+        },
     }

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tinhgon.accounts.access import scope_for, visible_versions
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
@@ -168,17 +167,19 @@ def _detail_context(request: HttpRequest, dossier: Dossier, failed: MoveForm | N
     writable = worklist.may_change(request.user, dossier)
     shown = worklist.detail(dossier, now=now, contact=writable)
     dossier = Dossier.objects.select_related("procedure__procedure", "assignee").get(pk=dossier.pk)
+    panels = _move_panels(dossier, shown["moves"], failed, me=request.user.get_username())
+    panels = panels if writable else []
     return {
         "dossier": dossier,
         "shown": shown,
+        "has_primary": any(p["primary"] for p in panels),
+        "secondary": [p for p in panels if not p["primary"]],
+        # A move refused with what was typed: its form shows open, with the problems.
+        "secondary_open": failed is not None and failed.prefix != USUAL_NEXT.get(dossier.status),
         "events": shown["events"],
         "timeliness": dossier.timeliness(now),
         "writable": writable,
-        "panels": (
-            _move_panels(dossier, shown["moves"], failed, me=request.user.get_username())
-            if writable
-            else []
-        ),
+        "panels": panels,
     }
 
 
@@ -214,10 +215,11 @@ def _given(request: HttpRequest, form: MoveForm) -> moves.MoveInput:
 
 
 @login_required
-@require_POST
 def dossier_move(request: HttpRequest, code: str, move: str) -> HttpResponse:
     """Apply a move from its form on the dossier page; an irreversible one shows its
-    confirmation page first."""
+    confirmation page first. A move's address opened as a page leads to the dossier."""
+    if request.method != "POST":
+        return redirect("services:detail", code=code[:64])
     try:
         if move not in moves.MOVES:
             raise NotFound(_("No such move."))

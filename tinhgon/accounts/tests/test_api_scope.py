@@ -3,6 +3,8 @@ of Phường Chiềng An, and an official of another commune (Phường Tô Hi�
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tinhgon.conftest import AFTER
@@ -344,3 +346,12 @@ def test_a_date_must_be_written_as_a_date_not_a_number(province_admin):
     response = province_admin.api().get("/api/units", {"as_of": "0"})
     assert response.status_code == 422
     assert response.json()["error"]["problems"][0]["field"] == "as_of"
+
+
+def test_the_openapi_document_names_each_response_status_once(client):
+    def refuse_duplicates(pairs):
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), f"duplicate keys: {keys}"
+        return dict(pairs)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=refuse_duplicates)

@@ -242,6 +242,7 @@ def test_jobs_outbox_speaks_vietnamese_and_requeues_the_failed_rows(clock, dossi
     assert out.getvalue().splitlines() == [
         "Đã đưa lại 2 dòng thất bại vào hàng đợi.",
         "Đang chờ 2, thất bại 0, đã gửi 0.",
+        "Thư điện tử: đang chờ 0, thất bại 0, đã gửi 0.",
         "Chưa đặt TINHGON_PORTAL_URL: không gửi gì.",
     ]
     assert set(PortalOutbox.objects.values_list("attempts", flat=True)) == {0}

@@ -177,13 +177,14 @@ def test_the_push_retries_with_backoff_until_the_portal_accepts_and_records_the_
     assert first.lag_ms == second.lag_ms == 90_000  # sent 90 s after the changes
     assert first.attempts == 3 and second.attempts == 1
     assert sync.push().as_dict()["sent"] == 0  # sent once
-    assert sync.status() | {"lag": None} == {
+    assert sync.status() | {"lag": None, "emails": None} == {
         "pending": 0,
         "failed": 0,
         "sent": 2,
         "portal": True,
         "oldest_pending_at": None,
         "lag": None,
+        "emails": None,
     }
     assert sync.lag() == {"window_days": 7, "count": 2, "median_s": 90, "p95_s": 90, "max_s": 90}
 

@@ -112,6 +112,7 @@ def test_a_move_without_its_reason_shows_the_page_again_with_the_problem(
     )
     assert page.status_code == 400
     assert 'href="#id_request_supplement-note"' in page.content.decode()
+    assert '<details class="more-moves" open>' in page.content.decode()  # the form, open
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
@@ -271,3 +272,23 @@ def test_a_transfer_names_the_unit_by_its_code_and_a_payment_its_amount(
     moved = browser.post(f"/services/{moving.code}/transfer/", {"transfer-to_unit": to_hieu.code})
     assert moved.status_code == 302
     assert Dossier.objects.get(pk=moving.pk).unit_id == to_hieu.unit_id
+
+
+def test_the_work_list_page_reads_in_a_fixed_number_of_queries(
+    clock, ward, commune_official, django_assert_max_num_queries
+):
+    browser = commune_official.browser()
+    file_dossier(ward)
+    with django_assert_max_num_queries(25) as few:
+        assert browser.get("/services/").status_code == 200
+    for _ in range(9):
+        file_dossier(ward)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert browser.get("/services/").content.decode().count("/services/03667-") == 10
+
+
+def test_a_move_s_address_opened_as_a_page_leads_to_the_dossier(clock, ward, commune_official):
+    dossier = file_dossier(ward)
+    response = commune_official.browser().get(f"/services/{dossier.code}/stop/")
+    assert response.status_code == 302 and response["Location"] == f"/services/{dossier.code}/"
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED

@@ -83,6 +83,7 @@ def test_an_official_walks_a_dossier_from_the_counter_to_the_returned_result(
     check(page, problems, "received")
     screenshot(page, f"services-dossier-{size}", screens_folder(tmp_path))
 
+    page.get_by_text("Các thao tác khác", exact=True).click()  # the usual next step is to assign
     page.get_by_label("Ghi chú hoặc lý do").first.fill("Thiếu giấy xác nhận chỗ ở hợp pháp")
     page.get_by_role("button", name="Yêu cầu bổ sung", exact=True).click()
     expect(page.get_by_text("đang chờ người nộp, thời hạn tạm dừng")).to_be_visible()

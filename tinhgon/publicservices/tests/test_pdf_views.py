@@ -122,7 +122,7 @@ def test_the_staff_include_links_every_document_that_applies(dossier, rf):
     assert f'href="/services/pdf/{dossier.code}/control.pdf"' in page
     assert "refusal.pdf" not in page
     assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF)" in page
-    assert "Tài liệu của hồ sơ" in page
+    assert "<h2>Tài liệu</h2>" in page
     assert "Không có tài liệu nào được gửi trực tuyến." in page
 
 

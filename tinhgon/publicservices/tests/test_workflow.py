@@ -387,3 +387,36 @@ def test_a_dossier_keeps_the_procedure_rules_in_force_on_the_day_it_was_received
     kept = services.dossier_supplement(actor=None, code=dossier.code)
     assert kept.procedure.days == 3 and kept.due_at == at(6, 17)
     assert file_dossier(ward).procedure.days == 10
+
+
+def test_a_dossier_received_before_tet_is_due_after_the_tet_break_and_walks_to_its_result(
+    clock, ward
+):
+    # Thursday 12 February 2026; Tết Bính Ngọ: the break runs Saturday 14 to Sunday 22.
+    clock.set(dt.datetime(2026, 2, 12, 10, 0, tzinfo=VIETNAM))
+    dossier = file_dossier(ward)  # 3 working days: Friday 13, Monday 23, Tuesday 24
+    assert dossier.due_at == dt.datetime(2026, 2, 24, 17, 0, tzinfo=VIETNAM)
+    clock.set(dt.datetime(2026, 2, 13, 9, 0, tzinfo=VIETNAM))
+    services.dossier_request_supplement(actor=None, code=dossier.code, note="Thiếu bản sao")
+    clock.set(dt.datetime(2026, 2, 23, 9, 0, tzinfo=VIETNAM))  # the first day after Tết
+    dossier = services.dossier_supplement(actor=None, code=dossier.code)
+    # Waited from Friday 9:00 to Monday 9:00 across the break: one working day, due a day later.
+    assert dossier.due_at == dt.datetime(2026, 2, 25, 17, 0, tzinfo=VIETNAM)
+    services.dossier_approve(actor=None, code=dossier.code)
+    dossier = services.dossier_return_result(actor=None, code=dossier.code)
+    assert dossier.status == Status.RETURNED
+    assert [m for m, _f, _t in moves(dossier)] == [
+        "submit",
+        "receive",
+        "request_supplement",
+        "supplement",
+        "approve",
+        "return_result",
+    ]
+
+
+def test_a_dossier_can_fall_due_on_a_make_up_working_saturday(clock, ward):
+    # Saturday 22 August 2026 is worked to make up for Monday 31 August (the 2/9 break).
+    clock.set(dt.datetime(2026, 8, 19, 9, 0, tzinfo=VIETNAM))  # Wednesday
+    dossier = file_dossier(ward)  # 3 working days: Thursday 20, Friday 21, Saturday 22
+    assert dossier.due_at == dt.datetime(2026, 8, 22, 17, 0, tzinfo=VIETNAM)

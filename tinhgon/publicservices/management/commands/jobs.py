@@ -88,6 +88,10 @@ class Command(TranslatedCommand):
             _("Pending %(pending)s, failed %(failed)s, sent %(sent)s.")
             % {key: number_text(state[key]) for key in ("pending", "failed", "sent")}
         )
+        self.stdout.write(
+            _("Emails: pending %(pending)s, failed %(failed)s, sent %(sent)s.")
+            % {key: number_text(state["emails"][key]) for key in ("pending", "failed", "sent")}
+        )
         if not state["portal"]:
             self.stdout.write(_("TINHGON_PORTAL_URL is not set: nothing is sent."))
         if lag["count"]:
