@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 
 from tinhgon.conftest import unit
 from tinhgon.core.errors import DomainError
-from tinhgon.publicservices import figures, services
+from tinhgon.publicservices import demo, figures, services
 from tinhgon.publicservices.models import Dossier, Status, Tally
 from tinhgon.publicservices.tests.factories import load_catalogue
+from tinhgon.units.kinds import Level
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,14 @@ def test_processed_dossiers_count_once_whatever_their_returns(clock):
     row = Tally.objects.get(unit_id=ward)
     assert (row.received, row.processed, row.returned) == (1, 1, 1)
     assert Dossier.objects.get(code=dossier.code).status == Status.RETURNED
+
+
+def test_the_demo_leaves_the_tallies_its_dossiers_give(clock):
+    province = unit("Sơn La", level=Level.PROVINCE, province=None).unit_id
+    demo.dossiers_demo(actor=None, province_id=province, count=200, seed=3)
+    kept = tallies()
+    assert sum(counts.get("received", 0) for counts in kept.values()) == (
+        Dossier.objects.filter(received_at__isnull=False).count()
+    )
+    figures.rebuild()
+    assert tallies() == kept
