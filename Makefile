@@ -19,7 +19,7 @@ setup: $(BIN)/tinhgon messages
 	$(BIN)/tinhgon migrate --no-input
 	$(BIN)/tinhgon import-units
 	$(BIN)/tinhgon generate-apparatus --province "Sơn La" --extra dan-toc-ton-giao --extra ngoai-vu
-	$(BIN)/tinhgon services catalogue-import
+	$(BIN)/tinhgon services catalogue-import --valid-from 2025-07-01
 
 messages: $(BIN)/tinhgon
 	cd tinhgon && ../$(BIN)/tinhgon compilemessages --ignore '.venv' -v 0

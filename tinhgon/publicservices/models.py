@@ -273,9 +273,10 @@ class Dossier(models.Model):
 
     def timeliness(self, now: dt.datetime) -> Timeliness | None:
         """Early (finished before the due day), on time (by the due time), late; open: within
-        the deadline or overdue. None while the clock has not started (not yet received)."""
-        if self.due_at is None:
-            return None
+        the deadline or overdue. None while the clock has not started (not yet received), and
+        for a dossier withdrawn or stopped (no result was due)."""
+        if self.due_at is None or self.status in (Status.WITHDRAWN, Status.STOPPED):
+            return None  # no result was due: neither early nor late
         if self.status in OPEN and self.status != Status.DONE:
             return Timeliness.WITHIN if now <= self.due_at else Timeliness.OVERDUE
         if self.finished_at is None:

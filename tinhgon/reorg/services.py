@@ -6,6 +6,7 @@ Pages, the API and the commands all call these; the engine does the work.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from tinhgon.reorg import engine, planfile
 from tinhgon.reorg.access import check_may_reorganize, plan_provinces
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.spec import PlanSpec, Step
+
+log = logging.getLogger(__name__)
 
 
 def spec_of(plan: Plan) -> PlanSpec:
@@ -168,6 +171,15 @@ def plan_rehearse(*, actor, spec: PlanSpec, plan: Plan | None = None) -> dict:  
     _refuse_if_applied(spec, plan)
     _check_scope(actor, spec)
     return engine.rehearse(spec, actor=actor, plan=plan)
+
+
+def apply_due_now() -> list[int]:
+    """The scheduled job's part: apply the approved plans whose date has come (actor None, the
+    system); the ids applied. A refused plan stays approved and is logged with its reason."""
+    applied, refused = plans_apply_due(actor=None, today=timezone.localdate())
+    for plan_id, reason in refused.items():
+        log.warning("plan %s not applied: %s", plan_id, reason)
+    return [plan.pk for plan in applied]
 
 
 def plan_apply(  # type: ignore[no-untyped-def]

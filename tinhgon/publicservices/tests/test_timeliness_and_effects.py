@@ -68,3 +68,11 @@ def test_every_change_of_status_reaches_the_registered_effects_once(clock, ward,
     dossier = file_dossier(ward)
     services.dossier_receive(actor=None, code=dossier.code)  # a repeat: no effect
     assert seen == [(dossier.code, "submit", 1), (dossier.code, "receive", 2)]
+
+
+def test_a_stopped_or_withdrawn_dossier_is_neither_early_nor_late(clock, ward):
+    stopped = file_dossier(ward)
+    stopped = services.dossier_stop(actor=None, code=stopped.code, note="Người nộp đã mất")
+    withdrawn = file_dossier(ward)
+    withdrawn = services.dossier_withdraw(actor=None, code=withdrawn.code)
+    assert stopped.timeliness(at(20)) is None and withdrawn.timeliness(at(20)) is None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tinhgon.conftest import db_checksum, plan_audit, unit
@@ -219,3 +221,31 @@ def test_decide_records_a_choice_for_a_split(split_file):
         run("plan", "decide", str(plan.pk), "--choice", "99999999=new:T2")
     with pytest.raises(CommandError, match="T3"):  # not a successor of the split
         run("plan", "decide", str(plan.pk), "--choice", f"{commune}=new:T3")
+
+
+def test_a_plan_whose_date_has_not_come_is_applied_only_with_early(tmp_path):
+    coming = timezone.localdate() + dt.timedelta(days=30)
+    path = tmp_path / "coming.yaml"
+    path.write_text(PLAN.replace("2026-01-01", coming.isoformat()), encoding="utf-8")
+    before, plans = db_checksum(), Plan.objects.count()
+    with pytest.raises(CommandError, match=coming.strftime("%d/%m/%Y")):
+        run("plan", "apply", str(path))
+    assert db_checksum() == before and Plan.objects.count() == plans
+    assert "Đã thực hiện phương án" in run("plan", "apply", str(path), "--early")
+
+
+def test_the_scheduled_job_applies_an_approved_plan_on_its_date_and_not_before(monkeypatch):
+    from tinhgon.publicservices import jobs
+    from tinhgon.reorg import services
+
+    today = timezone.localdate()
+    coming = today + dt.timedelta(days=1)
+    draft = services.plan_create(
+        actor=None, spec=planfile.load_yaml(PLAN.replace("2026-01-01", coming.isoformat()))
+    )
+    services.plan_approve(actor=None, plan=draft)
+    assert jobs.run_round()["plans_applied"] == []
+    assert Plan.objects.get(pk=draft.pk).status == Plan.Status.APPROVED
+    monkeypatch.setattr(timezone, "localdate", lambda *args: coming)
+    assert jobs.run_round()["plans_applied"] == [draft.pk]
+    assert Plan.objects.get(pk=draft.pk).status == Plan.Status.APPLIED

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from tinhgon.core.commands import (
     TranslatedCommand,
     bounded_int,
+    day_text,
     domain_errors_as_command_errors,
     number_text,
     one_line,
@@ -59,6 +60,13 @@ class Command(TranslatedCommand):
         )
         apply.add_argument("file")
         apply.add_argument("--format", choices=["table", "json"], default="table")
+        apply.add_argument(
+            "--early",
+            action="store_true",
+            help=_(
+                "Apply a plan whose date has not come yet (its records move now, not on its date)."
+            ),
+        )
         apply.add_argument(
             "--batch-rows",
             type=bounded_int(100, 1_000_000),
@@ -126,9 +134,19 @@ class Command(TranslatedCommand):
         report = services.plan_preview(actor=None, spec=read_plan(file))
         self._emit(report, format, output)
 
-    def handle_apply(self, *, file, format, batch_rows=None, **_options):
+    def handle_apply(self, *, file, format, batch_rows=None, early=False, **_options):
         try:
             spec = read_plan(file)
+            if spec.effective_date > timezone.localdate() and not early:
+                # Records follow their units on the plan's date, not before: a dated plan waits
+                # for `plan apply-due` (run by `tinhgon jobs run` beside the server).
+                raise CommandError(
+                    _(
+                        "The plan takes effect on %(day)s: approve it and `plan apply-due` applies "
+                        "it that day (or add --early to move its records now)."
+                    )
+                    % {"day": day_text(spec.effective_date)}
+                )
             outcome = services.plan_apply(
                 actor=None, spec=spec, batch_rows=batch_rows, on_progress=self._progress
             )
