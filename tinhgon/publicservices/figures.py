@@ -42,6 +42,7 @@ from openpyxl import Workbook
 
 from tinhgon.accounts import access
 from tinhgon.accounts.models import WRITE_ROLES, Membership
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.xlsx import append_row
 from tinhgon.publicservices.models import (
@@ -751,6 +752,10 @@ def indicator_rows(data: dict[str, Any]) -> list[tuple[str, str, Any]]:
 SHARES = ("progress", "online_share", "online_payment_share", "satisfaction")
 
 
+def _iso_day_text(iso: str) -> str:
+    return text.day(dt.date.fromisoformat(iso))
+
+
 def workbook(data: dict[str, Any]) -> bytes:
     """The figures as a spreadsheet: the indicators (shares as fractions formatted as percent),
     the months, and the dossiers at risk or the communes' ranking."""
@@ -758,7 +763,10 @@ def workbook(data: dict[str, Any]) -> bytes:
     sheet = book.active
     sheet.title = _("Indicators")[:31]
     append_row(sheet, [_("Area"), data["area"]])
-    append_row(sheet, [_("Period"), f"{data['date_from']} – {data['date_to']}"])
+    append_row(
+        sheet,
+        [_("Period"), f"{_iso_day_text(data['date_from'])} – {_iso_day_text(data['date_to'])}"],
+    )
     append_row(sheet, [_("Indicator"), _("Value"), _("Key")])
     for key, label, value in indicator_rows(data):
         append_row(sheet, [label, value, key])
@@ -773,7 +781,8 @@ def workbook(data: dict[str, Any]) -> bytes:
         append_row(
             months,
             [
-                row["month"],
+                # "2026-11" as officials write it: 11/2026.
+                "/".join(reversed(str(row["month"]).split("-"))),
                 row["arrived"],
                 row["finished"],
                 row["early"],

@@ -233,9 +233,18 @@ def test_the_spreadsheet_opens_and_holds_the_figures_of_the_json(march, ward, tm
         assert values[key] == value, key
     months = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert months == [
-        (m["month"], m["arrived"], m["finished"], m["early"], m["on_time"], m["late"])
+        # The month as officials write it: 2026-03 is 03/2026.
+        (
+            f"{m['month'][5:]}/{m['month'][:4]}",
+            m["arrived"],
+            m["finished"],
+            m["early"],
+            m["on_time"],
+            m["late"],
+        )
         for m in data["months"]
     ]
+    assert book.worksheets[0]["B2"].value == "01/03/2026 – 31/03/2026"
 
 
 def test_the_rebuild_command_recomputes_the_tallies(march, ward):
