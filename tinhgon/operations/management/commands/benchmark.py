@@ -19,9 +19,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext as _
 
+from tinhgon.core.commands import OneLineCommand, number_text
 from tinhgon.operations import bench_carriers, bench_services, benchmarks
 from tinhgon.units.models import Unit
 
@@ -48,25 +50,30 @@ def _number(value: str, low: int, high: int, what: str) -> int:
     try:
         number = int(value.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number of {what}") from None
+        raise argparse.ArgumentTypeError(
+            _("'%(value)s' is not a number of %(what)s") % {"value": value[:40], "what": what}
+        ) from None
     if not low <= number <= high:
-        raise argparse.ArgumentTypeError(f"between {low} and {high:,} {what}")
+        raise argparse.ArgumentTypeError(
+            _("between %(low)s and %(high)s %(what)s")
+            % {"low": number_text(low), "high": number_text(high), "what": what}
+        )
     return number
 
 
 def _rows(value: str) -> int:
-    return _number(value, 1, MAX_ROWS, "rows")
+    return _number(value, 1, MAX_ROWS, _("rows"))
 
 
 def _dossiers(value: str) -> int:
-    return _number(value, 1, MAX_ROWS, "dossiers")
+    return _number(value, 1, MAX_ROWS, _("dossiers"))
 
 
 def _intake(value: str) -> int:
-    return _number(value, 0, MAX_INTAKE, "dossiers")
+    return _number(value, 0, MAX_INTAKE, _("dossiers"))
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Time tinhgon's bulk work against naive and hand-written ways (default: registry)."
 
     def add_arguments(self, parser):
@@ -115,7 +122,10 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand: str | None = None, skip_naive: bool = False, **options):
         if Unit.objects.exists():
             raise CommandError(
-                "The benchmark needs an empty registry: run `make bench`, or point DATABASE_URL at a fresh database."
+                _(
+                    "The benchmark needs an empty registry: run `make bench` or `make "
+                    "bench-services`, or point DATABASE_URL at a fresh database."
+                )
             )
         subcommand = subcommand or DEFAULT
         runs: dict[str, Callable[[], dict[str, Any]]] = {
