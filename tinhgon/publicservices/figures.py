@@ -598,7 +598,7 @@ def at_risk(
     if missing:
         for user in get_user_model().objects.filter(pk__in=missing):
             names[user.pk] = user.get_full_name() or user.get_username()
-    officials = [
+    officials: list[dict[str, Any]] = [
         {
             "id": pk,
             "name": names.get(pk, "") if pk else "",
