@@ -453,11 +453,50 @@ def _ratings(condition: Q, date_from: dt.date, date_to: dt.date) -> dict[int, in
     return {int(r): found.get(r, 0) for r in Rating.values}
 
 
+@dataclass(frozen=True)
+class Clock:
+    """A unit's dossiers on the clock at `now`, per assignee (None: no one): at risk (due by
+    `limit`, the close of the next working day), overdue, all."""
+
+    limit: dt.datetime
+    per_assignee: dict[int | None, tuple[int, int, int]]
+
+    @property
+    def on_clock(self) -> int:
+        return sum(total for _n, _late, total in self.per_assignee.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(late for _n, late, _t in self.per_assignee.values())
+
+
+def clock(unit_id: int, *, now: dt.datetime) -> Clock:
+    """One range of the clock index (unit, due date, assignee), read from the index alone: the
+    dashboard's on-clock, overdue and at-risk counts all come from it."""
+    limit = calendar_around(local_time(now), 1).due(now, 1)
+    rows = (
+        Dossier.objects.filter(unit_id=unit_id, status__in=ON_CLOCK)
+        .values("assignee_id")
+        .annotate(
+            n=Count("due_at", filter=Q(due_at__lte=limit)),
+            late=Count("due_at", filter=Q(due_at__lt=now)),
+            total=Count("*"),
+        )
+        .order_by()
+    )
+    return Clock(limit, {r["assignee_id"]: (r["n"], r["late"], r["total"]) for r in rows})
+
+
 def figures(
-    area: Area, date_from: dt.date, date_to: dt.date, *, now: dt.datetime | None = None
+    area: Area,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    now: dt.datetime | None = None,
+    on_clock: Clock | None = None,
 ) -> dict[str, Any]:
     """The indicators and counts of an area over the months of [date_from, date_to], with what
-    is open and overdue at `now`."""
+    is open and overdue at `now` (for a unit, `on_clock` if already read: `clock`)."""
     now = now or timezone.now()
     months = months_between(date_from, date_to)
     tallies = list(
@@ -468,20 +507,26 @@ def figures(
         where = Q(province_id=area.province_id)
         # The province's units, one range each of the clock index (read from the index alone),
         # rather than the province's rows with their due dates read from the table.
-        clock = Dossier.objects.filter(unit_id__in=area.unit_ids, status__in=ON_CLOCK)
+        counted = Dossier.objects.filter(unit_id__in=area.unit_ids, status__in=ON_CLOCK).aggregate(
+            total=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now))
+        )
+        on_clock_now, overdue = counted["total"], counted["late"]
+        open_now = Dossier.objects.filter(where, status__in=OPEN).count()
     else:
         where = Q(unit_id=area.unit_id or 0)
-        clock = Dossier.objects.filter(unit_id=area.unit_id or 0, status__in=ON_CLOCK)
-    open_now = Dossier.objects.filter(where, status__in=OPEN).count()
-    on_clock = clock.count()
-    overdue = clock.filter(due_at__lt=now).count()
+        on_clock = on_clock or clock(area.unit_id or 0, now=now)
+        on_clock_now, overdue = on_clock.on_clock, on_clock.overdue
+        # Open = on the clock + the rest of the open statuses (a short range of the unit's
+        # status index) rather than every open dossier counted again.
+        off_clock = [s for s in OPEN if s not in ON_CLOCK]
+        open_now = on_clock_now + Dossier.objects.filter(where, status__in=off_clock).count()
     ratings = _ratings(where, date_from, date_to)
     full = [t for t in tallies if t.online == Online.FULL]
     full_received = sum(t.received for t in full)
     full_online = sum(t.received for t in full if t.filed_online)
     paid_online = sum(t.paid for t in tallies if t.filed_online)
     on_time = totals["early"] + totals["on_time"]
-    within = on_clock - overdue
+    within = on_clock_now - overdue
     by_month = {m: dict.fromkeys(COUNTS, 0) for m in months}
     for t in tallies:
         for name in COUNTS:
@@ -492,12 +537,12 @@ def figures(
         "province_id": area.province_id,
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
-        "progress": _ratio(on_time + within, totals["processed"] + on_clock),
+        "progress": _ratio(on_time + within, totals["processed"] + on_clock_now),
         "online_share": _ratio(full_online, full_received),
         "online_payment_share": _ratio(paid_online, totals["paid"]),
         "satisfaction": _ratio(ratings[2] + ratings[3], sum(ratings.values())),
         "open": open_now,
-        "on_clock": on_clock,
+        "on_clock": on_clock_now,
         "overdue": overdue,
         "within": within,
         "arrived": totals["received"],
@@ -531,19 +576,17 @@ def _officials(unit_id: int, day: dt.date) -> dict[int, str]:
     return {pk: (f"{first} {last}".strip() or name) for pk, first, last, name in rows}
 
 
-def at_risk(unit_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def at_risk(
+    unit_id: int, *, now: dt.datetime | None = None, on_clock: Clock | None = None
+) -> dict[str, Any]:
     """Dossiers of the unit on the clock that are overdue or due by the close of the next
-    working day: counted per official (one index range), the first ones listed, and suggested
-    reassignments (`suggest`)."""
+    working day: counted per official (`clock`, one index range), the first ones listed, and
+    suggested reassignments (`suggest`)."""
     now = now or timezone.now()
-    limit = calendar_around(local_time(now), 1).due(now, 1)
+    on_clock = on_clock or clock(unit_id, now=now)
+    limit = on_clock.limit
     risky = Dossier.objects.filter(unit_id=unit_id, status__in=ON_CLOCK, due_at__lte=limit)
-    per_official = {
-        row["assignee_id"]: (row["n"], row["late"])
-        for row in risky.values("assignee_id")
-        .annotate(n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now)))
-        .order_by()
-    }
+    per_official = {pk: (n, late) for pk, (n, late, _total) in on_clock.per_assignee.items() if n}
     listed = list(
         risky.order_by("due_at", "pk").values(
             "pk", "code", "due_at", "assignee_id", "procedure__name"
@@ -555,7 +598,7 @@ def at_risk(unit_id: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
     if missing:
         for user in get_user_model().objects.filter(pk__in=missing):
             names[user.pk] = user.get_full_name() or user.get_username()
-    officials = [
+    officials: list[dict[str, Any]] = [
         {
             "id": pk,
             "name": names.get(pk, "") if pk else "",
@@ -647,10 +690,14 @@ def dashboard(
     """What the page, the API and the command show for an area: its figures, and for a unit the
     dossiers at risk with suggested reassignments, for a province the ranking of its communes."""
     now = now or timezone.now()
-    data = figures(area, date_from, date_to, now=now)
     if area.unit_id is None:
+        data = figures(area, date_from, date_to, now=now)
         return {**data, "ranking": ranking(area, date_from, date_to, now=now)}
-    return {**data, **at_risk(area.unit_id, now=now), "predecessors": area.unit_ids[1:]}
+    # The unit's dossiers on the clock are read once, for the figures and the risks.
+    on_clock = clock(area.unit_id, now=now)
+    data = figures(area, date_from, date_to, now=now, on_clock=on_clock)
+    risks = at_risk(area.unit_id, now=now, on_clock=on_clock)
+    return {**data, **risks, "predecessors": area.unit_ids[1:]}
 
 
 def unit_dashboard(

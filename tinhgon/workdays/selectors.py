@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tinhgon.workdays.calendar import HOLIDAYS_SOURCE, OFF, Calendar, build_calendar
 from tinhgon.workdays.calendar import public_holidays as package_holidays
@@ -15,7 +16,17 @@ def calendar_for(first_year: int, last_year: int) -> Calendar:
     rows = DayException.objects.filter(
         day__gte=dt.date(first_year, 1, 1), day__lte=dt.date(last_year, 12, 31)
     ).values_list("day", "kind")
-    return build_calendar(first_year, last_year, exceptions=rows)
+    return _built(first_year, last_year, tuple(rows))
+
+
+@lru_cache(maxsize=16)
+def _built(
+    first_year: int, last_year: int, exceptions: tuple[tuple[dt.date, str], ...]
+) -> Calendar:
+    """Building a calendar (the package's holidays, the working days of the years) costs a few
+    milliseconds; the same years with the same exceptions give the same calendar, so it is
+    built once (the exceptions are read every time: a decision counts at once)."""
+    return build_calendar(first_year, last_year, exceptions=exceptions)
 
 
 def calendar_around(moment: dt.datetime, days: int) -> Calendar:

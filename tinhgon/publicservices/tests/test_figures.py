@@ -10,6 +10,8 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -187,6 +189,22 @@ def test_dossiers_at_risk_are_counted_per_official_with_greedy_suggestions(clock
     # while they differ by two or more: to idle (4:1 -> 3:2), to some (3:1 -> 2:2), then stop.
     assert moves[0] == (unassigned.code, None, idle.pk)
     assert [m[1:] for m in moves[1:]] == [(busy.pk, idle.pk), (busy.pk, some.pk)]
+
+
+def test_the_unit_dashboard_reads_its_dossiers_in_four_queries_whatever_their_number(march, ward):
+    def reads() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as done:
+            figures.unit_dashboard(ward, *MARCH, now=at(20))
+        table = f'FROM "{Dossier._meta.db_table}"'
+        return len(done), [q["sql"] for q in done.captured_queries if table in q["sql"]]
+
+    queries, of_dossiers = reads()
+    for _n in range(5):
+        filed(ward, FULL, Channel.IN_PERSON)
+    # On the clock, overdue and at risk per official (one read), the list at risk, the open
+    # ones off the clock, the ratings.
+    assert len(of_dossiers) == 4
+    assert reads()[0] == queries
 
 
 def test_the_command_prints_the_json_keys_scripts_read(march, ward):

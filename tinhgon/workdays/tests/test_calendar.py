@@ -62,6 +62,16 @@ def test_a_day_recorded_as_working_is_counted_from_the_database():
     assert calendar.due(at("2027-02-12 09:00"), 1) == close("2027-02-13")
 
 
+def test_a_day_decided_after_the_calendar_was_built_counts_at_once():
+    before = selectors.calendar_for(2027, 2027)
+    assert not before.is_working_day(dt.date(2027, 3, 13))  # a Saturday
+    DayException.objects.create(
+        day=dt.date(2027, 3, 13), kind=WORKING, reason="Làm bù", source="Quyết định thử"
+    )
+    assert selectors.calendar_for(2027, 2027).is_working_day(dt.date(2027, 3, 13))
+    assert selectors.calendar_for(2027, 2027) is selectors.calendar_for(2027, 2027)  # built once
+
+
 def test_a_pause_for_supplement_moves_the_due_date_by_the_paused_working_days(calendar):
     received = at("2025-03-03 09:00")  # Monday
     assert calendar.due(received, 5) == close("2025-03-10")
