@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Q
 from django.utils import timezone
@@ -42,12 +44,39 @@ def memberships_in_force(user, day: dt.date | None = None):  # type: ignore[no-u
     )
 
 
+# Scopes computed while `scopes_cached()` is active: (user id, day) -> scope.
+_cached_scopes: ContextVar[dict[tuple[int, dt.date], Scope] | None] = ContextVar(
+    "tinhgon_cached_scopes", default=None
+)
+
+
+@contextmanager
+def scopes_cached() -> Iterator[None]:
+    """Within the block, each user's scope is read once per day (one request: its memberships
+    do not change while it runs, and every check of it would read them again otherwise)."""
+    token = _cached_scopes.set({})
+    try:
+        yield
+    finally:
+        _cached_scopes.reset(token)
+
+
 def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(everything=False, roots=())
     if user.is_superuser:
         return Scope(everything=True, roots=())
     today = timezone.localdate()
+    cache = _cached_scopes.get()
+    if cache is None:
+        return _scope_on(user, today)
+    key = (user.pk, today)
+    if key not in cache:
+        cache[key] = _scope_on(user, today)
+    return cache[key]
+
+
+def _scope_on(user, today: dt.date) -> Scope:  # type: ignore[no-untyped-def]
     roots: dict[int, Root] = {}
     agencies: list[int] = []
     for membership in memberships_in_force(user, today):
@@ -153,6 +182,13 @@ def access_unit(
     day = day or timezone.localdate()
     scope = scope_for(user)
     base = selectors.versions_on(day).filter(unit_id=unit_id)
+    if write:
+        # The usual case in one query: the unit is readable and writable.
+        writable = (
+            base.filter(unit_filter(scope, day)).filter(unit_filter(scope, day, write=True)).first()
+        )
+        if writable is not None:
+            return writable
     version = base.filter(unit_filter(scope, day)).first()
     if version is None:
         raise NotFound(

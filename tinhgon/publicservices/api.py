@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from tinhgon.accounts.access import scopes_cached
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, QueryId
 from tinhgon.publicservices import moves, services, worklist
 from tinhgon.publicservices.models import ProcedureVersion
@@ -165,7 +166,12 @@ class FileIn(Schema):
     summary="File a dossier at a counter (status 1); the same client_ref again gives the same",
 )
 def dossier_file(request: HttpRequest, payload: FileIn):
-    dossier = services.dossier_submit(
+    with scopes_cached():
+        return _file(request, payload)
+
+
+def _file(request: HttpRequest, payload: FileIn) -> Status:
+    filed = services.dossier_file(
         actor=request.user,
         procedure_code=payload.procedure_code,
         applicant_kind=payload.applicant_kind,
@@ -178,8 +184,13 @@ def dossier_file(request: HttpRequest, payload: FileIn):
         applicant_phone=payload.applicant_phone,
         client_ref=payload.client_ref,
     )
+    if filed.event is not None:
+        # A new dossier answers from what was filed; one the actor may not read, as before.
+        shown = worklist.filed_detail(request.user, filed, now=timezone.now())
+        if shown is not None:
+            return Status(201, shown)
     # A client_ref of someone else's dossier finds nothing beyond one's scope.
-    return Status(201, _out(request, dossier.code))
+    return Status(201, _out(request, filed.dossier.code))
 
 
 class MoveIn(Schema):

@@ -31,10 +31,16 @@ def _moment(value: dt.datetime | None) -> str | None:
     return local_time(value).isoformat() if value is not None else None
 
 
-def rows(dossiers: list[Dossier], *, day: dt.date | None = None) -> list[dict[str, Any]]:
-    """The public shape of dossiers: never the applicant's identity number, nor the digest."""
+def rows(
+    dossiers: list[Dossier],
+    *,
+    day: dt.date | None = None,
+    codes: dict[int, tuple[str, str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The public shape of dossiers: never the applicant's identity number, nor the digest.
+    `codes`: the units' (code, name) on `day` when the caller has them already."""
     day = day or timezone.localdate()
-    names = _unit_codes({d.unit_id for d in dossiers}, day)
+    names = codes if codes is not None else _unit_codes({d.unit_id for d in dossiers}, day)
     return [
         {
             "code": d.code,

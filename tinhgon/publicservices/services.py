@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -52,6 +53,7 @@ from tinhgon.publicservices.models import (
 )
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level as UnitLevel
+from tinhgon.units.models import UnitVersion
 from tinhgon.workdays.calendar import CLOSE, VIETNAM, local_time
 from tinhgon.workdays.selectors import calendar_around
 
@@ -141,23 +143,53 @@ def procedure_version_on(code: str, day: dt.date) -> ProcedureVersion:
 def competent_unit(procedure: ProcedureVersion, commune_id: int, day: dt.date) -> int:
     """Where a dossier is decided: the applicant's commune for a commune-level procedure, its
     province for a province-level one (Decree 118/2025: any centre of the province receives it)."""
-    commune = units.version_on(commune_id, day)
+    return _competent(procedure, units.version_on(commune_id, day))
+
+
+def _competent(procedure: ProcedureVersion, commune: UnitVersion) -> int:
+    commune_id = commune.unit_id
     if procedure.level == Level.PROVINCE:
         return int(commune.province_id or commune.unit_id)
     return commune_id
 
 
 # -- submit ----------------------------------------------------------------------------------
-def _next_code(receiving_unit_id: int, day: dt.date) -> str:
-    counter, _created = DossierCounter.objects.get_or_create(unit_id=receiving_unit_id, day=day)
-    DossierCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = DossierCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
-    centre = units.version_on(receiving_unit_id, day).code
-    return f"{centre}-{day:%Y%m%d}-{last:06d}"
+def _next_code(centre: UnitVersion, day: dt.date) -> str:
+    """The centre's next code of the day: one statement that creates or increments the day's
+    counter and returns it (PostgreSQL; SQLite from 3.35), serialized by the row's lock."""
+    table, unit, day_, last = map(
+        connection.ops.quote_name, (DossierCounter._meta.db_table, "unit_id", "day", "last")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({unit}, {day_}, {last}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({unit}, {day_}) DO UPDATE SET {last} = {table}.{last} + 1 "
+            f"RETURNING {last}",
+            [centre.unit_id, day],
+        )
+        (sequence,) = cursor.fetchone()
+    return f"{centre.code}-{day:%Y%m%d}-{sequence:06d}"
+
+
+def dossier_submit(**given: Any) -> Dossier:
+    """File a dossier (status 1, newly registered) at a receiving centre of the province, coded
+    `<centre code>-<YYYYMMDD>-<sequence>`. With `client_ref`, submitting again returns the same
+    dossier. The identity number is kept only as a keyed digest and its last four digits."""
+    return dossier_file(**given).dossier
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A filing's dossier; for a new one, its event and the units' versions it named (to
+    answer without reading them again); None for a dossier found again by its client_ref."""
+
+    dossier: Dossier
+    event: DossierEvent | None = None
+    versions: dict[int, UnitVersion] = field(default_factory=dict)
 
 
 @transaction.atomic
-def dossier_submit(  # type: ignore[no-untyped-def]
+def dossier_file(  # type: ignore[no-untyped-def]
     *,
     actor,
     procedure_code: str,
@@ -170,22 +202,21 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     client_ref: str | None = None,
     applicant_email: str = "",
     applicant_phone: str = "",
-) -> Dossier:
-    """File a dossier (status 1, newly registered) at a receiving centre of the province, coded
-    `<centre code>-<YYYYMMDD>-<sequence>`. With `client_ref`, submitting again returns the same
-    dossier. The identity number is kept only as a keyed digest and its last four digits."""
+) -> Filed:
+    """dossier_submit, with what the filing read and wrote."""
     now = timezone.now()
     today = local_time(now).date()
     if client_ref is not None:
         client_ref = client_ref.strip()[:REF_LIMIT] or None
+    centre: UnitVersion | None = None
     if client_ref is not None:
         # The same reference again at the same centre returns the first dossier; the actor must
         # be able to file there first, and a reference used elsewhere names no dossier.
         if actor is not None:
-            access_unit(actor, receiving_unit_id, day=today, write=True)
+            centre = access_unit(actor, receiving_unit_id, day=today, write=True)
         existing = Dossier.objects.filter(client_ref=client_ref).first()
         if existing is not None and existing.receiving_unit_id == receiving_unit_id:
-            return existing
+            return Filed(existing)
         if existing is not None:
             raise DomainError(
                 _("This client reference was used for another dossier."),
@@ -218,7 +249,7 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         )
     if actor is None:
         centre = units.version_on(receiving_unit_id, today)
-    else:
+    elif centre is None:
         centre = access_unit(actor, receiving_unit_id, day=today, write=True)
     if centre.province_id != commune.province_id:
         raise DomainError(
@@ -226,10 +257,13 @@ def dossier_submit(  # type: ignore[no-untyped-def]
             % {"centre": centre.name},
             problems=[Problem(_("another province"), field="receiving_unit")],
         )
-    unit_id = competent_unit(procedure, commune.unit_id, today)
-    unit = units.version_on(unit_id, today)
+    unit_id = _competent(procedure, commune)
+    versions = {commune.unit_id: commune, centre.unit_id: centre}
+    if unit_id not in versions:
+        versions[unit_id] = units.version_on(unit_id, today)
+    unit = versions[unit_id]
     dossier = Dossier.objects.create(
-        code=_next_code(centre.unit_id, today),
+        code=_next_code(centre, today),
         procedure=procedure,
         status=Status.REGISTERED,
         applicant_kind=applicant_kind,
@@ -258,7 +292,7 @@ def dossier_submit(  # type: ignore[no-untyped-def]
         data={"channel": channel},
     )
     effects.changed(dossier, event)
-    return dossier
+    return Filed(dossier, event, versions)
 
 
 def _contact(email: str, phone: str, problems: list[Problem]) -> tuple[str, str]:

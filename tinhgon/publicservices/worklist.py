@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 
 from tinhgon.accounts.access import access_unit
 from tinhgon.publicservices import selectors, services
-from tinhgon.publicservices.models import OPEN, Dossier, DossierEvent, Status
+from tinhgon.publicservices.models import OPEN, Apology, Dossier, DossierEvent, Status
 from tinhgon.units import selectors as units
 from tinhgon.workdays.calendar import local_time
 
@@ -80,9 +80,14 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return local_time(value) if value is not None else None
 
 
-def rows(found: list[Dossier], *, now: dt.datetime) -> list[dict[str, Any]]:
+def rows(
+    found: list[Dossier],
+    *,
+    now: dt.datetime,
+    codes: dict[int, tuple[str, str]] | None = None,
+) -> list[dict[str, Any]]:
     """selectors.rows, with timeliness, the assignee and the promised date."""
-    shaped = selectors.rows(found, day=local_time(now).date())
+    shaped = selectors.rows(found, day=local_time(now).date(), codes=codes)
     for row, dossier in zip(shaped, found, strict=True):
         timeliness = dossier.timeliness(now)
         row["timeliness"] = str(timeliness) if timeliness is not None else None
@@ -122,6 +127,52 @@ def detail(dossier: Dossier, *, now: dt.datetime, contact: bool) -> dict[str, An
         | {a.unit_id for a in apologies},
         today,
     )
+    return _shape(row, dossier, events, apologies, names, now=now, contact=contact)
+
+
+def filed_detail(actor, filed: services.Filed, *, now: dt.datetime) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """`detail` of a dossier just filed, from what the filing wrote and read (its one event,
+    no apology, the units' versions), with one query for the actor's scope: None if the actor
+    may not read it (a province's dossier filed at a commune's counter)."""
+    dossier, event = filed.dossier, filed.event
+    assert event is not None
+    today = local_time(now).date()
+    write = services.dossier_scope_filter(actor, today, write=True)
+    writable = (
+        Case(When(write, then=Value(True)), default=Value(False), output_field=BooleanField())
+        if write  # an empty Q (everything) is no condition of When
+        else Value(True, output_field=BooleanField())
+    )
+    found = (
+        Dossier.objects.filter(
+            services.dossier_scope_filter(actor, today, write=False), pk=dossier.pk
+        )
+        .annotate(writable=writable)
+        .values_list("writable", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    versions = filed.versions
+    row = rows(
+        [dossier],
+        now=now,
+        codes={dossier.unit_id: (versions[dossier.unit_id].code, versions[dossier.unit_id].name)},
+    )[0]
+    names = {unit_id: version.name for unit_id, version in versions.items()}
+    return _shape(row, dossier, [event], [], names, now=now, contact=bool(found))
+
+
+def _shape(
+    row: dict[str, Any],
+    dossier: Dossier,
+    events: list[DossierEvent],
+    apologies: list[Apology],
+    names: dict[int, str],
+    *,
+    now: dt.datetime,
+    contact: bool,
+) -> dict[str, Any]:
     row.update(
         {
             "applicant_kind": dossier.applicant_kind,

@@ -413,3 +413,35 @@ def test_a_client_ref_used_at_another_centre_names_no_dossier(
 def test_a_code_with_a_nul_byte_in_a_page_address_is_not_found(clock, ward, commune_official, path):
     dossier = file_dossier(ward)
     assert commune_official.browser().get(path.format(code=dossier.code)).status_code == 404
+
+
+def test_filing_takes_a_fixed_few_queries_and_answers_as_the_dossier_reads_after(
+    clock, ward, commune_official, province_admin, django_assert_max_num_queries
+):
+    api = commune_official.api()
+    body = filing(ward, applicant_email="hoa@example.vn", applicant_phone="0912 345 678")
+    api.get("/api/services/procedures")  # the token's first use is written once
+    answers = []
+    for number in range(2):
+        # The token, the client_ref, the scope, the procedure, the commune, the centre, the
+        # day's counter, the dossier, its event, the outbox, the email, the answer's scope.
+        with django_assert_max_num_queries(16):
+            response = api.post(
+                "/api/services/dossiers",
+                {**body, "client_ref": f"quay-1-{number}"},
+                content_type="application/json",
+            )
+        assert response.status_code == 201, response.json()
+        answers.append(response.json())
+    assert [a["code"] for a in answers] == ["03667-20260302-000001", "03667-20260302-000002"]
+    for answer in answers:
+        assert answer == api.get(f"/api/services/dossiers/{answer['code']}").json()
+    as_admin = province_admin.api().post(
+        "/api/services/dossiers",
+        {**body, "client_ref": "quay-2-0"},
+        content_type="application/json",
+    )
+    assert (
+        as_admin.json()
+        == province_admin.api().get(f"/api/services/dossiers/{as_admin.json()['code']}").json()
+    )
