@@ -171,11 +171,36 @@ def _next_code(centre: UnitVersion, day: dt.date) -> str:
     return f"{centre.code}-{day:%Y%m%d}-{sequence:06d}"
 
 
-def dossier_submit(**given: Any) -> Dossier:
+def dossier_submit(  # type: ignore[no-untyped-def]
+    *,
+    actor,
+    procedure_code: str,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id: str,
+    applicant_commune_id: int,
+    channel: str,
+    receiving_unit_id: int,
+    client_ref: str | None = None,
+    applicant_email: str = "",
+    applicant_phone: str = "",
+) -> Dossier:
     """File a dossier (status 1, newly registered) at a receiving centre of the province, coded
     `<centre code>-<YYYYMMDD>-<sequence>`. With `client_ref`, submitting again returns the same
     dossier. The identity number is kept only as a keyed digest and its last four digits."""
-    return dossier_file(**given).dossier
+    return dossier_file(
+        actor=actor,
+        procedure_code=procedure_code,
+        applicant_kind=applicant_kind,
+        applicant_name=applicant_name,
+        applicant_id=applicant_id,
+        applicant_commune_id=applicant_commune_id,
+        channel=channel,
+        receiving_unit_id=receiving_unit_id,
+        client_ref=client_ref,
+        applicant_email=applicant_email,
+        applicant_phone=applicant_phone,
+    ).dossier
 
 
 @dataclass(frozen=True)
