@@ -197,6 +197,17 @@ def small_tap_targets(page: Page, minimum: int = 44) -> list[str]:
     )
 
 
+def page_problems(page: Page, where: str) -> list[str]:
+    """What the page tests refuse on every page, each named by `where`: serious accessibility
+    violations (axe), CSP violations, sideways scrolling, tap targets smaller than 44 px."""
+    problems = [f"{where}: {v}" for v in serious_violations(page)]
+    problems += [f"{where}: {v}" for v in csp_violations(page)]
+    if overflow := horizontal_overflow(page):
+        problems.append(f"{where}: {overflow}px wider than the window")
+    problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
+    return problems
+
+
 def screenshot(page: Page, name: str, folder: Path) -> Path:
     """A full-page PNG; `make screens` points `folder` at docs/screens."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,14 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tinhgon.browser import (
-    csp_violations,
     environment,
-    horizontal_overflow,
     log_in,
     new_context,
-    serious_violations,
+    page_problems,
     serve,
-    small_tap_targets,
     tinhgon,
 )
 
@@ -61,11 +58,7 @@ def test_the_figures_page_is_accessible_and_fits_a_360_px_phone(server, browser,
             where = f"{username} {address}"
             if response is None or response.status != status:
                 problems.append(f"{where}: status {response and response.status}, not {status}")
-            problems += [f"{where}: {v}" for v in serious_violations(page)]
-            if overflow := horizontal_overflow(page):
-                problems.append(f"{where}: {overflow}px wider than the window")
-            problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
-            problems += [f"{where}: {v}" for v in csp_violations(page)]
+            problems += page_problems(page, where)
         context.close()
     assert problems == []
 

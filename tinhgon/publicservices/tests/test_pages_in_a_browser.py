@@ -12,16 +12,13 @@ from playwright.sync_api import Page, expect
 
 from tinhgon.browser import (
     SIZES,
-    csp_violations,
     environment,
-    horizontal_overflow,
     log_in,
     new_context,
+    page_problems,
     screens_folder,
     screenshot,
-    serious_violations,
     serve,
-    small_tap_targets,
     tinhgon,
 )
 
@@ -38,11 +35,7 @@ def server(e2e_registry, tmp_path_factory) -> Iterator[str]:
 
 
 def check(page: Page, problems: list[str], where: str) -> None:
-    problems += [f"{where}: {v}" for v in serious_violations(page)]
-    problems += [f"{where}: {v}" for v in csp_violations(page)]
-    if overflow := horizontal_overflow(page):
-        problems.append(f"{where}: {overflow}px wider than the window")
-    problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
+    problems += page_problems(page, where)
 
 
 @pytest.mark.parametrize("size", ["desktop", "small-phone"])

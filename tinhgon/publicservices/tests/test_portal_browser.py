@@ -15,15 +15,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tinhgon.browser import (
-    csp_violations,
     environment,
-    horizontal_overflow,
     new_context,
+    page_problems,
     screens_folder,
     screenshot,
-    serious_violations,
     serve,
-    small_tap_targets,
     tinhgon,
 )
 
@@ -59,12 +56,7 @@ def served(portal_data, tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 def check(page: Page, where: str) -> list[str]:
-    problems = [f"{where}: {v}" for v in serious_violations(page)]
-    problems += [f"{where}: {v}" for v in csp_violations(page)]
-    if overflow := horizontal_overflow(page):
-        problems.append(f"{where}: {overflow}px wider than the window")
-    problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
-    return problems
+    return page_problems(page, where)
 
 
 def test_a_citizen_files_with_a_pdf_tracks_the_code_and_rates_the_result_on_a_small_phone(

@@ -14,11 +14,11 @@ from tinhgon.browser import (
     horizontal_overflow,
     log_in,
     new_context,
+    page_problems,
     screens_folder,
     screenshot,
     serious_violations,
     serve,
-    small_tap_targets,
 )
 
 
@@ -91,11 +91,7 @@ def test_every_page_is_accessible_and_fits_the_window(server, browser, size):
             where = f"{username} {address}"
             if response is None or response.status != status:
                 problems.append(f"{where}: status {response and response.status}, not {status}")
-            problems += [f"{where}: {v}" for v in serious_violations(page)]
-            if overflow := horizontal_overflow(page):
-                problems.append(f"{where}: {overflow}px wider than the window")
-            problems += [f"{where}: tap target {t}" for t in small_tap_targets(page)]
-            problems += [f"{where}: {v}" for v in csp_violations(page)]
+            problems += page_problems(page, where)
         context.close()
     assert problems == []
 
