@@ -84,6 +84,16 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("TINHGON_SECRET_KEY must be at least 50 characters in production")
 
+# The key that encrypts officials' identity numbers (tinhgon.staffing.protect): production
+# needs its own, kept with the database's backups; development derives one from the secret key.
+TINHGON_FIELD_KEY = os.environ.get("TINHGON_FIELD_KEY", "")
+if not TINHGON_FIELD_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TINHGON_FIELD_KEY must be set in production")
+    TINHGON_FIELD_KEY = "development:" + SECRET_KEY
+elif PRODUCTION and len(TINHGON_FIELD_KEY) < 32:
+    raise ImproperlyConfigured("TINHGON_FIELD_KEY must be at least 32 characters in production")
+
 ALLOWED_HOSTS = env_list("TINHGON_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
     raise ImproperlyConfigured(
@@ -129,6 +139,7 @@ INSTALLED_APPS = [
     "tinhgon.carriers",
     "tinhgon.accounts",
     "tinhgon.publicservices",
+    "tinhgon.staffing",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",

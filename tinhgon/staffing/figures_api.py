@@ -1,0 +1,5 @@
+"""Staffing API: figures."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])

@@ -1,0 +1,5 @@
+"""Staffing API: people."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])

@@ -1,0 +1,5 @@
+"""Staffing API: placement."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])

@@ -1,0 +1,5 @@
+"""Staffing API: rules."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])
