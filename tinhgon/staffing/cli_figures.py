@@ -1,0 +1,10 @@
+"""`tinhgon staff` subcommands: figures (see management/commands/staff.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def add(sub: Any) -> dict[str, Callable[..., None]]:
+    return {}
