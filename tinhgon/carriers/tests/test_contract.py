@@ -30,6 +30,7 @@ from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.tests.test_engine import SPLIT_SON_LA
+from tinhgon.staffing.tests import factories as staff
 from tinhgon.units import selectors
 from tinhgon.units import services as unit_services
 from tinhgon.units.kinds import Kind, Level
@@ -101,6 +102,9 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "memberships": _membership,
     "parcels": _parcel,
     "postings": _posting,
+    "positions": staff.position,
+    "officials": staff.official,
+    "assignments": staff.assignment,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)
