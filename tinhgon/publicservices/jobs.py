@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
+from tinhgon.core import throttle
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices import notifications, outbox, sync
 from tinhgon.publicservices.models import (
@@ -284,6 +285,7 @@ def run_round(*, batch: int = 200) -> dict[str, Any]:
         "reminders": lambda: send_reminders(batch=batch),
         "emails_sent": lambda: notifications.retry(batch=batch),
         "purged": purge_sent,
+        "throttles_purged": throttle.purge,
         **_parts,
     }
     for name, part in parts.items():
