@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "tinhgon.accounts",
     "tinhgon.publicservices",
     "tinhgon.staffing",
+    "tinhgon.coordination",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",
