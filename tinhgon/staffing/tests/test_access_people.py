@@ -2,11 +2,20 @@
 an observer, a provincial administrator and the operator (actor None)."""
 
 import pytest
+from django.utils import translation
 
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.staffing import access
 from tinhgon.staffing.models import Official
 from tinhgon.staffing.tests import factories
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The messages are matched as written (English source strings)."""
+    with translation.override("en"):
+        yield
+
 
 NUMBER = "014185000777"
 
@@ -52,6 +61,7 @@ def test_an_observer_sees_the_official_masked_and_manages_nothing(observer, mai)
 def test_a_provincial_administrator_manages_the_officials_of_every_commune(
     province_admin, mai, to_hieu
 ):
+
     other = factories.official(to_hieu.unit_id)
     visible = set(access.visible_officials(province_admin.user).values_list("pk", flat=True))
     assert {mai.pk, other} <= visible

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import translation
 
 from tinhgon.conftest import unit
 from tinhgon.core.errors import DomainError
@@ -13,6 +14,14 @@ from tinhgon.staffing import protect, services, synthetic
 from tinhgon.staffing.models import Assignment, Official, Position, Quota
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Level
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The messages are matched as written (English source strings)."""
+    with translation.override("en"):
+        yield
+
 
 DAY = dt.date(2026, 1, 15)
 

@@ -2,12 +2,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.models import AuditEvent
 from tinhgon.staffing import protect, services
 from tinhgon.staffing.models import Assignment, Category, Official, Quota
 from tinhgon.staffing.tests import factories
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The messages are matched as written (English source strings)."""
+    with translation.override("en"):
+        yield
+
 
 DAY = dt.date(2025, 9, 1)
 
@@ -98,6 +107,7 @@ def test_lowering_a_parent_below_its_childrens_sum_is_refused(son_la, chieng_an,
 def test_a_commune_official_may_not_set_another_communes_quota(
     commune_official, chieng_an, to_hieu
 ):
+
     _quota(chieng_an.unit_id, 5, actor=commune_official.user)
     with pytest.raises(NotFound):
         _quota(to_hieu.unit_id, 5, actor=commune_official.user)
