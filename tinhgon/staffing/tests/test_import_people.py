@@ -44,7 +44,7 @@ def _position(code: str, unit_code: str, seats: int = 1) -> list[Any]:
             "administration", seats, "2025-07-01"]  # fmt: skip
 
 
-def _official(unit_code: str, number: str, position: str = "", **over: Any) -> list[Any]:
+def _official(unit_code: str, number: str | int, position: str = "", **over: Any) -> list[Any]:
     row = dict(zip(OFFICIAL_HEADER, [
         unit_code, "Lò Thị Mai", number, "1988-03-02", "female", "Thái", "", 4,
         "administration", "civil_servant", "Chuyên viên", "3.66", "2012-01-01", position,
