@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tinhgon.accounts import access as units_access
 from tinhgon.core.text import fold
 from tinhgon.staffing import access
 from tinhgon.staffing.models import (
@@ -25,6 +26,8 @@ from tinhgon.staffing.models import (
     Status,
     live,
 )
+from tinhgon.units import selectors as registry
+from tinhgon.units.models import UnitVersion
 
 SEARCH_LIMIT = 100
 
@@ -159,4 +162,25 @@ def official_history(*, user: Any, official_id: int) -> History:
         ),
         trainings=list(official.trainings.order_by("-start", "-pk")),
         evaluations=list(official.evaluations.order_by("-year")),
+    )
+
+
+def unit_for(user: Any, name_or_code: str, day: dt.date | None = None) -> UnitVersion:
+    """The unit named or coded so, open on `day`, if the user may see it (a unit outside the
+    scope is not found, as if it did not exist)."""
+    day = day or timezone.localdate()
+    if user is None:
+        return registry.resolve(name_or_code, day=day)
+    version = registry.resolve(
+        name_or_code, day=day, keep=lambda ids: units_access.visible_unit_ids(user, ids)
+    )
+    return units_access.access_unit(user, version.unit_id, day=day)
+
+
+def managed_ids(user: Any, official_ids: list[int]) -> set[int]:
+    """Those of the officials the user manages, in one query."""
+    if user is None:
+        return set(official_ids)
+    return set(
+        access.managed_officials(user).filter(pk__in=official_ids).values_list("pk", flat=True)
     )
