@@ -153,3 +153,20 @@ def test_the_officials_command_never_prints_the_whole_number(chieng_an, mai):
     data = json.loads(out.getvalue())
     assert data["officials"][0]["national_id"] == "********0777"
     assert NUMBER not in out.getvalue() and "Khơ Mú" not in out.getvalue()
+
+
+# -- admin -----------------------------------------------------------------------------------
+def test_the_admin_shows_a_superuser_the_masked_number_only(superuser, mai):
+    browser = superuser.browser()
+    listed = browser.get("/admin/staffing/official/")
+    detail = browser.get(f"/admin/staffing/official/{mai.pk}/change/")
+    assert listed.status_code == detail.status_code == 200
+    for page in (listed, detail):
+        html = page.content.decode()
+        assert "********0777" in html and NUMBER not in html
+        assert mai.national_id_sealed not in html and mai.national_id_digest not in html
+
+
+def test_the_admin_is_closed_to_a_provincial_administrator(province_admin, mai):
+    response = province_admin.browser().get("/admin/staffing/official/")
+    assert response.status_code == 302
