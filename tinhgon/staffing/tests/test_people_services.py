@@ -137,6 +137,22 @@ def test_a_duplicate_identity_number_is_refused_clearly(chieng_an, to_hieu):
     assert Official.objects.count() == 1
 
 
+def test_a_duplicate_number_that_slips_past_the_check_is_still_refused_clearly(
+    chieng_an, monkeypatch
+):
+    # Two records of one number at the same moment both pass the check; the database's unique
+    # digest refuses the second, and the refusal reads the same.
+    _person(chieng_an.unit_id)
+    monkeypatch.setattr(
+        services,
+        "_number_free",
+        lambda number, official_id=None: (protect.digest(number), protect.seal(number)),
+    )
+    with pytest.raises(DomainError, match="already recorded"):
+        _person(chieng_an.unit_id)
+    assert Official.objects.count() == 1
+
+
 def test_an_official_hired_before_sixteen_is_refused_naming_the_field(chieng_an):
     with pytest.raises(DomainError) as refused:
         _person(chieng_an.unit_id, hire_date=dt.date(1995, 1, 1))
