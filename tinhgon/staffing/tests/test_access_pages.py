@@ -233,3 +233,10 @@ def test_a_commune_official_imports_their_own_staff_through_the_page(commune_off
     from tinhgon.staffing.models import Position
 
     assert Position.objects.get(code="CV-01").unit_id == chieng_an.unit_id
+
+
+def test_the_officials_command_lists_a_table_with_masked_numbers(chieng_an, mai):
+    out = io.StringIO()
+    call_command("staff", "officials", "--unit", "Phường Chiềng An", stdout=out)
+    assert "Lò Thị Mai" in out.getvalue() and "********0777" in out.getvalue()
+    assert NUMBER not in out.getvalue()
