@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -209,7 +209,6 @@ class Result:
     seed: int = 0
     day: dt.date | None = None
     synthetic: bool = True
-    skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -344,7 +343,7 @@ def generate(
             actor=actor,
             action="staffing.synthetic_generate",
             unit=unit_ids[0] if len(unit_ids) == 1 else None,
-            **{k: v for k, v in result.as_dict().items() if k != "skipped"},
+            **result.as_dict(),
         )
     return result
 
