@@ -27,6 +27,7 @@ from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Assignment, LeaderExcess, LeaderNorm, LeaderRole, live
 from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind, Level
 from tinhgon.units.models import UnitLink
 
 EXCESS_YEARS = 5  # Decree 370/2025/NĐ-CP: back at the norm five years after the decision at most
@@ -279,3 +280,55 @@ def excess_list(
         }
         for r in items
     ]
+
+
+@transaction.atomic
+def norm_set(
+    *, actor: Any, kind: str, heads: int, deputies: int, valid_from: dt.date, source: str
+) -> LeaderNorm:
+    """Set the norm of `kind` (a unit kind, or "kind:level") from `valid_from`: a new row, or the
+    row of that kind and day corrected. Earlier rows stay for the dates before."""
+    base = kind.split(":", 1)[0]
+    if base not in Kind.values:
+        raise DomainError(
+            _("'%(kind)s' is not a kind of unit.") % {"kind": kind[:40]},
+            problems=[Problem(kind[:40], field="kind")],
+        )
+    if ":" in kind and kind.split(":", 1)[1] not in {str(v) for v in Level.values}:
+        raise DomainError(
+            _("The level after ':' is 1 (province), 2 (district) or 3 (commune)."),
+            problems=[Problem(kind[:40], field="kind")],
+        )
+    if not source.strip():
+        raise DomainError(_("Name the source."), problems=[Problem(_("required"), field="source")])
+    if heads < 0 or deputies < 0:
+        raise DomainError(_("Counts are not negative."), problems=[Problem("", field="deputies")])
+    norm, created = LeaderNorm.objects.update_or_create(
+        kind=kind,
+        valid_from=valid_from,
+        defaults={"heads": heads, "deputies": deputies, "source": source.strip()[:300]},
+    )
+    audit(
+        actor=actor,
+        action="staffing.norm_set",
+        kind=kind,
+        heads=heads,
+        deputies=deputies,
+        valid_from=valid_from.isoformat(),
+        created=created,
+    )
+    return norm
+
+
+def norms_in_force(day: dt.date) -> list[LeaderNorm]:
+    """The norm of each kind in force on `day`."""
+    latest: dict[str, LeaderNorm] = {}
+    for norm in LeaderNorm.objects.filter(valid_from__lte=day).order_by("valid_from", "id"):
+        latest[norm.kind] = norm
+    return sorted(latest.values(), key=lambda n: n.kind)
+
+
+def units_under(unit_id: int, day: dt.date) -> list[int]:
+    """The unit and every unit under it on `day` (a province: its departments, communes and
+    their offices), in one recursive query."""
+    return list(selectors.subtree_depths([unit_id], day))
