@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import (
@@ -490,19 +489,3 @@ def over_quota(*, year: int, unit_ids: Iterable[int] | None = None) -> list[dict
         for r in rows
         if r["outstanding"] > outstanding_allowed(r["good"])
     ]
-
-
-def access_official(user: Any, official_id: int, *, write: bool = False) -> Official:
-    """The official if the user may read (or, with `write`, change) the records of the unit that
-    employs them; outside the scope: not found, so that their existence does not leak."""
-    official = Official.objects.filter(pk=official_id).first()
-    if official is None:
-        raise NotFound(_("Official %(id)s does not exist.") % {"id": official_id})
-    if write:
-        access.access_unit(user, official.unit_id, write=True)
-    else:
-        try:
-            access.access_any_version(user, official.unit_id)
-        except NotFound:
-            raise NotFound(_("Official %(id)s does not exist.") % {"id": official_id}) from None
-    return official

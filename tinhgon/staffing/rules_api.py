@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from tinhgon.accounts import access
 from tinhgon.accounts.access import scopes_cached
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
+from tinhgon.staffing import access as staff_access
 from tinhgon.staffing import evaluation, leaders, leavers
 from tinhgon.staffing.models import Leaver, Measure, Rating
 
@@ -73,7 +74,7 @@ def evaluations_read(request: HttpRequest, unit_id: QueryId, year: Year) -> dict
 )
 def evaluation_write(request: HttpRequest, payload: EvaluationIn) -> Any:
     with scopes_cached():
-        evaluation.access_official(request.user, payload.official_id, write=True)
+        staff_access.access_official(request.user, payload.official_id, write=True)
         row = evaluation.evaluation_record(
             actor=request.user,
             official_id=payload.official_id,
@@ -95,7 +96,7 @@ def evaluation_write(request: HttpRequest, payload: EvaluationIn) -> Any:
 @router.post("/measures", response={201: dict}, summary="Record a disciplinary measure")
 def measure_write(request: HttpRequest, payload: MeasureIn) -> Any:
     with scopes_cached():
-        evaluation.access_official(request.user, payload.official_id, write=True)
+        staff_access.access_official(request.user, payload.official_id, write=True)
         row = evaluation.measure_record(
             actor=request.user,
             official_id=payload.official_id,

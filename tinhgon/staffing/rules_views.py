@@ -30,6 +30,7 @@ from tinhgon.core.commands import number_text
 from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.forms import DayField, text_field
 from tinhgon.core.views import error_summary, render_refusal
+from tinhgon.staffing import access as staff_access
 from tinhgon.staffing import evaluation, leaders, leavers
 from tinhgon.staffing.models import Leaver, LeaverFormula, Official, Rating, Status
 from tinhgon.units.models import UnitVersion
@@ -173,7 +174,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
         try:
-            evaluation.access_official(request.user, form.cleaned_data["official"], write=True)
+            staff_access.access_official(request.user, form.cleaned_data["official"], write=True)
             row = evaluation.evaluation_record(
                 actor=request.user,
                 official_id=form.cleaned_data["official"],
