@@ -8,7 +8,9 @@ docs/staffing-rules.md):
   it) with their amounts and payment status.
 - `staff norms [--unit CODE] [--as-of DATE] [--format text|json]`: the norms in force; with
   --unit, the unit and those under it against their norms, and the excesses with their deadlines.
-  `--set KIND --heads N --deputies N --from DATE --source TEXT` changes a norm.
+  `--set KIND --heads N --deputies N --from DATE --source TEXT` changes a norm;
+  `--excess-plan PLAN_ID --effective DATE` records the leaders above the norm in the units the
+  plan formed (deadline: five years on); `--refresh` resolves those back at the norm.
 Commands run as the operator (no user scope); refusals are one line and exit status 1.
 """
 
@@ -25,7 +27,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, parse_day, table, to_json
+from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json
 from tinhgon.staffing import evaluation, leaders, leavers
 from tinhgon.units import selectors
 
@@ -58,6 +60,18 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     p.add_argument("--deputies", type=bounded_int(0, 99))
     p.add_argument("--from", dest="valid_from")
     p.add_argument("--source", default="")
+    p.add_argument(
+        "--excess-plan",
+        dest="excess_plan",
+        type=record_id,
+        help=_("Record the leaders above the norm in the units this plan formed"),
+    )
+    p.add_argument("--effective", help=_("The plan's effective date (with --excess-plan)"))
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help=_("Resolve the excesses of units back at the norm (on --as-of)"),
+    )
     return {"evaluate": evaluate, "leavers": leavers_list, "norms": norms}
 
 
@@ -137,9 +151,23 @@ def norms(
     deputies: int | None,
     valid_from: str | None,
     source: str,
+    excess_plan: int | None = None,
+    effective: str | None = None,
+    refresh: bool = False,
     **_options: Any,
 ) -> None:
     day = parse_day(as_of) or timezone.localdate()
+    changes: dict[str, Any] = {}
+    if excess_plan is not None:
+        start = parse_day(effective, name="--effective")
+        if start is None:
+            raise CommandError(_("--excess-plan needs --effective."))
+        created = leaders.excess_record_after_plan(
+            actor=None, plan_ref=excess_plan, effective=start
+        )
+        changes["excess_recorded"] = len(created)
+    if refresh:
+        changes["excess_resolved"] = len(leaders.excess_refresh(actor=None, day=day))
     if set_kind:
         start = parse_day(valid_from, name="--from")
         if heads is None or deputies is None or start is None:
@@ -153,6 +181,7 @@ def norms(
             source=source,
         )
     data: dict[str, Any] = {
+        **changes,
         "as_of": day,
         "norms": [
             {
@@ -173,6 +202,8 @@ def norms(
     if format == "json":
         command.stdout.write(to_json(data))
         return
+    for key, value in changes.items():
+        command.stdout.write(f"{key}: {value}")
     command.stdout.write(
         table(
             [(n["kind"], n["heads"], n["deputies"], n["valid_from"]) for n in data["norms"]],

@@ -128,20 +128,26 @@ def _formed_by(plan_ref: int) -> set[int]:
     )
 
 
-def _leaders_by_seniority(unit_id: int, day: dt.date) -> dict[str, list[int]]:
-    """The officials holding head and deputy positions of the unit on `day`, longest-serving
-    first (assignment start, then id): those beyond the norm are the latest arrivals."""
-    result: dict[str, list[int]] = {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []}
-    for role, official_id in (
+def _leaders_by_seniority(unit_ids: Iterable[int], day: dt.date) -> dict[int, dict[str, list[int]]]:
+    """{unit: {role: officials}}: who holds the head and deputy positions of the units on `day`,
+    longest-serving first (assignment start, then id): those beyond the norm are the latest
+    arrivals. One query for all the units."""
+    result: dict[int, dict[str, list[int]]] = {}
+    for unit_id, role, official_id in (
         Assignment.objects.filter(
-            live(day), unit_id=unit_id, position__leader_role__in=LEADER_ROLES
+            live(day), unit_id__in=list(unit_ids), position__leader_role__in=LEADER_ROLES
         )
-        .order_by("valid_from", "id")
-        .values_list("position__leader_role", "official_id")
+        .order_by("unit_id", "valid_from", "id")
+        .values_list("unit_id", "position__leader_role", "official_id")
     ):
-        if official_id not in result[role]:
-            result[role].append(official_id)
+        held = result.setdefault(unit_id, {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []})[role]
+        if official_id not in held:
+            held.append(official_id)
     return result
+
+
+def _no_leaders() -> dict[str, list[int]]:
+    return {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []}
 
 
 @transaction.atomic
@@ -171,10 +177,11 @@ def excess_record_after_plan(
         )
     )
     created: list[LeaderExcess] = []
+    holders = _leaders_by_seniority(report, effective)
     for unit_id, row in sorted(report.items()):
         if row["norm_heads"] is None:
             continue
-        leaders = _leaders_by_seniority(unit_id, effective)
+        leaders = holders.get(unit_id) or _no_leaders()
         for role, allowed in (
             (LeaderRole.HEAD, row["norm_heads"]),
             (LeaderRole.DEPUTY, row["norm_deputies"]),
@@ -221,8 +228,9 @@ def excess_refresh(
         by_unit.setdefault(row.unit_id, []).append(row)
     report = {r["unit_id"]: r for r in norm_report(by_unit, day)}
     resolved: list[LeaderExcess] = []
+    holders = _leaders_by_seniority(by_unit, day)
     for unit_id, rows in by_unit.items():
-        leaders = _leaders_by_seniority(unit_id, day)
+        leaders = holders.get(unit_id) or _no_leaders()
         info = report.get(unit_id)
         for role, above_key in (
             (LeaderRole.HEAD, "above_heads"),

@@ -121,3 +121,28 @@ def test_a_bad_row_is_one_line_naming_the_row_and_exit_1(chieng_an, tmp_path, ca
     assert "row 2" in captured.err or "dòng 2" in captured.err
     assert len(captured.err.strip().splitlines()) == 1
     assert not Evaluation.objects.filter(official_id=person).exists()
+
+
+def test_norms_records_the_excess_after_a_plan_and_refreshes_it():
+    from tinhgon.conftest import unit
+    from tinhgon.staffing.models import LeaderRole
+    from tinhgon.staffing.tests.test_leaders import DAY, _leader, _plan
+
+    for ward in (unit("Phường Tô Hiệu").unit_id, unit("Phường Chiềng An").unit_id):
+        _leader(ward, LeaderRole.DEPUTY)
+        _leader(ward, LeaderRole.DEPUTY)
+    plan_ref = _plan()
+    data = json.loads(
+        run(
+            "norms",
+            "--excess-plan",
+            str(plan_ref),
+            "--effective",
+            DAY.isoformat(),
+            "--format",
+            "json",
+        )
+    )
+    assert data["excess_recorded"] == 2  # 4 deputies against 2
+    again = json.loads(run("norms", "--refresh", "--as-of", "2026-02-01", "--format", "json"))
+    assert again["excess_resolved"] == 0
