@@ -4,6 +4,7 @@ that employs the official (accounts.access)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -46,6 +47,31 @@ class MeasureIn(Schema):
     decision: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=120)]
     decided_on: Day
     legal_basis: Text
+
+
+class LeaverIn(Schema):
+    official_id: BodyId
+    kind: Leaver.Kind
+    reason: Text
+    decided_on: Day
+    leaves_on: Day
+    reorganized_on: Day = Field(description="the reorganization decision's effective day")
+    retirement_on: Day | None = Field(None, description="required for early retirement")
+    monthly_salary: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=0)] | None = Field(
+        None, description="VND; default: salary coefficient x base salary"
+    )
+    insured_months: Annotated[int, Field(ge=0, le=720)] | None = Field(
+        None, description="default: from the hire date to leaves_on"
+    )
+
+
+class LeaverOut(Schema):
+    id: int
+    official_id: int
+    kind: str
+    total: int
+    formula: str
+    breakdown: dict[str, Any]
 
 
 class PaidIn(Schema):
@@ -134,6 +160,28 @@ def leavers_read(request: HttpRequest, unit_id: QueryId) -> dict[str, Any]:
             "unit_id": unit_id,
             "leavers": leavers.leavers_of(unit_ids=leaders.units_under(unit_id, today)),
         }
+
+
+@router.post(
+    "/leavers",
+    response={201: LeaverOut},
+    summary="Record a leaver: the amounts of the formula in force on the decision day",
+)
+def leaver_write(request: HttpRequest, payload: LeaverIn) -> Any:
+    with scopes_cached():
+        staff_access.access_official(request.user, payload.official_id, write=True)
+        row = leavers.leaver_record(actor=request.user, **payload.dict())
+        return Status(
+            201,
+            {
+                "id": row.pk,
+                "official_id": row.official_id,
+                "kind": row.kind,
+                "total": int(row.total),
+                "formula": row.breakdown["formula"],
+                "breakdown": row.breakdown,
+            },
+        )
 
 
 @router.post(

@@ -67,6 +67,38 @@ class EvaluationForm(forms.Form):
     )
 
 
+class LeaverForm(forms.Form):
+    official = forms.TypedChoiceField(label=gettext_lazy("Official"), coerce=int)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Leaver.Kind.choices)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+    decided_on = DayField(label=gettext_lazy("Decided on"), help_text=gettext_lazy("dd/mm/yyyy"))
+    leaves_on = DayField(label=gettext_lazy("Leaves on"), help_text=gettext_lazy("dd/mm/yyyy"))
+    reorganized_on = DayField(
+        label=gettext_lazy("Reorganization decision in force on"),
+        help_text=gettext_lazy("dd/mm/yyyy"),
+    )
+    retirement_on = DayField(
+        label=gettext_lazy("Reaches the retirement age on"),
+        help_text=gettext_lazy("dd/mm/yyyy; required for early retirement"),
+        required=False,
+    )
+    monthly_salary = forms.DecimalField(
+        label=gettext_lazy("Current monthly salary (VND)"),
+        help_text=gettext_lazy("Empty: salary coefficient × base salary"),
+        min_value=1,
+        max_digits=12,
+        decimal_places=0,
+        required=False,
+    )
+    insured_months = forms.IntegerField(
+        label=gettext_lazy("Months of compulsory social insurance"),
+        help_text=gettext_lazy("Empty: from the hire date to the leaving day"),
+        min_value=0,
+        max_value=720,
+        required=False,
+    )
+
+
 class PayForm(forms.Form):
     paid_on = DayField(label=gettext_lazy("Paid on"), help_text=gettext_lazy("dd/mm/yyyy"))
 
@@ -232,36 +264,86 @@ def leaders_page(request: HttpRequest) -> HttpResponse:
 LEAVERS = "staffing/rules/leavers.html"
 
 
+def _leavers_context(request: HttpRequest, unit: UnitVersion) -> dict[str, Any]:
+    today = timezone.localdate()
+    rows = leavers.leavers_of(unit_ids=leaders.units_under(unit.unit_id, today))
+    for row in rows:
+        row["total_text"] = number_text(row["total"])
+    writable = _may_write(request.user, unit.unit_id)
+    return {
+        "unit": unit,
+        "rows": rows,
+        "writable": writable,
+        "pending_total": number_text(sum(r["total"] for r in rows if r["payment"] == "pending")),
+        "paid_total": number_text(sum(r["total"] for r in rows if r["payment"] == "paid")),
+        # Those of the unit not yet leaving, for the form (names only).
+        "officials": list(
+            Official.objects.filter(unit_id=unit.unit_id, status=Status.ACTIVE, leaver__isnull=True)
+            .order_by("full_name", "id")
+            .values_list("id", "full_name")[:MAX_OFFICIALS]
+        )
+        if writable
+        else [],
+    }
+
+
+def _leaver_form(officials: list[tuple[int, str]], data: Any = None) -> LeaverForm:
+    form = LeaverForm(data)
+    field = form.fields["official"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = list(officials)
+    return form
+
+
 @login_required
 def leavers_page(request: HttpRequest) -> HttpResponse:
-    filters = UnitForm(request.GET)
+    """GET: the leavers of a unit; POST: record one (the amounts of the formula in force)."""
+    filters = UnitForm(request.POST if request.method == "POST" else request.GET)
     context: dict[str, Any] = {"filters": filters}
     if not filters.is_valid() or not filters.cleaned_data["unit"].strip():
         return render(request, LEAVERS, context, status=400 if filters.errors else 200)
-    today = timezone.localdate()
     with scopes_cached():
         try:
             unit = _unit(request, filters.cleaned_data["unit"].strip())
         except DomainError as error:
             return render_refusal(request, error, template=LEAVERS, context=context, form=filters)
-        rows = leavers.leavers_of(unit_ids=leaders.units_under(unit.unit_id, today))
-        writable = _may_write(request.user, unit.unit_id)
-    for row in rows:
-        row["total_text"] = number_text(row["total"])
-    return render(
+        context.update(_leavers_context(request, unit))
+        if request.method != "POST":
+            context["form"] = _leaver_form(context["officials"])
+            return render(request, LEAVERS, context)
+        form = _leaver_form(context["officials"], request.POST)
+        context["form"] = form
+        if not form.is_valid():
+            return render(
+                request, LEAVERS, {**context, "error_summary": error_summary(form=form)}, status=400
+            )
+        data = form.cleaned_data
+        try:
+            staff_access.access_official(request.user, data["official"], write=True)
+            row = leavers.leaver_record(
+                actor=request.user,
+                official_id=data["official"],
+                kind=data["kind"],
+                reason=data["reason"],
+                decided_on=data["decided_on"],
+                leaves_on=data["leaves_on"],
+                reorganized_on=data["reorganized_on"],
+                retirement_on=data["retirement_on"],
+                monthly_salary=data["monthly_salary"],
+                insured_months=data["insured_months"],
+            )
+        except DomainError as error:
+            return render_refusal(request, error, template=LEAVERS, context=context, form=form)
+    messages.success(
         request,
-        LEAVERS,
-        {
-            **context,
-            "unit": unit,
-            "rows": rows,
-            "writable": writable,
-            "pending_total": number_text(
-                sum(r["total"] for r in rows if r["payment"] == "pending")
-            ),
-            "paid_total": number_text(sum(r["total"] for r in rows if r["payment"] == "paid")),
+        _("Recorded: %(name)s leaves on %(day)s; total %(total)s VND.")
+        % {
+            "name": row.official.full_name,
+            "day": row.leaves_on.strftime("%d/%m/%Y"),
+            "total": number_text(int(row.total)),
         },
     )
+    return redirect(f"{reverse('staffing:rules-leavers')}?{urlencode({'unit': unit.code})}")
 
 
 @login_required

@@ -931,6 +931,23 @@ API.update(
                 READ_WARD,
             )
         ],
+        ("POST", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "record a ward official leaving",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "kind": "resignation",
+                        "reason": "Sắp xếp",
+                        "decided_on": "2025-08-01",
+                        "leaves_on": "2025-09-01",
+                        "reorganized_on": "2025-07-01",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
         ("POST", f"{STAFF_RULES}/leavers/{{leaver_id}}/paid"): [
             Row(
                 "pay a ward leaver",

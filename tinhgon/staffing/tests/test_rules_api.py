@@ -140,3 +140,47 @@ def test_leavers_list_their_amounts_and_the_payment_is_recorded(commune_official
 def test_the_leaders_of_a_unit_come_with_their_norm(province_admin, son_la):
     body = province_admin.api().get(f"{URL}/leaders", {"unit_id": son_la.unit_id}).json()
     assert {"units", "excess", "as_of"} <= set(body)
+
+
+def test_a_leaver_is_recorded_with_the_breakdown_of_the_formula(commune_official, chieng_an):
+    # Salary 9,000,000; 30 months insured; resignation within 12 months of the decision:
+    #   9,000,000 x 0.8 x 30 = 216,000,000 + 9,000,000 x 1.5 x 2.5 = 33,750,000 -> 249,750,000.
+    person = official(chieng_an.unit_id)
+    response = commune_official.api().post(
+        f"{URL}/leavers",
+        {
+            "official_id": person,
+            "kind": "resignation",
+            "reason": "Thôi việc do sắp xếp",
+            "decided_on": "2025-08-01",
+            "leaves_on": "2025-09-01",
+            "reorganized_on": "2025-07-01",
+            "monthly_salary": 9000000,
+            "insured_months": 30,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["total"] == 249750000
+    assert body["breakdown"]["inputs"]["months_counted"] == 30
+
+
+def test_early_retirement_without_the_retirement_day_is_refused_naming_the_field(
+    commune_official, chieng_an
+):
+    response = commune_official.api().post(
+        f"{URL}/leavers",
+        {
+            "official_id": official(chieng_an.unit_id),
+            "kind": "early_retirement",
+            "reason": "Sắp xếp",
+            "decided_on": "2025-08-01",
+            "leaves_on": "2025-09-01",
+            "reorganized_on": "2025-07-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["problems"][0]["field"] == "retirement_on"
+    assert not Leaver.objects.exists()

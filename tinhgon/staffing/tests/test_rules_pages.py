@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tinhgon.staffing import evaluation, leavers
-from tinhgon.staffing.models import Evaluation, Leaver, LeaverFormula
+from tinhgon.staffing.models import Evaluation, Leaver, LeaverFormula, Official
 from tinhgon.staffing.tests.factories import official
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,27 @@ def test_only_a_superuser_may_add_a_formula(province_admin):
         {"version": "v2", "valid_from": "01/01/2026", "source": "x", "coefficients": "{}"},
     )
     assert refused.status_code == 403
+
+
+def test_a_leaver_recorded_on_the_page_is_listed_with_the_amount(commune_official, chieng_an):
+    # Coefficient 3.33 x 2,340,000 = 7,792,200; 36 months early, 25 years insured (hired
+    # 01/09/2000, leaves 01/09/2025): 455,843,700 VND (worked in test_leavers.py).
+    person = official(chieng_an.unit_id, hire_date=dt.date(2000, 9, 1))
+    browser = commune_official.browser()
+    form = browser.get("/staff/rules/leavers/", {"unit": chieng_an.code})
+    assert (person, Official.objects.get(pk=person).full_name) in form.context["officials"]
+    done = browser.post(
+        "/staff/rules/leavers/",
+        {
+            "unit": chieng_an.code,
+            "official": person,
+            "kind": "early_retirement",
+            "reason": "Sắp xếp",
+            "decided_on": "15/08/2025",
+            "leaves_on": "01/09/2025",
+            "reorganized_on": "01/07/2025",
+            "retirement_on": "01/09/2028",
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:500]
+    assert Leaver.objects.get(official_id=person).total == 455843700
