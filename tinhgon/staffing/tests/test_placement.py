@@ -16,10 +16,14 @@ weight of evaluation), and D ends in the chair; the optimum seats A in the chair
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from tinhgon.conftest import unit
 from tinhgon.core.errors import DomainError
@@ -281,3 +285,45 @@ def test_an_official_moved_or_left_out_by_hand_is_marked_overridden_and_approved
         == (s.positions["chair"])
     )
     assert Official.objects.get(pk=s.officials["A"]).unit_id == s.ward
+
+
+def _staff(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("staff", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return 1, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_staff_place_by_plan_id_prints_placed_unplaced_cost_and_greedy_cost():
+    s = build()
+    status, out, _err = _staff("place", "--plan", str(s.plan_ref), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert figures["placed"] == 4 and figures["unplaced"] == 3
+    assert figures["cost"] < figures["greedy_cost"]
+    assert {row["reason"] for row in figures["unplaced_officials"]} and figures[
+        "plan"
+    ] == s.plan_ref
+
+
+def test_staff_place_reads_the_units_of_a_plan_file(tmp_path):
+    s = build()
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    status, out, _err = _staff("place", "--plan", str(plan_file), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert s.ward in figures["units"] and figures["plan"] == s.plan_ref
+
+
+def test_staff_place_refuses_a_plan_not_applied_in_one_line(tmp_path):
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    with pytest.raises(DomainError, match="apply the plan first"):
+        _staff("place", "--plan", str(plan_file))
+    with pytest.raises(DomainError, match="apply it first"):
+        _staff("place", "--plan", "999999")
+    status, _out, err = _staff("place", "--plan", "no-such-file.yaml")
+    assert status == 1 and "neither a plan id nor a file" in err

@@ -24,7 +24,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import OneLineCommand, number_text
-from tinhgon.operations import bench_carriers, bench_services, benchmarks
+from tinhgon.operations import bench_carriers, bench_placement, bench_services, benchmarks
 from tinhgon.units.models import Unit
 
 DEFAULT = "registry"
@@ -33,6 +33,7 @@ SUBCOMMANDS = {
     "carriers": "Records carried through the national pairing plan, against raw SQL.",
     "continuity": "Reads and writes of records while the national plan moves them.",
     "services": "Dossiers: intake through the API, the unit dashboard, the 2025 plan vs raw SQL.",
+    "placement": bench_placement.__doc__.splitlines()[0].split(": ", 1)[1],
 }
 # A benchmark of the engine is about volume: below this it measures fixed costs.
 MAX_ROWS = 50_000_000
@@ -114,6 +115,8 @@ class Command(OneLineCommand):
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
+            if name == "placement":
+                bench_placement.add_arguments(sub)
             if name == "continuity":
                 sub.add_argument(
                     "--clients", type=int, choices=range(1, 17), default=2, metavar="1-16"
@@ -148,6 +151,7 @@ class Command(OneLineCommand):
                 batch_rows=options["batch_rows"],
                 progress=lambda what: self.stderr.write(f"... {what}"),
             ),
+            "placement": lambda: bench_placement.run(officials=options["officials"]),
         }
         if subcommand in runs:
             self._emit(runs[subcommand](), options["format"])
