@@ -443,6 +443,8 @@ def solve_flow(inst: Instance, cand: Candidates) -> Solution:
     nodes = node_first[order]
     bounds = np.flatnonzero(np.diff(nodes)) + 1
     for members in np.split(officials_of[order], bounds):
+        if not len(members):
+            continue  # nobody has a candidate seat
         node = int(arc_node[cand.offsets[members[0]]])
         lo, hi = cand.offsets[members], cand.offsets[members + 1]
         sizes = hi - lo
