@@ -312,29 +312,41 @@ def candidates(inst: Instance, k: int = K, nearest: int = NEAREST_UNITS) -> Cand
     per_pair = high - low
     starts = np.cumsum(per_pair) - per_pair
     index = np.arange(int(per_pair.sum())) + np.repeat(low - starts, per_pair)
+    # The cost is separable but for the field: a per-(official, unit) part, a per-position part
+    # read from arrays in the positions' sorted order (so the reads run along memory), and the
+    # leadership and field terms. The official's number rides in the high bits of the sort key.
+    level_s = inst.p_level[position_sorted]
+    field_s = inst.p_field[position_sorted]
+    leader_s = inst.p_leader[position_sorted]
+    span = w["over_level"] * LEVELS + w["field"] + w["distance_cap"] + w["new_leader"]
+    span += 2 * int(inst.o_evaluation.max(initial=0)) + 1
+    per_official = inst.o_level * w["over_level"] + inst.o_evaluation
+    official_part = pair_o * span + per_official[pair_o] + pair_distance
+    leader_part = inst.o_evaluation + (~inst.o_was_leader) * w["new_leader"]
+    leader_s_index = leader_s[index]
+    field_at = field_s[index]
     o = np.repeat(pair_o, per_pair)
-    p = position_sorted[index]
-    leader = inst.p_leader[p]
-    cost = (
-        (inst.o_level[o] - inst.p_level[p]) * w["over_level"]
-        + ((inst.o_field[o] != inst.p_field[p]) & (inst.p_field[p] != OTHER_FIELD)) * w["field"]
-        + np.repeat(pair_distance, per_pair)
-        + inst.o_evaluation[o] * (1 + leader)
-        + (leader & ~inst.o_was_leader[o]) * w["new_leader"]
-    ).astype(np.int64)
-    # `o` is ascending already: a stable sort of (official, cost) keeps each official's arcs
-    # together, cheapest first, positions in a fixed order among equals.
-    span = int(cost.max()) + 1 if len(cost) else 1
-    order = np.argsort(o * span + cost, kind="stable")
-    p, cost = p[order], cost[order]
+    key = (
+        np.repeat(official_part, per_pair)
+        - level_s[index] * w["over_level"]
+        + leader_s_index * np.repeat(leader_part[pair_o], per_pair)
+        + ((np.repeat(inst.o_field[pair_o], per_pair) != field_at) & (field_at != OTHER_FIELD))
+        * w["field"]
+    )
+    # `o` ascends already: a stable sort of the keys keeps each official's arcs together,
+    # cheapest first, positions in a fixed order among equals.
+    order = np.argsort(key, kind="stable")
     counts = np.bincount(o, minlength=n_off)
     first = np.repeat(np.cumsum(counts) - counts, counts)
-    keep = (np.arange(len(o)) - first) < k
+    keep = order[(np.arange(len(o)) - first) < k]
+    o = o[keep]  # the same officials, in the same order: `order` never crosses officials
+    p = position_sorted[index[keep]]
+    cost = key[keep] - o * span
     kept = np.minimum(counts, k)
     return Candidates(
-        o[keep],  # `o` is unchanged by the sort (ascending)
-        p[keep],
-        cost[keep],
+        o,
+        p,
+        cost,
         np.concatenate(([0], np.cumsum(kept))),
         group,
         position_sorted,
