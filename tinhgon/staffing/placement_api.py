@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tinhgon.accounts.access import scopes_cached
@@ -58,7 +59,7 @@ class ApprovedOut(PlacementOut):
 )
 def placement_start(request: HttpRequest, payload: StartIn) -> Status:
     if bool(payload.plan) == bool(payload.unit_ids):
-        raise DomainError("Give either plan or unit_ids.", code="invalid")
+        raise DomainError(_("Give either plan or unit_ids."), code="invalid")
     with scopes_cached():
         if payload.plan:
             units, effective = placement.plan_units(payload.plan)
