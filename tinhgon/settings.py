@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "tinhgon.accounts",
     "tinhgon.publicservices",
     "tinhgon.staffing",
+    "tinhgon.coordination",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",
@@ -377,7 +378,7 @@ TINHGON_DOCUMENT_MAX_FILES = env_int("TINHGON_DOCUMENT_MAX_FILES", 20, low=1, hi
 TINHGON_PORTAL_PROVINCE = os.environ.get("TINHGON_PORTAL_PROVINCE", "").strip() or "Sơn La"
 # Tracking a dossier by its code and the last four digits of the phone: after this many wrong
 # pairs from one address, or for one code, within the window, both are refused until it ends.
-# Counted in Django's cache: with several server processes, configure a shared cache (CACHES).
+# Counted in the database (core/throttle.py), shared by every server process.
 TINHGON_TRACK_FAILURE_LIMIT = env_int("TINHGON_TRACK_FAILURE_LIMIT", 10, low=1, high=1000)
 TINHGON_TRACK_WINDOW_MINUTES = env_int("TINHGON_TRACK_WINDOW_MINUTES", 15, low=1, high=24 * 60)
 # New dossiers filed on the portal from one address in an hour (a desk's shared computer files

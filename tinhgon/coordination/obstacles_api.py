@@ -1,0 +1,5 @@
+"""Coordination API: obstacles."""
+
+from ninja import Router
+
+router = Router(tags=["coordination"])

@@ -1,0 +1,5 @@
+"""Coordination API: reports."""
+
+from ninja import Router
+
+router = Router(tags=["coordination"])

@@ -1,0 +1,5 @@
+"""Pages of coordination: reports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

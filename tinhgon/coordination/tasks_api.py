@@ -1,0 +1,5 @@
+"""Coordination API: tasks."""
+
+from ninja import Router
+
+router = Router(tags=["coordination"])
