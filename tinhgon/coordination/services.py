@@ -421,9 +421,20 @@ MOVES: dict[str, Move] = {
 }
 
 
+# The history's other steps.
+EVENT_LABELS = {
+    "assign": gettext_lazy("assigned"),
+    "comment": gettext_lazy("comment"),
+    "delegate": gettext_lazy("delegated to a unit below"),
+    "extension_request": gettext_lazy("asked for more time"),
+    "extension_decide": gettext_lazy("decided on more time"),
+    "merge": gettext_lazy("merged into another task (units merged)"),
+}
+
+
 def move_label(move: str) -> str:
     found = MOVES.get(move)
-    return str(found.label) if found else move
+    return str(found.label if found else EVENT_LABELS.get(move, move))
 
 
 def _illegal(task: Task, move: str) -> DomainError:
@@ -745,7 +756,6 @@ def extension_decide(  # type: ignore[no-untyped-def]
 ) -> Extension:
     """The issuing body approves (the task's deadline moves) or refuses a request for more time.
     Deciding the same again is harmless; deciding otherwise once decided is refused."""
-    note = _text(note, name="note", limit=NOTE_LIMIT, required=not approve)
     state = Extension.State.APPROVED if approve else Extension.State.REFUSED
     with transaction.atomic():
         extension = Extension.objects.filter(pk=extension_id).first()
@@ -753,6 +763,8 @@ def extension_decide(  # type: ignore[no-untyped-def]
             raise NotFound(_("No request for more time %(id)s.") % {"id": extension_id})
         task = access_task(actor, extension.task_id)
         _check(actor, task, ISSUER)
+        # A refusal says why.
+        note = _text(note, name="note", limit=NOTE_LIMIT, required=not approve)
         if extension.state == state:
             return extension
         if extension.state != Extension.State.PENDING:

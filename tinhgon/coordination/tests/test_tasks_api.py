@@ -21,9 +21,7 @@ def test_a_commune_official_lists_its_own_tasks_never_another_communes(
     assert response.json()[0]["unit"] == chieng_an.code
 
 
-def test_another_communes_task_answers_404_and_cannot_be_moved(
-    chieng_an, other_commune_official
-):
+def test_another_communes_task_answers_404_and_cannot_be_moved(chieng_an, other_commune_official):
     task_id = make.open_task(chieng_an.unit_id)
     client = other_commune_official.api()
     assert client.get(f"/api/coord/tasks/{task_id}").status_code == 404
