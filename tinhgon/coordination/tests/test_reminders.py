@@ -139,3 +139,23 @@ def test_a_task_without_anyone_to_email_is_still_marked_reminded(run, clock, to_
     assert run()["before"] == 1
     assert Reminder.objects.get(task_id=task_id).recipients == []
     assert Task.objects.filter(pk=task_id).exists()
+
+
+def test_the_home_panel_shows_my_units_open_and_overdue_tasks_and_the_reminders(
+    run, clock, people, chieng_an
+):
+    from django.template.loader import render_to_string
+
+    from tinhgon.coordination.dashboard import tasks_panel
+
+    official, _admin = people
+    make.open_task_due(chieng_an.unit_id, dt.date(2026, 3, 3))
+    run()
+    clock.set(_day(3))
+    run()
+    panel = tasks_panel(official.user, None, clock.at.date())
+    assert panel is not None
+    assert panel.context["open"] == 1 and panel.context["overdue"] == 1
+    assert len(panel.context["reminders"]) == 2 and panel.warnings
+    html = render_to_string(panel.template, {"panel": panel.context})
+    assert "/coord/tasks/" in html
