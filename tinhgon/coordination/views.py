@@ -94,7 +94,9 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     directives = list(
         selectors.visible_directives(request.user).order_by("-issued_on", "-pk")[:PAGE_SIZE]
     )
-    rows = [{"directive": d, "progress": selectors.progress(d, today=today)} for d in directives]
+    counts = selectors.progress_of([d.pk for d in directives], today=today)
+    empty = {"total": 0, "overdue": 0, "accepted": 0, "percent_done": 0}
+    rows = [{"directive": d, "progress": counts.get(d.pk, empty)} for d in directives]
     return render(
         request,
         "coordination/tasks/directives.html",
@@ -332,8 +334,10 @@ def _panels(task, legal: list[str], failed: MoveForm | None) -> list[dict[str, A
 def _task_context(request: HttpRequest, task, failed: MoveForm | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     legal = services.legal_moves(request.user, task)
-    if services.may_act_as_lead(request.user, task) or services.may_act_as_issuer(
-        request.user, task
+    if (
+        services.may_act_as_lead(request.user, task)
+        or services.may_act_as_issuer(request.user, task)
+        or services.may_act_as_cooperator(request.user, task)
     ):
         legal.append("comment")
     events = list(selectors.history(task))
