@@ -6,3 +6,18 @@ class CoordinationConfig(AppConfig):
     name = "tinhgon.coordination"
     label = "coordination"
     verbose_name = _("Coordination")
+
+    def ready(self) -> None:
+        from tinhgon.carriers.contract import register
+        from tinhgon.coordination.carriers import CooperatorsCarrier, TasksCarrier
+        from tinhgon.core.jobs import register_part
+
+        # Tasks first: their duplicates are merged (and cooperators copied to the kept task)
+        # before the cooperators move and are deduplicated.
+        register(TasksCarrier())
+        register(CooperatorsCarrier())
+        from tinhgon.coordination import jobs
+
+        register_part("coordination_tasks", jobs.run)
+
+        # -- reports and obstacles (carriers_reports.py, their jobs): registered below. --------
