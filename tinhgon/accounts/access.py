@@ -141,6 +141,25 @@ def records_filter(
     return condition
 
 
+def covers(
+    scope: Scope, *, province_id: int | None, admin_unit_id: int | None, write: bool = False
+) -> bool:
+    """Whether a row with this province and administrative unit is in `records_filter(scope,
+    ...)` by that filter's first condition for one of the roots (a province root: the row's
+    province; any other root: the row's administrative unit), decided without a query. True is
+    certain; False decides nothing (a district's communes, an agency's subtree, records in
+    transit): the caller then asks the database with the whole filter."""
+    if scope.everything:
+        return True
+    for root in scope.roots:
+        if write and not root.writable:
+            continue
+        column = province_id if root.level == Level.PROVINCE else admin_unit_id
+        if column is not None and column == root.admin_unit_id:
+            return True
+    return False
+
+
 def _in_transit_to(units):  # type: ignore[no-untyped-def]
     """The units whose records are on their way to `units` (a subquery of unit ids)."""
     return Route.objects.filter(
@@ -182,6 +201,20 @@ def access_unit(
     day = day or timezone.localdate()
     scope = scope_for(user)
     base = selectors.versions_on(day).filter(unit_id=unit_id)
+    if not scope.everything:
+        # The usual case without building the scope's filter: the version read, then found
+        # under one of the roots (every filing checks its centre this way).
+        version = base.first()
+        if version is None:
+            raise NotFound(
+                _("Unit %(id)s is not open on %(day)s or not in your scope.")
+                % {"id": unit_id, "day": text.day(day)}
+            )
+        province, admin_unit = version.province_id, version.admin_unit_id
+        if covers(scope, province_id=province, admin_unit_id=admin_unit) and (
+            not write or covers(scope, province_id=province, admin_unit_id=admin_unit, write=True)
+        ):
+            return version
     if write:
         # The usual case in one query: the unit is readable and writable.
         writable = (

@@ -266,7 +266,12 @@ def dossier_file(  # type: ignore[no-untyped-def]
         raise DomainError(_("The dossier was not filed."), problems=problems)
     digits = normalized_identity(applicant_kind, applicant_id)
     procedure = procedure_version_on(procedure_code, today)
-    commune = units.version_on(applicant_commune_id, today)
+    if actor is not None and centre is None and receiving_unit_id == applicant_commune_id:
+        centre = access_unit(actor, receiving_unit_id, day=today, write=True)
+    if centre is not None and centre.unit_id == applicant_commune_id:
+        commune = centre  # filed at the applicant's own commune: the version is read already
+    else:
+        commune = units.version_on(applicant_commune_id, today)
     if commune.level != UnitLevel.COMMUNE or commune.admin_unit_id != commune.unit_id:
         raise DomainError(
             _("%(name)s is not a commune or ward.") % {"name": commune.name},

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, F, QuerySet, Value, When
 from django.utils import timezone
 
-from tinhgon.accounts.access import access_unit
+from tinhgon.accounts.access import access_unit, covers, scope_for
 from tinhgon.publicservices import selectors, services
 from tinhgon.publicservices.models import OPEN, Apology, Dossier, DossierEvent, Status
 from tinhgon.units import selectors as units
@@ -132,10 +132,17 @@ def detail(dossier: Dossier, *, now: dt.datetime, contact: bool) -> dict[str, An
 
 def filed_detail(actor, filed: services.Filed, *, now: dt.datetime) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
     """`detail` of a dossier just filed, from what the filing wrote and read (its one event,
-    no apology, the units' versions), with one query for the actor's scope: None if the actor
-    may not read it (a province's dossier filed at a commune's counter)."""
+    no apology, the units' versions), with at most one query for the actor's scope: None if the
+    actor may not read it (a province's dossier filed at a commune's counter)."""
     dossier, event = filed.dossier, filed.event
     assert event is not None
+    scope = scope_for(actor)
+    province, admin_unit = dossier.province_id, dossier.admin_unit_id
+    if covers(scope, province_id=province, admin_unit_id=admin_unit) and covers(
+        scope, province_id=province, admin_unit_id=admin_unit, write=True
+    ):
+        # The usual case, decided without a query: filed in the actor's province or commune.
+        return _filed_shape(filed, now=now, contact=True)
     today = local_time(now).date()
     write = services.dossier_scope_filter(actor, today, write=True)
     writable = (
@@ -153,6 +160,12 @@ def filed_detail(actor, filed: services.Filed, *, now: dt.datetime) -> dict[str,
     )
     if found is None:
         return None
+    return _filed_shape(filed, now=now, contact=bool(found))
+
+
+def _filed_shape(filed: services.Filed, *, now: dt.datetime, contact: bool) -> dict[str, Any]:
+    dossier, event = filed.dossier, filed.event
+    assert event is not None
     versions = filed.versions
     row = rows(
         [dossier],
@@ -160,7 +173,7 @@ def filed_detail(actor, filed: services.Filed, *, now: dt.datetime) -> dict[str,
         codes={dossier.unit_id: (versions[dossier.unit_id].code, versions[dossier.unit_id].name)},
     )[0]
     names = {unit_id: version.name for unit_id, version in versions.items()}
-    return _shape(row, dossier, [event], [], names, now=now, contact=bool(found))
+    return _shape(row, dossier, [event], [], names, now=now, contact=contact)
 
 
 def _shape(

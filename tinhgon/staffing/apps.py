@@ -8,8 +8,9 @@ class StaffingConfig(AppConfig):
     verbose_name = _("Staffing")
 
     def ready(self) -> None:
-        from tinhgon.carriers.contract import register
-        from tinhgon.staffing.carriers import CARRIERS
+        from tinhgon.carriers.contract import register, register_preview
+        from tinhgon.staffing.carriers import CARRIERS, arrivals_panel
 
         for carrier in CARRIERS:
             register(carrier)
+        register_preview(arrivals_panel)

@@ -1,5 +1,9 @@
 """Pages of staffing: figures."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tinhgon.staffing import figures_views
+
+urlpatterns: list[URLPattern] = [
+    path("", figures_views.index, name="figures"),
+]

@@ -32,6 +32,7 @@ from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.tests.test_engine import SPLIT_SON_LA
 from tinhgon.staffing.tests import factories as staff
+from tinhgon.staffing.tests.test_carriers import leader_excess, quota
 from tinhgon.units import selectors
 from tinhgon.units import services as unit_services
 from tinhgon.units.kinds import Kind, Level
@@ -106,6 +107,8 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "positions": staff.position,
     "officials": staff.official,
     "assignments": staff.assignment,
+    "quotas": quota,  # of the plan's year: it moves
+    "leader_excesses": leader_excess,  # still open: it moves
     "report_duties": coord_reports.report_duty,
     "obstacles": coord_reports.obstacle,
 }

@@ -1,0 +1,69 @@
+"""Directives and tasks for tests (the carriers' contract suite uses `open_task`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from tinhgon.coordination import services
+from tinhgon.coordination.models import Task
+from tinhgon.units import selectors
+
+_serial = itertools.count(1)
+
+
+def province_of(unit_id: int, day: dt.date | None = None) -> int:
+    version = selectors.version_on(unit_id, day or timezone.localdate())
+    return int(version.province_id or version.unit_id)
+
+
+def directive(  # type: ignore[no-untyped-def]
+    *,
+    unit_ids=(),
+    every: str = "",
+    due: dt.date | None = None,
+    actor=None,
+    issuer_id: int | None = None,
+    cooperator_ids=(),
+    number: str | None = None,
+):
+    """A directive of the province (its own people's committee: the province unit) with one
+    task spec."""
+    today = timezone.localdate()
+    first = next(iter(unit_ids), None)
+    province = issuer_id or province_of(first) if first else issuer_id
+    if province is None:
+        raise ValueError("give unit_ids or issuer_id")
+    return services.directive_issue(
+        actor=actor,
+        issuer_id=province,
+        number=number or f"{next(_serial)}/CT-UBND",
+        issued_on=today,
+        subject="Rà soát trụ sở sau sắp xếp",
+        tasks=[
+            services.TaskSpec(
+                title="Báo cáo rà soát trụ sở",
+                due=due or today + dt.timedelta(days=30),
+                unit_ids=list(unit_ids),
+                every=every,
+                report_required="Danh sách trụ sở dôi dư",
+                cooperator_ids=list(cooperator_ids),
+            )
+        ],
+    )
+
+
+def open_task(unit_id: int) -> int:
+    """One open task at the unit, of a directive of its own (the contract suite's example)."""
+    made = directive(unit_ids=[unit_id])
+    return int(Task.objects.get(directive=made).pk)
+
+
+def cooperator(unit_id: int) -> int:
+    """A cooperating unit's row on an open task led by the unit's province."""
+    province = province_of(unit_id)
+    made = directive(unit_ids=[province], cooperator_ids=[unit_id], issuer_id=province)
+    task = Task.objects.get(directive=made)
+    return int(task.cooperators.get(unit_id=unit_id).pk)
