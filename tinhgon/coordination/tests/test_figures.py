@@ -131,3 +131,26 @@ def test_an_obstacle_answered_after_three_working_days_counts_three(son_la, acti
         answered_at=dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC),
     )
     assert figures.province_figures(son_la)["answer_days_mean"] == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("figures", "--province", "Xứ Không Có"),
+        ("figures",),
+        ("figures", "--province", "Sơn La", "--format", "xml"),
+        ("report-missing", "--round", "abc"),
+        ("report-missing", "--round", "99999"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(db, capsys, monkeypatch, args):  # type: ignore[no-untyped-def]
+    from tinhgon.coordination.management.commands.coord import Command
+    from tinhgon.core import commands
+
+    monkeypatch.setattr(commands.connections, "close_all", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["tinhgon", "coord", *args])
+    captured = capsys.readouterr()
+    assert exited.value.code == 1
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1

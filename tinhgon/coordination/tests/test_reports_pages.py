@@ -117,3 +117,42 @@ def test_the_figures_page_and_api_are_the_provinces(
         .status_code
         == 404
     )
+
+
+def test_the_province_makes_a_template_and_opens_a_round_through_the_pages(son_la, province_admin):
+    from tinhgon.coordination.models import ReportTemplate
+    from tinhgon.coordination.tests.reports_factories import body
+
+    client = province_admin.browser()
+    url = reverse("coordination:report_template_new")
+    assert client.get(url).status_code == 200
+    owner = body(son_la.unit_id, "SNV")
+    bad = client.post(
+        url, {"owner": owner, "name": "Báo cáo", "period": "monthly", "field_list": "[{"}
+    )
+    assert bad.status_code == 400
+    refused = client.post(
+        url,
+        {"owner": owner, "name": "Báo cáo", "period": "monthly", "field_list": '[{"key": "A"}]'},
+    )
+    assert refused.status_code == 400
+    assert "fields[0].key" in refused.content.decode()
+    fields = '[{"key": "staff", "label": "Số cán bộ", "type": "number", "required": true}]'
+    saved = client.post(
+        url, {"owner": owner, "name": "Báo cáo", "period": "monthly", "field_list": fields}
+    )
+    assert saved.status_code == 302
+    made = ReportTemplate.objects.get()
+    opened = client.post(
+        reverse("coordination:report_round_new"),
+        {
+            "template": made.pk,
+            "label": "12/2026",
+            "starts": "01/12/2026",
+            "ends": "31/12/2026",
+            "due": "05/01/2027",
+            "every": "communes",
+        },
+    )
+    assert opened.status_code == 302
+    assert made.rounds.get().duties.count() == 75
