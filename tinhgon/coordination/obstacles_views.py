@@ -159,7 +159,8 @@ def detail(request: HttpRequest, obstacle_id: int) -> HttpResponse:
 def _confirmed(request: HttpRequest, obstacle_id: int, move: str) -> HttpResponse:
     """Publish, withdraw or close: a confirmation page (GET), then the service (POST)."""
     try:
-        obstacle = obstacles.access_obstacle(request.user, obstacle_id)
+        # Publishing is the responsible body's: others are refused before the confirmation.
+        obstacle = obstacles.access_obstacle(request.user, obstacle_id, answer=move != "close")
     except DomainError as error:
         return render_refusal(request, error)
     back = reverse("coordination:obstacle", kwargs={"obstacle_id": obstacle.pk})
