@@ -1075,6 +1075,13 @@ PAGES.update(
 )
 
 
+# Coordination: reports, obstacles and figures (their rows live with them).
+from tinhgon.coordination.tests import reports_matrix  # noqa: E402
+
+API.update(reports_matrix.api_rows())
+PAGES.update(reports_matrix.page_rows())
+
+
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
