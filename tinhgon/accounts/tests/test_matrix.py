@@ -1081,6 +1081,12 @@ from tinhgon.coordination.tests import reports_matrix  # noqa: E402
 API.update(reports_matrix.api_rows())
 PAGES.update(reports_matrix.page_rows())
 
+# Staffing: the people (their rows live with them).
+from tinhgon.staffing.tests import people_matrix  # noqa: E402
+
+API.update(people_matrix.api_rows(Row, get))
+PAGES.update(people_matrix.page_rows(Row, page))
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
