@@ -36,9 +36,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tinhgon.core.errors import DomainError, NotFound, Problem
+from tinhgon.accounts import access
+from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Leaver, LeaverFormula, Official
+from tinhgon.units.models import UnitLink
 
 Kind = Leaver.Kind
 
@@ -354,6 +356,31 @@ def leaver_record(
         formula=formula.version,
     )
     return leaver
+
+
+def access_leaver(user: Any, leaver_id: int, *, write: bool = False) -> Leaver:
+    """The leaver if the user may read (write: change) the records of their unit. A leaver keeps
+    the unit they left; once a plan has closed it, the unit's successors' scope answers for it
+    (read: `access_any_version`; write: write scope on a successor)."""
+    leaver = Leaver.objects.select_related("official", "formula").filter(pk=leaver_id).first()
+    if leaver is None:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id})
+    try:
+        access.access_any_version(user, leaver.unit_id)
+    except NotFound:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id}) from None
+    if not write:
+        return leaver
+    successors = UnitLink.objects.filter(predecessor_id=leaver.unit_id).values_list(
+        "successor_id", flat=True
+    )
+    for unit_id in (leaver.unit_id, *successors):
+        try:
+            access.access_unit(user, unit_id, write=True)
+            return leaver
+        except DomainError:
+            continue  # closed, or not writable: perhaps a successor is
+    raise Forbidden(_("You may not change the records of this unit."))
 
 
 @transaction.atomic
