@@ -40,6 +40,7 @@ from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Leaver, LeaverFormula, Official
+from tinhgon.units import selectors
 from tinhgon.units.models import UnitLink
 
 Kind = Leaver.Kind
@@ -448,6 +449,17 @@ def formula_create(
         valid_from=valid_from.isoformat(),
     )
     return formula
+
+
+def units_answered_by(unit_id: int, day: dt.date) -> list[int]:
+    """The units whose leavers a unit's page lists: the unit, those under it on `day`, and the
+    units it was formed from through every reorganization (a leaver keeps the unit they left)."""
+    ids = set(selectors.subtree_depths([unit_id], day)) | {unit_id}
+    ids |= {
+        link.predecessor_id
+        for link, _distance in selectors.lineage(unit_id, direction="predecessors")
+    }
+    return sorted(ids)
 
 
 def leavers_of(*, unit_ids: list[int] | None) -> list[dict[str, Any]]:

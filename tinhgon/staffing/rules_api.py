@@ -158,7 +158,7 @@ def leavers_read(request: HttpRequest, unit_id: QueryId) -> dict[str, Any]:
         _read_unit(request, unit_id)
         return {
             "unit_id": unit_id,
-            "leavers": leavers.leavers_of(unit_ids=leaders.units_under(unit_id, today)),
+            "leavers": leavers.leavers_of(unit_ids=leavers.units_answered_by(unit_id, today)),
         }
 
 

@@ -266,7 +266,7 @@ LEAVERS = "staffing/rules/leavers.html"
 
 def _leavers_context(request: HttpRequest, unit: UnitVersion) -> dict[str, Any]:
     today = timezone.localdate()
-    rows = leavers.leavers_of(unit_ids=leaders.units_under(unit.unit_id, today))
+    rows = leavers.leavers_of(unit_ids=leavers.units_answered_by(unit.unit_id, today))
     for row in rows:
         row["total_text"] = number_text(row["total"])
     writable = _may_write(request.user, unit.unit_id)

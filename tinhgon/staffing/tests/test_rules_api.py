@@ -203,3 +203,17 @@ def test_a_leaver_of_a_ward_merged_since_is_paid_by_the_new_wards_official(chien
     )
     assert paid.status_code == 200, paid.content
     assert Leaver.objects.get(pk=leaver.pk).unit_id == chieng_an.unit_id  # a fact of that ward
+
+
+def test_the_new_ward_lists_the_leavers_of_the_wards_it_was_formed_from(chieng_an):
+    from tinhgon.accounts.models import Role
+    from tinhgon.conftest import make_persona
+    from tinhgon.staffing.tests.test_leaders import _plan
+    from tinhgon.units import selectors
+
+    leaver = _leaver(chieng_an.unit_id)
+    _plan()
+    new_ward = selectors.resolve("Phường Tô Chiềng", day=dt.date(2026, 1, 1)).unit_id
+    reader = make_persona("to-chieng-reader", new_ward, Role.OBSERVER)
+    listed = reader.api().get(f"{URL}/leavers", {"unit_id": new_ward}).json()["leavers"]
+    assert [row["id"] for row in listed] == [leaver.pk]
