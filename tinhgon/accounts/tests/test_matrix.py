@@ -960,6 +960,53 @@ API.update(
         ],
     }
 )
+
+
+# Staffing: placement. A run shows the officials of its units: only those who write in every
+# unit placed open it; to everyone else it does not exist (404).
+def placement_run(
+    suffix: str = "", *, prefix: str = "/api/staff/placement"
+) -> Callable[[World], str]:
+    """A new placement of the ward for each persona, at its address."""
+
+    def url(world: World) -> str:
+        from django.utils import timezone
+
+        from tinhgon.staffing import placement
+
+        run = placement.placement_start(
+            actor=None, unit_ids=[world.id("ward")], effective=timezone.localdate()
+        )
+        return f"{prefix}/{run.pk}{suffix}"
+
+    return url
+
+
+PLACEMENT_RUN = "200 200 200 404 200 404 404 404"
+API.update(
+    {
+        ("POST", "/api/staff/placement"): [
+            Row(
+                "place the ward's officials",
+                post(lambda w: "/api/staff/placement", lambda w: {"unit_ids": [w.id("ward")]}),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", "/api/staff/placement/{run_id}"): [
+            Row("a placement of the ward", get(placement_run()), PLACEMENT_RUN)
+        ],
+        ("POST", "/api/staff/placement/{run_id}/override"): [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                post(placement_run("/override"), lambda w: {"official_id": 1}),
+                ALL_404,
+            )
+        ],
+        ("POST", "/api/staff/placement/{run_id}/approve"): [
+            Row("approve a placement of the ward", post(placement_run("/approve")), PLACEMENT_RUN)
+        ],
+    }
+)
 PAGES.update(
     {
         "staffing:rules-evaluations": [
@@ -996,8 +1043,43 @@ PAGES.update(
         "staffing:rules-formulas": [
             Row("the leaver formula", page(lambda w: "/staff/rules/formulas/"), ALL_200)
         ],
+        "staffing:placement": [
+            Row(
+                "the placement form",
+                page(lambda w: "/staff/placement/"),
+                "200 200 200 200 200 200 403 200",
+            )
+        ],
+        "staffing:placement_run": [
+            Row(
+                "a placement of the ward",
+                page(placement_run("/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
+        ],
+        "staffing:placement_override": [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                form(placement_run("/override/", prefix="/staff/placement"), {"official": 1}),
+                ALL_404,
+            )
+        ],
+        "staffing:placement_approve": [
+            Row(
+                "the confirmation page",
+                page(placement_run("/approve/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
+        ],
     }
 )
+
+
+# Coordination: reports, obstacles and figures (their rows live with them).
+from tinhgon.coordination.tests import reports_matrix  # noqa: E402
+
+API.update(reports_matrix.api_rows())
+PAGES.update(reports_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
