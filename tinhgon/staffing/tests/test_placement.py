@@ -158,6 +158,9 @@ def test_the_officials_of_three_merged_wards_are_each_placed_or_left_out_with_a_
     placed = rows(run)
     by_name = {name: placed.get(pk) for name, pk in s.officials.items()}
     assert by_name["C"] is None, "the continuing holder is not placed again"
+    arriving = {pk for name, pk in s.officials.items() if name != "C"}
+    assert set(placed) == arriving
+    assert all(row.position_id or row.unplaced_reason for row in placed.values())
     assert {n: r.position_id for n, r in by_name.items() if r and r.position_id} == {
         "A": s.positions["chair"],
         "T1": s.positions["Y"],
