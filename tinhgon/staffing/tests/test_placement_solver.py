@@ -52,3 +52,12 @@ def test_every_unplaced_official_gets_a_reason():
     assert len(left) > 0
     found = solver.reasons(inst, cand, left)
     assert len(found) == len(left) and all(found)
+
+
+def test_the_benchmark_reports_what_scripts_read_and_the_same_optimum_both_ways():
+    from tinhgon.operations import bench_placement
+
+    figures = bench_placement.run(officials=800)  # asserts the single flow's optimum is the same
+    for key in ("officials", "positions", "solve_s", "cost", "greedy_cost", "unplaced"):
+        assert key in figures
+    assert figures["synthetic"] is True and figures["cost"] <= figures["greedy_cost"]
