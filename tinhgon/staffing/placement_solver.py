@@ -477,7 +477,11 @@ def explain(inst: Instance, cand: Candidates, official: int, position: int) -> d
             "cost": int(parts["distance"][0]),
             "note": ""
             if home and there
-            else ("no coordinates for the unit" if home else "no home commune coordinates"),
+            else (
+                _("no coordinates for the unit: distance 0")
+                if home
+                else _("no coordinates of the home commune: distance 0")
+            ),
         },
         "evaluation": {
             "rating": rating,
