@@ -658,8 +658,13 @@ def placement_approve(*, actor: Any, run_id: int) -> int:
     moved: dict[int, list[int]] = {}
     for official, _position, unit in rows:
         moved.setdefault(unit, []).append(official)
+    provinces = dict(
+        Position.objects.filter(unit_id__in=moved).values_list("unit_id", "province_id").distinct()
+    )
     for unit, ids in moved.items():
-        Official.objects.filter(pk__in=ids).exclude(unit_id=unit).update(unit_id=unit)
+        Official.objects.filter(pk__in=ids).exclude(unit_id=unit).update(
+            unit_id=unit, province_id=provinces.get(unit)
+        )
     run.state = PlacementRun.State.APPROVED
     run.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     run.approved_at = timezone.now()
