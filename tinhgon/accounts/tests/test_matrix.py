@@ -841,6 +841,127 @@ PAGES: dict[str, list[Row]] = {
 }
 
 
+# -- staffing: the rules (evaluations, leaders, leavers) --------------------------------------
+def ward_official(world: World) -> int:
+    """An official of Phường Chiềng An (made once per world, before the savepoints)."""
+    from tinhgon.staffing.models import Official
+    from tinhgon.staffing.tests.factories import official
+
+    found = Official.objects.filter(full_name="Lò Thị Ma Trận").values_list("pk", flat=True)
+    return found[0] if found else official(world.id("ward"), full_name="Lò Thị Ma Trận")
+
+
+def ward_leaver(world: World) -> int:
+    import datetime as dt
+
+    from tinhgon.staffing import leavers
+    from tinhgon.staffing.models import Leaver
+
+    found = Leaver.objects.filter(official_id=ward_official(world)).first()
+    if found is None:
+        found = leavers.leaver_record(
+            actor=None,
+            official_id=ward_official(world),
+            kind="resignation",
+            reason="Sắp xếp",
+            decided_on=dt.date(2025, 8, 1),
+            leaves_on=dt.date(2025, 9, 1),
+            reorganized_on=dt.date(2025, 7, 1),
+            retirement_on=dt.date(2040, 1, 1),
+        )
+    return found.pk
+
+
+STAFF_WRITE = "200 200 200 403 200 404 403 404"
+STAFF_RULES = "/api/staff/rules"
+API.update(
+    {
+        ("GET", f"{STAFF_RULES}/evaluations"): [
+            Row(
+                "the ward's evaluations",
+                get(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {"unit_id": w.id("ward"), "year": 2026},
+                ),
+                READ_WARD,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/evaluations"): [
+            Row(
+                "record an evaluation of a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "year": 2026,
+                        "general_points": 25,
+                        "task_points": 50,
+                    },
+                ),
+                STAFF_WRITE,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/measures"): [
+            Row(
+                "record a measure against a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/measures",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "measure": "reprimand",
+                        "decision": "1/QĐ",
+                        "decided_on": "2026-02-01",
+                        "legal_basis": "Nghị định 172/2025/NĐ-CP",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leaders"): [
+            Row(
+                "the ward's leaders against the norm",
+                get(lambda w: f"{STAFF_RULES}/leaders", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "the ward's leavers",
+                get(lambda w: f"{STAFF_RULES}/leavers", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "record a ward official leaving",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "kind": "resignation",
+                        "reason": "Sắp xếp",
+                        "decided_on": "2025-08-01",
+                        "leaves_on": "2025-09-01",
+                        "reorganized_on": "2025-07-01",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers/{{leaver_id}}/paid"): [
+            Row(
+                "pay a ward leaver",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers/{ward_leaver(w)}/paid",
+                    lambda w: {"paid_on": "2025-09-10"},
+                ),
+                STAFF_WRITE,
+            )
+        ],
+    }
+)
+
+
 # Staffing: placement. A run shows the officials of its units: only those who write in every
 # unit placed open it; to everyone else it does not exist (404).
 def placement_run(
@@ -888,6 +1009,40 @@ API.update(
 )
 PAGES.update(
     {
+        "staffing:rules-evaluations": [
+            Row(
+                "the ward's evaluations",
+                page(
+                    lambda w: "/staff/rules/evaluations/",
+                    lambda w: {"unit": w.units["ward"].code, "year": 2026},
+                ),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leaders": [
+            Row(
+                "the ward's leaders",
+                page(lambda w: "/staff/rules/leaders/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leavers": [
+            Row(
+                "the ward's leavers",
+                page(lambda w: "/staff/rules/leavers/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leaver-pay": [
+            Row(
+                "the confirmation of a ward leaver's payment",
+                page(lambda w: f"/staff/rules/leavers/{ward_leaver(w)}/pay/"),
+                STAFF_WRITE,
+            )
+        ],
+        "staffing:rules-formulas": [
+            Row("the leaver formula", page(lambda w: "/staff/rules/formulas/"), ALL_200)
+        ],
         "staffing:placement": [
             Row(
                 "the placement form",
@@ -918,6 +1073,13 @@ PAGES.update(
         ],
     }
 )
+
+
+# Coordination: reports, obstacles and figures (their rows live with them).
+from tinhgon.coordination.tests import reports_matrix  # noqa: E402
+
+API.update(reports_matrix.api_rows())
+PAGES.update(reports_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
