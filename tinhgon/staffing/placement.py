@@ -42,6 +42,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import (
@@ -350,7 +351,8 @@ def placement_start(
     closed = sorted(set(unit_ids) - opened)
     if closed:
         raise DomainError(
-            _("Unit %(id)s is not open on %(day)s.") % {"id": closed[0], "day": effective},
+            _("Unit %(id)s is not open on %(day)s.")
+            % {"id": closed[0], "day": text.day(effective)},
             problems=[Problem(field="unit_ids", message=_("not open on the effective date"))],
         )
     inst = load_instance(list(unit_ids), effective)
@@ -447,7 +449,7 @@ def _check_seat(run: PlacementRun, row: PlacementRow, position: Position) -> Non
     ):
         raise DomainError(
             _("Position %(id)s is not a position of the units placed on %(day)s.")
-            % {"id": position.pk, "day": run.effective},
+            % {"id": position.pk, "day": text.day(run.effective)},
             problems=[Problem(field="position_id", message=_("not in this placement"))],
         )
     if position.category != official.category:
@@ -630,7 +632,7 @@ def placement_approve(*, actor: Any, run_id: int) -> int:
     if later is not None:
         raise DomainError(
             _("Official %(id)s already has an assignment from %(day)s on: end it first.")
-            % {"id": later, "day": run.effective},
+            % {"id": later, "day": text.day(run.effective)},
             code="conflict",
             status=409,
         )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhgon.accounts.access import access_unit, scope_for, scopes_cached, visible_versions
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.forms import MAX_ID, DayField
 from tinhgon.core.views import render_invalid_form, render_refusal
@@ -228,7 +229,7 @@ def approve(request: HttpRequest, run_id: int) -> HttpResponse:
                 "Every placed official gets an assignment from %(day)s; their open assignments "
                 "end the day before. This cannot be undone."
             )
-            % {"day": run.effective.strftime("%d/%m/%Y")},
+            % {"day": text.day(run.effective)},
             "rows": [
                 (_("Placed"), result["placed_count"]),
                 (_("Unplaced"), len(result["unplaced"])),
