@@ -284,7 +284,8 @@ def tallies(
 
 # -- leaders against the norm ----------------------------------------------------------------
 def norms_on(day: dt.date) -> dict[str, LeaderNorm]:
-    """The norm in force on `day` for each kind of unit (the latest that started by then)."""
+    """The norm in force on `day` for each kind (or "kind:level") of unit, the latest that
+    started by then (staffing/leaders.py reads them the same way)."""
     norms: dict[str, LeaderNorm] = {}
     for norm in LeaderNorm.objects.filter(valid_from__lte=day).order_by("kind", "valid_from"):
         norms[norm.kind] = norm
@@ -302,7 +303,8 @@ def leaders_against_norm(
         version = versions.get(unit_id)
         if version is None or not (heads or deputies):
             continue
-        norm = norms.get(version.kind)
+        # A norm for the kind at its level ("peoples_committee:3") wins over the bare kind.
+        norm = norms.get(f"{version.kind}:{version.level}") or norms.get(version.kind)
         over = None
         if norm is not None:
             over = max(heads - norm.heads, 0) + max(deputies - norm.deputies, 0)
