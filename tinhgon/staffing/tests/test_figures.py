@@ -373,6 +373,27 @@ def test_the_page_shows_the_figures_and_exports_them(chieng_an, commune_official
     assert rows[-1][1:] == (20, 18, 2, -2)
 
 
+def test_a_gap_of_another_communes_official_holding_a_seat_here_is_counted_not_named(
+    chieng_an, to_hieu, commune_official
+):
+    outsider = staff.official(to_hieu.unit_id, level=Qualification.COLLEGE)
+    Assignment.objects.create(
+        official_id=outsider,
+        position_id=staff.position(chieng_an.unit_id),
+        unit_id=chieng_an.unit_id,
+        valid_from=EARLIER,
+    )
+
+    data = commune_official.api().get(
+        "/api/staff/figures", {"unit": chieng_an.code, "as_of": "2026-03-01"}
+    )
+
+    gaps = data.json()["gaps"]
+    assert gaps["count"] == 1
+    assert gaps["rows"][0]["official_id"] is None
+    assert Official.objects.get(pk=outsider).full_name not in data.content.decode()
+
+
 def test_the_page_refuses_a_unit_outside_the_scope(to_hieu, commune_official):
     page = commune_official.browser().get("/staff/figures/", {"unit": to_hieu.code})
     assert page.status_code in (403, 404)
