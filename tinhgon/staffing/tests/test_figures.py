@@ -394,6 +394,20 @@ def test_a_gap_of_another_communes_official_holding_a_seat_here_is_counted_not_n
     assert Official.objects.get(pk=outsider).full_name not in data.content.decode()
 
 
+def test_the_province_page_ranks_its_communes(son_la, chieng_an, province_admin):
+    quota(chieng_an.unit_id, 20)
+    seated(chieng_an.unit_id, 18)
+
+    page = province_admin.browser().get("/staff/figures/", {"unit": son_la.code})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "chart-communes" in body
+    ranking = body[body.index('id="communes-title"') :]
+    first_row = ranking[ranking.index('<th scope="row">') :].split("</th>", 1)[0]
+    assert chieng_an.name in first_row  # the largest shortage (-2) first
+
+
 def test_the_page_refuses_a_unit_outside_the_scope(to_hieu, commune_official):
     page = commune_official.browser().get("/staff/figures/", {"unit": to_hieu.code})
     assert page.status_code in (403, 404)
