@@ -67,3 +67,8 @@ def cooperator(unit_id: int) -> int:
     made = directive(unit_ids=[province], cooperator_ids=[unit_id], issuer_id=province)
     task = Task.objects.get(directive=made)
     return int(task.cooperators.get(unit_id=unit_id).pk)
+
+
+def open_task_due(unit_id: int, due: dt.date) -> int:
+    made = directive(unit_ids=[unit_id], due=due)
+    return int(Task.objects.get(directive=made).pk)
