@@ -488,6 +488,8 @@ def extension_decide(request: HttpRequest, extension_id: int) -> HttpResponse:
         return render_refusal(request, error)
     if request.method != "POST":
         return redirect("coordination:task", task_id=task.pk)
+    if not services.may_act_as_issuer(request.user, task):
+        return render_refusal(request, Forbidden(_("Only the issuing body decides on more time.")))
     approve = request.POST.get("decision") == "approve"
     note = (request.POST.get("note") or "")[: services.NOTE_LIMIT]
     if not request.POST.get("confirmed"):
