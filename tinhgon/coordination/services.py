@@ -134,6 +134,11 @@ def _targets(spec: TaskSpec, province_id: int, day: dt.date, index: int) -> list
 
 def _text(value: str, *, name: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL refuses it in text: a clear 400, not a 500
+        raise DomainError(
+            _("%(field)s contains a null character.") % {"field": name},
+            problems=[Problem(_("null character"), field=name)],
+        )
     if required and not value:
         raise DomainError(
             _("%(field)s is required.") % {"field": name},
