@@ -208,6 +208,11 @@ def directive_issue(  # type: ignore[no-untyped-def]
     subject = _text(subject, name="subject", limit=SUBJECT_LIMIT)
     body = _text(body, name="body", limit=20_000, required=False)
     file = check_file(file)
+    if issued_on > today:
+        raise DomainError(
+            _("A directive cannot be dated after today (%(day)s).") % {"day": today.isoformat()},
+            problems=[Problem(_("today or earlier"), field="issued_on")],
+        )
     if not tasks:
         raise DomainError(
             _("A directive assigns at least one task."),
