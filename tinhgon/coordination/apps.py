@@ -21,3 +21,6 @@ class CoordinationConfig(AppConfig):
         register_part("coordination_tasks", jobs.run)
 
         # -- reports and obstacles (carriers_reports.py, their jobs): registered below. --------
+        from tinhgon.coordination import carriers_reports
+
+        carriers_reports.register_all()  # report duties, obstacles; the obstacles' job part

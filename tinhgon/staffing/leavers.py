@@ -10,15 +10,16 @@ current salary with allowances may be given instead) and "late" meaning the pers
 than `full_rate_months` after the reorganization decision (the allowance for months then is
 multiplied by `late_factor`):
 
-early retirement, M months before the retirement age (M <= max_months_early), Y years of
-compulsory social insurance:
-  months:   S x rate(M) x min(M, months_counted_max) [x late_factor]
-  years:    S x per_year_early(M) x years(M)
-  service:  S x (first_years_months + per_later_year x (Y - first_years)) when Y >= first_years
+early retirement (Art. 7), M months before the retirement age (M <= max_months_early), Y years
+of compulsory social insurance; the bracket is the first whose max_months_early >= M:
+  months:   S x per_month_early x min(M, months_counted_max) [x late_factor]
+  years:    S x per_year_early x years(M)
+  service:  S x (first_years_months + per_later_year x (Y - first_years)), when the bracket has
+            `service` and Y >= first_years
   and the pension is not reduced for retiring early.
 
-resignation, M months before the retirement age, Y years of compulsory social insurance:
-  months:   S x per_month x min(M, months_counted_max) [x late_factor]
+resignation (Art. 9), I months of compulsory social insurance (Y years):
+  months:   S x per_month x min(I, months_counted_max) [x late_factor]
   years:    S x per_year_worked x Y
   job search: S x job_search_months
 
@@ -90,7 +91,12 @@ SHAPE: dict[str, Any] = {
         "job_search_months": _NUMBER,
     },
 }
-BRACKET = {"max_months_early": int, "per_month_early": _NUMBER, "per_year_early": _NUMBER}
+BRACKET = {
+    "max_months_early": int,
+    "per_month_early": _NUMBER,
+    "per_year_early": _NUMBER,
+    "service": bool,
+}
 
 
 def _check_shape(data: Any, shape: dict[str, Any], path: str, problems: list[Problem]) -> None:
@@ -209,7 +215,7 @@ def compute(
         per_year = Decimal(str(bracket["per_year_early"]))
         parts["months_early"] = _dong(salary * rate * counted * late_factor)
         parts["years_early"] = _dong(salary * per_year * years_early)
-        if insured_years >= e["first_years"]:
+        if bracket["service"] and insured_years >= e["first_years"]:
             service_months = Decimal(str(e["first_years_months"])) + Decimal(
                 str(e["per_later_year"])
             ) * (insured_years - e["first_years"])
@@ -228,7 +234,8 @@ def compute(
         )
     elif kind == Kind.RESIGNATION:
         r = c["resignation"]
-        counted = min(months_early, r["months_counted_max"])
+        # Art. 5: the months of the severance allowance are the insured months, at most 60.
+        counted = min(insured_months, r["months_counted_max"])
         rate = Decimal(str(r["per_month"]))
         parts["months"] = _dong(salary * rate * counted * late_factor)
         parts["years_worked"] = _dong(salary * Decimal(str(r["per_year_worked"])) * insured_years)
@@ -258,13 +265,14 @@ def leaver_record(
     decided_on: dt.date,
     leaves_on: dt.date,
     reorganized_on: dt.date,
-    retirement_on: dt.date,
+    retirement_on: dt.date | None = None,
     monthly_salary: Decimal | None = None,
     insured_months: int | None = None,
 ) -> Leaver:
     """Record that an official leaves on `leaves_on` (decision of `decided_on`) because of the
     reorganization decided on `reorganized_on`, with the amounts of the formula in force on
-    `decided_on`. `retirement_on`: the day they reach the retirement age. By default the salary
+    `decided_on`. `retirement_on`: the day they reach the retirement age (early retirement
+    needs it; for a resignation it is recorded when given). By default the salary
     is their coefficient x the formula's base salary and the insured months run from their hire
     date to `leaves_on`."""
     official = Official.objects.select_for_update().filter(pk=official_id).first()
@@ -282,7 +290,12 @@ def leaver_record(
             _("The leaving day comes before the decision."),
             problems=[Problem(leaves_on.isoformat(), field="leaves_on")],
         )
-    if retirement_on <= leaves_on and kind == Kind.EARLY_RETIREMENT:
+    if kind == Kind.EARLY_RETIREMENT and retirement_on is None:
+        raise DomainError(
+            _("Give the day they reach the retirement age."),
+            problems=[Problem(_("required"), field="retirement_on")],
+        )
+    if retirement_on is not None and retirement_on <= leaves_on and kind == Kind.EARLY_RETIREMENT:
         raise DomainError(
             _("They reach the retirement age on %(day)s: that is not early.")
             % {"day": retirement_on.isoformat()},
@@ -305,7 +318,7 @@ def leaver_record(
         kind=kind,
         coefficients=coefficients,
         monthly_salary=monthly_salary,
-        months_early=months_between(leaves_on, retirement_on),
+        months_early=months_between(leaves_on, retirement_on) if retirement_on else 0,
         insured_months=insured_months,
         months_after_decision=months_between(reorganized_on, leaves_on),
     )
@@ -316,7 +329,7 @@ def leaver_record(
             "base_salary": coefficients["base_salary"],
             "reorganized_on": reorganized_on.isoformat(),
             "leaves_on": leaves_on.isoformat(),
-            "retirement_on": retirement_on.isoformat(),
+            "retirement_on": retirement_on.isoformat() if retirement_on else None,
         }
     )
     breakdown["formula"] = formula.version

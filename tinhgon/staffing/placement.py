@@ -14,7 +14,7 @@ those who did). A qualification below the required level makes the pair no candi
 
 The instance is solved exactly as a min-cost flow (OR-Tools SimpleMinCostFlow) on a sparse
 candidate graph: every official is offered the K cheapest seats among the positions of its own
-category in the unit it arrived at and the NEAREST_UNITS - 1 units nearest to it in the run.
+category in the unit it arrived at (and, with NEAREST_UNITS > 1, the units nearest to it).
 source → official (cap 1) → candidate position (cap 1, cost) → (unit, category) quota node (cap:
 the position's open seats) → sink (cap: the quota left after the continuing holders);
 official → "unplaced" (cap 1, UNPLACED more than any placement) → sink. The greedy placement of
@@ -77,12 +77,15 @@ EVALUATION_COST: dict[str, int] = {
     Rating.NOT_COMPLETED: 500,
     "": 120,  # no evaluation on record
 }
-# Seats offered to each official in the sparse candidate graph, and the units they are sought
-# in (the unit the official arrived at and the nearest others of the run). 16 seats per official
-# keep the graph at 1.6 million arcs for 100,000 officials, and a commune's positions of one
-# category rarely number more; the solution is exact on that graph.
+# Seats offered to each official in the sparse candidate graph: the K cheapest among the
+# positions of their category in the units sought, the unit the plan brought them to and the
+# NEAREST_UNITS - 1 units of the run nearest to it. 16 seats per official keep the graph at 1.3
+# million arcs for 100,000 officials, and few communes have more positions of one category and
+# level; the solution is exact on that graph. One unit by default: a merger places the officials
+# it brought together (a move to another unit of the plan is an override), and the graph falls
+# apart into one small flow per unit and category (solve_flow).
 K = 16
-NEAREST_UNITS = 3
+NEAREST_UNITS = 1
 
 CATEGORIES = [c.value for c in Category]
 FIELDS = [f.value for f in Field]
@@ -239,15 +242,21 @@ def pair_costs(inst: Instance, o: np.ndarray, p: np.ndarray) -> dict[str, np.nda
 
 @dataclass
 class Candidates:
-    """The sparse graph: candidate pairs sorted by official then cost, and per-official counts
-    of what was found before each filter (for the reasons of those left unplaced)."""
+    """The sparse graph: candidate arcs sorted by official then cost (official i's arcs are
+    offsets[i]:offsets[i+1]), and the open positions sorted by (unit, category) group."""
 
     o: np.ndarray
     p: np.ndarray
     cost: np.ndarray
-    same_category: np.ndarray  # per official: positions of their category nearby
-    level_ok: np.ndarray  # ... of which they meet the qualification
-    seat_ok: np.ndarray  # ... of which have an open seat
+    offsets: np.ndarray
+    group_sorted: np.ndarray  # the group of each open position, ascending
+    position_sorted: np.ndarray  # the open positions in that order
+    nearest: int = NEAREST_UNITS
+
+    @classmethod
+    def none(cls, officials: int) -> Candidates:
+        empty = np.zeros(0, np.int64)
+        return cls(empty, empty, empty, np.zeros(officials + 1, np.int64), empty, empty)
 
 
 def nearest_units(inst: Instance, count: int = NEAREST_UNITS) -> np.ndarray:
@@ -272,36 +281,77 @@ def nearest_units(inst: Instance, count: int = NEAREST_UNITS) -> np.ndarray:
     return np.take_along_axis(near, order, axis=1)
 
 
-def candidates(inst: Instance, k: int = K) -> Candidates:
-    """Every official's k cheapest feasible seats, built with numpy (no Python loop)."""
-    n_off, n_units = len(inst.official_ids), len(inst.unit_ids)
-    near = nearest_units(inst)
-    # (official, unit) pairs, then expanded to the positions of that unit.
+LEVELS = 8  # qualification levels fit in 3 bits of a sort key
+
+
+def candidates(inst: Instance, k: int = K, nearest: int = NEAREST_UNITS) -> Candidates:
+    """Every official's k cheapest feasible seats, built with numpy (no Python loop).
+
+    Open positions are sorted by (unit, category, level required), so the positions an official
+    qualifies for in a unit are one slice (two binary searches per official and unit); the
+    distance is computed once per official and unit; one sort of (official, cost) keys."""
+    n_off, n_cat = len(inst.official_ids), len(CATEGORIES)
+    w = inst.weights
+    near = nearest_units(inst, nearest)
     pair_o = np.repeat(np.arange(n_off), near.shape[1])
     pair_u = near[inst.o_unit].ravel()
-    by_unit = np.argsort(inst.p_unit, kind="stable")
-    counts = np.bincount(inst.p_unit, minlength=n_units)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    per_pair = counts[pair_u]
-    total = int(per_pair.sum())
-    rep = np.repeat(np.arange(len(pair_o)), per_pair)
-    within = np.arange(total) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    o = pair_o[rep]
-    p = by_unit[starts[pair_u][rep] + within]
-    same = inst.o_category[o] == inst.p_category[p]
-    o, p = o[same], p[same]
-    level_ok = inst.o_level[o] >= inst.p_level[p]
-    seat_ok = level_ok & (inst.p_open[p] > 0)
-    same_category = np.bincount(o, minlength=n_off)
-    level_count = np.bincount(o[level_ok], minlength=n_off)
-    seat_count = np.bincount(o[seat_ok], minlength=n_off)
-    o, p = o[seat_ok], p[seat_ok]
-    cost = pair_costs(inst, o, p)["total"]
-    order = np.lexsort((p, cost, o))
-    o, p, cost = o[order], p[order], cost[order]
-    first = np.searchsorted(o, o, side="left")
-    keep = (np.arange(len(o)) - first) < k
-    return Candidates(o[keep], p[keep], cost[keep], same_category, level_count, seat_count)
+    km = haversine_km(
+        inst.o_lat[pair_o], inst.o_lon[pair_o], inst.unit_lat[pair_u], inst.unit_lon[pair_u]
+    )
+    pair_distance = np.minimum(
+        np.rint(np.nan_to_num(km, nan=0.0)).astype(np.int64) * w["per_km"], w["distance_cap"]
+    )
+    open_positions = np.flatnonzero(inst.p_open > 0)
+    group = inst.p_unit[open_positions] * n_cat + inst.p_category[open_positions]
+    key = group * LEVELS + inst.p_level[open_positions]
+    order = np.argsort(key, kind="stable")
+    key, group, position_sorted = key[order], group[order], open_positions[order]
+    pair_g = pair_u * n_cat + inst.o_category[pair_o]
+    low = np.searchsorted(key, pair_g * LEVELS, side="left")
+    high = np.searchsorted(key, pair_g * LEVELS + inst.o_level[pair_o], side="right")
+    per_pair = high - low
+    starts = np.cumsum(per_pair) - per_pair
+    index = np.arange(int(per_pair.sum())) + np.repeat(low - starts, per_pair)
+    # The cost is separable but for the field: a per-(official, unit) part, a per-position part
+    # read from arrays in the positions' sorted order (so the reads run along memory), and the
+    # leadership and field terms. The official's number rides in the high bits of the sort key.
+    level_s = inst.p_level[position_sorted]
+    field_s = inst.p_field[position_sorted]
+    leader_s = inst.p_leader[position_sorted]
+    span = w["over_level"] * LEVELS + w["field"] + w["distance_cap"] + w["new_leader"]
+    span += 2 * int(inst.o_evaluation.max(initial=0)) + 1
+    per_official = inst.o_level * w["over_level"] + inst.o_evaluation
+    official_part = pair_o * span + per_official[pair_o] + pair_distance
+    leader_part = inst.o_evaluation + (~inst.o_was_leader) * w["new_leader"]
+    leader_s_index = leader_s[index]
+    field_at = field_s[index]
+    o = np.repeat(pair_o, per_pair)
+    key = (
+        np.repeat(official_part, per_pair)
+        - level_s[index] * w["over_level"]
+        + leader_s_index * np.repeat(leader_part[pair_o], per_pair)
+        + ((np.repeat(inst.o_field[pair_o], per_pair) != field_at) & (field_at != OTHER_FIELD))
+        * w["field"]
+    )
+    # `o` ascends already: a stable sort of the keys keeps each official's arcs together,
+    # cheapest first, positions in a fixed order among equals.
+    order = np.argsort(key, kind="stable")
+    counts = np.bincount(o, minlength=n_off)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    keep = order[(np.arange(len(o)) - first) < k]
+    o = o[keep]  # the same officials, in the same order: `order` never crosses officials
+    p = position_sorted[index[keep]]
+    cost = key[keep] - o * span
+    kept = np.minimum(counts, k)
+    return Candidates(
+        o,
+        p,
+        cost,
+        np.concatenate(([0], np.cumsum(kept))),
+        group,
+        position_sorted,
+        nearest,
+    )
 
 
 # --- Solving -----------------------------------------------------------------------------
@@ -324,70 +374,110 @@ def _quota_nodes(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
     return node, capacity
 
 
-def solve_flow(inst: Instance, cand: Candidates) -> Solution:
-    """The optimum on the candidate graph (SimpleMinCostFlow; integer costs)."""
-    n, m = len(inst.official_ids), len(inst.position_ids)
-    quota_node, quota_cap = _quota_nodes(inst)
-    source, first_o, first_p = 0, 1, 1 + n
+def _flow(
+    arc_o: np.ndarray,
+    arc_p: np.ndarray,
+    arc_cost: np.ndarray,
+    n: int,
+    seats: np.ndarray,
+    p_node: np.ndarray,
+    node_cap: np.ndarray,
+    penalty: int,
+) -> tuple[np.ndarray, int]:
+    """One min-cost flow: officials 0..n-1, positions 0..len(seats)-1 (each in quota node
+    p_node), returns the flow on each candidate arc and the optimal cost."""
+    m, q = len(seats), len(node_cap)
+    first_o, first_p = 1, 1 + n
     first_q = first_p + m
-    unplaced = first_q + len(quota_cap)
+    unplaced = first_q + q
     sink = unplaced + 1
     o_nodes = first_o + np.arange(n)
-    q_nodes = first_q + np.arange(len(quota_cap))
-    penalty = inst.weights["unplaced"]
     tails = np.concatenate(
         (
-            np.full(n, source),
-            first_o + cand.o,
+            np.zeros(n),
+            first_o + arc_o,
             o_nodes,
             first_p + np.arange(m),
-            q_nodes,
+            first_q + np.arange(q),
             [unplaced],
         )
     )
     heads = np.concatenate(
-        (
-            o_nodes,
-            first_p + cand.p,
-            np.full(n, unplaced),
-            first_q + quota_node,
-            np.full(len(quota_cap), sink),
-            [sink],
-        )
+        (o_nodes, first_p + arc_p, np.full(n, unplaced), first_q + p_node, np.full(q, sink), [sink])
     )
-    caps = np.concatenate(
-        (
-            np.ones(n, np.int64),
-            np.ones(len(cand.o), np.int64),
-            np.ones(n, np.int64),
-            np.maximum(inst.p_open, 0),
-            quota_cap,
-            [n],
-        )
-    )
-    costs = np.concatenate(
-        (
-            np.zeros(n, np.int64),
-            cand.cost,
-            np.full(n, penalty, np.int64),
-            np.zeros(m + len(quota_cap) + 1, np.int64),
-        )
-    )
-    started = time.perf_counter()
+    caps = np.concatenate((np.ones(2 * n + len(arc_o)), seats, node_cap, [n]))
+    caps[n : n + len(arc_o)] = 1
+    costs = np.concatenate((np.zeros(n), arc_cost, np.full(n, penalty), np.zeros(m + q + 1)))
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs
+        tails.astype(np.int32),
+        heads.astype(np.int32),
+        caps.astype(np.int64),
+        costs.astype(np.int64),
     )
-    flow.set_nodes_supplies(np.array([source, sink]), np.array([n, -n]))
+    flow.set_nodes_supplies(np.array([0, sink]), np.array([n, -n]))
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise DomainError(_("The placement solver failed (status %(s)s).") % {"s": status})
-    cand_arcs = arcs[n : n + len(cand.o)]
-    used = flow.flows(cand_arcs) > 0
+    return flow.flows(arcs[n : n + len(arc_o)]), int(flow.optimal_cost())
+
+
+def solve_flow(inst: Instance, cand: Candidates) -> Solution:
+    """The optimum on the candidate graph (SimpleMinCostFlow; integer costs).
+
+    When every official's candidate seats lie under one quota node (one unit and category: the
+    default, NEAREST_UNITS = 1) the graph falls apart into one independent flow per node, and
+    each is solved on its own: the same optimum, an order of magnitude faster than one flow
+    through a shared sink (the solver's cost scaling works on the whole graph at once)."""
+    started = time.perf_counter()
+    n = len(inst.official_ids)
+    quota_node, quota_cap = _quota_nodes(inst)
+    penalty = inst.weights["unplaced"]
+    seats = np.maximum(inst.p_open, 0).astype(np.int64)
     position = np.full(n, -1, np.int64)
-    position[cand.o[used]] = cand.p[used]
-    elapsed = time.perf_counter() - started
-    return Solution(position, int(flow.optimal_cost()), int(used.sum()), elapsed)
+    arc_node = quota_node[cand.p]
+    counts = np.diff(cand.offsets)
+    has_arc = counts > 0
+    node_first = arc_node[cand.offsets[:-1][has_arc]]
+    one_node = bool(np.array_equal(arc_node, np.repeat(node_first, counts[has_arc])))
+    if not one_node:
+        used, total = _flow(cand.o, cand.p, cand.cost, n, seats, quota_node, quota_cap, penalty)
+        taken = used > 0
+        position[cand.o[taken]] = cand.p[taken]
+        return Solution(position, total, int(taken.sum()), time.perf_counter() - started)
+    # One flow per (unit, category): its officials, the open positions of the group.
+    total = int((~has_arc).sum()) * penalty  # no candidate at all: unplaced
+    group_low = np.searchsorted(cand.group_sorted, np.arange(len(quota_cap)), side="left")
+    rank = np.empty(len(inst.position_ids), np.int64)
+    rank[cand.position_sorted] = np.arange(len(cand.position_sorted)) - group_low[cand.group_sorted]
+    officials_of = np.flatnonzero(has_arc)
+    order = np.argsort(node_first, kind="stable")  # officials by node, ids ascending within
+    nodes = node_first[order]
+    bounds = np.flatnonzero(np.diff(nodes)) + 1
+    for members in np.split(officials_of[order], bounds):
+        if not len(members):
+            continue  # nobody has a candidate seat
+        node = int(arc_node[cand.offsets[members[0]]])
+        lo, hi = cand.offsets[members], cand.offsets[members + 1]
+        sizes = hi - lo
+        arcs = np.arange(int(sizes.sum())) + np.repeat(lo - (np.cumsum(sizes) - sizes), sizes)
+        group_high = np.searchsorted(cand.group_sorted, node, side="right")
+        group_positions = cand.position_sorted[group_low[node] : group_high]
+        used, cost = _flow(
+            np.repeat(np.arange(len(members)), sizes),
+            rank[cand.p[arcs]],
+            cand.cost[arcs],
+            len(members),
+            seats[group_positions],
+            np.zeros(len(group_positions), np.int64),
+            np.array([quota_cap[node]]),
+            penalty,
+        )
+        total += cost
+        taken = arcs[used > 0]
+        position[cand.o[taken]] = cand.p[taken]
+    placed = int((position >= 0).sum())
+    return Solution(position, total, placed, time.perf_counter() - started)
 
 
 def solve_greedy(inst: Instance, cand: Candidates) -> Solution:
@@ -400,7 +490,7 @@ def solve_greedy(inst: Instance, cand: Candidates) -> Solution:
     node_of = quota_node.tolist()
     n = len(inst.official_ids)
     position = [-1] * n
-    bounds = np.searchsorted(cand.o, np.arange(n + 1)).tolist()
+    bounds = cand.offsets.tolist()
     cand_p, cand_cost = cand.p.tolist(), cand.cost.tolist()
     penalty = inst.weights["unplaced"]
     total = 0
@@ -424,28 +514,57 @@ def solve_greedy(inst: Instance, cand: Candidates) -> Solution:
 # --- Reasons and explanations --------------------------------------------------------------
 
 
-def unplaced_reason(inst: Instance, cand: Candidates, official: int) -> str:
-    """Why the solver left one official out (index into the instance)."""
-    category = str(Category(CATEGORIES[inst.o_category[official]]).label)
-    if cand.same_category[official] == 0:
-        return _("No position of their category (%(category)s) in the units placed.") % {
-            "category": category
-        }
-    if cand.level_ok[official] == 0:
-        return _("Their qualification is below every open position of their category.")
-    if cand.seat_ok[official] == 0:
-        return _("Every position they qualify for is held by officials who continue in it.")
-    start, end = np.searchsorted(cand.o, [official, official + 1])
-    if start == end:
-        return _("No seat is open for them.")
-    quota_node, quota_cap = _quota_nodes(inst)
-    nodes = set(quota_node[cand.p[start:end]].tolist())
-    if all(quota_cap[node] == 0 for node in nodes):
-        return _("The staffing quota of their category is full (continuing holders included).")
-    return _(
-        "The seats they fit (the cheapest at cost %(cost)s) went to officials who fit them "
-        "better, or the quota filled."
-    ) % {"cost": int(cand.cost[start])}
+def reasons(inst: Instance, cand: Candidates, unplaced: np.ndarray) -> list[str]:
+    """Why the solver left each of `unplaced` out (indexes into the instance), counted with
+    binary searches over the positions sorted by (unit, category, level)."""
+    n_cat = len(CATEGORIES)
+    near = nearest_units(inst, cand.nearest)
+    every = np.sort((inst.p_unit * n_cat + inst.p_category) * LEVELS + inst.p_level)
+    open_key = cand.group_sorted * LEVELS + inst.p_level[cand.position_sorted]
+    _node, quota_cap = _quota_nodes(inst)
+    level = inst.o_level[unplaced]
+    same = np.zeros(len(unplaced), np.int64)
+    qualified = np.zeros(len(unplaced), np.int64)
+    seated = np.zeros(len(unplaced), np.int64)
+    quota_open = np.zeros(len(unplaced), np.int64)
+    for column in range(near.shape[1]):
+        g = near[inst.o_unit[unplaced], column] * n_cat + inst.o_category[unplaced]
+        base = np.searchsorted(every, g * LEVELS, side="left")
+        same += np.searchsorted(every, g * LEVELS + LEVELS - 1, side="right") - base
+        qualified += np.searchsorted(every, g * LEVELS + level, side="right") - base
+        seats_here = np.searchsorted(open_key, g * LEVELS + level, side="right") - np.searchsorted(
+            open_key, g * LEVELS, side="left"
+        )
+        seated += seats_here
+        quota_open += (seats_here > 0) & (quota_cap[g] > 0)
+    found = []
+    for index, official in enumerate(unplaced.tolist()):
+        if same[index] == 0:
+            category = str(Category(CATEGORIES[inst.o_category[official]]).label)
+            found.append(
+                _("No position of their category (%(category)s) in the units placed.")
+                % {"category": category}
+            )
+        elif qualified[index] == 0:
+            found.append(_("Their qualification is below every open position of their category."))
+        elif seated[index] == 0:
+            found.append(
+                _("Every position they qualify for is held by officials who continue in it.")
+            )
+        elif quota_open[index] == 0:
+            found.append(
+                _("The staffing quota of their category is full (continuing holders included).")
+            )
+        else:
+            start = int(cand.offsets[official])
+            found.append(
+                _(
+                    "The seats they fit (the cheapest at cost %(cost)s) went to officials who fit "
+                    "them better, or the quota filled."
+                )
+                % {"cost": int(cand.cost[start])}
+            )
+    return found
 
 
 def explain(inst: Instance, cand: Candidates, official: int, position: int) -> dict[str, Any]:
@@ -456,7 +575,7 @@ def explain(inst: Instance, cand: Candidates, official: int, position: int) -> d
     home = not np.isnan(inst.o_lat[official])
     unit = inst.p_unit[position]
     there = not np.isnan(inst.unit_lat[unit])
-    start, end = np.searchsorted(cand.o, [official, official + 1])
+    start, end = cand.offsets[official], cand.offsets[official + 1]
     alternatives = [
         {"position": int(inst.position_ids[p]), "cost": int(c)}
         for p, c in zip(cand.p[start:end].tolist(), cand.cost[start:end].tolist(), strict=True)
@@ -715,6 +834,8 @@ def placement_start(
         },
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    left_out = np.flatnonzero(found.optimum.position < 0)
+    why = dict(zip(left_out.tolist(), reasons(inst, found.candidates, left_out), strict=True))
     rows = []
     for index, official_id in enumerate(inst.official_ids.tolist()):
         p = int(found.optimum.position[index])
@@ -736,7 +857,7 @@ def placement_start(
                     official_id=official_id,
                     position_id=None,
                     cost=inst.weights["unplaced"],
-                    unplaced_reason=unplaced_reason(inst, found.candidates, index),
+                    unplaced_reason=why[index],
                 )
             )
     PlacementRow.objects.bulk_create(rows, batch_size=2000)
@@ -875,8 +996,8 @@ def placement_override(
         seat = np.flatnonzero(inst.position_ids == position_id)
         explanation: dict[str, Any] = {}
         if len(where) and len(seat):
-            empty = Candidates(*(np.zeros(0, np.int64),) * 3, *(np.zeros(0),) * 3)
-            explanation = explain(inst, empty, int(where[0]), int(seat[0]))
+            none = Candidates.none(len(inst.official_ids))
+            explanation = explain(inst, none, int(where[0]), int(seat[0]))
         row.position = position
         row.cost = explanation.get("total")
         row.explanation = explanation

@@ -841,109 +841,251 @@ PAGES: dict[str, list[Row]] = {
 }
 
 
-# -- coordination: directives and tasks (tinhgon/coordination, docs/coordination-tasks.md) -----
-# A new task of the ward (Chiềng An) for each persona, of a directive of the province.
-def coord_task(suffix: str = "", *, prefix: str = "/api/coord/tasks") -> Callable[[World], str]:
-    def url(world: World) -> str:
-        from tinhgon.coordination.tests import tasks_factories
+# -- staffing: the rules (evaluations, leaders, leavers) --------------------------------------
+def ward_official(world: World) -> int:
+    """An official of Phường Chiềng An (made once per world, before the savepoints)."""
+    from tinhgon.staffing.models import Official
+    from tinhgon.staffing.tests.factories import official
 
-        return f"{prefix}/{tasks_factories.open_task(world.id('ward'))}{suffix}"
-
-    return url
-
-
-def coord_extension(prefix: str) -> Callable[[World], str]:
-    def url(world: World) -> str:
-        from tinhgon.coordination.tests import tasks_factories
-
-        return f"{prefix}/{tasks_factories.pending_extension(world.id('ward'))}/"
-
-    return url
+    found = Official.objects.filter(full_name="Lò Thị Ma Trận").values_list("pk", flat=True)
+    return found[0] if found else official(world.id("ward"), full_name="Lò Thị Ma Trận")
 
 
-def coord_report_file(world: World) -> str:
-    from tinhgon.coordination.tests import tasks_factories
+def ward_leaver(world: World) -> int:
+    import datetime as dt
 
-    return f"/coord/files/{tasks_factories.reported_with_file(world.id('ward'))[1]}/"
+    from tinhgon.staffing import leavers
+    from tinhgon.staffing.models import Leaver
+
+    found = Leaver.objects.filter(official_id=ward_official(world)).first()
+    if found is None:
+        found = leavers.leaver_record(
+            actor=None,
+            official_id=ward_official(world),
+            kind="resignation",
+            reason="Sắp xếp",
+            decided_on=dt.date(2025, 8, 1),
+            leaves_on=dt.date(2025, 9, 1),
+            reorganized_on=dt.date(2025, 7, 1),
+            retirement_on=dt.date(2040, 1, 1),
+        )
+    return found.pk
 
 
-def coord_directive(suffix: str) -> Callable[[World], str]:
-    def url(world: World) -> str:
-        from tinhgon.coordination.tests import tasks_factories
-
-        return f"/coord/directives/{tasks_factories.directive_with_document(world.id('ward'))}/{suffix}"
-
-    return url
-
-
-# The lead unit's moves: the province and the ward; the issuer's: the province.
-TASK_LEAD = "200 200 200 403 200 404 403 404"
-TASK_ISSUER = "200 200 200 403 403 404 403 404"
+STAFF_WRITE = "200 200 200 403 200 404 403 404"
+STAFF_RULES = "/api/staff/rules"
 API.update(
     {
-        ("GET", "/api/coord/tasks"): [
-            Row("the tasks of one's scope", get(lambda w: "/api/coord/tasks"), ALL_200)
-        ],
-        ("GET", "/api/coord/tasks/{task_id}"): [
-            Row("a task of the ward", get(coord_task()), READ_WARD)
-        ],
-        ("POST", "/api/coord/tasks/{task_id}/{move}"): [
-            Row("start (the lead unit)", post(coord_task("/start"), lambda w: {}), TASK_LEAD)
-        ],
-        ("POST", "/api/coord/extensions/{extension_id}"): [
+        ("GET", f"{STAFF_RULES}/evaluations"): [
             Row(
-                "approve more time (the issuing body)",
-                lambda w: (
-                    "post",
-                    coord_extension("/api/coord/extensions")(w).rstrip("/"),
-                    json_body({"approve": True}),
+                "the ward's evaluations",
+                get(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {"unit_id": w.id("ward"), "year": 2026},
                 ),
-                TASK_ISSUER,
+                READ_WARD,
             )
+        ],
+        ("POST", f"{STAFF_RULES}/evaluations"): [
+            Row(
+                "record an evaluation of a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "year": 2026,
+                        "general_points": 25,
+                        "task_points": 50,
+                    },
+                ),
+                STAFF_WRITE,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/measures"): [
+            Row(
+                "record a measure against a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/measures",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "measure": "reprimand",
+                        "decision": "1/QĐ",
+                        "decided_on": "2026-02-01",
+                        "legal_basis": "Nghị định 172/2025/NĐ-CP",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leaders"): [
+            Row(
+                "the ward's leaders against the norm",
+                get(lambda w: f"{STAFF_RULES}/leaders", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "the ward's leavers",
+                get(lambda w: f"{STAFF_RULES}/leavers", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "record a ward official leaving",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "kind": "resignation",
+                        "reason": "Sắp xếp",
+                        "decided_on": "2025-08-01",
+                        "leaves_on": "2025-09-01",
+                        "reorganized_on": "2025-07-01",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers/{{leaver_id}}/paid"): [
+            Row(
+                "pay a ward leaver",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers/{ward_leaver(w)}/paid",
+                    lambda w: {"paid_on": "2025-09-10"},
+                ),
+                STAFF_WRITE,
+            )
+        ],
+    }
+)
+
+
+# Staffing: placement. A run shows the officials of its units: only those who write in every
+# unit placed open it; to everyone else it does not exist (404).
+def placement_run(
+    suffix: str = "", *, prefix: str = "/api/staff/placement"
+) -> Callable[[World], str]:
+    """A new placement of the ward for each persona, at its address."""
+
+    def url(world: World) -> str:
+        from django.utils import timezone
+
+        from tinhgon.staffing import placement
+
+        run = placement.placement_start(
+            actor=None, unit_ids=[world.id("ward")], effective=timezone.localdate()
+        )
+        return f"{prefix}/{run.pk}{suffix}"
+
+    return url
+
+
+PLACEMENT_RUN = "200 200 200 404 200 404 404 404"
+API.update(
+    {
+        ("POST", "/api/staff/placement"): [
+            Row(
+                "place the ward's officials",
+                post(lambda w: "/api/staff/placement", lambda w: {"unit_ids": [w.id("ward")]}),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", "/api/staff/placement/{run_id}"): [
+            Row("a placement of the ward", get(placement_run()), PLACEMENT_RUN)
+        ],
+        ("POST", "/api/staff/placement/{run_id}/override"): [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                post(placement_run("/override"), lambda w: {"official_id": 1}),
+                ALL_404,
+            )
+        ],
+        ("POST", "/api/staff/placement/{run_id}/approve"): [
+            Row("approve a placement of the ward", post(placement_run("/approve")), PLACEMENT_RUN)
         ],
     }
 )
 PAGES.update(
     {
-        "coordination:tasks": [Row("my unit's tasks", page(lambda w: "/coord/"), ALL_200)],
-        "coordination:directives": [
-            Row("the directives", page(lambda w: "/coord/directives/"), ALL_200)
-        ],
-        "coordination:directive_new": [
+        "staffing:rules-evaluations": [
             Row(
-                "the issue form (provincial bodies)",
-                page(lambda w: "/coord/directives/new/"),
-                "200 200 200 200 403 403 403 200",
+                "the ward's evaluations",
+                page(
+                    lambda w: "/staff/rules/evaluations/",
+                    lambda w: {"unit": w.units["ward"].code, "year": 2026},
+                ),
+                READ_WARD,
             )
         ],
-        "coordination:directive": [
-            Row("a directive to the ward", page(coord_directive("")), READ_WARD)
-        ],
-        "coordination:directive_file": [
-            Row("its document", page(coord_directive("file/")), READ_WARD)
-        ],
-        "coordination:task": [
-            Row("a task of the ward", page(coord_task("/", prefix="/coord/tasks")), READ_WARD)
-        ],
-        "coordination:task_move": [
+        "staffing:rules-leaders": [
             Row(
-                "start (the lead unit)",
-                form(coord_task("/start/", prefix="/coord/tasks")),
-                "302 302 302 403 302 404 403 404",
+                "the ward's leaders",
+                page(lambda w: "/staff/rules/leaders/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
             )
         ],
-        "coordination:extension": [
+        "staffing:rules-leavers": [
             Row(
-                "approve more time: the confirmation (the issuing body)",
-                form(coord_extension("/coord/extensions"), {"decision": "approve"}),
-                TASK_ISSUER,
+                "the ward's leavers",
+                page(lambda w: "/staff/rules/leavers/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
             )
         ],
-        "coordination:event_file": [
-            Row("the file of a ward's report", page(coord_report_file), READ_WARD)
+        "staffing:rules-leaver-pay": [
+            Row(
+                "the confirmation of a ward leaver's payment",
+                page(lambda w: f"/staff/rules/leavers/{ward_leaver(w)}/pay/"),
+                STAFF_WRITE,
+            )
+        ],
+        "staffing:rules-formulas": [
+            Row("the leaver formula", page(lambda w: "/staff/rules/formulas/"), ALL_200)
+        ],
+        "staffing:placement": [
+            Row(
+                "the placement form",
+                page(lambda w: "/staff/placement/"),
+                "200 200 200 200 200 200 403 200",
+            )
+        ],
+        "staffing:placement_run": [
+            Row(
+                "a placement of the ward",
+                page(placement_run("/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
+        ],
+        "staffing:placement_override": [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                form(placement_run("/override/", prefix="/staff/placement"), {"official": 1}),
+                ALL_404,
+            )
+        ],
+        "staffing:placement_approve": [
+            Row(
+                "the confirmation page",
+                page(placement_run("/approve/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
         ],
     }
 )
+
+
+# Coordination: reports, obstacles and figures (their rows live with them).
+from tinhgon.coordination.tests import reports_matrix  # noqa: E402
+
+API.update(reports_matrix.api_rows())
+PAGES.update(reports_matrix.page_rows())
+
+# Coordination: directives and tasks (their rows live with them).
+from tinhgon.coordination.tests import tasks_matrix  # noqa: E402
+
+API.update(tasks_matrix.api_rows())
+PAGES.update(tasks_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:

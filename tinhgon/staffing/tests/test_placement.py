@@ -16,12 +16,17 @@ weight of evaluation), and D ends in the chair; the optimum seats A in the chair
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from tinhgon.conftest import unit
+from tinhgon.accounts.models import Role
+from tinhgon.conftest import make_persona, unit
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.reorg import engine, planfile
@@ -281,3 +286,115 @@ def test_an_official_moved_or_left_out_by_hand_is_marked_overridden_and_approved
         == (s.positions["chair"])
     )
     assert Official.objects.get(pk=s.officials["A"]).unit_id == s.ward
+
+
+def _staff(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("staff", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return 1, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_staff_place_by_plan_id_prints_placed_unplaced_cost_and_greedy_cost():
+    s = build()
+    status, out, _err = _staff("place", "--plan", str(s.plan_ref), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert figures["placed"] == 4 and figures["unplaced"] == 3
+    assert figures["cost"] < figures["greedy_cost"]
+    assert {row["reason"] for row in figures["unplaced_officials"]} and figures[
+        "plan"
+    ] == s.plan_ref
+
+
+def test_staff_place_reads_the_units_of_a_plan_file(tmp_path):
+    s = build()
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    status, out, _err = _staff("place", "--plan", str(plan_file), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert s.ward in figures["units"] and figures["plan"] == s.plan_ref
+
+
+def test_staff_place_refuses_a_plan_not_applied_in_one_line(tmp_path):
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    with pytest.raises(DomainError, match="apply the plan first"):
+        _staff("place", "--plan", str(plan_file))
+    with pytest.raises(DomainError, match="apply it first"):
+        _staff("place", "--plan", "999999")
+    status, _out, err = _staff("place", "--plan", "no-such-file.yaml")
+    assert status == 1 and "neither a plan id nor a file" in err
+
+
+def test_the_pages_start_show_override_and_approve_a_placement_after_confirmation(province_admin):
+    s = build()
+    browser = province_admin.browser()
+    response = browser.post("/staff/placement/", {"plan": s.plan_ref})
+    assert response.status_code == 302
+    run = PlacementRun.objects.get(plan_ref=s.plan_ref)
+    page = browser.get(response["Location"]).content.decode()
+    assert "Chủ tịch" in page and "qualification is below every open position" in page
+    refused = browser.post(
+        f"/staff/placement/{run.pk}/override/",
+        {"official": s.officials["T2"], "position": s.positions["W"]},
+    )
+    assert refused.status_code == 400 and "is for a" in refused.content.decode()
+    confirm = browser.get(f"/staff/placement/{run.pk}/approve/")
+    assert confirm.status_code == 200 and 'name="confirmed"' in confirm.content.decode()
+    assert not Assignment.objects.filter(placement=run).exists(), "nothing before confirming"
+    done = browser.post(f"/staff/placement/{run.pk}/approve/", {"confirmed": "on"})
+    assert done.status_code == 302
+    assert Assignment.objects.filter(placement=run).count() == 4
+    run.refresh_from_db()
+    assert run.approved_by == province_admin.user
+    again = browser.post(f"/staff/placement/{run.pk}/approve/", {"confirmed": "on"})
+    assert again.status_code == 409
+
+
+def test_the_api_places_a_plan_and_refuses_an_override_that_breaks_the_quota(province_admin):
+    s = build(quota=4)
+    api = province_admin.api()
+    started = api.post(
+        "/api/staff/placement", {"plan": s.plan_ref}, content_type="application/json"
+    )
+    assert started.status_code == 201
+    body = started.json()
+    assert body["placed"] == 3 and body["cost"] < body["greedy_cost"]
+    left = next(
+        row["official"]
+        for row in body["unplaced_officials"]
+        if row["official"] != s.officials["E"]
+        and Official.objects.get(pk=row["official"]).category == Category.CIVIL_SERVANT
+    )
+    free = next(
+        p
+        for p in (s.positions["X"], s.positions["Y"], s.positions["chair"], s.positions["Z"])
+        if p not in {row["position"] for row in body["placements"]}
+    )
+    refused = api.post(
+        f"/api/staff/placement/{body['run']}/override",
+        {"official_id": left, "position_id": free},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "quota" in refused.json()["error"]["message"]
+
+
+def test_an_official_of_another_commune_cannot_open_the_placement():
+    s = build()
+    outsider = make_persona(
+        "chieng-sinh-official", unit("Phường Chiềng Sinh").unit_id, Role.UNIT_OFFICIAL
+    )
+    run = placement.placement_start(actor=None, unit_ids=[s.ward], effective=DAY)
+    assert outsider.api().get(f"/api/staff/placement/{run.pk}").status_code == 404
+    assert outsider.browser().get(f"/staff/placement/{run.pk}/").status_code == 404
+
+
+def test_a_unit_with_nobody_to_place_gives_an_empty_run():
+    ward = unit("Phường Tô Hiệu").unit_id
+    run = placement.placement_start(actor=None, unit_ids=[ward], effective=dt.date(2026, 3, 1))
+    assert run.cost == 0 == run.greedy_cost
+    assert not PlacementRow.objects.filter(run=run).exists()
