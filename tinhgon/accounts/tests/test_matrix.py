@@ -1087,6 +1087,12 @@ from tinhgon.staffing.tests import people_matrix  # noqa: E402
 API.update(people_matrix.api_rows(Row, get))
 PAGES.update(people_matrix.page_rows(Row, page))
 
+# Coordination: directives and tasks (their rows live with them).
+from tinhgon.coordination.tests import tasks_matrix  # noqa: E402
+
+API.update(tasks_matrix.api_rows())
+PAGES.update(tasks_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
