@@ -1093,6 +1093,12 @@ from tinhgon.coordination.tests import tasks_matrix  # noqa: E402
 API.update(tasks_matrix.api_rows())
 PAGES.update(tasks_matrix.page_rows())
 
+# Staffing: the figures and the Resolution 18 report (their rows live with them).
+from tinhgon.staffing.tests import figures_matrix  # noqa: E402
+
+API.update(figures_matrix.api_rows(Row, get))
+PAGES.update(figures_matrix.page_rows(Row, page))
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
