@@ -79,24 +79,36 @@ def scope_for(user) -> Scope:  # type: ignore[no-untyped-def]
 def _scope_on(user, today: dt.date) -> Scope:  # type: ignore[no-untyped-def]
     roots: dict[int, Root] = {}
     agencies: list[int] = []
-    for membership in memberships_in_force(user, today):
-        try:
-            version = selectors.version_on(membership.unit_id, today)
-        except NotFound:
-            continue  # a membership of a closed unit gives no access
-        is_agency = version.admin_unit_id != version.unit_id
-        admin = selectors.version_on(version.admin_unit_id, today) if is_agency else version
+    # Each membership with its unit's version on the day, in one query (one join: the
+    # conditions on the versions are in one filter() call). A membership of a unit closed that
+    # day has no such version and gives no access.
+    held = memberships_in_force(user, today).filter(
+        Q(unit__versions__pk__isnull=False),  # the OR ... IS NULL below must not match no version
+        Q(unit__versions__valid_from__isnull=True) | Q(unit__versions__valid_from__lte=today),
+        Q(unit__versions__valid_to__isnull=True) | Q(unit__versions__valid_to__gte=today),
+    )
+    for role, unit_id, admin_unit_id, level in held.order_by("pk").values_list(
+        "role", "unit_id", "unit__versions__admin_unit_id", "unit__versions__level"
+    ):
+        is_agency = admin_unit_id != unit_id
+        if is_agency:
+            admin_unit_id, level = _admin_unit(admin_unit_id, today)
         # An agency's official writes the agency's subtree, not their administrative unit: a
         # membership in Sở Nội vụ once renamed other departments, wards and the province.
-        agency_official = is_agency and membership.role == Role.UNIT_OFFICIAL
+        agency_official = is_agency and role == Role.UNIT_OFFICIAL
         if agency_official:
-            agencies.append(version.unit_id)
-        writes_admin_unit = membership.role in WRITE_ROLES and not agency_official
-        previous = roots.get(admin.unit_id)
-        roots[admin.unit_id] = Root(
-            admin.unit_id, admin.level, writes_admin_unit or bool(previous and previous.writable)
+            agencies.append(unit_id)
+        writes_admin_unit = role in WRITE_ROLES and not agency_official
+        previous = roots.get(admin_unit_id)
+        roots[admin_unit_id] = Root(
+            admin_unit_id, level, writes_admin_unit or bool(previous and previous.writable)
         )
     return Scope(everything=False, roots=tuple(roots.values()), agencies=tuple(agencies))
+
+
+def _admin_unit(unit_id: int, day: dt.date) -> tuple[int, int]:
+    admin = selectors.version_on(unit_id, day)
+    return admin.unit_id, admin.level
 
 
 def records_filter(

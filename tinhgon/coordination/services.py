@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tinhgon.accounts.access import access_unit, records_filter, scope_for
+from tinhgon.accounts.access import access_unit, records_filter, scope_for, unit_filter
 from tinhgon.coordination.models import (
     OPEN_TASK,
     Directive,
@@ -134,6 +134,11 @@ def _targets(spec: TaskSpec, province_id: int, day: dt.date, index: int) -> list
 
 def _text(value: str, *, name: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL refuses it in text: a clear 400, not a 500
+        raise DomainError(
+            _("%(field)s contains a null character.") % {"field": name},
+            problems=[Problem(_("null character"), field=name)],
+        )
     if required and not value:
         raise DomainError(
             _("%(field)s is required.") % {"field": name},
@@ -203,6 +208,11 @@ def directive_issue(  # type: ignore[no-untyped-def]
     subject = _text(subject, name="subject", limit=SUBJECT_LIMIT)
     body = _text(body, name="body", limit=20_000, required=False)
     file = check_file(file)
+    if issued_on > today:
+        raise DomainError(
+            _("A directive cannot be dated after today (%(day)s).") % {"day": today.isoformat()},
+            problems=[Problem(_("today or earlier"), field="issued_on")],
+        )
     if not tasks:
         raise DomainError(
             _("A directive assigns at least one task."),
@@ -327,31 +337,45 @@ def task_scope_filter(actor, day: dt.date, *, write: bool = False) -> Q:  # type
     )
 
 
+def scope_units(actor, day: dt.date, *, write: bool = False):  # type: ignore[no-untyped-def]
+    """The units the actor may read (write) on `day`, as a subquery of unit ids."""
+    return (
+        units.versions_on(day)
+        .filter(unit_filter(scope_for(actor), day, write=write))
+        .values("unit_id")
+    )
+
+
+def task_read_filter(actor, day: dt.date) -> Q:  # type: ignore[no-untyped-def]
+    """The tasks the actor may read: of a lead unit in its scope, of a directive issued by a
+    body in its scope, or with a cooperating unit in its scope."""
+    mine = scope_units(actor, day)
+    return (
+        task_scope_filter(actor, day)
+        | Q(directive__issuer_id__in=mine)
+        | Q(pk__in=TaskCooperator.objects.filter(unit_id__in=mine).values("task_id"))
+    )
+
+
 def access_task(actor, task_id: int) -> Task:  # type: ignore[no-untyped-def]
-    """The task if the actor may read it: its lead unit's scope, or the scope of the body that
-    issued its directive. Outside both it answers as if it did not exist. Actor None: the
-    operator."""
+    """The task if the actor may read it (task_read_filter). Outside that it answers as if it
+    did not exist. Actor None: the operator."""
     found = Task.objects.filter(pk=task_id).select_related("directive")
     if actor is not None:
-        today = timezone.localdate()
-        found = found.filter(
-            task_scope_filter(actor, today)
-            | Q(directive__issuer_id__in=_writable_issuers(actor, today))
-        )
+        found = found.filter(task_read_filter(actor, timezone.localdate()))
     task = found.first()
     if task is None:
         raise NotFound(_("No task %(id)s in your scope.") % {"id": task_id})
     return task
 
 
-def _writable_issuers(actor, day: dt.date):  # type: ignore[no-untyped-def]
-    from tinhgon.accounts.access import unit_filter
-
-    return (
-        units.versions_on(day)
-        .filter(unit_filter(scope_for(actor), day, write=True))
-        .values("unit_id")
-    )
+def may_act_as_cooperator(actor, task: Task) -> bool:  # type: ignore[no-untyped-def]
+    if actor is None:
+        return True
+    day = timezone.localdate()
+    return TaskCooperator.objects.filter(
+        task=task, unit_id__in=scope_units(actor, day, write=True)
+    ).exists()
 
 
 def may_act_as_lead(actor, task: Task) -> bool:  # type: ignore[no-untyped-def]
@@ -421,9 +445,20 @@ MOVES: dict[str, Move] = {
 }
 
 
+# The history's other steps.
+EVENT_LABELS = {
+    "assign": gettext_lazy("assigned"),
+    "comment": gettext_lazy("comment"),
+    "delegate": gettext_lazy("delegated to a unit below"),
+    "extension_request": gettext_lazy("asked for more time"),
+    "extension_decide": gettext_lazy("decided on more time"),
+    "merge": gettext_lazy("merged into another task (units merged)"),
+}
+
+
 def move_label(move: str) -> str:
     found = MOVES.get(move)
-    return str(found.label) if found else move
+    return str(found.label if found else EVENT_LABELS.get(move, move))
 
 
 def _illegal(task: Task, move: str) -> DomainError:
@@ -488,12 +523,12 @@ def _transition(  # type: ignore[no-untyped-def]
     with transaction.atomic():
         for _attempt in range(5):
             task = access_task(actor, task_id)
+            _check(actor, task, rule.side)
             target = rule.target or task.status
             if task.status == target and _last_move(task.pk) == move:
                 return task  # the same click again: nothing to do
             if task.status not in rule.sources:
                 raise _illegal(task, move)
-            _check(actor, task, rule.side)
             now = timezone.now()
             changes = change(task, now) if change else {}
             updated = Task.objects.filter(
@@ -596,15 +631,18 @@ def task_return(*, actor, task_id: int, reason: str) -> Task:  # type: ignore[no
 def task_comment(  # type: ignore[no-untyped-def]
     *, actor, task_id: int, note: str = "", file: UploadedFile | None = None
 ) -> TaskEvent:
-    """A comment or a file on the task, by the lead unit or the issuing body; the status stays.
+    """A comment or a file on the task, by the lead unit, a cooperating unit or the issuing
+    body; the status stays.
     The same text again right after is not written twice."""
     note = _text(note, name="note", limit=NOTE_LIMIT, required=file is None)
     file = check_file(file)
     with transaction.atomic():
         task = access_task(actor, task_id)
         lead = may_act_as_lead(actor, task)
-        if not lead and not may_act_as_issuer(actor, task):
-            raise Forbidden(_("Only the lead unit or the issuing body may comment."))
+        if not (lead or may_act_as_issuer(actor, task) or may_act_as_cooperator(actor, task)):
+            raise Forbidden(
+                _("Only the lead unit, the cooperating units or the issuing body may comment.")
+            )
         last = TaskEvent.objects.filter(task=task).order_by("-id").first()
         if (
             file is None
@@ -619,11 +657,22 @@ def task_comment(  # type: ignore[no-untyped-def]
             actor=actor,
             move="comment",
             to_status=task.status,
-            unit_id=_event_unit(task, LEAD if lead else ISSUER),
+            unit_id=_commenting_unit(actor, task, lead=lead),
             at=timezone.now(),
             note=note,
             file=file,
         )
+
+
+def _commenting_unit(actor, task: Task, *, lead: bool) -> int:  # type: ignore[no-untyped-def]
+    """The unit a comment speaks for: the lead unit, else the issuing body, else the actor's
+    cooperating unit."""
+    if lead or may_act_as_issuer(actor, task):
+        return _event_unit(task, LEAD if lead else ISSUER)
+    found = TaskCooperator.objects.filter(
+        task=task, unit_id__in=scope_units(actor, timezone.localdate(), write=True)
+    ).values_list("unit_id", flat=True)
+    return int(found.first() or task.unit_id)
 
 
 def task_delegate(  # type: ignore[no-untyped-def]
@@ -745,7 +794,6 @@ def extension_decide(  # type: ignore[no-untyped-def]
 ) -> Extension:
     """The issuing body approves (the task's deadline moves) or refuses a request for more time.
     Deciding the same again is harmless; deciding otherwise once decided is refused."""
-    note = _text(note, name="note", limit=NOTE_LIMIT, required=not approve)
     state = Extension.State.APPROVED if approve else Extension.State.REFUSED
     with transaction.atomic():
         extension = Extension.objects.filter(pk=extension_id).first()
@@ -753,6 +801,8 @@ def extension_decide(  # type: ignore[no-untyped-def]
             raise NotFound(_("No request for more time %(id)s.") % {"id": extension_id})
         task = access_task(actor, extension.task_id)
         _check(actor, task, ISSUER)
+        # A refusal says why.
+        note = _text(note, name="note", limit=NOTE_LIMIT, required=not approve)
         if extension.state == state:
             return extension
         if extension.state != Extension.State.PENDING:

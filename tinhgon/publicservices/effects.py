@@ -9,14 +9,21 @@ not run unless the transaction commits (an email) defers itself with `transactio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tinhgon.publicservices.models import Dossier, DossierEvent
+    from tinhgon.units.models import UnitVersion
 
 Effect = Callable[["Dossier", "DossierEvent"], None]
 _effects: list[Effect] = []
+# The units' versions the change read already (unit id -> version), while its effects run.
+_versions: ContextVar[Mapping[int, UnitVersion] | None] = ContextVar(
+    "tinhgon_effect_versions", default=None
+)
 
 
 def register(effect: Effect) -> Effect:
@@ -26,6 +33,26 @@ def register(effect: Effect) -> Effect:
     return effect
 
 
-def changed(dossier: Dossier, event: DossierEvent) -> None:
-    for effect in list(_effects):
-        effect(dossier, event)
+def changed(
+    dossier: Dossier, event: DossierEvent, *, versions: Mapping[int, UnitVersion] | None = None
+) -> None:
+    """Run the effects; `versions`: units' versions the change has read (a filing: its centre,
+    commune and competent unit), which `known_version` gives the effects instead of a query."""
+    token = _versions.set(versions)
+    try:
+        for effect in list(_effects):
+            effect(dossier, event)
+    finally:
+        _versions.reset(token)
+
+
+def known_version(unit_id: int, day: dt.date) -> UnitVersion | None:
+    """The unit's version on `day` if the change being followed read it already."""
+    version = (_versions.get() or {}).get(unit_id)
+    if version is None:
+        return None
+    if (version.valid_from is None or version.valid_from <= day) and (
+        version.valid_to is None or day <= version.valid_to
+    ):
+        return version
+    return None

@@ -52,10 +52,12 @@ def portal_time(moment: dt.datetime | None) -> str:
 
 def _unit(unit_id: int, day: dt.date) -> tuple[str, str]:
     """The unit's code and name on the day; blank when it has no version that day."""
-    try:
-        version = units.version_on(unit_id, day)
-    except NotFound:
-        return "", ""
+    version = effects.known_version(unit_id, day)
+    if version is None:
+        try:
+            version = units.version_on(unit_id, day)
+        except NotFound:
+            return "", ""
     return version.code, version.name
 
 

@@ -321,7 +321,7 @@ def dossier_file(  # type: ignore[no-untyped-def]
         at=now,
         data={"channel": channel},
     )
-    effects.changed(dossier, event)
+    effects.changed(dossier, event, versions=versions)
     return Filed(dossier, event, versions)
 
 

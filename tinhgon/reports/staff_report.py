@@ -92,7 +92,8 @@ def _side(user, province: str, day: dt.date) -> tuple[dict[str, int], dict[int, 
     assert area.province_id is not None
     flat = dict(figure_rows(scoped_figures(user, day, area)))
     unit_ids = sorted(selectors.subtree_depths([area.province_id], day))
-    total = staff.tallies(day, unit_ids).get(0, staff.Tally())
+    counts = staff.UnitCounts.read(day, unit_ids)
+    total = staff.tallies(day, unit_ids, counts=counts).get(0, staff.Tally())
     flat.update(
         {
             "payroll.filled": total.total.filled,
@@ -102,7 +103,7 @@ def _side(user, province: str, day: dt.date) -> tuple[dict[str, int], dict[int, 
             "leaders.total": total.heads + total.deputies,
         }
     )
-    return flat, staff.locality_figures(day, unit_ids), area.label
+    return flat, staff.locality_figures(day, unit_ids, counts=counts), area.label
 
 
 def _communes(province_ids: set[int], day: dt.date) -> dict[int, tuple[str, str]]:

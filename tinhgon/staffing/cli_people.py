@@ -6,7 +6,7 @@
   numbers masked (a command's output ends up in logs and terminals: nobody needs the whole
   number there);
 - `import FILE [--dry-run]`: positions and staff lists from the Excel template
-  (docs/staffing-import.md).
+  (docs/staffing-import.md); `import-template --output FILE` writes the template.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json
-from tinhgon.core.upload import max_upload_bytes, too_large
+from tinhgon.core.upload import read_path
 from tinhgon.staffing import excel, selectors, synthetic
 from tinhgon.units import selectors as registry
 
@@ -44,7 +44,25 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     imports.add_argument(
         "--dry-run", action="store_true", help=_("Check the file and write nothing.")
     )
-    return {"demo": _demo, "officials": _officials, "import": _import}
+    template = sub.add_parser("import-template", help=_("Write the Excel template to fill in."))
+    template.add_argument("--output", required=True, help=_("The .xlsx file to write."))
+    return {
+        "demo": _demo,
+        "officials": _officials,
+        "import": _import,
+        "import-template": _template,
+    }
+
+
+def _template(command: Any, *, output: str, **options: Any) -> None:
+    try:
+        Path(output).write_bytes(excel.write_template())
+    except OSError as error:
+        raise CommandError(
+            _("%(path)s cannot be written (%(error)s).")
+            % {"path": output[:200], "error": error.strerror or error}
+        ) from None
+    command.stdout.write(_("Template written to %(path)s.") % {"path": output})
 
 
 def _demo(command: Any, *, province: str, seed: int, as_of: str | None, **options: Any) -> None:
@@ -93,14 +111,8 @@ def _officials(command: Any, *, unit: str, as_of: str | None, **options: Any) ->
 
 
 def _import(command: Any, *, file: str, dry_run: bool, **options: Any) -> None:
-    path = Path(file)
-    if not path.is_file():
-        raise CommandError(_("No such file: %(file)s") % {"file": file[:200]})
-    if path.stat().st_size > max_upload_bytes():
-        raise too_large(path.name)
-    report = excel.staff_import(
-        actor=None, content=path.read_bytes(), filename=path.name, dry_run=dry_run
-    )
+    content, name = read_path(file)
+    report = excel.staff_import(actor=None, content=content, filename=name, dry_run=dry_run)
     command.stdout.write(
         (_("Checked, nothing written: %(summary)s") if dry_run else _("Imported: %(summary)s"))
         % {"summary": report.summary()}

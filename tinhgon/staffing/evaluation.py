@@ -35,6 +35,7 @@ from tinhgon.staffing.models import (
     Rating,
 )
 from tinhgon.units import selectors
+from tinhgon.units.models import Unit
 
 POINTS_FROM_YEAR = 2026  # Decree 335/2025 applies to the evaluations of 2026 on
 GENERAL_MAX = 30
@@ -153,6 +154,13 @@ def _check_quota(unit_id: int, year: int, *, single: bool, adding: int = 0) -> N
     )
 
 
+def _lock_unit(unit_id: int) -> None:
+    """Serialize the evaluation writes of a unit: the 20 % check counts, then writes, and two
+    requests counting at once could both pass (the unit row's lock on PostgreSQL; SQLite's
+    write transaction serializes anyway)."""
+    list(Unit.objects.select_for_update().filter(pk=unit_id).values_list("pk"))
+
+
 def measures_in_year(official_ids: Iterable[int], year: int) -> dict[int, DisciplinaryMeasure]:
     """The first measure decided in `year` for each official that has one."""
     found: dict[int, DisciplinaryMeasure] = {}
@@ -247,13 +255,20 @@ def evaluation_record(
     rating: str | None = None,
     unit_id: int | None = None,
 ) -> Evaluation:
-    """Record (or replace) one official's evaluation of `year` in `unit_id` (default: the unit
-    that employs them). From 2026 the rating is the band of the points; a measure decided in the
+    """Record (or replace) one official's evaluation of `year` in the unit that employs them
+    (`unit_id`, when given, must be that unit). From 2026 the rating is the band of the points; a measure decided in the
     year forces "did not complete duties" (forced_by names it); an "excellently completed" beyond
     20 % of the unit's "well completed" is refused, naming the figures."""
     _check_year(year)
     official = _official(official_id)
-    unit_id = unit_id or official.unit_id
+    if unit_id is not None and unit_id != official.unit_id:
+        raise DomainError(
+            _("Official %(id)s is not employed by unit %(unit)s.")
+            % {"id": official.pk, "unit": unit_id},
+            problems=[Problem(str(official.pk), field="official")],
+        )
+    unit_id = official.unit_id
+    _lock_unit(unit_id)
     measure = measures_in_year([official.pk], year).get(official.pk)
     final, forced_by = _resolve(
         _Row(official.pk, general_points, task_points, rating), year, measure
@@ -288,17 +303,13 @@ def evaluation_record(
 def _int_or_none(value: Any, field: str, row: int) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.lstrip("-").isdigit():
         raise DomainError(
-            _("Not a whole number."), problems=[Problem(str(value), field=field, row=row)]
+            _("%(field)s is not a whole number.") % {"field": field},
+            problems=[Problem(text[:40], field=field, row=row)],
         )
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise DomainError(
-            _("Row %(row)s: %(field)s is not a whole number.") % {"row": row, "field": field},
-            problems=[Problem(str(value)[:40], field=field, row=row)],
-        ) from None
+    return int(text)
 
 
 @transaction.atomic
@@ -310,6 +321,7 @@ def evaluations_record_bulk(
     checked first; any error names its row (numbered from 1) and nothing is written. The 20 %
     rule is checked on the unit's ratings after the whole list, so the order of rows is free."""
     _check_year(year)
+    _lock_unit(unit_id)
     problems: list[Problem] = []
     parsed: list[tuple[int, _Row]] = []
     for number, raw in enumerate(rows, start=1):
@@ -393,11 +405,7 @@ def evaluations_record_bulk(
 
 def _row_problem(error: DomainError, row: int) -> Problem:
     field = error.problems[0].field if error.problems else None
-    message = error.message
-    prefix = _("Row %(row)s: ") % {"row": row}
-    if message.startswith(prefix):
-        message = message[len(prefix) :]
-    return Problem(message, row=row, field=field)
+    return Problem(error.message, row=row, field=field)
 
 
 @transaction.atomic

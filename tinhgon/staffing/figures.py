@@ -43,6 +43,7 @@ from tinhgon.carriers.models import RecordMove
 from tinhgon.core.commands import day_text
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.xlsx import append_row
+from tinhgon.staffing import access as staff_access
 from tinhgon.staffing.models import (
     Assignment,
     Category,
@@ -73,40 +74,55 @@ def _located(
     unit_ids: list[int] | None,
     live: str,
     live_params: list[Any],
+    columns: str,
 ) -> tuple[str, list[Any]]:
-    """SQL (and its parameters) of `(id, unit)`: the rows of `table` whose unit on `day` is
+    """SQL (and its parameters) of `(unit, columns...)`: the rows of `table` whose unit on `day` is
     one of `unit_ids` (None: any unit), with that unit, among those that satisfy `live` (SQL on
-    alias t). Two index-friendly branches: rows still where they were on `day` (no move after
-    it), and rows moved since, at the unit they left in the first move after `day`."""
-    later = (
-        "SELECT m.record_id, m.from_unit_id, ROW_NUMBER() OVER "
-        "(PARTITION BY m.record_id ORDER BY l.effective_date, m.id) AS n "
-        f"FROM {RecordMove._meta.db_table} m JOIN {UnitLink._meta.db_table} l "
-        "ON l.plan_ref = m.plan_ref AND l.predecessor_id = m.from_unit_id "
-        "WHERE m.carrier = %s AND l.effective_date > %s"
+    alias t). Two branches, each an index range:
+    - rows still where they were on `day`: at one of the units (index on `unit`), with no move
+      after `day` (index of the history on carrier and record);
+    - rows moved since: the moves of the plans effective after `day` (index of the history on
+      plan and carrier; none for a date after the last plan) that left one of the units and
+      are the record's first move after `day`."""
+    moves, links = RecordMove._meta.db_table, UnitLink._meta.db_table
+    # The plans effective after `day` (every move of a plan happens on its effective date).
+    after = (
+        f"(SELECT DISTINCT plan_ref, effective_date FROM {links} "
+        "WHERE effective_date > %s AND plan_ref IS NOT NULL)"
     )
     if unit_ids is None:
         stayed, moved, unit_params = "1 = 1", "1 = 1", []
     else:
         marks = ", ".join(["%s"] * len(unit_ids)) or "NULL"
-        stayed, moved = f"t.unit_id IN ({marks})", f"f.from_unit_id IN ({marks})"
+        stayed, moved = f"t.unit_id IN ({marks})", f"m.from_unit_id IN ({marks})"
         unit_params = list(unit_ids)
     sql = (
-        f"SELECT t.id AS id, t.unit_id AS unit FROM {table} t WHERE {stayed} AND {live} "
-        f"AND t.id NOT IN (SELECT x.record_id FROM ({later}) x) "
+        f"SELECT t.unit_id AS unit, {columns} FROM {table} t WHERE {stayed} AND {live} "
+        f"AND t.id NOT IN (SELECT m0.record_id FROM {moves} m0 "
+        f"WHERE m0.plan_ref IN (SELECT plan_ref FROM {after} l0) AND m0.carrier = %s) "
         "UNION ALL "
-        f"SELECT t.id AS id, f.from_unit_id AS unit FROM ({later}) f "
-        f"JOIN {table} t ON t.id = f.record_id WHERE f.n = 1 AND {moved} AND {live}"
+        f"SELECT m.from_unit_id AS unit, {columns} FROM {moves} m "
+        f"JOIN {after} l ON l.plan_ref = m.plan_ref "
+        f"JOIN {table} t ON t.id = m.record_id "
+        f"WHERE m.plan_ref IN (SELECT plan_ref FROM {after} l1) AND m.carrier = %s "
+        f"AND {moved} AND {live} "
+        f"AND NOT EXISTS (SELECT 1 FROM {moves} m2 JOIN {after} l2 ON l2.plan_ref = m2.plan_ref "
+        "WHERE m2.carrier = %s AND m2.record_id = m.record_id "
+        "AND (l2.effective_date < l.effective_date "
+        "OR (l2.effective_date = l.effective_date AND m2.id < m.id)))"
     )
     params = [
         *unit_params,
         *live_params,
-        carrier,
         day,
         carrier,
         day,
+        day,
+        carrier,
         *unit_params,
         *live_params,
+        day,
+        carrier,
     ]
     return sql, params
 
@@ -118,7 +134,7 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def _assignments_on(day: dt.date, unit_ids: list[int] | None) -> tuple[str, list[Any]]:
-    """SQL of (id, unit) of the assignments held on `day` at `unit_ids`."""
+    """SQL of (unit, official_id, position_id) of the assignments held on `day` at `unit_ids`."""
     return _located(
         ASSIGNMENTS,
         Assignment._meta.db_table,
@@ -126,47 +142,73 @@ def _assignments_on(day: dt.date, unit_ids: list[int] | None) -> tuple[str, list
         unit_ids,
         "t.valid_from <= %s AND (t.valid_to IS NULL OR t.valid_to >= %s)",
         [day, day],
+        "t.official_id AS official_id, t.position_id AS position_id",
     )
 
 
 # -- per unit --------------------------------------------------------------------------------
-def filled_by_unit(day: dt.date, unit_ids: list[int] | None) -> dict[tuple[int, str], int]:
-    """{(unit, category): officials holding a position of that category there on `day`}."""
+@dataclass(frozen=True)
+class Seats:
+    """What one unit's assignments of one category count on a date."""
+
+    filled: int  # distinct officials
+    heads: int
+    deputies: int
+
+
+def seats_by_unit(day: dt.date, unit_ids: list[int] | None) -> dict[tuple[int, str], Seats]:
+    """{(unit, category): officials holding a position of that category there on `day`, and
+    those of them holding a head's or a deputy's position}: one GROUP BY."""
     located, params = _assignments_on(day, unit_ids)
     sql = (
-        f"SELECT loc.unit, p.category, COUNT(DISTINCT a.official_id) FROM ({located}) loc "
-        f"JOIN {Assignment._meta.db_table} a ON a.id = loc.id "
-        f"JOIN {Position._meta.db_table} p ON p.id = a.position_id "
+        "SELECT loc.unit, p.category, COUNT(DISTINCT loc.official_id), "
+        "COUNT(DISTINCT CASE WHEN p.leader_role = %s THEN loc.official_id END), "
+        "COUNT(DISTINCT CASE WHEN p.leader_role = %s THEN loc.official_id END) "
+        f"FROM ({located}) loc "
+        f"JOIN {Position._meta.db_table} p ON p.id = loc.position_id "
         "GROUP BY loc.unit, p.category"
     )
-    return {(unit, category): n for unit, category, n in _rows(sql, params)}
+    rows = _rows(sql, [LeaderRole.HEAD.value, LeaderRole.DEPUTY.value, *params])
+    return {(unit, category): Seats(n, h, d) for unit, category, n, h, d in rows}
 
 
 def quota_by_unit(day: dt.date, unit_ids: list[int] | None) -> dict[tuple[int, str], int]:
     """{(unit, category): the quota of the date's year}, the unit as it stood on `day`."""
     table = Quota._meta.db_table
-    sql, params = _located(QUOTAS, table, day, unit_ids, "t.year = %s", [day.year])
-    grouped = (
-        f"SELECT loc.unit, q.category, SUM(q.count) FROM ({sql}) loc "
-        f"JOIN {table} q ON q.id = loc.id GROUP BY loc.unit, q.category"
+    sql, params = _located(
+        QUOTAS,
+        table,
+        day,
+        unit_ids,
+        "t.year = %s",
+        [day.year],
+        "t.category AS category, t.count AS n",
     )
+    grouped = f"SELECT loc.unit, loc.category, SUM(loc.n) FROM ({sql}) loc GROUP BY loc.unit, loc.category"
     return {(unit, category): int(n) for unit, category, n in _rows(grouped, params)}
 
 
-def leaders_by_unit(day: dt.date, unit_ids: list[int] | None) -> dict[tuple[int, str], int]:
-    """{(unit, head|deputy): officials holding such a position there on `day`}."""
-    located, params = _assignments_on(day, unit_ids)
-    sql = (
-        f"SELECT loc.unit, p.leader_role, COUNT(DISTINCT a.official_id) FROM ({located}) loc "
-        f"JOIN {Assignment._meta.db_table} a ON a.id = loc.id "
-        f"JOIN {Position._meta.db_table} p ON p.id = a.position_id "
-        "WHERE p.leader_role IN (%s, %s) GROUP BY loc.unit, p.leader_role"
-    )
-    rows = _rows(sql, [*params, LeaderRole.HEAD.value, LeaderRole.DEPUTY.value])
-    return {(unit, role): n for unit, role, n in rows}
+@dataclass(frozen=True)
+class UnitCounts:
+    """The quota and seats of every unit of an area on a date, read once and grouped as often
+    as needed (the total, per commune, per unit)."""
+
+    quota: dict[tuple[int, str], int]
+    seats: dict[tuple[int, str], Seats]
+
+    @classmethod
+    def read(cls, day: dt.date, unit_ids: list[int] | None) -> UnitCounts:
+        return cls(quota_by_unit(day, unit_ids), seats_by_unit(day, unit_ids))
+
+    def leaders(self) -> dict[int, tuple[int, int]]:
+        """{unit: (heads, deputies)}."""
+        out: dict[int, tuple[int, int]] = {}
+        for (unit, _category), seats in self.seats.items():
+            heads, deputies = out.get(unit, (0, 0))
+            out[unit] = (heads + seats.heads, deputies + seats.deputies)
+        return out
 
 
-# -- totals ----------------------------------------------------------------------------------
 @dataclass
 class Counts:
     quota: int = 0
@@ -216,32 +258,35 @@ class Tally:
 
 
 def tallies(
-    day: dt.date, unit_ids: list[int] | None, key: dict[int, int] | None = None
+    day: dt.date,
+    unit_ids: list[int] | None,
+    key: dict[int, int] | None = None,
+    *,
+    counts: UnitCounts | None = None,
 ) -> dict[int, Tally]:
-    """The counts of the units grouped by `key` ({unit: group}; None: one group, 0)."""
+    """The counts of the units grouped by `key` ({unit: group}; None: one group, 0); `counts`
+    when they were read already."""
+    counts = counts or UnitCounts.read(day, unit_ids)
     out: dict[int, Tally] = defaultdict(Tally)
 
     def group(unit: int) -> int | None:
         return 0 if key is None else key.get(unit)
 
-    for (unit, category), n in quota_by_unit(day, unit_ids).items():
+    for (unit, category), n in counts.quota.items():
         if (g := group(unit)) is not None:
             out[g].add(category, quota=n)
-    for (unit, category), n in filled_by_unit(day, unit_ids).items():
+    for (unit, category), seats in counts.seats.items():
         if (g := group(unit)) is not None:
-            out[g].add(category, filled=n)
-    for (unit, role), n in leaders_by_unit(day, unit_ids).items():
-        if (g := group(unit)) is not None:
-            if role == LeaderRole.HEAD:
-                out[g].heads += n
-            else:
-                out[g].deputies += n
+            out[g].add(category, filled=seats.filled)
+            out[g].heads += seats.heads
+            out[g].deputies += seats.deputies
     return out
 
 
 # -- leaders against the norm ----------------------------------------------------------------
 def norms_on(day: dt.date) -> dict[str, LeaderNorm]:
-    """The norm in force on `day` for each kind of unit (the latest that started by then)."""
+    """The norm in force on `day` for each kind (or "kind:level") of unit, the latest that
+    started by then (staffing/leaders.py reads them the same way)."""
     norms: dict[str, LeaderNorm] = {}
     for norm in LeaderNorm.objects.filter(valid_from__lte=day).order_by("kind", "valid_from"):
         norms[norm.kind] = norm
@@ -249,22 +294,18 @@ def norms_on(day: dt.date) -> dict[str, LeaderNorm]:
 
 
 def leaders_against_norm(
-    day: dt.date, versions: dict[int, UnitVersion], unit_ids: list[int]
+    day: dt.date, versions: dict[int, UnitVersion], counts: UnitCounts
 ) -> list[dict[str, Any]]:
     """One row per unit that has leaders or a norm: heads and deputies against the norm of its
     kind (None: no norm recorded for the kind); `over` counts the seats above it."""
-    counts = leaders_by_unit(day, unit_ids)
     norms = norms_on(day)
     rows: list[dict[str, Any]] = []
-    for unit_id in unit_ids:
+    for unit_id, (heads, deputies) in counts.leaders().items():
         version = versions.get(unit_id)
-        if version is None:
+        if version is None or not (heads or deputies):
             continue
-        heads = counts.get((unit_id, LeaderRole.HEAD.value), 0)
-        deputies = counts.get((unit_id, LeaderRole.DEPUTY.value), 0)
-        norm = norms.get(version.kind)
-        if not (heads or deputies):
-            continue
+        # A norm for the kind at its level ("peoples_committee:3") wins over the bare kind.
+        norm = norms.get(f"{version.kind}:{version.level}") or norms.get(version.kind)
         over = None
         if norm is not None:
             over = max(heads - norm.heads, 0) + max(deputies - norm.deputies, 0)
@@ -312,29 +353,38 @@ def qualification_gaps(
     """Officials whose level or field falls short of the position they hold on `day`, and
     whether a passed training closes the gap. Names only: never an identity number."""
     located, params = _assignments_on(day, unit_ids)
-    passed = (
-        f"SELECT 1 FROM {Training._meta.db_table} tr WHERE tr.official_id = o.id "
-        'AND tr.result = %s AND COALESCE(tr."end", tr.start) <= %s'
-    )
-    sql = (
-        "SELECT o.id AS official_id, o.full_name, o.level, o.field, p.id AS position_id, p.code, p.title, p.level_required, "
-        "p.field_required, loc.unit, "
-        f"CASE WHEN o.level < p.level_required THEN (CASE WHEN EXISTS ({passed} "
-        "AND tr.level >= p.level_required) THEN 1 ELSE 0 END) ELSE 1 END AS lc, "
-        f"CASE WHEN o.field <> p.field_required THEN (CASE WHEN EXISTS ({passed} "
-        "AND tr.field = p.field_required) THEN 1 ELSE 0 END) ELSE 1 END AS fc "
-        f"FROM ({located}) loc JOIN {Assignment._meta.db_table} a ON a.id = loc.id "
-        f"JOIN {Position._meta.db_table} p ON p.id = a.position_id "
-        f"JOIN {Official._meta.db_table} o ON o.id = a.official_id "
+    base = (
+        "SELECT o.id AS oid, o.full_name AS name, o.level AS level, o.field AS fld, "
+        "p.id AS pid, p.code AS pcode, p.title AS ptitle, p.level_required AS lreq, "
+        "p.field_required AS freq, loc.unit AS unit "
+        f"FROM ({located}) loc JOIN {Position._meta.db_table} p ON p.id = loc.position_id "
+        f"JOIN {Official._meta.db_table} o ON o.id = loc.official_id "
         "WHERE o.level < p.level_required OR o.field <> p.field_required"
     )
-    result = Training.Result.PASSED.value
-    all_params = [result, day, result, day, *params]  # in the order of the placeholders
-    count_sql = (
-        f"SELECT COUNT(*), SUM(CASE WHEN g.lc = 1 AND g.fc = 1 THEN 1 ELSE 0 END) FROM ({sql}) g"
+    passed = (
+        f"SELECT 1 FROM {Training._meta.db_table} tr WHERE tr.official_id = g.oid "
+        'AND tr.result = %s AND COALESCE(tr."end", tr.start) <= %s'
     )
-    total, closed = _rows(count_sql, all_params)[0]
-    listed = _rows(f"{sql} ORDER BY o.full_name, o.id LIMIT %s", [*all_params, limit])
+    closes = (
+        f"CASE WHEN g.level < g.lreq THEN (CASE WHEN EXISTS ({passed} AND tr.level >= g.lreq) "
+        "THEN 1 ELSE 0 END) ELSE 1 END AS lc, "
+        f"CASE WHEN g.fld <> g.freq THEN (CASE WHEN EXISTS ({passed} AND tr.field = g.freq) "
+        "THEN 1 ELSE 0 END) ELSE 1 END AS fc"
+    )
+    result = Training.Result.PASSED.value
+    closes_params = [result, day, result, day]
+    total, closed = _rows(
+        "SELECT COUNT(*), SUM(CASE WHEN h.lc = 1 AND h.fc = 1 THEN 1 ELSE 0 END) "
+        f"FROM (SELECT {closes} FROM ({base}) g) h",
+        [*closes_params, *params],
+    )[0]
+    # The first `limit` by name, then whether training closes theirs (not for every gap).
+    listed = _rows(
+        f"SELECT g.oid, g.name, g.level, g.fld, g.pid, g.pcode, g.ptitle, g.lreq, g.freq, "
+        f"g.unit, {closes} FROM ({base} ORDER BY o.full_name, o.id LIMIT %s) g "
+        "ORDER BY g.name, g.oid",
+        [*closes_params, *params, limit],
+    )
     rows = [
         {
             "official_id": oid,
@@ -379,23 +429,26 @@ def _versions(unit_ids: list[int], day: dt.date) -> dict[int, UnitVersion]:
     return {v.unit_id: v for v in units.versions_on(day).filter(unit_id__in=unit_ids)}
 
 
-def locality_figures(day: dt.date, unit_ids: list[int]) -> dict[int, Tally]:
+def locality_figures(
+    day: dt.date, unit_ids: list[int], *, counts: UnitCounts | None = None
+) -> dict[int, Tally]:
     """The counts of the units grouped by the administrative unit they serve on `day`
     ({admin unit: tally}): a commune's people's committee, offices and schools count in it."""
     admin_of = dict(
         units.versions_on(day).filter(unit_id__in=unit_ids).values_list("unit_id", "admin_unit_id")
     )
-    return tallies(day, unit_ids, admin_of)
+    return tallies(day, unit_ids, admin_of, counts=counts)
 
 
 def unit_figures(day: dt.date, unit_id: int, *, gaps: bool = True) -> dict[str, Any]:
     """The figures of a unit and its subtree on `day`: totals, by category, leaders against the
     norm, evaluations (years up to the date's), gaps, and for a province its communes ranked by
-    shortage (the largest shortage first)."""
+    shortage (the largest shortage first). Assignments and quotas are read once each."""
     version = units.version_on(unit_id, day)
     unit_ids = _subtree(unit_id, day)
     versions = _versions(unit_ids, day)
-    total = tallies(day, unit_ids).get(0, Tally())
+    counts = UnitCounts.read(day, unit_ids)
+    total = tallies(day, unit_ids, counts=counts).get(0, Tally())
     predecessors = [
         link.predecessor_id for link, _d in units.lineage(unit_id, direction="predecessors")
     ]
@@ -407,22 +460,24 @@ def unit_figures(day: dt.date, unit_id: int, *, gaps: bool = True) -> dict[str, 
             {"category": c, "label": str(Category(c).label), **total.by_category[c].as_dict()}
             for c in Category.values
         ],
-        "leaders_by_unit": leaders_against_norm(day, versions, unit_ids),
+        "leaders_by_unit": leaders_against_norm(day, versions, counts),
         "evaluations": evaluation_distribution(unit_ids + predecessors, up_to_year=day.year),
     }
     if gaps:
         data["gaps"] = qualification_gaps(day, unit_ids)
     if version.level == Level.PROVINCE:
-        data["communes"] = commune_ranking(day, unit_ids, versions)
+        by_admin = tallies(
+            day, unit_ids, {u: v.admin_unit_id for u, v in versions.items()}, counts=counts
+        )
+        data["communes"] = commune_ranking(versions, by_admin)
     return data
 
 
 def commune_ranking(
-    day: dt.date, unit_ids: list[int], versions: dict[int, UnitVersion]
+    versions: dict[int, UnitVersion], by_admin: dict[int, Tally]
 ) -> list[dict[str, Any]]:
-    """The communes and wards among `unit_ids`, each with what serves it, the largest shortage
-    first (then the largest surplus last)."""
-    by_admin = locality_figures(day, unit_ids)
+    """The communes and wards among `versions`, each with what serves it (`by_admin`), the
+    largest shortage first (the largest surplus last)."""
     rows = []
     for unit_id, version in versions.items():
         if version.level != Level.COMMUNE or version.admin_unit_id != unit_id:
@@ -457,6 +512,20 @@ def resolve_unit(user, code: str, day: dt.date) -> UnitVersion:  # type: ignore[
         code, day=day, keep=lambda ids: access.visible_unit_ids(user, ids)
     )
     return access.access_unit(user, found.unit_id, day=day)
+
+
+def for_reader(user, data: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """`data` as `user` may read it: a gap names only officials the user may see
+    (staffing.access: the read scope on the unit that employs them); another unit's official
+    holding a seat here is counted, not named."""
+    rows = data.get("gaps", {}).get("rows", [])
+    ids = [row["official_id"] for row in rows]
+    seen = set(staff_access.visible_officials(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for row in rows:
+        if row["official_id"] not in seen:
+            row["name"] = _("An official of another unit")
+            row["official_id"] = None
+    return data
 
 
 def workbook(data: dict[str, Any]) -> bytes:

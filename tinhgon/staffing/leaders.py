@@ -27,6 +27,7 @@ from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Assignment, LeaderExcess, LeaderNorm, LeaderRole, live
 from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind, Level
 from tinhgon.units.models import UnitLink
 
 EXCESS_YEARS = 5  # Decree 370/2025/NĐ-CP: back at the norm five years after the decision at most
@@ -127,20 +128,26 @@ def _formed_by(plan_ref: int) -> set[int]:
     )
 
 
-def _leaders_by_seniority(unit_id: int, day: dt.date) -> dict[str, list[int]]:
-    """The officials holding head and deputy positions of the unit on `day`, longest-serving
-    first (assignment start, then id): those beyond the norm are the latest arrivals."""
-    result: dict[str, list[int]] = {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []}
-    for role, official_id in (
+def _leaders_by_seniority(unit_ids: Iterable[int], day: dt.date) -> dict[int, dict[str, list[int]]]:
+    """{unit: {role: officials}}: who holds the head and deputy positions of the units on `day`,
+    longest-serving first (assignment start, then id): those beyond the norm are the latest
+    arrivals. One query for all the units."""
+    result: dict[int, dict[str, list[int]]] = {}
+    for unit_id, role, official_id in (
         Assignment.objects.filter(
-            live(day), unit_id=unit_id, position__leader_role__in=LEADER_ROLES
+            live(day), unit_id__in=list(unit_ids), position__leader_role__in=LEADER_ROLES
         )
-        .order_by("valid_from", "id")
-        .values_list("position__leader_role", "official_id")
+        .order_by("unit_id", "valid_from", "id")
+        .values_list("unit_id", "position__leader_role", "official_id")
     ):
-        if official_id not in result[role]:
-            result[role].append(official_id)
+        held = result.setdefault(unit_id, {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []})[role]
+        if official_id not in held:
+            held.append(official_id)
     return result
+
+
+def _no_leaders() -> dict[str, list[int]]:
+    return {LeaderRole.HEAD: [], LeaderRole.DEPUTY: []}
 
 
 @transaction.atomic
@@ -170,10 +177,11 @@ def excess_record_after_plan(
         )
     )
     created: list[LeaderExcess] = []
+    holders = _leaders_by_seniority(report, effective)
     for unit_id, row in sorted(report.items()):
         if row["norm_heads"] is None:
             continue
-        leaders = _leaders_by_seniority(unit_id, effective)
+        leaders = holders.get(unit_id) or _no_leaders()
         for role, allowed in (
             (LeaderRole.HEAD, row["norm_heads"]),
             (LeaderRole.DEPUTY, row["norm_deputies"]),
@@ -220,8 +228,9 @@ def excess_refresh(
         by_unit.setdefault(row.unit_id, []).append(row)
     report = {r["unit_id"]: r for r in norm_report(by_unit, day)}
     resolved: list[LeaderExcess] = []
+    holders = _leaders_by_seniority(by_unit, day)
     for unit_id, rows in by_unit.items():
-        leaders = _leaders_by_seniority(unit_id, day)
+        leaders = holders.get(unit_id) or _no_leaders()
         info = report.get(unit_id)
         for role, above_key in (
             (LeaderRole.HEAD, "above_heads"),
@@ -279,3 +288,55 @@ def excess_list(
         }
         for r in items
     ]
+
+
+@transaction.atomic
+def norm_set(
+    *, actor: Any, kind: str, heads: int, deputies: int, valid_from: dt.date, source: str
+) -> LeaderNorm:
+    """Set the norm of `kind` (a unit kind, or "kind:level") from `valid_from`: a new row, or the
+    row of that kind and day corrected. Earlier rows stay for the dates before."""
+    base = kind.split(":", 1)[0]
+    if base not in Kind.values:
+        raise DomainError(
+            _("'%(kind)s' is not a kind of unit.") % {"kind": kind[:40]},
+            problems=[Problem(kind[:40], field="kind")],
+        )
+    if ":" in kind and kind.split(":", 1)[1] not in {str(v) for v in Level.values}:
+        raise DomainError(
+            _("The level after ':' is 1 (province), 2 (district) or 3 (commune)."),
+            problems=[Problem(kind[:40], field="kind")],
+        )
+    if not source.strip():
+        raise DomainError(_("Name the source."), problems=[Problem(_("required"), field="source")])
+    if heads < 0 or deputies < 0:
+        raise DomainError(_("Counts are not negative."), problems=[Problem("", field="deputies")])
+    norm, created = LeaderNorm.objects.update_or_create(
+        kind=kind,
+        valid_from=valid_from,
+        defaults={"heads": heads, "deputies": deputies, "source": source.strip()[:300]},
+    )
+    audit(
+        actor=actor,
+        action="staffing.norm_set",
+        kind=kind,
+        heads=heads,
+        deputies=deputies,
+        valid_from=valid_from.isoformat(),
+        created=created,
+    )
+    return norm
+
+
+def norms_in_force(day: dt.date) -> list[LeaderNorm]:
+    """The norm of each kind in force on `day`."""
+    latest: dict[str, LeaderNorm] = {}
+    for norm in LeaderNorm.objects.filter(valid_from__lte=day).order_by("valid_from", "id"):
+        latest[norm.kind] = norm
+    return sorted(latest.values(), key=lambda n: n.kind)
+
+
+def units_under(unit_id: int, day: dt.date) -> list[int]:
+    """The unit and every unit under it on `day` (a province: its departments, communes and
+    their offices), in one recursive query."""
+    return list(selectors.subtree_depths([unit_id], day))

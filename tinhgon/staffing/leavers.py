@@ -10,15 +10,16 @@ current salary with allowances may be given instead) and "late" meaning the pers
 than `full_rate_months` after the reorganization decision (the allowance for months then is
 multiplied by `late_factor`):
 
-early retirement, M months before the retirement age (M <= max_months_early), Y years of
-compulsory social insurance:
-  months:   S x rate(M) x min(M, months_counted_max) [x late_factor]
-  years:    S x per_year_early(M) x years(M)
-  service:  S x (first_years_months + per_later_year x (Y - first_years)) when Y >= first_years
+early retirement (Art. 7), M months before the retirement age (M <= max_months_early), Y years
+of compulsory social insurance; the bracket is the first whose max_months_early >= M:
+  months:   S x per_month_early x min(M, months_counted_max) [x late_factor]
+  years:    S x per_year_early x years(M)
+  service:  S x (first_years_months + per_later_year x (Y - first_years)), when the bracket has
+            `service` and Y >= first_years
   and the pension is not reduced for retiring early.
 
-resignation, M months before the retirement age, Y years of compulsory social insurance:
-  months:   S x per_month x min(M, months_counted_max) [x late_factor]
+resignation (Art. 9), I months of compulsory social insurance (Y years):
+  months:   S x per_month x min(I, months_counted_max) [x late_factor]
   years:    S x per_year_worked x Y
   job search: S x job_search_months
 
@@ -35,9 +36,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tinhgon.core.errors import DomainError, NotFound, Problem
+from tinhgon.accounts import access
+from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Leaver, LeaverFormula, Official
+from tinhgon.units import selectors
+from tinhgon.units.models import UnitLink
 
 Kind = Leaver.Kind
 
@@ -90,7 +94,12 @@ SHAPE: dict[str, Any] = {
         "job_search_months": _NUMBER,
     },
 }
-BRACKET = {"max_months_early": int, "per_month_early": _NUMBER, "per_year_early": _NUMBER}
+BRACKET = {
+    "max_months_early": int,
+    "per_month_early": _NUMBER,
+    "per_year_early": _NUMBER,
+    "service": bool,
+}
 
 
 def _check_shape(data: Any, shape: dict[str, Any], path: str, problems: list[Problem]) -> None:
@@ -209,7 +218,7 @@ def compute(
         per_year = Decimal(str(bracket["per_year_early"]))
         parts["months_early"] = _dong(salary * rate * counted * late_factor)
         parts["years_early"] = _dong(salary * per_year * years_early)
-        if insured_years >= e["first_years"]:
+        if bracket["service"] and insured_years >= e["first_years"]:
             service_months = Decimal(str(e["first_years_months"])) + Decimal(
                 str(e["per_later_year"])
             ) * (insured_years - e["first_years"])
@@ -228,7 +237,8 @@ def compute(
         )
     elif kind == Kind.RESIGNATION:
         r = c["resignation"]
-        counted = min(months_early, r["months_counted_max"])
+        # Art. 5: the months of the severance allowance are the insured months, at most 60.
+        counted = min(insured_months, r["months_counted_max"])
         rate = Decimal(str(r["per_month"]))
         parts["months"] = _dong(salary * rate * counted * late_factor)
         parts["years_worked"] = _dong(salary * Decimal(str(r["per_year_worked"])) * insured_years)
@@ -258,13 +268,14 @@ def leaver_record(
     decided_on: dt.date,
     leaves_on: dt.date,
     reorganized_on: dt.date,
-    retirement_on: dt.date,
+    retirement_on: dt.date | None = None,
     monthly_salary: Decimal | None = None,
     insured_months: int | None = None,
 ) -> Leaver:
     """Record that an official leaves on `leaves_on` (decision of `decided_on`) because of the
     reorganization decided on `reorganized_on`, with the amounts of the formula in force on
-    `decided_on`. `retirement_on`: the day they reach the retirement age. By default the salary
+    `decided_on`. `retirement_on`: the day they reach the retirement age (early retirement
+    needs it; for a resignation it is recorded when given). By default the salary
     is their coefficient x the formula's base salary and the insured months run from their hire
     date to `leaves_on`."""
     official = Official.objects.select_for_update().filter(pk=official_id).first()
@@ -282,7 +293,12 @@ def leaver_record(
             _("The leaving day comes before the decision."),
             problems=[Problem(leaves_on.isoformat(), field="leaves_on")],
         )
-    if retirement_on <= leaves_on and kind == Kind.EARLY_RETIREMENT:
+    if kind == Kind.EARLY_RETIREMENT and retirement_on is None:
+        raise DomainError(
+            _("Give the day they reach the retirement age."),
+            problems=[Problem(_("required"), field="retirement_on")],
+        )
+    if retirement_on is not None and retirement_on <= leaves_on and kind == Kind.EARLY_RETIREMENT:
         raise DomainError(
             _("They reach the retirement age on %(day)s: that is not early.")
             % {"day": retirement_on.isoformat()},
@@ -305,7 +321,7 @@ def leaver_record(
         kind=kind,
         coefficients=coefficients,
         monthly_salary=monthly_salary,
-        months_early=months_between(leaves_on, retirement_on),
+        months_early=months_between(leaves_on, retirement_on) if retirement_on else 0,
         insured_months=insured_months,
         months_after_decision=months_between(reorganized_on, leaves_on),
     )
@@ -316,7 +332,7 @@ def leaver_record(
             "base_salary": coefficients["base_salary"],
             "reorganized_on": reorganized_on.isoformat(),
             "leaves_on": leaves_on.isoformat(),
-            "retirement_on": retirement_on.isoformat(),
+            "retirement_on": retirement_on.isoformat() if retirement_on else None,
         }
     )
     breakdown["formula"] = formula.version
@@ -341,6 +357,31 @@ def leaver_record(
         formula=formula.version,
     )
     return leaver
+
+
+def access_leaver(user: Any, leaver_id: int, *, write: bool = False) -> Leaver:
+    """The leaver if the user may read (write: change) the records of their unit. A leaver keeps
+    the unit they left; once a plan has closed it, the unit's successors' scope answers for it
+    (read: `access_any_version`; write: write scope on a successor)."""
+    leaver = Leaver.objects.select_related("official", "formula").filter(pk=leaver_id).first()
+    if leaver is None:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id})
+    try:
+        access.access_any_version(user, leaver.unit_id)
+    except NotFound:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id}) from None
+    if not write:
+        return leaver
+    successors = UnitLink.objects.filter(predecessor_id=leaver.unit_id).values_list(
+        "successor_id", flat=True
+    )
+    for unit_id in (leaver.unit_id, *successors):
+        try:
+            access.access_unit(user, unit_id, write=True)
+            return leaver
+        except DomainError:
+            continue  # closed, or not writable: perhaps a successor is
+    raise Forbidden(_("You may not change the records of this unit."))
 
 
 @transaction.atomic
@@ -408,6 +449,17 @@ def formula_create(
         valid_from=valid_from.isoformat(),
     )
     return formula
+
+
+def units_answered_by(unit_id: int, day: dt.date) -> list[int]:
+    """The units whose leavers a unit's page lists: the unit, those under it on `day`, and the
+    units it was formed from through every reorganization (a leaver keeps the unit they left)."""
+    ids = set(selectors.subtree_depths([unit_id], day)) | {unit_id}
+    ids |= {
+        link.predecessor_id
+        for link, _distance in selectors.lineage(unit_id, direction="predecessors")
+    }
+    return sorted(ids)
 
 
 def leavers_of(*, unit_ids: list[int] | None) -> list[dict[str, Any]]:

@@ -14,12 +14,15 @@ those who did). A qualification below the required level makes the pair no candi
 
 The instance is solved exactly as a min-cost flow (OR-Tools SimpleMinCostFlow) on a sparse
 candidate graph: every official is offered the K cheapest seats among the positions of its own
-category in the unit it arrived at and the NEAREST_UNITS - 1 units nearest to it in the run.
+category in the unit it arrived at (and, with NEAREST_UNITS > 1, the units nearest to it).
 source → official (cap 1) → candidate position (cap 1, cost) → (unit, category) quota node (cap:
 the position's open seats) → sink (cap: the quota left after the continuing holders);
 official → "unplaced" (cap 1, UNPLACED more than any placement) → sink. The greedy placement of
 the same instance (officials in id order each take their cheapest feasible candidate seat) is
 computed beside it for comparison: its total cost is never lower.
+
+This module reads the instance from the database and writes runs (services); the arrays, the
+graph and the solver are in placement_solver.py.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import datetime as dt
 import sqlite3
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -38,15 +41,13 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ortools.graph.python import min_cost_flow
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import (
     Assignment,
-    Category,
     Evaluation,
-    Field,
     Group,
     LeaderRole,
     Official,
@@ -54,40 +55,27 @@ from tinhgon.staffing.models import (
     PlacementRun,
     Position,
     Quota,
-    Rating,
     Status,
     live,
 )
+from tinhgon.staffing.placement_solver import (
+    CATEGORIES,
+    EVALUATION_COST,
+    FIELDS,
+    NEAREST_UNITS,
+    UNLIMITED,
+    WEIGHTS,
+    Candidates,
+    Instance,
+    K,
+    Solution,
+    candidates,
+    explain,
+    reasons,
+    solve_flow,
+    solve_greedy,
+)
 from tinhgon.units.models import Source, UnitLink, UnitVersion
-
-# The weights of the cost (integers; stored with every run so an old run explains itself).
-WEIGHTS: dict[str, int] = {
-    "over_level": 40,  # per qualification level above the one required
-    "field": 300,  # the official's field is not the one the position requires
-    "per_km": 2,  # per kilometre from the home commune to the unit
-    "distance_cap": 1000,  # the distance part never exceeds this (500 km)
-    "new_leader": 400,  # a leadership position for someone who never held one
-    "unplaced": 10_000,  # leaving an official out: more than any placement can cost
-}
-# The latest evaluation's part (counted twice for a leadership position).
-EVALUATION_COST: dict[str, int] = {
-    Rating.OUTSTANDING: 0,
-    Rating.GOOD: 60,
-    Rating.COMPLETED: 180,
-    Rating.NOT_COMPLETED: 500,
-    "": 120,  # no evaluation on record
-}
-# Seats offered to each official in the sparse candidate graph, and the units they are sought
-# in (the unit the official arrived at and the nearest others of the run). 16 seats per official
-# keep the graph at 1.6 million arcs for 100,000 officials, and a commune's positions of one
-# category rarely number more; the solution is exact on that graph.
-K = 16
-NEAREST_UNITS = 3
-
-CATEGORIES = [c.value for c in Category]
-FIELDS = [f.value for f in Field]
-OTHER_FIELD = FIELDS.index(Field.OTHER.value)
-UNLIMITED = -1  # a (unit, category) without a quota row: no limit (said in the result)
 
 # Where the coordinates come from (docs/staffing-placement.md). The 2025 table of the same
 # package numbers some wards differently from the official list our registry follows (Phường
@@ -102,7 +90,7 @@ COORDINATES_SOURCE = (
 
 
 @lru_cache(maxsize=1)
-def _legacy_coordinates() -> dict[str, tuple[float, float]]:
+def legacy_coordinates() -> dict[str, tuple[float, float]]:
     """Legacy code of a province, district or commune → (latitude, longitude), read once."""
     path = resources.files("vietnamadminunits") / "data" / "dataset.db"
     found: dict[str, tuple[float, float]] = {}
@@ -122,7 +110,7 @@ def coordinates(
 ) -> dict[int, tuple[float, float]]:
     """Latitude and longitude of each unit that has them (COORDINATES_SOURCE): a few queries
     per generation of lineage."""
-    table = _legacy_coordinates()
+    table = legacy_coordinates()
     wanted = set(unit_ids)
     found: dict[int, tuple[float, float]] = {}
     if not wanted or _depth > 8:
@@ -164,335 +152,6 @@ def coordinates(
                     sum(p[1] for p in points) / len(points),
                 )
     return found
-
-
-def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle distance in km (numpy arrays or numbers; NaN where a point is missing)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-# --- The instance ------------------------------------------------------------------------
-
-
-@dataclass
-class Instance:
-    """A placement problem as arrays (the benchmark builds one without a database)."""
-
-    # Units of the run: coordinates (NaN: none).
-    unit_ids: np.ndarray
-    unit_lat: np.ndarray
-    unit_lon: np.ndarray
-    # Officials to place.
-    official_ids: np.ndarray
-    o_unit: np.ndarray  # index into units: where the plan put them
-    o_category: np.ndarray
-    o_level: np.ndarray
-    o_field: np.ndarray
-    o_lat: np.ndarray  # home commune (NaN: none)
-    o_lon: np.ndarray
-    o_evaluation: np.ndarray  # EVALUATION_COST of the latest rating
-    o_was_leader: np.ndarray  # bool
-    # Positions with open seats (or none: listed for the reasons).
-    position_ids: np.ndarray
-    p_unit: np.ndarray
-    p_category: np.ndarray
-    p_level: np.ndarray
-    p_field: np.ndarray
-    p_leader: np.ndarray  # bool
-    p_open: np.ndarray  # seats minus continuing holders
-    # Quota left per (unit index, category index): UNLIMITED when no quota row exists.
-    quota_left: np.ndarray  # shape (units, categories)
-    weights: dict[str, int] = field(default_factory=lambda: dict(WEIGHTS))
-    # For the explanations (filled from the database): official id → (rating, year).
-    ratings: dict[int, tuple[str, int]] = field(default_factory=dict)
-    quota_total: np.ndarray | None = None  # (units, categories), UNLIMITED: none
-    continuing: np.ndarray | None = None  # continuing holders per (unit, category)
-
-
-def pair_costs(inst: Instance, o: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
-    """The parts of the cost of seating officials `o` in positions `p` (index arrays)."""
-    w = inst.weights
-    over = np.maximum(inst.o_level[o] - inst.p_level[p], 0).astype(np.int64) * w["over_level"]
-    field_miss = (inst.o_field[o] != inst.p_field[p]) & (inst.p_field[p] != OTHER_FIELD)
-    field_cost = field_miss.astype(np.int64) * w["field"]
-    unit = inst.p_unit[p]
-    km = haversine_km(inst.o_lat[o], inst.o_lon[o], inst.unit_lat[unit], inst.unit_lon[unit])
-    km = np.nan_to_num(km, nan=0.0)
-    distance = np.minimum(np.rint(km).astype(np.int64) * w["per_km"], w["distance_cap"])
-    leader = inst.p_leader[p]
-    evaluation = inst.o_evaluation[o].astype(np.int64) * np.where(leader, 2, 1)
-    new_leader = (leader & ~inst.o_was_leader[o]).astype(np.int64) * w["new_leader"]
-    total = over + field_cost + distance + evaluation + new_leader
-    return {
-        "over_level": over,
-        "field": field_cost,
-        "km": km,
-        "distance": distance,
-        "evaluation": evaluation,
-        "new_leader": new_leader,
-        "total": total,
-    }
-
-
-@dataclass
-class Candidates:
-    """The sparse graph: candidate pairs sorted by official then cost, and per-official counts
-    of what was found before each filter (for the reasons of those left unplaced)."""
-
-    o: np.ndarray
-    p: np.ndarray
-    cost: np.ndarray
-    same_category: np.ndarray  # per official: positions of their category nearby
-    level_ok: np.ndarray  # ... of which they meet the qualification
-    seat_ok: np.ndarray  # ... of which have an open seat
-
-
-def nearest_units(inst: Instance, count: int = NEAREST_UNITS) -> np.ndarray:
-    """For each unit of the run, itself and the `count - 1` units nearest to it."""
-    n = len(inst.unit_ids)
-    count = min(count, n)
-    if count == 1:
-        return np.arange(n).reshape(n, 1)
-    km = haversine_km(
-        inst.unit_lat[:, None],
-        inst.unit_lon[:, None],
-        inst.unit_lat[None, :],
-        inst.unit_lon[None, :],
-    )
-    km = np.nan_to_num(km, nan=np.inf)
-    np.fill_diagonal(km, -1.0)  # itself first
-    if count < n:
-        near = np.argpartition(km, count - 1, axis=1)[:, :count]
-    else:
-        near = np.tile(np.arange(n), (n, 1))
-    order = np.take_along_axis(km, near, axis=1).argsort(axis=1)
-    return np.take_along_axis(near, order, axis=1)
-
-
-def candidates(inst: Instance, k: int = K) -> Candidates:
-    """Every official's k cheapest feasible seats, built with numpy (no Python loop)."""
-    n_off, n_units = len(inst.official_ids), len(inst.unit_ids)
-    near = nearest_units(inst)
-    # (official, unit) pairs, then expanded to the positions of that unit.
-    pair_o = np.repeat(np.arange(n_off), near.shape[1])
-    pair_u = near[inst.o_unit].ravel()
-    by_unit = np.argsort(inst.p_unit, kind="stable")
-    counts = np.bincount(inst.p_unit, minlength=n_units)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    per_pair = counts[pair_u]
-    total = int(per_pair.sum())
-    rep = np.repeat(np.arange(len(pair_o)), per_pair)
-    within = np.arange(total) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    o = pair_o[rep]
-    p = by_unit[starts[pair_u][rep] + within]
-    same = inst.o_category[o] == inst.p_category[p]
-    o, p = o[same], p[same]
-    level_ok = inst.o_level[o] >= inst.p_level[p]
-    seat_ok = level_ok & (inst.p_open[p] > 0)
-    same_category = np.bincount(o, minlength=n_off)
-    level_count = np.bincount(o[level_ok], minlength=n_off)
-    seat_count = np.bincount(o[seat_ok], minlength=n_off)
-    o, p = o[seat_ok], p[seat_ok]
-    cost = pair_costs(inst, o, p)["total"]
-    order = np.lexsort((p, cost, o))
-    o, p, cost = o[order], p[order], cost[order]
-    first = np.searchsorted(o, o, side="left")
-    keep = (np.arange(len(o)) - first) < k
-    return Candidates(o[keep], p[keep], cost[keep], same_category, level_count, seat_count)
-
-
-# --- Solving -----------------------------------------------------------------------------
-
-
-@dataclass
-class Solution:
-    position: np.ndarray  # per official: index of the position, or -1
-    cost: int  # placements plus the penalty of every official left out
-    placed: int
-    solve_s: float = 0.0
-
-
-def _quota_nodes(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
-    """Per position its (unit, category) node number (0-based), and each node's capacity."""
-    n_cat = len(CATEGORIES)
-    node = inst.p_unit.astype(np.int64) * n_cat + inst.p_category
-    left = inst.quota_left.ravel().astype(np.int64)
-    capacity = np.where(left == UNLIMITED, len(inst.official_ids), left)
-    return node, capacity
-
-
-def solve_flow(inst: Instance, cand: Candidates) -> Solution:
-    """The optimum on the candidate graph (SimpleMinCostFlow; integer costs)."""
-    n, m = len(inst.official_ids), len(inst.position_ids)
-    quota_node, quota_cap = _quota_nodes(inst)
-    source, first_o, first_p = 0, 1, 1 + n
-    first_q = first_p + m
-    unplaced = first_q + len(quota_cap)
-    sink = unplaced + 1
-    o_nodes = first_o + np.arange(n)
-    q_nodes = first_q + np.arange(len(quota_cap))
-    penalty = inst.weights["unplaced"]
-    tails = np.concatenate(
-        (
-            np.full(n, source),
-            first_o + cand.o,
-            o_nodes,
-            first_p + np.arange(m),
-            q_nodes,
-            [unplaced],
-        )
-    )
-    heads = np.concatenate(
-        (
-            o_nodes,
-            first_p + cand.p,
-            np.full(n, unplaced),
-            first_q + quota_node,
-            np.full(len(quota_cap), sink),
-            [sink],
-        )
-    )
-    caps = np.concatenate(
-        (
-            np.ones(n, np.int64),
-            np.ones(len(cand.o), np.int64),
-            np.ones(n, np.int64),
-            np.maximum(inst.p_open, 0),
-            quota_cap,
-            [n],
-        )
-    )
-    costs = np.concatenate(
-        (
-            np.zeros(n, np.int64),
-            cand.cost,
-            np.full(n, penalty, np.int64),
-            np.zeros(m + len(quota_cap) + 1, np.int64),
-        )
-    )
-    started = time.perf_counter()
-    flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs
-    )
-    flow.set_nodes_supplies(np.array([source, sink]), np.array([n, -n]))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise DomainError(_("The placement solver failed (status %(s)s).") % {"s": status})
-    cand_arcs = arcs[n : n + len(cand.o)]
-    used = flow.flows(cand_arcs) > 0
-    position = np.full(n, -1, np.int64)
-    position[cand.o[used]] = cand.p[used]
-    elapsed = time.perf_counter() - started
-    return Solution(position, int(flow.optimal_cost()), int(used.sum()), elapsed)
-
-
-def solve_greedy(inst: Instance, cand: Candidates) -> Solution:
-    """Officials in id order each take their cheapest candidate seat still free whose quota is
-    not full (the same candidate graph as the optimum)."""
-    started = time.perf_counter()
-    seats = np.maximum(inst.p_open, 0).astype(np.int64).tolist()
-    quota_node, quota_cap = _quota_nodes(inst)
-    quota = quota_cap.tolist()
-    node_of = quota_node.tolist()
-    n = len(inst.official_ids)
-    position = [-1] * n
-    bounds = np.searchsorted(cand.o, np.arange(n + 1)).tolist()
-    cand_p, cand_cost = cand.p.tolist(), cand.cost.tolist()
-    penalty = inst.weights["unplaced"]
-    total = 0
-    for official in np.argsort(inst.official_ids, kind="stable").tolist():
-        taken = -1
-        for arc in range(bounds[official], bounds[official + 1]):
-            p = cand_p[arc]
-            if seats[p] > 0 and quota[node_of[p]] > 0:
-                taken = p
-                seats[p] -= 1
-                quota[node_of[p]] -= 1
-                total += cand_cost[arc]
-                break
-        position[official] = taken
-        if taken < 0:
-            total += penalty
-    placed = sum(1 for p in position if p >= 0)
-    return Solution(np.array(position, np.int64), total, placed, time.perf_counter() - started)
-
-
-# --- Reasons and explanations --------------------------------------------------------------
-
-
-def unplaced_reason(inst: Instance, cand: Candidates, official: int) -> str:
-    """Why the solver left one official out (index into the instance)."""
-    category = str(Category(CATEGORIES[inst.o_category[official]]).label)
-    if cand.same_category[official] == 0:
-        return _("No position of their category (%(category)s) in the units placed.") % {
-            "category": category
-        }
-    if cand.level_ok[official] == 0:
-        return _("Their qualification is below every open position of their category.")
-    if cand.seat_ok[official] == 0:
-        return _("Every position they qualify for is held by officials who continue in it.")
-    start, end = np.searchsorted(cand.o, [official, official + 1])
-    if start == end:
-        return _("No seat is open for them.")
-    quota_node, quota_cap = _quota_nodes(inst)
-    nodes = set(quota_node[cand.p[start:end]].tolist())
-    if all(quota_cap[node] == 0 for node in nodes):
-        return _("The staffing quota of their category is full (continuing holders included).")
-    return _(
-        "The seats they fit (the cheapest at cost %(cost)s) went to officials who fit them "
-        "better, or the quota filled."
-    ) % {"cost": int(cand.cost[start])}
-
-
-def explain(inst: Instance, cand: Candidates, official: int, position: int) -> dict[str, Any]:
-    """The parts of one placement's cost and its cheapest alternatives."""
-    parts = pair_costs(inst, np.array([official]), np.array([position]))
-    official_id = int(inst.official_ids[official])
-    rating, year = inst.ratings.get(official_id, ("", None))
-    home = not np.isnan(inst.o_lat[official])
-    unit = inst.p_unit[position]
-    there = not np.isnan(inst.unit_lat[unit])
-    start, end = np.searchsorted(cand.o, [official, official + 1])
-    alternatives = [
-        {"position": int(inst.position_ids[p]), "cost": int(c)}
-        for p, c in zip(cand.p[start:end].tolist(), cand.cost[start:end].tolist(), strict=True)
-        if p != position
-    ][:3]
-    return {
-        "qualification": {
-            "level": int(inst.o_level[official]),
-            "required": int(inst.p_level[position]),
-            "cost": int(parts["over_level"][0]),
-        },
-        "field": {
-            "field": FIELDS[inst.o_field[official]],
-            "required": FIELDS[inst.p_field[position]],
-            "cost": int(parts["field"][0]),
-        },
-        "distance": {
-            "km": round(float(parts["km"][0]), 1) if home and there else None,
-            "cost": int(parts["distance"][0]),
-            "note": ""
-            if home and there
-            else ("no coordinates for the unit" if home else "no home commune coordinates"),
-        },
-        "evaluation": {
-            "rating": rating,
-            "year": year,
-            "cost": int(parts["evaluation"][0]),
-        },
-        "leadership": {
-            "position": bool(inst.p_leader[position]),
-            "held_before": bool(inst.o_was_leader[official]),
-            "cost": int(parts["new_leader"][0]),
-        },
-        "total": int(parts["total"][0]),
-        "alternatives": alternatives,
-    }
 
 
 # --- From the database --------------------------------------------------------------------
@@ -692,7 +351,8 @@ def placement_start(
     closed = sorted(set(unit_ids) - opened)
     if closed:
         raise DomainError(
-            _("Unit %(id)s is not open on %(day)s.") % {"id": closed[0], "day": effective},
+            _("Unit %(id)s is not open on %(day)s.")
+            % {"id": closed[0], "day": text.day(effective)},
             problems=[Problem(field="unit_ids", message=_("not open on the effective date"))],
         )
     inst = load_instance(list(unit_ids), effective)
@@ -715,6 +375,8 @@ def placement_start(
         },
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    left_out = np.flatnonzero(found.optimum.position < 0)
+    why = dict(zip(left_out.tolist(), reasons(inst, found.candidates, left_out), strict=True))
     rows = []
     for index, official_id in enumerate(inst.official_ids.tolist()):
         p = int(found.optimum.position[index])
@@ -736,7 +398,7 @@ def placement_start(
                     official_id=official_id,
                     position_id=None,
                     cost=inst.weights["unplaced"],
-                    unplaced_reason=unplaced_reason(inst, found.candidates, index),
+                    unplaced_reason=why[index],
                 )
             )
     PlacementRow.objects.bulk_create(rows, batch_size=2000)
@@ -787,7 +449,7 @@ def _check_seat(run: PlacementRun, row: PlacementRow, position: Position) -> Non
     ):
         raise DomainError(
             _("Position %(id)s is not a position of the units placed on %(day)s.")
-            % {"id": position.pk, "day": run.effective},
+            % {"id": position.pk, "day": text.day(run.effective)},
             problems=[Problem(field="position_id", message=_("not in this placement"))],
         )
     if position.category != official.category:
@@ -875,8 +537,8 @@ def placement_override(
         seat = np.flatnonzero(inst.position_ids == position_id)
         explanation: dict[str, Any] = {}
         if len(where) and len(seat):
-            empty = Candidates(*(np.zeros(0, np.int64),) * 3, *(np.zeros(0),) * 3)
-            explanation = explain(inst, empty, int(where[0]), int(seat[0]))
+            none = Candidates.none(len(inst.official_ids))
+            explanation = explain(inst, none, int(where[0]), int(seat[0]))
         row.position = position
         row.cost = explanation.get("total")
         row.explanation = explanation
@@ -970,7 +632,7 @@ def placement_approve(*, actor: Any, run_id: int) -> int:
     if later is not None:
         raise DomainError(
             _("Official %(id)s already has an assignment from %(day)s on: end it first.")
-            % {"id": later, "day": run.effective},
+            % {"id": later, "day": text.day(run.effective)},
             code="conflict",
             status=409,
         )
@@ -998,8 +660,13 @@ def placement_approve(*, actor: Any, run_id: int) -> int:
     moved: dict[int, list[int]] = {}
     for official, _position, unit in rows:
         moved.setdefault(unit, []).append(official)
+    provinces = dict(
+        Position.objects.filter(unit_id__in=moved).values_list("unit_id", "province_id").distinct()
+    )
     for unit, ids in moved.items():
-        Official.objects.filter(pk__in=ids).exclude(unit_id=unit).update(unit_id=unit)
+        Official.objects.filter(pk__in=ids).exclude(unit_id=unit).update(
+            unit_id=unit, province_id=provinces.get(unit)
+        )
     run.state = PlacementRun.State.APPROVED
     run.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     run.approved_at = timezone.now()

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -443,25 +443,34 @@ def official_create(
     home = _home_commune(home_commune_id)
     with transaction.atomic():
         digest, sealed = _number_free(national_id)
-        official = Official.objects.create(
-            unit_id=unit_id,
-            province_id=_province_of(version),
-            full_name=full_name,
-            national_id_digest=digest,
-            national_id_sealed=sealed,
-            national_id_last=protect.normalize(national_id)[-4:],
-            birth_date=birth_date,
-            gender=gender,
-            ethnicity=ethnicity,
-            home_commune_id=home,
-            level=level,
-            field=field,
-            category=category,
-            rank=rank,
-            salary_coefficient=coefficient,
-            hire_date=hire_date,
-            synthetic=synthetic,
-        )
+        try:
+            # Two records of one number at once: the unique digest refuses the second.
+            with transaction.atomic():
+                official = Official.objects.create(
+                    unit_id=unit_id,
+                    province_id=_province_of(version),
+                    full_name=full_name,
+                    national_id_digest=digest,
+                    national_id_sealed=sealed,
+                    national_id_last=protect.normalize(national_id)[-4:],
+                    birth_date=birth_date,
+                    gender=gender,
+                    ethnicity=ethnicity,
+                    home_commune_id=home,
+                    level=level,
+                    field=field,
+                    category=category,
+                    rank=rank,
+                    salary_coefficient=coefficient,
+                    hire_date=hire_date,
+                    synthetic=synthetic,
+                )
+        except IntegrityError:
+            raise invalid(
+                _("An official with identity number %(masked)s is already recorded.")
+                % {"masked": protect.masked(protect.normalize(national_id)[-4:])},
+                field="national_id",
+            ) from None
         # The audit row names the official, never their identity number.
         audit(actor=actor, action="staffing.official_create", unit=unit_id, official=official.pk)
     return official

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -209,7 +209,6 @@ class Result:
     seed: int = 0
     day: dt.date | None = None
     synthetic: bool = True
-    skipped: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -344,7 +343,7 @@ def generate(
             actor=actor,
             action="staffing.synthetic_generate",
             unit=unit_ids[0] if len(unit_ids) == 1 else None,
-            **{k: v for k, v in result.as_dict().items() if k != "skipped"},
+            **result.as_dict(),
         )
     return result
 
@@ -389,15 +388,27 @@ def _quotas(positions: list[Position], versions: dict[int, UnitVersion], day: dt
     own: dict[tuple[int, str], int] = defaultdict(int)
     for position in positions:
         own[(position.unit_id, position.category)] += position.seats
-    parent_of: dict[int, int | None] = {}
+    # Every ancestor of the units, a generation per query (a tree is a few levels deep).
+    parent_of: dict[int, int | None] = {u: v.parent_id for u, v in versions.items()}
+    asked = set(parent_of)
+    frontier = {p for p in parent_of.values() if p is not None} - asked
+    while frontier:
+        asked |= frontier
+        wanted = sorted(frontier)
+        for start in range(0, len(wanted), BATCH):
+            parents = registry.versions_on(day).filter(unit_id__in=wanted[start : start + BATCH])
+            parent_of.update(parents.values_list("unit_id", "parent_id"))
+        frontier = {p for p in parent_of.values() if p is not None} - asked
     depth: dict[int, int] = {}
-    for unit_id, version in versions.items():
-        chain = registry.ancestor_ids(unit_id, day)
-        parent_of[unit_id] = version.parent_id
-        depth[unit_id] = len(chain)
-        for n, ancestor in enumerate(chain):
-            depth.setdefault(ancestor, len(chain) - n - 1)
-            parent_of.setdefault(ancestor, chain[n + 1] if n + 1 < len(chain) else None)
+
+    def depth_of(unit_id: int) -> int:
+        if unit_id not in depth:
+            parent = parent_of.get(unit_id)
+            depth[unit_id] = depth_of(parent) + 1 if parent in parent_of else 0
+        return depth[unit_id]
+
+    for unit_id in list(parent_of):
+        depth_of(unit_id)
     affected = set(depth)
     # The children of every affected unit and the quotas they (and the affected units) hold.
     children: dict[int, list[int]] = defaultdict(list)

@@ -230,3 +230,19 @@ def test_a_commune_official_lists_its_own_tasks_never_another_communes(
     assert mine in seen and theirs not in seen
     everyone = set(selectors.visible_tasks(province_admin.user).values_list("pk", flat=True))
     assert {mine, theirs} <= everyone
+
+
+def test_a_cooperating_commune_sees_and_comments_on_the_task_but_cannot_report_it(
+    son_la, chieng_an, to_hieu, other_commune_official
+):
+    made = make.directive(unit_ids=[chieng_an.unit_id], cooperator_ids=[to_hieu.unit_id])
+    task = Task.objects.get(directive=made)
+    assert task.pk in selectors.visible_tasks(other_commune_official.user).values_list(
+        "pk", flat=True
+    )
+    event = services.task_comment(
+        actor=other_commune_official.user, task_id=task.pk, note="Tô Hiệu đã gửi số liệu"
+    )
+    assert event.unit_id == to_hieu.unit_id
+    with pytest.raises(Forbidden):
+        services.task_report(actor=other_commune_official.user, task_id=task.pk, note="x")

@@ -68,8 +68,21 @@ COEFFICIENTS = {
         "max_months_early": 120,
         "months_counted_max": 60,
         "brackets": [
-            {"max_months_early": 60, "per_month_early": 1.0, "per_year_early": 5.0},
-            {"max_months_early": 120, "per_month_early": 0.9, "per_year_early": 4.0},
+            # Under 2 years early: the allowance for the months only (Art. 7.1).
+            {"max_months_early": 23, "per_month_early": 1.0, "per_year_early": 0, "service": False},
+            # 2 to 5 years early (Art. 7.2.a), more than 5 to 10 years (Art. 7.2.b).
+            {
+                "max_months_early": 60,
+                "per_month_early": 1.0,
+                "per_year_early": 5.0,
+                "service": True,
+            },
+            {
+                "max_months_early": 120,
+                "per_month_early": 0.9,
+                "per_year_early": 4.0,
+                "service": True,
+            },
         ],
         "first_years": 20,
         "first_years_months": 5.0,
@@ -80,7 +93,7 @@ COEFFICIENTS = {
         "per_month": 0.8,
         "months_counted_max": 60,
         "per_year_worked": 1.5,
-        "job_search_months": 3.0,
+        "job_search_months": 0,
     },
 }
 

@@ -82,3 +82,25 @@ def test_an_anonymous_visitor_manages_no_one(mai):
 def test_the_operator_manages_everyone(mai):
     assert access.may_manage(None, mai)
     assert access.identity_number(None, mai) == NUMBER
+
+
+def test_a_departments_official_manages_that_department_only_and_reads_the_rest_masked(son_la, mai):
+    from tinhgon.accounts.models import Role
+    from tinhgon.conftest import make_persona
+    from tinhgon.units import selectors
+
+    departments = selectors.versions_on(factories.EARLIER).filter(
+        province_id=son_la.unit_id, kind="department"
+    )
+    home_affairs = departments.get(code__endswith="-SNV")
+    justice = departments.get(code__endswith="-STP")
+    ours = Official.objects.get(pk=factories.official(home_affairs.unit_id))
+    theirs = Official.objects.get(pk=factories.official(justice.unit_id))
+    official = make_persona("snv-official", home_affairs.unit_id, Role.UNIT_OFFICIAL).user
+    assert access.may_manage(official, ours)
+    assert not access.may_manage(official, theirs)
+    assert not access.may_manage(official, mai)
+    assert access.personal_data(official, theirs)["masked"] is True
+    assert {ours.pk, theirs.pk, mai.pk} <= set(
+        access.visible_officials(official).values_list("pk", flat=True)
+    )

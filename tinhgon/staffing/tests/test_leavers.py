@@ -87,13 +87,13 @@ def test_early_retirement_seven_years_early_and_late_takes_half_of_0_9_times_60_
     assert leaver.total == Decimal("530000000")
 
 
-def test_resignation_pays_months_years_worked_and_job_search(chieng_an):
-    # Salary 8,000,000. 100 months before the retirement age (60 counted), within 12 months of
-    # the decision; 10 years 4 months insured (124 months -> 10.5 years).
+def test_resignation_pays_the_insured_months_up_to_60_and_the_years_worked(chieng_an):
+    # Salary 8,000,000; within 12 months of the decision; 10 years 4 months insured (124 months:
+    # 60 counted for the months; 10 years + 4 odd months -> 10.5 years).
     #   months:      8,000,000 x 0.8 x 60   = 384,000,000
     #   years:       8,000,000 x 1.5 x 10.5 = 126,000,000
-    #   job search:  8,000,000 x 3          =  24,000,000
-    #   total                               = 534,000,000
+    #   job search:  8,000,000 x 0          =           0
+    #   total                               = 510,000,000
     person = official(chieng_an.unit_id)
     leaver = leavers.leaver_record(
         actor=None,
@@ -103,16 +103,59 @@ def test_resignation_pays_months_years_worked_and_job_search(chieng_an):
         decided_on=dt.date(2025, 9, 1),
         leaves_on=dt.date(2025, 10, 1),
         reorganized_on=REORGANIZED,
-        retirement_on=dt.date(2034, 2, 1),
         monthly_salary=Decimal("8000000"),
         insured_months=124,
     )
     assert leaver.breakdown["parts"] == {
         "months": "384000000",
         "years_worked": "126000000",
-        "job_search": "24000000",
+        "job_search": "0",
     }
-    assert leaver.total == Decimal("534000000")
+    assert leaver.total == Decimal("510000000")
+
+
+def test_a_resignation_after_four_years_counts_those_48_months_halved_when_late(chieng_an):
+    # Salary 6,000,000; leaves 15 months after the decision (late: x 0.5); 48 months insured.
+    #   months:  6,000,000 x 0.8 x 48 x 0.5 = 115,200,000
+    #   years:   6,000,000 x 1.5 x 4        =  36,000,000
+    #   total                               = 151,200,000
+    person = official(chieng_an.unit_id)
+    leaver = leavers.leaver_record(
+        actor=None,
+        official_id=person,
+        kind="resignation",
+        reason="Thôi việc do sắp xếp",
+        decided_on=dt.date(2026, 9, 1),
+        leaves_on=dt.date(2026, 10, 1),
+        reorganized_on=REORGANIZED,
+        monthly_salary=Decimal("6000000"),
+        insured_months=48,
+    )
+    assert leaver.total == Decimal("151200000")
+    assert leaver.breakdown["inputs"]["late"] is True
+
+
+def test_retiring_under_two_years_early_pays_the_months_only(chieng_an):
+    # Salary 5,000,000; 18 months early (under 2 years: Art. 7.1 only), 30 years insured.
+    #   months:  5,000,000 x 1.0 x 18 = 90,000,000; no years-early or service allowance.
+    person = official(chieng_an.unit_id)
+    leaver = leavers.leaver_record(
+        actor=None,
+        official_id=person,
+        kind="early_retirement",
+        reason="Sắp xếp",
+        decided_on=dt.date(2025, 8, 1),
+        leaves_on=dt.date(2025, 9, 1),
+        reorganized_on=REORGANIZED,
+        retirement_on=dt.date(2027, 3, 1),
+        monthly_salary=Decimal("5000000"),
+        insured_months=360,
+    )
+    assert leaver.breakdown["parts"] == {
+        "months_early": "90000000",
+        "years_early": "0",
+        "service": "0",
+    }
 
 
 def test_early_retirement_more_than_ten_years_early_is_refused(chieng_an):
@@ -149,16 +192,16 @@ def test_coefficients_of_the_wrong_shape_are_refused_naming_each_key():
     coefficients = _seeded()
     coefficients["late_factor"] = "half"
     del coefficients["resignation"]["per_month"]
-    coefficients["early_retirement"]["brackets"][1]["max_months_early"] = 30
+    coefficients["early_retirement"]["brackets"][2]["max_months_early"] = 50
     with pytest.raises(DomainError) as refused:
         leavers.validate_coefficients(coefficients)
     fields = {p.field for p in refused.value.problems}
     assert {"late_factor", "resignation.per_month"} <= fields
     coefficients = _seeded()
-    coefficients["early_retirement"]["brackets"][1]["max_months_early"] = 30
+    coefficients["early_retirement"]["brackets"][2]["max_months_early"] = 50
     with pytest.raises(DomainError) as refused:
         leavers.validate_coefficients(coefficients)
-    assert "early_retirement.brackets[1].max_months_early" in {
+    assert "early_retirement.brackets[2].max_months_early" in {
         p.field for p in refused.value.problems
     }
 

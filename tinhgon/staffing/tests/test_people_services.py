@@ -137,6 +137,22 @@ def test_a_duplicate_identity_number_is_refused_clearly(chieng_an, to_hieu):
     assert Official.objects.count() == 1
 
 
+def test_a_duplicate_number_that_slips_past_the_check_is_still_refused_clearly(
+    chieng_an, monkeypatch
+):
+    # Two records of one number at the same moment both pass the check; the database's unique
+    # digest refuses the second, and the refusal reads the same.
+    _person(chieng_an.unit_id)
+    monkeypatch.setattr(
+        services,
+        "_number_free",
+        lambda number, official_id=None: (protect.digest(number), protect.seal(number)),
+    )
+    with pytest.raises(DomainError, match="already recorded"):
+        _person(chieng_an.unit_id)
+    assert Official.objects.count() == 1
+
+
 def test_an_official_hired_before_sixteen_is_refused_naming_the_field(chieng_an):
     with pytest.raises(DomainError) as refused:
         _person(chieng_an.unit_id, hire_date=dt.date(1995, 1, 1))
@@ -290,3 +306,70 @@ def test_a_passed_course_raises_the_officials_qualification(chieng_an):
     official.refresh_from_db()
     assert official.level == 4
     assert AuditEvent.objects.get(action="staffing.training_record").data["raised_level"] == 4
+
+
+# -- selectors -------------------------------------------------------------------------------
+def test_the_officials_of_a_unit_as_of_a_date_are_those_hired_by_then_or_holding_its_positions(
+    chieng_an, to_hieu
+):
+    from tinhgon.staffing import selectors
+
+    hired_2012 = _person(chieng_an.unit_id)
+    _person(chieng_an.unit_id, national_id="014185000124", hire_date=dt.date(2025, 10, 1))
+    seconded = _person(to_hieu.unit_id, national_id="014185000125", full_name="Cầm Văn Bình")
+    position = factories.position(chieng_an.unit_id)
+    services.assignment_start(
+        actor=None, official_id=seconded.pk, position_id=position, valid_from=DAY
+    )
+    on_day = selectors.officials_of_unit(user=None, unit_id=chieng_an.unit_id, day=DAY)
+    assert {o.pk for o in on_day} == {hired_2012.pk, seconded.pk}
+    found = selectors.officials_of_unit(
+        user=None, unit_id=chieng_an.unit_id, day=DAY, search="cam van"
+    )
+    assert [o.pk for o in found] == [seconded.pk]
+    by_digits = selectors.officials_of_unit(
+        user=None, unit_id=chieng_an.unit_id, day=DAY, search="0123"
+    )
+    assert [o.pk for o in by_digits] == [hired_2012.pk]
+
+
+def test_the_positions_of_a_unit_show_holders_and_vacancies_leaders_first(chieng_an):
+    from tinhgon.staffing import selectors
+
+    staff = factories.position(chieng_an.unit_id, seats=3, code="CV")
+    head = factories.position(
+        chieng_an.unit_id, code="TP", group="leadership", leader_role="head", title="Trưởng phòng"
+    )
+    official = _person(chieng_an.unit_id)
+    services.assignment_start(
+        actor=None, official_id=official.pk, position_id=staff, valid_from=DAY
+    )
+    views = selectors.positions_of_unit(user=None, unit_id=chieng_an.unit_id, day=DAY)
+    assert [v.position.pk for v in views] == [head, staff]
+    assert [(v.vacant, len(v.holders)) for v in views] == [(1, 0), (2, 1)]
+
+
+def test_an_officials_history_lists_assignments_newest_first_and_training(chieng_an):
+    from tinhgon.staffing import selectors
+
+    official = _person(chieng_an.unit_id)
+    first = factories.position(chieng_an.unit_id)
+    second = factories.position(chieng_an.unit_id)
+    held = services.assignment_start(
+        actor=None, official_id=official.pk, position_id=first, valid_from=DAY
+    )
+    services.assignment_end(actor=None, assignment_id=held.pk, last_day=dt.date(2025, 12, 31))
+    services.assignment_start(
+        actor=None, official_id=official.pk, position_id=second, valid_from=dt.date(2026, 1, 1)
+    )
+    services.training_record(
+        actor=None,
+        official_id=official.pk,
+        course="Bồi dưỡng kỹ năng chuyển đổi số",
+        field="it",
+        start=dt.date(2025, 3, 1),
+        result="ongoing",
+    )
+    history = selectors.official_history(user=None, official_id=official.pk)
+    assert [a.position_id for a in history.assignments] == [second, first]
+    assert [t.course for t in history.trainings] == ["Bồi dưỡng kỹ năng chuyển đổi số"]

@@ -4,7 +4,8 @@ placed onto the new ward's positions.
 
 Officials, in id order (the greedy order), all civil servants unless said:
 - A: master's, administration, chaired Tô Hiệu (a leader before);
-- T1: master's, administration; T2: bachelor's, administration; D: bachelor's, land;
+- T1: master's, administration; T2: bachelor's, administration; D: bachelor's, land (no home
+  commune on record: distance 0, said in the explanation);
 - E: college (below every position), F: contract worker, G: public employee;
 - C: continues in position Z (an assignment from the effective date).
 Positions of the new ward: chair (head, bachelor's, administration), X (bachelor's,
@@ -16,12 +17,17 @@ weight of evaluation), and D ends in the chair; the optimum seats A in the chair
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from tinhgon.conftest import unit
+from tinhgon.accounts.models import Role
+from tinhgon.conftest import make_persona, unit
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.reorg import engine, planfile
@@ -87,7 +93,7 @@ def build(*, quota: int = 5) -> Scenario:
             chieng_an, level=Qualification.MASTER, home_commune_id=chieng_an, **admin
         ),
         "T2": staff.official(chieng_coi, home_commune_id=chieng_coi, **admin),
-        "D": staff.official(chieng_an, field=Field.LAND, home_commune_id=chieng_an),
+        "D": staff.official(chieng_an, field=Field.LAND),  # no home commune on record
         "E": staff.official(chieng_coi, level=Qualification.COLLEGE, **admin),
         "F": staff.official(
             to_hieu,
@@ -153,6 +159,9 @@ def test_the_officials_of_three_merged_wards_are_each_placed_or_left_out_with_a_
     placed = rows(run)
     by_name = {name: placed.get(pk) for name, pk in s.officials.items()}
     assert by_name["C"] is None, "the continuing holder is not placed again"
+    arriving = {pk for name, pk in s.officials.items() if name != "C"}
+    assert set(placed) == arriving
+    assert all(row.position_id or row.unplaced_reason for row in placed.values())
     assert {n: r.position_id for n, r in by_name.items() if r and r.position_id} == {
         "A": s.positions["chair"],
         "T1": s.positions["Y"],
@@ -169,6 +178,10 @@ def test_the_officials_of_three_merged_wards_are_each_placed_or_left_out_with_a_
     assert chair.explanation["leadership"] == {"position": True, "held_before": True, "cost": 0}
     assert chair.explanation["qualification"]["cost"] == placement.WEIGHTS["over_level"]
     assert chair.explanation["distance"]["km"] is not None  # located through the lineage
+    land = by_name["D"]
+    assert land is not None and land.explanation["distance"]["km"] is None
+    assert land.explanation["distance"]["cost"] == 0
+    assert "home commune" in land.explanation["distance"]["note"]
 
 
 def test_the_optimum_beats_the_greedy_placement_on_total_cost():
@@ -281,3 +294,115 @@ def test_an_official_moved_or_left_out_by_hand_is_marked_overridden_and_approved
         == (s.positions["chair"])
     )
     assert Official.objects.get(pk=s.officials["A"]).unit_id == s.ward
+
+
+def _staff(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("staff", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return 1, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_staff_place_by_plan_id_prints_placed_unplaced_cost_and_greedy_cost():
+    s = build()
+    status, out, _err = _staff("place", "--plan", str(s.plan_ref), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert figures["placed"] == 4 and figures["unplaced"] == 3
+    assert figures["cost"] < figures["greedy_cost"]
+    assert {row["reason"] for row in figures["unplaced_officials"]} and figures[
+        "plan"
+    ] == s.plan_ref
+
+
+def test_staff_place_reads_the_units_of_a_plan_file(tmp_path):
+    s = build()
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    status, out, _err = _staff("place", "--plan", str(plan_file), "--format", "json")
+    assert status == 0
+    figures = json.loads(out)
+    assert s.ward in figures["units"] and figures["plan"] == s.plan_ref
+
+
+def test_staff_place_refuses_a_plan_not_applied_in_one_line(tmp_path):
+    plan_file = tmp_path / "hop-nhat.yaml"
+    plan_file.write_text(merge_plan_text(), encoding="utf-8")
+    with pytest.raises(DomainError, match="apply the plan first"):
+        _staff("place", "--plan", str(plan_file))
+    with pytest.raises(DomainError, match="apply it first"):
+        _staff("place", "--plan", "999999")
+    status, _out, err = _staff("place", "--plan", "no-such-file.yaml")
+    assert status == 1 and "neither a plan id nor a file" in err
+
+
+def test_the_pages_start_show_override_and_approve_a_placement_after_confirmation(province_admin):
+    s = build()
+    browser = province_admin.browser()
+    response = browser.post("/staff/placement/", {"plan": s.plan_ref})
+    assert response.status_code == 302
+    run = PlacementRun.objects.get(plan_ref=s.plan_ref)
+    page = browser.get(response["Location"]).content.decode()
+    assert "Chủ tịch" in page and "qualification is below every open position" in page
+    refused = browser.post(
+        f"/staff/placement/{run.pk}/override/",
+        {"official": s.officials["T2"], "position": s.positions["W"]},
+    )
+    assert refused.status_code == 400 and "is for a" in refused.content.decode()
+    confirm = browser.get(f"/staff/placement/{run.pk}/approve/")
+    assert confirm.status_code == 200 and 'name="confirmed"' in confirm.content.decode()
+    assert not Assignment.objects.filter(placement=run).exists(), "nothing before confirming"
+    done = browser.post(f"/staff/placement/{run.pk}/approve/", {"confirmed": "on"})
+    assert done.status_code == 302
+    assert Assignment.objects.filter(placement=run).count() == 4
+    run.refresh_from_db()
+    assert run.approved_by == province_admin.user
+    again = browser.post(f"/staff/placement/{run.pk}/approve/", {"confirmed": "on"})
+    assert again.status_code == 409
+
+
+def test_the_api_places_a_plan_and_refuses_an_override_that_breaks_the_quota(province_admin):
+    s = build(quota=4)
+    api = province_admin.api()
+    started = api.post(
+        "/api/staff/placement", {"plan": s.plan_ref}, content_type="application/json"
+    )
+    assert started.status_code == 201
+    body = started.json()
+    assert body["placed"] == 3 and body["cost"] < body["greedy_cost"]
+    left = next(
+        row["official"]
+        for row in body["unplaced_officials"]
+        if row["official"] != s.officials["E"]
+        and Official.objects.get(pk=row["official"]).category == Category.CIVIL_SERVANT
+    )
+    free = next(
+        p
+        for p in (s.positions["X"], s.positions["Y"], s.positions["chair"], s.positions["Z"])
+        if p not in {row["position"] for row in body["placements"]}
+    )
+    refused = api.post(
+        f"/api/staff/placement/{body['run']}/override",
+        {"official_id": left, "position_id": free},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "quota" in refused.json()["error"]["message"]
+
+
+def test_an_official_of_another_commune_cannot_open_the_placement():
+    s = build()
+    outsider = make_persona(
+        "chieng-sinh-official", unit("Phường Chiềng Sinh").unit_id, Role.UNIT_OFFICIAL
+    )
+    run = placement.placement_start(actor=None, unit_ids=[s.ward], effective=DAY)
+    assert outsider.api().get(f"/api/staff/placement/{run.pk}").status_code == 404
+    assert outsider.browser().get(f"/staff/placement/{run.pk}/").status_code == 404
+
+
+def test_a_unit_with_nobody_to_place_gives_an_empty_run():
+    ward = unit("Phường Tô Hiệu").unit_id
+    run = placement.placement_start(actor=None, unit_ids=[ward], effective=dt.date(2026, 3, 1))
+    assert run.cost == 0 == run.greedy_cost
+    assert not PlacementRow.objects.filter(run=run).exists()

@@ -26,7 +26,13 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import OneLineCommand, number_text
-from tinhgon.operations import bench_carriers, bench_services, bench_staff, benchmarks
+from tinhgon.operations import (
+    bench_carriers,
+    bench_placement,
+    bench_services,
+    bench_staff,
+    benchmarks,
+)
 from tinhgon.units.models import Unit
 
 DEFAULT = "registry"
@@ -35,6 +41,7 @@ SUBCOMMANDS = {
     "carriers": "Records carried through the national pairing plan, against raw SQL.",
     "continuity": "Reads and writes of records while the national plan moves them.",
     "services": "Dossiers: intake through the API, the unit dashboard, the 2025 plan vs raw SQL.",
+    "placement": bench_placement.__doc__.splitlines()[0].split(": ", 1)[1],
     "staff": "Officials with their positions and assignments: the 2025 plan vs raw SQL.",
 }
 # A benchmark of the engine is about volume: below this it measures fixed costs.
@@ -117,6 +124,8 @@ class Command(OneLineCommand):
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
+            if name == "placement":
+                bench_placement.add_arguments(sub)
             if name == "staff":
                 bench_staff.add_arguments(sub)
             if name == "continuity":
@@ -152,6 +161,9 @@ class Command(OneLineCommand):
                 servers=options["servers"],
                 batch_rows=options["batch_rows"],
                 progress=lambda what: self.stderr.write(f"... {what}"),
+            ),
+            "placement": lambda: bench_placement.run(
+                officials=options["officials"], skip_direct=skip_naive
             ),
             "staff": lambda: bench_staff.run_options(
                 options, lambda what: self.stderr.write(f"... {what}")
