@@ -10,9 +10,13 @@ The moves are found by their forms' addresses, not their labels: the labels are 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -30,6 +34,35 @@ from tinhgon.browser import (
 )
 
 SIZES.setdefault("small-phone", {"width": 360, "height": 740})
+CHIENG_AN = "03667"  # Phường Chiềng An
+
+# What the pages are opened on, read from the demo set before the server starts.
+_DEMO_ROWS = f"""
+import json
+from tinhgon.coordination.models import Directive, Extension, Task
+from tinhgon.units.models import UnitVersion
+ours = UnitVersion.objects.filter(code="{CHIENG_AN}").values("unit_id")
+wards = UnitVersion.objects.filter(kind="ward").values("unit_id")
+print(json.dumps({{
+    "directive": Directive.objects.order_by("pk").values_list("pk", flat=True).first(),
+    "extension_task": Extension.objects.filter(state="pending")
+        .order_by("pk").values_list("task_id", flat=True).first(),
+    "other_ward_task": Task.objects.exclude(unit_id__in=ours).filter(unit_id__in=wards)
+        .order_by("pk").values_list("pk", flat=True).first(),
+}}))
+"""
+DEMO: dict[str, int] = {}
+
+
+def demo_rows(data: Path) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-m", "tinhgon.manage", "shell", "-c", _DEMO_ROWS],
+        env=environment(data),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {k: int(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +72,7 @@ def server(e2e_registry, tmp_path_factory) -> Iterator[str]:
         if item.is_file():
             shutil.copy2(item, template / item.name)
     tinhgon(environment(template), "coord", "demo", "--province", "Sơn La", "--seed", "1")
+    DEMO.update(demo_rows(template))
     with serve(template, tmp_path_factory.mktemp("coord-pages")) as address:
         yield address
 
@@ -178,5 +212,59 @@ def test_a_round_of_reports_fits_a_360_px_phone(server, browser):
     page.goto(server + next(h for h in hrefs if re.search(r"/rounds/\d+/$", h)))
     expect(page.locator(".table-scroll table.list")).to_be_visible()
     problems = page_problems(page, "a round")
+    page.context.close()
+    assert problems == []
+
+
+def visits() -> dict[str, list[tuple[str, int]]]:
+    return {
+        "admin-son-la": [
+            ("/coord/directives/", 200),
+            ("/coord/directives/new/", 200),
+            (f"/coord/directives/{DEMO['directive']}/", 200),
+            ("/coord/reports/templates/new/", 200),
+            ("/coord/reports/rounds/new/", 200),
+            ("/coord/obstacles/", 200),
+        ],
+        "chieng-an-official": [
+            ("/coord/?state=all", 200),
+            (f"/coord/?unit={CHIENG_AN}", 200),
+            ("/coord/directives/", 200),
+            ("/coord/obstacles/", 200),
+            ("/coord/reports/figures/", 404),  # the province's
+            (f"/coord/tasks/{DEMO['other_ward_task']}/", 404),  # another ward's task
+        ],
+    }
+
+
+@pytest.mark.parametrize("size", ["desktop", "small-phone"])
+def test_the_other_coordination_pages_are_accessible_and_fit_a_360_px_phone(server, browser, size):
+    problems: list[str] = []
+    for username, addresses in visits().items():
+        page = as_user(browser, server, size, username)
+        for address, status in addresses:
+            response = page.goto(server + address)
+            where = f"{username} {address}"
+            if response is None or response.status != status:
+                problems.append(f"{where}: status {response and response.status}, not {status}")
+            problems += page_problems(page, where)
+        page.context.close()
+    assert problems == []
+
+
+def test_the_province_grants_more_time_through_its_confirmation(server, browser):
+    problems: list[str] = []
+    page = as_user(browser, server, "small-phone", "admin-son-la")
+    page.goto(server + f"/coord/tasks/{DEMO['extension_task']}/")
+    decide = page.locator("form[action^='/coord/extensions/']")
+    check(page, problems, "a request for more time")
+    decide.locator("input[name=note]").fill("Đồng ý gia hạn")
+    decide.locator("button[value=approve]").click()
+    expect(page.locator(".confirm h1")).to_be_visible()
+    check(page, problems, "more time: confirmation")
+    page.locator(".confirm button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator("form[action^='/coord/extensions/']")).to_have_count(0)
+    check(page, problems, "more time granted")
     page.context.close()
     assert problems == []
