@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Django 6 needs Python >= 3.12; scripts/find-python picks one (pyenv or PATH).
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: setup run test check lint format typecheck messages bench bench-services clean browser axe screens
+.PHONY: setup run test check lint format typecheck messages bench bench-services bench-staff clean browser axe screens
 
 $(BIN)/tinhgon: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (set PYTHON=...)" >&2; exit 1; }
@@ -73,6 +73,15 @@ bench-services: $(BIN)/tinhgon
 	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench-services.sqlite3*; fi
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-services.sqlite3} $(BIN)/tinhgon migrate -v0
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-services.sqlite3} $(BIN)/tinhgon benchmark services --dossiers $(DOSSIERS)
+
+# The 2025 plan carrying OFFICIALS officials with their positions and assignments, against raw
+# SQL (docs/benchmarks.md, "Staff"): on a fresh SQLite file unless DATABASE_URL names an empty
+# database.
+OFFICIALS ?= 100000
+bench-staff: $(BIN)/tinhgon
+	@if [ -z "$$DATABASE_URL" ]; then rm -f var/bench-staff.sqlite3*; fi
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-staff.sqlite3} $(BIN)/tinhgon migrate -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-staff.sqlite3} $(BIN)/tinhgon benchmark staff --officials $(OFFICIALS)
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -84,6 +84,16 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("TINHGON_SECRET_KEY must be at least 50 characters in production")
 
+# The key that encrypts officials' identity numbers (tinhgon.staffing.protect): production
+# needs its own, kept with the database's backups; development derives one from the secret key.
+TINHGON_FIELD_KEY = os.environ.get("TINHGON_FIELD_KEY", "")
+if not TINHGON_FIELD_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TINHGON_FIELD_KEY must be set in production")
+    TINHGON_FIELD_KEY = "development:" + SECRET_KEY
+elif PRODUCTION and len(TINHGON_FIELD_KEY) < 32:
+    raise ImproperlyConfigured("TINHGON_FIELD_KEY must be at least 32 characters in production")
+
 ALLOWED_HOSTS = env_list("TINHGON_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
     raise ImproperlyConfigured(
@@ -129,6 +139,8 @@ INSTALLED_APPS = [
     "tinhgon.carriers",
     "tinhgon.accounts",
     "tinhgon.publicservices",
+    "tinhgon.staffing",
+    "tinhgon.coordination",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",
@@ -366,7 +378,7 @@ TINHGON_DOCUMENT_MAX_FILES = env_int("TINHGON_DOCUMENT_MAX_FILES", 20, low=1, hi
 TINHGON_PORTAL_PROVINCE = os.environ.get("TINHGON_PORTAL_PROVINCE", "").strip() or "Sơn La"
 # Tracking a dossier by its code and the last four digits of the phone: after this many wrong
 # pairs from one address, or for one code, within the window, both are refused until it ends.
-# Counted in Django's cache: with several server processes, configure a shared cache (CACHES).
+# Counted in the database (core/throttle.py), shared by every server process.
 TINHGON_TRACK_FAILURE_LIMIT = env_int("TINHGON_TRACK_FAILURE_LIMIT", 10, low=1, high=1000)
 TINHGON_TRACK_WINDOW_MINUTES = env_int("TINHGON_TRACK_WINDOW_MINUTES", 15, low=1, high=24 * 60)
 # New dossiers filed on the portal from one address in an hour (a desk's shared computer files

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("tinhgon.accounts.urls")),
     path("reports/", include("tinhgon.reports.urls")),
     path("plans/", include("tinhgon.reorg.urls")),
+    path("staff/", include("tinhgon.staffing.urls")),
+    path("coord/", include("tinhgon.coordination.urls")),
     path("services/figures/", include("tinhgon.publicservices.figures_urls")),
     path("services/pdf/", include("tinhgon.publicservices.pdf_urls")),
     path("services/", include("tinhgon.publicservices.urls")),

@@ -25,14 +25,17 @@ every statement is idempotent: run it again, after a crash or in the next batch,
 what is left, never a row twice.
 
 Preview never writes: `flows` counts, per closed unit (and rule value), the rows that would
-move, with one grouped query that holds no lock.
+move, with one grouped query that holds no lock. A capability may add a panel to the preview
+(`register_preview`): a function given what the engine routed (`Routed`) that returns a table
+the plan page draws, without the engine knowing the capability (staff: officials arriving
+against the positions available, per new unit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -148,6 +151,45 @@ def registered() -> list[Carrier]:
 
 def get(name: str) -> Carrier | None:
     return _REGISTRY.get(name)
+
+
+Target = str | int  # an existing unit id, or the ref of a unit the plan opens ("new:CODE")
+
+
+@dataclass(frozen=True)
+class Routed:
+    """What the preview of a plan routed, as a preview panel reads it.
+
+    `moves`: per carrier, the rows that go from each closed unit to each destination (exactly
+    what the apply moves); `destination(carrier, flow)`: where a flow of that carrier's rows
+    from a closed unit goes (decisions about the group or the carrier, the rule, the default);
+    `decisions`: per carrier, the records a person sent elsewhere ({record: target});
+    `label(target)`: how the page names a unit, existing or new."""
+
+    day: dt.date
+    closing: list[int]
+    moves: dict[str, dict[tuple[int, Target], int]]
+    destination: Callable[[str, Flow], Target]
+    decisions: dict[str, dict[int, Target]]
+    label: Callable[[Target], str]
+
+
+# A panel is JSON (it is stored with the plan's preview): {"name", "title", "columns": [...],
+# "rows": [[...]], "note"}; title, columns and note are English source strings (marked with
+# gettext_noop) that the page translates when it draws them. None: nothing to show.
+PreviewPanel = Callable[[Routed], "dict[str, Any] | None"]
+_PREVIEWS: list[PreviewPanel] = []
+
+
+def register_preview(panel: PreviewPanel) -> None:
+    """Add a panel to every plan's preview (from a capability's AppConfig.ready()); registering
+    twice is harmless."""
+    if panel not in _PREVIEWS:
+        _PREVIEWS.append(panel)
+
+
+def preview_panels(routed: Routed) -> list[dict[str, Any]]:
+    return [panel for provider in _PREVIEWS if (panel := provider(routed)) is not None]
 
 
 def in_ids(column: str, name: str) -> str:

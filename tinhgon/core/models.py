@@ -33,3 +33,16 @@ def audit(*, actor, action: str, unit=None, **data) -> AuditEvent:  # type: igno
     user = actor if getattr(actor, "is_authenticated", False) else None
     unit_id = getattr(unit, "pk", unit)
     return AuditEvent.objects.create(actor=user, action=action, unit_id=unit_id, data=data)
+
+
+class ThrottleCount(models.Model):
+    """Attempts counted under a key (an address, a code) until `window_ends`: shared by every
+    server process through the database (core/throttle.py), so running several workers does not
+    multiply a limit."""
+
+    key = models.CharField(max_length=80, unique=True)
+    window_ends = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

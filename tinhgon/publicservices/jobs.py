@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
+from tinhgon.core import jobs as core_jobs
+from tinhgon.core import throttle
 from tinhgon.core.errors import NotFound
 from tinhgon.publicservices import notifications, outbox, sync
 from tinhgon.publicservices.models import (
@@ -265,15 +267,6 @@ def purge_sent() -> int:
     return outbox.purge(PortalOutbox, before=before) + outbox.purge(Notification, before=before)
 
 
-# Parts other apps add to each round (`register_part` in their AppConfig.ready): the plans
-# whose date has come, applied by tinhgon.reorg. Called with no argument; return a report.
-_parts: dict[str, Callable[[], Any]] = {}
-
-
-def register_part(name: str, part: Callable[[], Any]) -> None:
-    _parts[name] = part
-
-
 def run_round(*, batch: int = 200) -> dict[str, Any]:
     """Push the portal's outbox, send reminders and escalations, retry failed emails. A part
     that fails is logged and reported; the others still run (a mail server down must not stop
@@ -284,7 +277,8 @@ def run_round(*, batch: int = 200) -> dict[str, Any]:
         "reminders": lambda: send_reminders(batch=batch),
         "emails_sent": lambda: notifications.retry(batch=batch),
         "purged": purge_sent,
-        **_parts,
+        "throttles_purged": throttle.purge,
+        **core_jobs.parts(),
     }
     for name, part in parts.items():
         try:

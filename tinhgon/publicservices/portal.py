@@ -9,7 +9,6 @@ unknown code does, so the answer tells nothing about which codes exist.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -18,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from tinhgon.core import throttle
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.core.text import fold
@@ -144,9 +143,9 @@ def commune_find(text: str, *, day: dt.date) -> UnitVersion:
     return found[0]
 
 
-# -- counting what one address (or one code) does, in Django's cache -------------------------
+# -- counting what one address (or one code) does (core/throttle.py) ---------------------------
 def _digest(text: str) -> str:
-    # A cache key takes no spaces or control characters, whatever is typed.
+    # A key of fixed length, whatever is typed.
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -163,25 +162,14 @@ def _filing_key(address: str) -> str:
 
 def _take(keys: list[str], limit: int, *, seconds: int) -> bool:
     """Count one attempt under each key, before it runs; True when any key is now over the
-    limit (refuse). Counting first means requests at once cannot all slip under it."""
-    over = False
-    for key in keys:
-        # add() starts the window only if none runs; incr() counts within it.
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between the two calls
-            cache.add(key, 1, timeout=seconds)
-            count = 1
-        over = over or count > limit
-    return over
+    limit (refuse). Counted in the database (core/throttle.py): one limit for every server
+    process, and requests at once cannot all slip under it."""
+    return throttle.take(keys, limit, seconds=seconds)
 
 
 def _give_back(keys: list[str]) -> None:
     """An attempt that succeeded does not count against the limit of failures."""
-    for key in keys:
-        with contextlib.suppress(ValueError):
-            cache.decr(key)
+    throttle.give_back(keys)
 
 
 def _too_many(message: str) -> DomainError:

@@ -23,7 +23,7 @@ class ReorgConfig(AppConfig):
         register_plan_titles(plan_titles)
         # Approved plans apply on their date by the scheduled job (`tinhgon jobs run`), so that
         # records follow their units that day and not before.
-        from tinhgon.publicservices.jobs import register_part
+        from tinhgon.core.jobs import register_part
         from tinhgon.reorg.services import apply_due_now
 
         register_part("plans_applied", apply_due_now)

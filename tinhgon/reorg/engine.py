@@ -292,8 +292,26 @@ def _flows(view: PlanView, plan_id: int | None, carriers: list[contract.Carrier]
         left = [r for r in carrier.undecided(view.day, split) if r not in decided]
         if left:
             needs[carrier.name] = left
+    routed: dict[str, dict[tuple[int, Any], int]] = defaultdict(dict)
+    for (name, from_unit, target), rows in pairs.items():
+        routed[name][(from_unit, target)] = rows
+    # Capabilities' panels (registered in carriers.contract) read the same routing.
+    panels = contract.preview_panels(
+        contract.Routed(
+            day=view.day,
+            closing=closing,
+            moves=dict(routed),
+            destination=lambda carrier, flow: view.destination(carrier, flow, by_group),
+            decisions={
+                name: {c.record: c.target for c in choices if c.carrier == name and c.priority == 1}
+                for name in {c.carrier for c in choices}
+            },
+            label=view.label,
+        )
+    )
     return {
         "carriers": totals,
+        "panels": panels,
         "moves_per_step": dict(per_step),
         "moves": [
             {
@@ -363,6 +381,7 @@ def preview(spec: PlanSpec, *, plan: Plan | None = None) -> dict[str, Any]:
         "carriers": flows["carriers"],
         "needs_decision": flows["needs_decision"],
         "moves": flows["moves"],
+        "panels": flows["panels"],
         "figures_before": _figures_in_db(spec.effective_date, planner),
         "figures_after": _figures_after(view, planner),
         "steps": _step_report(spec, work, view, flows["moves_per_step"]),

@@ -72,7 +72,16 @@ def preview_workbook(report: dict[str, Any]) -> bytes:
                 "\n".join(step["derived"]),
             ],
         )
-    for sheet in (summary, figures, steps):
+    sheets = [summary, figures, steps]
+    # Capabilities' panels (carriers.contract.register_preview): one sheet each, every row.
+    for panel in report.get("panels", []):
+        title = "".join(c for c in _(panel["title"]) if c not in "[]:*?/\\")[:31]
+        sheet = workbook.create_sheet(title)
+        append_row(sheet, [_(column) for column in panel["columns"]])
+        for row in panel["rows"]:
+            append_row(sheet, row)
+        sheets.append(sheet)
+    for sheet in sheets:
         for cell in sheet[1]:
             cell.font = bold
         sheet.column_dimensions["A"].width = 40

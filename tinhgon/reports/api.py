@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from tinhgon.core.schemas import Day, QueryId, SearchText
+from tinhgon.reports import staff_report
 from tinhgon.reports.selectors import apparatus_change
 from tinhgon.reports.service import resolve_area, scoped_figures
 
@@ -42,3 +43,12 @@ def apparatus_between(
         resolve_area(request.user, day=date_to, province=province, unit_id=unit_id),
     )
     return apparatus_change(before, after)
+
+
+@router.get("/staff", summary="The Resolution 18 report of a province between two dates")
+def staff_between(request: HttpRequest, province: SearchText, date_from: Day, date_to: Day) -> dict:
+    """Each figure before → after, its change and change in percent (null: nothing before);
+    per commune, against the communes it was formed from."""
+    return staff_report.staff_report(
+        request.user, province=province, day_from=date_from, day_to=date_to
+    )

@@ -6,3 +6,11 @@ class ReportsConfig(AppConfig):
     name = "tinhgon.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # Panels of the capabilities below reports, which cannot import its registry: the
+        # coordination's tasks (the engine registers its own from reorg, above reports).
+        from tinhgon.coordination.dashboard import tasks_panel
+        from tinhgon.reports.dashboard import register_panel
+
+        register_panel(tasks_panel)

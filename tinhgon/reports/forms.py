@@ -14,3 +14,12 @@ class FiguresForm(forms.Form):
     def add_prefix(self, field_name: str) -> str:
         # The address says ?from=...&to=..., as links and bookmarks already do.
         return {"day_from": "from", "day_to": "to"}.get(field_name, field_name)
+
+
+class StaffReportForm(forms.Form):
+    province = text_field(_("Province"), _("Name or code"), max_length=120)
+    day_from = DayField(label=_("Before"), help_text=_("dd/mm/yyyy"))
+    day_to = DayField(label=_("After"), help_text=_("dd/mm/yyyy; empty: today"))
+
+    def add_prefix(self, field_name: str) -> str:
+        return {"day_from": "from", "day_to": "to"}.get(field_name, field_name)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError
 from tinhgon.core.views import error_summary, render_refusal
-from tinhgon.reports import dashboard
+from tinhgon.reports import dashboard, staff_report
 from tinhgon.reports.exports import figures_workbook
-from tinhgon.reports.forms import FiguresForm
+from tinhgon.reports.forms import FiguresForm, StaffReportForm
 from tinhgon.reports.selectors import (
     agency_coverage_warning,
     apparatus_change,
@@ -93,4 +93,48 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "reports/home.html",
         {"overview": summary, "panels": found, "warnings": warnings},
+    )
+
+
+@login_required
+def staff(request: HttpRequest) -> HttpResponse:
+    """The Resolution 18 report of a province between two dates (reports/staff_report.py)."""
+    template = "reports/staff.html"
+    form = StaffReportForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, template, {"form": form, "error_summary": error_summary(form=form)}, status=400
+        )
+    province = form.cleaned_data["province"].strip()
+    day_from = form.cleaned_data["day_from"]
+    if not province or day_from is None:
+        return render(request, template, {"form": form})
+    day_to = form.cleaned_data["day_to"] or timezone.localdate()
+    try:
+        report = staff_report.staff_report(
+            request.user, province=province, day_from=day_from, day_to=day_to
+        )
+    except DomainError as error:
+        return render_refusal(request, error, template=template, context={"form": form}, form=form)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            staff_report.workbook(report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="resolution-18-{day_to}.xlsx"'
+        return response
+    for row in report["rows"]:
+        row["pct"] = staff_report.pct_text(row["change_pct"])
+    for row in report["communes"]:
+        row["pct"] = staff_report.pct_text(row["filled"]["change_pct"])
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "report": report,
+            "day_from": day_from,
+            "day_to": day_to,
+            "chart": staff_report.chart(report),
+        },
     )

@@ -841,6 +841,265 @@ PAGES: dict[str, list[Row]] = {
 }
 
 
+# -- staffing: the rules (evaluations, leaders, leavers) --------------------------------------
+def ward_official(world: World) -> int:
+    """An official of Phường Chiềng An (made once per world, before the savepoints)."""
+    from tinhgon.staffing.models import Official
+    from tinhgon.staffing.tests.factories import official
+
+    found = Official.objects.filter(full_name="Lò Thị Ma Trận").values_list("pk", flat=True)
+    return found[0] if found else official(world.id("ward"), full_name="Lò Thị Ma Trận")
+
+
+def ward_leaver(world: World) -> int:
+    import datetime as dt
+
+    from tinhgon.staffing import leavers
+    from tinhgon.staffing.models import Leaver
+
+    found = Leaver.objects.filter(official_id=ward_official(world)).first()
+    if found is None:
+        found = leavers.leaver_record(
+            actor=None,
+            official_id=ward_official(world),
+            kind="resignation",
+            reason="Sắp xếp",
+            decided_on=dt.date(2025, 8, 1),
+            leaves_on=dt.date(2025, 9, 1),
+            reorganized_on=dt.date(2025, 7, 1),
+            retirement_on=dt.date(2040, 1, 1),
+        )
+    return found.pk
+
+
+STAFF_WRITE = "200 200 200 403 200 404 403 404"
+STAFF_RULES = "/api/staff/rules"
+API.update(
+    {
+        ("GET", f"{STAFF_RULES}/evaluations"): [
+            Row(
+                "the ward's evaluations",
+                get(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {"unit_id": w.id("ward"), "year": 2026},
+                ),
+                READ_WARD,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/evaluations"): [
+            Row(
+                "record an evaluation of a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/evaluations",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "year": 2026,
+                        "general_points": 25,
+                        "task_points": 50,
+                    },
+                ),
+                STAFF_WRITE,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/measures"): [
+            Row(
+                "record a measure against a ward official",
+                post(
+                    lambda w: f"{STAFF_RULES}/measures",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "measure": "reprimand",
+                        "decision": "1/QĐ",
+                        "decided_on": "2026-02-01",
+                        "legal_basis": "Nghị định 172/2025/NĐ-CP",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leaders"): [
+            Row(
+                "the ward's leaders against the norm",
+                get(lambda w: f"{STAFF_RULES}/leaders", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("GET", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "the ward's leavers",
+                get(lambda w: f"{STAFF_RULES}/leavers", lambda w: {"unit_id": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers"): [
+            Row(
+                "record a ward official leaving",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers",
+                    lambda w: {
+                        "official_id": ward_official(w),
+                        "kind": "resignation",
+                        "reason": "Sắp xếp",
+                        "decided_on": "2025-08-01",
+                        "leaves_on": "2025-09-01",
+                        "reorganized_on": "2025-07-01",
+                    },
+                ),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("POST", f"{STAFF_RULES}/leavers/{{leaver_id}}/paid"): [
+            Row(
+                "pay a ward leaver",
+                post(
+                    lambda w: f"{STAFF_RULES}/leavers/{ward_leaver(w)}/paid",
+                    lambda w: {"paid_on": "2025-09-10"},
+                ),
+                STAFF_WRITE,
+            )
+        ],
+    }
+)
+
+
+# Staffing: placement. A run shows the officials of its units: only those who write in every
+# unit placed open it; to everyone else it does not exist (404).
+def placement_run(
+    suffix: str = "", *, prefix: str = "/api/staff/placement"
+) -> Callable[[World], str]:
+    """A new placement of the ward for each persona, at its address."""
+
+    def url(world: World) -> str:
+        from django.utils import timezone
+
+        from tinhgon.staffing import placement
+
+        run = placement.placement_start(
+            actor=None, unit_ids=[world.id("ward")], effective=timezone.localdate()
+        )
+        return f"{prefix}/{run.pk}{suffix}"
+
+    return url
+
+
+PLACEMENT_RUN = "200 200 200 404 200 404 404 404"
+API.update(
+    {
+        ("POST", "/api/staff/placement"): [
+            Row(
+                "place the ward's officials",
+                post(lambda w: "/api/staff/placement", lambda w: {"unit_ids": [w.id("ward")]}),
+                "201 201 201 403 201 404 403 404",
+            )
+        ],
+        ("GET", "/api/staff/placement/{run_id}"): [
+            Row("a placement of the ward", get(placement_run()), PLACEMENT_RUN)
+        ],
+        ("POST", "/api/staff/placement/{run_id}/override"): [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                post(placement_run("/override"), lambda w: {"official_id": 1}),
+                ALL_404,
+            )
+        ],
+        ("POST", "/api/staff/placement/{run_id}/approve"): [
+            Row("approve a placement of the ward", post(placement_run("/approve")), PLACEMENT_RUN)
+        ],
+    }
+)
+PAGES.update(
+    {
+        "staffing:rules-evaluations": [
+            Row(
+                "the ward's evaluations",
+                page(
+                    lambda w: "/staff/rules/evaluations/",
+                    lambda w: {"unit": w.units["ward"].code, "year": 2026},
+                ),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leaders": [
+            Row(
+                "the ward's leaders",
+                page(lambda w: "/staff/rules/leaders/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leavers": [
+            Row(
+                "the ward's leavers",
+                page(lambda w: "/staff/rules/leavers/", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
+            )
+        ],
+        "staffing:rules-leaver-pay": [
+            Row(
+                "the confirmation of a ward leaver's payment",
+                page(lambda w: f"/staff/rules/leavers/{ward_leaver(w)}/pay/"),
+                STAFF_WRITE,
+            )
+        ],
+        "staffing:rules-formulas": [
+            Row("the leaver formula", page(lambda w: "/staff/rules/formulas/"), ALL_200)
+        ],
+        "staffing:placement": [
+            Row(
+                "the placement form",
+                page(lambda w: "/staff/placement/"),
+                "200 200 200 200 200 200 403 200",
+            )
+        ],
+        "staffing:placement_run": [
+            Row(
+                "a placement of the ward",
+                page(placement_run("/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
+        ],
+        "staffing:placement_override": [
+            Row(
+                "move an official who is not in it (not found, after the scope)",
+                form(placement_run("/override/", prefix="/staff/placement"), {"official": 1}),
+                ALL_404,
+            )
+        ],
+        "staffing:placement_approve": [
+            Row(
+                "the confirmation page",
+                page(placement_run("/approve/", prefix="/staff/placement")),
+                PLACEMENT_RUN,
+            )
+        ],
+    }
+)
+
+
+# Coordination: reports, obstacles and figures (their rows live with them).
+from tinhgon.coordination.tests import reports_matrix  # noqa: E402
+
+API.update(reports_matrix.api_rows())
+PAGES.update(reports_matrix.page_rows())
+
+# Staffing: the people (their rows live with them).
+from tinhgon.staffing.tests import people_matrix  # noqa: E402
+
+API.update(people_matrix.api_rows(Row, get))
+PAGES.update(people_matrix.page_rows(Row, page))
+
+# Coordination: directives and tasks (their rows live with them).
+from tinhgon.coordination.tests import tasks_matrix  # noqa: E402
+
+API.update(tasks_matrix.api_rows())
+PAGES.update(tasks_matrix.page_rows())
+
+# Staffing: the figures and the Resolution 18 report (their rows live with them).
+from tinhgon.staffing.tests import figures_matrix  # noqa: E402
+
+API.update(figures_matrix.api_rows(Row, get))
+PAGES.update(figures_matrix.page_rows(Row, page))
+
+
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}

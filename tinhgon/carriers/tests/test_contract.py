@@ -24,12 +24,16 @@ from tinhgon.carriers.models import Priority, RecordMove, Route
 from tinhgon.carriers.tests.testapp.carriers import ParcelsCarrier
 from tinhgon.carriers.tests.testapp.models import Parcel, Posting
 from tinhgon.conftest import db_checksum, unit
+from tinhgon.coordination.tests import reports_factories as coord_reports
+from tinhgon.coordination.tests import tasks_factories as coordination
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
 from tinhgon.reorg.tests.test_engine import SPLIT_SON_LA
+from tinhgon.staffing.tests import factories as staff
+from tinhgon.staffing.tests.test_carriers import leader_excess, quota
 from tinhgon.units import selectors
 from tinhgon.units import services as unit_services
 from tinhgon.units.kinds import Kind, Level
@@ -101,6 +105,15 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "memberships": _membership,
     "parcels": _parcel,
     "postings": _posting,
+    "positions": staff.position,
+    "officials": staff.official,
+    "assignments": staff.assignment,
+    "quotas": quota,  # of the plan's year: it moves
+    "leader_excesses": leader_excess,  # still open: it moves
+    "tasks": coordination.open_task,
+    "task_cooperators": coordination.cooperator,
+    "report_duties": coord_reports.report_duty,
+    "obstacles": coord_reports.obstacle,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)

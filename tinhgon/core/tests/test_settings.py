@@ -23,6 +23,7 @@ def load_settings(code: str = "import tinhgon.settings", **env: str) -> subproce
 GOOD = {
     "TINHGON_ENV": "production",
     "TINHGON_SECRET_KEY": "x" * 60,
+    "TINHGON_FIELD_KEY": "k" * 40,
     "TINHGON_ALLOWED_HOSTS": "tinhgon.sonla.gov.vn",
     "DATABASE_URL": "postgres://tinhgon@db/tinhgon",
 }
@@ -36,6 +37,7 @@ def test_production_with_every_setting_starts():
     ("missing", "message"),
     [
         ("TINHGON_SECRET_KEY", "TINHGON_SECRET_KEY"),
+        ("TINHGON_FIELD_KEY", "TINHGON_FIELD_KEY"),
         ("TINHGON_ALLOWED_HOSTS", "TINHGON_ALLOWED_HOSTS"),
         ("DATABASE_URL", "DATABASE_URL"),
     ],
@@ -50,6 +52,7 @@ def test_production_refuses_to_start_without(missing, message):
 def test_production_refuses_a_wildcard_host_a_short_key_and_debug():
     assert load_settings(**{**GOOD, "TINHGON_ALLOWED_HOSTS": "*"}).returncode != 0
     assert load_settings(**{**GOOD, "TINHGON_SECRET_KEY": "short"}).returncode != 0
+    assert load_settings(**{**GOOD, "TINHGON_FIELD_KEY": "short"}).returncode != 0
     assert load_settings(**{**GOOD, "TINHGON_DEBUG": "1"}).returncode != 0
 
 

@@ -7,7 +7,9 @@
   the records being moved: failures and latencies;
 - `services --dossiers N [--format json]`: dossiers at national scale: intake through the API,
   the unit dashboard, the 2025 plan carrying the open dossiers against raw SQL
-  (tinhgon.operations.bench_services).
+  (tinhgon.operations.bench_services);
+- `staff --officials N [--format json]`: the 2025 plan carrying N officials with their
+  positions and assignments, against raw SQL (tinhgon.operations.bench_staff).
 
 Every benchmark builds its data from nothing, so that its figures mean the same each run.
 """
@@ -24,7 +26,13 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import OneLineCommand, number_text
-from tinhgon.operations import bench_carriers, bench_services, benchmarks
+from tinhgon.operations import (
+    bench_carriers,
+    bench_placement,
+    bench_services,
+    bench_staff,
+    benchmarks,
+)
 from tinhgon.units.models import Unit
 
 DEFAULT = "registry"
@@ -33,6 +41,8 @@ SUBCOMMANDS = {
     "carriers": "Records carried through the national pairing plan, against raw SQL.",
     "continuity": "Reads and writes of records while the national plan moves them.",
     "services": "Dossiers: intake through the API, the unit dashboard, the 2025 plan vs raw SQL.",
+    "placement": bench_placement.__doc__.splitlines()[0].split(": ", 1)[1],
+    "staff": "Officials with their positions and assignments: the 2025 plan vs raw SQL.",
 }
 # A benchmark of the engine is about volume: below this it measures fixed costs.
 MAX_ROWS = 50_000_000
@@ -114,6 +124,10 @@ class Command(OneLineCommand):
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
                 )
                 sub.add_argument("--format", choices=["table", "json"], default="table")
+            if name == "placement":
+                bench_placement.add_arguments(sub)
+            if name == "staff":
+                bench_staff.add_arguments(sub)
             if name == "continuity":
                 sub.add_argument(
                     "--clients", type=int, choices=range(1, 17), default=2, metavar="1-16"
@@ -147,6 +161,12 @@ class Command(OneLineCommand):
                 servers=options["servers"],
                 batch_rows=options["batch_rows"],
                 progress=lambda what: self.stderr.write(f"... {what}"),
+            ),
+            "placement": lambda: bench_placement.run(
+                officials=options["officials"], skip_direct=skip_naive
+            ),
+            "staff": lambda: bench_staff.run_options(
+                options, lambda what: self.stderr.write(f"... {what}")
             ),
         }
         if subcommand in runs:

@@ -1,0 +1,119 @@
+"""`tinhgon staff` subcommands: people (see management/commands/staff.py).
+
+- `demo --province NAME [--seed S] [--as-of DATE] [--format json]`: synthetic staff for every
+  unit of the province, clearly labelled;
+- `officials --unit CODE [--as-of DATE] [--format json]`: the officials of a unit, identity
+  numbers masked (a command's output ends up in logs and terminals: nobody needs the whole
+  number there);
+- `import FILE [--dry-run]`: positions and staff lists from the Excel template
+  (docs/staffing-import.md); `import-template --output FILE` writes the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json
+from tinhgon.core.upload import read_path
+from tinhgon.staffing import excel, selectors, synthetic
+from tinhgon.units import selectors as registry
+
+
+def add(sub: Any) -> dict[str, Callable[..., None]]:
+    demo = sub.add_parser(
+        "demo", help=_("Synthetic positions, quotas and officials for every unit of a province.")
+    )
+    demo.add_argument("--province", required=True, help=_("Province name or code."))
+    demo.add_argument("--seed", type=bounded_int(0, 2**31), default=1, help=_("Random seed."))
+    demo.add_argument("--as-of", help=_("Date (dd/mm/yyyy or YYYY-MM-DD); default today."))
+    demo.add_argument("--format", choices=["text", "json"], default="text")
+
+    officials = sub.add_parser("officials", help=_("The officials of a unit (numbers masked)."))
+    officials.add_argument("--unit", required=True, help=_("Unit code or name."))
+    officials.add_argument("--as-of", help=_("Date (dd/mm/yyyy or YYYY-MM-DD); default today."))
+    officials.add_argument("--format", choices=["text", "json"], default="text")
+
+    imports = sub.add_parser("import", help=_("Import positions and staff from an Excel file."))
+    imports.add_argument("file", help=_("The .xlsx file (template: docs/staffing-import.md)."))
+    imports.add_argument(
+        "--dry-run", action="store_true", help=_("Check the file and write nothing.")
+    )
+    template = sub.add_parser("import-template", help=_("Write the Excel template to fill in."))
+    template.add_argument("--output", required=True, help=_("The .xlsx file to write."))
+    return {
+        "demo": _demo,
+        "officials": _officials,
+        "import": _import,
+        "import-template": _template,
+    }
+
+
+def _template(command: Any, *, output: str, **options: Any) -> None:
+    try:
+        Path(output).write_bytes(excel.write_template())
+    except OSError as error:
+        raise CommandError(
+            _("%(path)s cannot be written (%(error)s).")
+            % {"path": output[:200], "error": error.strerror or error}
+        ) from None
+    command.stdout.write(_("Template written to %(path)s.") % {"path": output})
+
+
+def _demo(command: Any, *, province: str, seed: int, as_of: str | None, **options: Any) -> None:
+    day = parse_day(as_of) or timezone.localdate()
+    result = synthetic.demo(province=province, seed=seed, day=day)
+    if options.get("format") == "json":
+        command.stdout.write(to_json(result.as_dict()))
+        return
+    command.stdout.write(
+        _(
+            "SYNTHETIC DATA (not real people): %(officials)s officials, %(positions)s positions "
+            "(%(seats)s seats), %(quotas)s quotas, %(assignments)s assignments, %(trainings)s "
+            "courses in %(units)s units on %(day)s (seed %(seed)s)."
+        )
+        % {
+            "officials": result.officials,
+            "positions": result.positions,
+            "seats": result.seats,
+            "quotas": result.quotas,
+            "assignments": result.assignments,
+            "trainings": result.trainings,
+            "units": result.units,
+            "day": day_text(day),
+            "seed": seed,
+        }
+    )
+
+
+def _officials(command: Any, *, unit: str, as_of: str | None, **options: Any) -> None:
+    day = parse_day(as_of) or timezone.localdate()
+    version = registry.resolve(unit, day=day)
+    rows = selectors.officials_of_unit(user=None, unit_id=version.unit_id, day=day)
+    listed = [selectors.official_row(None, o, manages=False) for o in rows]
+    if options.get("format") == "json":
+        command.stdout.write(to_json({"unit": version.code, "day": day, "officials": listed}))
+        return
+    command.stdout.write(
+        table(
+            [
+                (r["id"], r["full_name"], r["national_id"], r["category_label"], r["rank"])
+                for r in listed
+            ],
+            [_("id"), _("full name"), _("identity number"), _("category"), _("rank")],
+        )
+    )
+
+
+def _import(command: Any, *, file: str, dry_run: bool, **options: Any) -> None:
+    content, name = read_path(file)
+    report = excel.staff_import(actor=None, content=content, filename=name, dry_run=dry_run)
+    command.stdout.write(
+        (_("Checked, nothing written: %(summary)s") if dry_run else _("Imported: %(summary)s"))
+        % {"summary": report.summary()}
+    )
