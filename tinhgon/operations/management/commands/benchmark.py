@@ -116,9 +116,9 @@ class Command(OneLineCommand):
                     "--servers",
                     type=int,
                     choices=range(1, 9),
-                    default=1,
+                    default=None,
                     metavar="1-8",
-                    help="Server processes the clients spread over.",
+                    help="Server worker processes (gunicorn); default: the machine's cores.",
                 )
                 sub.add_argument(
                     "--batch-rows", type=_rows, help="Records per batch (default: the setting)."
