@@ -93,7 +93,10 @@ def _text(value: str | None, name: str, limit: int, *, required: bool = True) ->
 
 def _coefficient(value: Any) -> Decimal:
     try:
-        number = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+        number = Decimal(str(value).replace(",", "."))
+        if not number.is_finite():  # NaN and Infinity parse, then break every comparison
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise invalid(
             _("'%(value)s' is not a number.") % {"value": str(value)[:20]},
