@@ -1075,6 +1075,13 @@ PAGES.update(
 )
 
 
+# Staffing: people (officials, positions, quotas, assignments, training; rows with them).
+from tinhgon.staffing.tests import people_matrix  # noqa: E402
+
+API.update(people_matrix.api_rows())
+PAGES.update(people_matrix.page_rows())
+
+
 # Coordination: reports, obstacles and figures (their rows live with them).
 from tinhgon.coordination.tests import reports_matrix  # noqa: E402
 
