@@ -134,6 +134,11 @@ def _targets(spec: TaskSpec, province_id: int, day: dt.date, index: int) -> list
 
 def _text(value: str, *, name: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL refuses it in text: a clear 400, not a 500
+        raise DomainError(
+            _("%(field)s contains a null character.") % {"field": name},
+            problems=[Problem(_("null character"), field=name)],
+        )
     if required and not value:
         raise DomainError(
             _("%(field)s is required.") % {"field": name},
@@ -203,6 +208,11 @@ def directive_issue(  # type: ignore[no-untyped-def]
     subject = _text(subject, name="subject", limit=SUBJECT_LIMIT)
     body = _text(body, name="body", limit=20_000, required=False)
     file = check_file(file)
+    if issued_on > today:
+        raise DomainError(
+            _("A directive cannot be dated after today (%(day)s).") % {"day": today.isoformat()},
+            problems=[Problem(_("today or earlier"), field="issued_on")],
+        )
     if not tasks:
         raise DomainError(
             _("A directive assigns at least one task."),

@@ -10,6 +10,7 @@ confirmed on a page of their own first.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -29,6 +30,7 @@ from tinhgon.coordination.models import Extension, TaskEvent, TaskStatus
 from tinhgon.coordination.services import TargetKind, TaskSpec
 from tinhgon.core.charts import stack_chart
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
+from tinhgon.core.schemas import CODE_REGEX
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level
@@ -61,6 +63,8 @@ def _issuers(user, day: dt.date) -> list[tuple[int, str]]:  # type: ignore[no-un
 def my_tasks(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     code = (request.GET.get("unit") or "").strip()[:40]
+    if code and not re.fullmatch(CODE_REGEX, code):
+        return render_refusal(request, NotFound(_("No unit with this code in your scope.")))
     if code:
         version = visible_versions(request.user, today).filter(code=code).first()
         if version is None:
@@ -488,6 +492,8 @@ def extension_decide(request: HttpRequest, extension_id: int) -> HttpResponse:
         return render_refusal(request, error)
     if request.method != "POST":
         return redirect("coordination:task", task_id=task.pk)
+    if not services.may_act_as_issuer(request.user, task):
+        return render_refusal(request, Forbidden(_("Only the issuing body decides on more time.")))
     approve = request.POST.get("decision") == "approve"
     note = (request.POST.get("note") or "")[: services.NOTE_LIMIT]
     if not request.POST.get("confirmed"):

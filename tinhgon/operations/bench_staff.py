@@ -9,6 +9,9 @@ official in fifty has left; one assignment in ten ended before the plan (history
 
 Then, as `benchmark services` does for dossiers:
 
+- `preview_s`: the plan's preview (read-only counts, the staff panel of officials arriving
+  against the seats of every receiving unit included); `preview_matches_apply` checks that its
+  counts are what the apply then moves;
 - `raw_sql_s`: the same moves written by hand, timed inside a transaction that is then rolled
   back: the engine applies the plan *without* the staffing carriers (the registry's changes),
   then for each staffing table one `UPDATE ... FROM` a mapping of closed unit to default
@@ -336,6 +339,10 @@ def plan_vs_raw(
             progress(what)
 
     start_state = fingerprint(LEGACY_LAST_DAY)
+    say("  the preview")
+    start = time.perf_counter()
+    preview = engine.preview(spec)
+    figures["preview_s"] = round(time.perf_counter() - start, 2)
     size = batch_rows or engine.batch_rows_setting()
     carriers = [contract.get(name) for name in NAMES]
     say("  raw SQL (then rolled back)")
@@ -382,6 +389,12 @@ def plan_vs_raw(
     figures["moved"] = moved
     figures["moved_total"] = sum(moved.values())
     figures["moved_raw"] = moved_raw
+    # What the preview said arrives (its counts and the staff panel) is what the apply moved.
+    [panel] = [p for p in preview["panels"] if p["name"] == "staffing_arrivals"]
+    figures["preview_units"] = len(panel["rows"])
+    figures["preview_matches_apply"] = {
+        name: preview["carriers"].get(name, 0) for name in NAMES
+    } == moved and sum(row[1] for row in panel["rows"]) == moved["officials"]
     figures["left_behind"] = left_behind(outcome.plan.pk, spec.effective_date)
     figures["same_end_state"] = (
         fingerprint(spec.effective_date) == raw_state and moved_raw == figures["moved_total"]

@@ -21,6 +21,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.commands import parse_day, record_id, table, to_json
 from tinhgon.core.errors import DomainError
 from tinhgon.staffing import placement
@@ -85,7 +86,7 @@ def plan_file_units(path: str) -> tuple[list[int], dt.date, int | None]:
     if missing:
         raise DomainError(
             _("Unit %(code)s of the plan is not open on %(day)s: apply the plan first.")
-            % {"code": missing[0], "day": effective},
+            % {"code": missing[0], "day": text.day(effective)},
             code="not_found",
             status=404,
         )
@@ -159,7 +160,7 @@ def place(command: Any, **options: Any) -> None:
             if unit is None:
                 raise CommandError(
                     _("--unit: no unit has code '%(code)s' on %(day)s")
-                    % {"code": options["unit"][:40], "day": effective}
+                    % {"code": options["unit"][:40], "day": text.day(effective)}
                 )
             units, plan_ref = [unit], None
         elif str(options["plan"]).isdigit():

@@ -4,8 +4,8 @@ docs/staffing-rules.md):
 - `staff evaluate --unit CODE --year Y [--file ROWS.json|.csv] [--format text|json]`: record the
   evaluations of a unit from a list (one transaction; an error names its row), then print the
   unit's distribution and its 20 % headroom. Without --file: print them only.
-- `staff leavers --unit CODE [--format text|json]`: the leavers of a unit (and the units under
-  it) with their amounts and payment status.
+- `staff leavers --unit CODE [--format text|json]`: the leavers of a unit (the units under it,
+  and the units it was formed from) with their amounts and payment status.
 - `staff norms [--unit CODE] [--as-of DATE] [--format text|json]`: the norms in force; with
   --unit, the unit and those under it against their norms, and the excesses with their deadlines.
   `--set KIND --heads N --deputies N --from DATE --source TEXT` changes a norm;
@@ -125,7 +125,7 @@ def evaluate(
 def leavers_list(command: Any, *, unit: str, format: str, **_options: Any) -> None:
     today = timezone.localdate()
     unit_id = _unit(unit, today)
-    rows = leavers.leavers_of(unit_ids=leaders.units_under(unit_id, today))
+    rows = leavers.leavers_of(unit_ids=leavers.units_answered_by(unit_id, today))
     if format == "json":
         command.stdout.write(to_json({"unit_id": unit_id, "leavers": rows}))
         return

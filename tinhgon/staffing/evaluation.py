@@ -255,13 +255,19 @@ def evaluation_record(
     rating: str | None = None,
     unit_id: int | None = None,
 ) -> Evaluation:
-    """Record (or replace) one official's evaluation of `year` in `unit_id` (default: the unit
-    that employs them). From 2026 the rating is the band of the points; a measure decided in the
+    """Record (or replace) one official's evaluation of `year` in the unit that employs them
+    (`unit_id`, when given, must be that unit). From 2026 the rating is the band of the points; a measure decided in the
     year forces "did not complete duties" (forced_by names it); an "excellently completed" beyond
     20 % of the unit's "well completed" is refused, naming the figures."""
     _check_year(year)
     official = _official(official_id)
-    unit_id = unit_id or official.unit_id
+    if unit_id is not None and unit_id != official.unit_id:
+        raise DomainError(
+            _("Official %(id)s is not employed by unit %(unit)s.")
+            % {"id": official.pk, "unit": unit_id},
+            problems=[Problem(str(official.pk), field="official")],
+        )
+    unit_id = official.unit_id
     _lock_unit(unit_id)
     measure = measures_in_year([official.pk], year).get(official.pk)
     final, forced_by = _resolve(

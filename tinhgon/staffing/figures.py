@@ -43,6 +43,7 @@ from tinhgon.carriers.models import RecordMove
 from tinhgon.core.commands import day_text
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.core.xlsx import append_row
+from tinhgon.staffing import access as staff_access
 from tinhgon.staffing.models import (
     Assignment,
     Category,
@@ -284,7 +285,8 @@ def tallies(
 
 # -- leaders against the norm ----------------------------------------------------------------
 def norms_on(day: dt.date) -> dict[str, LeaderNorm]:
-    """The norm in force on `day` for each kind of unit (the latest that started by then)."""
+    """The norm in force on `day` for each kind (or "kind:level") of unit, the latest that
+    started by then (staffing/leaders.py reads them the same way)."""
     norms: dict[str, LeaderNorm] = {}
     for norm in LeaderNorm.objects.filter(valid_from__lte=day).order_by("kind", "valid_from"):
         norms[norm.kind] = norm
@@ -302,7 +304,8 @@ def leaders_against_norm(
         version = versions.get(unit_id)
         if version is None or not (heads or deputies):
             continue
-        norm = norms.get(version.kind)
+        # A norm for the kind at its level ("peoples_committee:3") wins over the bare kind.
+        norm = norms.get(f"{version.kind}:{version.level}") or norms.get(version.kind)
         over = None
         if norm is not None:
             over = max(heads - norm.heads, 0) + max(deputies - norm.deputies, 0)
@@ -509,6 +512,20 @@ def resolve_unit(user, code: str, day: dt.date) -> UnitVersion:  # type: ignore[
         code, day=day, keep=lambda ids: access.visible_unit_ids(user, ids)
     )
     return access.access_unit(user, found.unit_id, day=day)
+
+
+def for_reader(user, data: dict[str, Any]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """`data` as `user` may read it: a gap names only officials the user may see
+    (staffing.access: the read scope on the unit that employs them); another unit's official
+    holding a seat here is counted, not named."""
+    rows = data.get("gaps", {}).get("rows", [])
+    ids = [row["official_id"] for row in rows]
+    seen = set(staff_access.visible_officials(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for row in rows:
+        if row["official_id"] not in seen:
+            row["name"] = _("An official of another unit")
+            row["official_id"] = None
+    return data
 
 
 def workbook(data: dict[str, Any]) -> bytes:

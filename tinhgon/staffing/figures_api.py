@@ -19,4 +19,4 @@ def figures_read(request: HttpRequest, unit: SearchText, as_of: Day | None = Non
     largest shortage first. Gaps name officials, never their identity numbers."""
     day = as_of or timezone.localdate()
     version = figures.resolve_unit(request.user, unit, day)
-    return figures.unit_figures(day, version.unit_id)
+    return figures.for_reader(request.user, figures.unit_figures(day, version.unit_id))

@@ -101,7 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
     day = form.cleaned_data["as_of"] or timezone.localdate()
     try:
         version = figures.resolve_unit(request.user, code, day)
-        data = figures.unit_figures(day, version.unit_id)
+        data = figures.for_reader(request.user, figures.unit_figures(day, version.unit_id))
     except DomainError as error:
         return render_refusal(request, error, template=TEMPLATE, context=context, form=form)
     if request.GET.get("format") == "xlsx":

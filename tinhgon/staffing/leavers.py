@@ -36,9 +36,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tinhgon.core.errors import DomainError, NotFound, Problem
+from tinhgon.accounts import access
+from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.staffing.models import Leaver, LeaverFormula, Official
+from tinhgon.units import selectors
+from tinhgon.units.models import UnitLink
 
 Kind = Leaver.Kind
 
@@ -356,6 +359,31 @@ def leaver_record(
     return leaver
 
 
+def access_leaver(user: Any, leaver_id: int, *, write: bool = False) -> Leaver:
+    """The leaver if the user may read (write: change) the records of their unit. A leaver keeps
+    the unit they left; once a plan has closed it, the unit's successors' scope answers for it
+    (read: `access_any_version`; write: write scope on a successor)."""
+    leaver = Leaver.objects.select_related("official", "formula").filter(pk=leaver_id).first()
+    if leaver is None:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id})
+    try:
+        access.access_any_version(user, leaver.unit_id)
+    except NotFound:
+        raise NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id}) from None
+    if not write:
+        return leaver
+    successors = UnitLink.objects.filter(predecessor_id=leaver.unit_id).values_list(
+        "successor_id", flat=True
+    )
+    for unit_id in (leaver.unit_id, *successors):
+        try:
+            access.access_unit(user, unit_id, write=True)
+            return leaver
+        except DomainError:
+            continue  # closed, or not writable: perhaps a successor is
+    raise Forbidden(_("You may not change the records of this unit."))
+
+
 @transaction.atomic
 def leaver_pay(*, actor: Any, leaver_id: int, paid_on: dt.date) -> Leaver:
     """Mark a leaver's amounts paid on `paid_on`. Repeating it with the same day changes nothing;
@@ -421,6 +449,17 @@ def formula_create(
         valid_from=valid_from.isoformat(),
     )
     return formula
+
+
+def units_answered_by(unit_id: int, day: dt.date) -> list[int]:
+    """The units whose leavers a unit's page lists: the unit, those under it on `day`, and the
+    units it was formed from through every reorganization (a leaver keeps the unit they left)."""
+    ids = set(selectors.subtree_depths([unit_id], day)) | {unit_id}
+    ids |= {
+        link.predecessor_id
+        for link, _distance in selectors.lineage(unit_id, direction="predecessors")
+    }
+    return sorted(ids)
 
 
 def leavers_of(*, unit_ids: list[int] | None) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tinhgon.accounts.access import access_unit, scope_for, visible_versions
+from tinhgon.accounts.access import access_unit, scope_for, scopes_cached, visible_versions
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.forms import MAX_ID, DayField
 from tinhgon.core.views import render_invalid_form, render_refusal
@@ -129,14 +130,15 @@ def start(request: HttpRequest) -> HttpResponse:
 def _recent_runs(user: Any) -> list[PlacementRun]:
     """The latest runs the user may open (a few queries: runs are few)."""
     found = []
-    for run in PlacementRun.objects.order_by("-created_at")[:50]:
-        try:
-            units_for_writing(user, run.units, run.effective)
-        except DomainError:
-            continue
-        found.append(run)
-        if len(found) == 10:
-            break
+    with scopes_cached():
+        for run in PlacementRun.objects.order_by("-created_at")[:50]:
+            try:
+                units_for_writing(user, run.units, run.effective)
+            except DomainError:
+                continue
+            found.append(run)
+            if len(found) == 10:
+                break
     return found
 
 
@@ -227,7 +229,7 @@ def approve(request: HttpRequest, run_id: int) -> HttpResponse:
                 "Every placed official gets an assignment from %(day)s; their open assignments "
                 "end the day before. This cannot be undone."
             )
-            % {"day": run.effective.strftime("%d/%m/%Y")},
+            % {"day": text.day(run.effective)},
             "rows": [
                 (_("Placed"), result["placed_count"]),
                 (_("Unplaced"), len(result["unplaced"])),

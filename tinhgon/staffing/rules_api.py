@@ -158,7 +158,7 @@ def leavers_read(request: HttpRequest, unit_id: QueryId) -> dict[str, Any]:
         _read_unit(request, unit_id)
         return {
             "unit_id": unit_id,
-            "leavers": leavers.leavers_of(unit_ids=leaders.units_under(unit_id, today)),
+            "leavers": leavers.leavers_of(unit_ids=leavers.units_answered_by(unit_id, today)),
         }
 
 
@@ -189,8 +189,6 @@ def leaver_write(request: HttpRequest, payload: LeaverIn) -> Any:
 )
 def leaver_paid(request: HttpRequest, leaver_id: Id, payload: PaidIn) -> dict[str, Any]:
     with scopes_cached():
-        unit_id = Leaver.objects.filter(pk=leaver_id).values_list("unit_id", flat=True).first()
-        if unit_id is not None:
-            access.access_unit(request.user, unit_id, write=True)
+        leavers.access_leaver(request.user, leaver_id, write=True)
         row = leavers.leaver_pay(actor=request.user, leaver_id=leaver_id, paid_on=payload.paid_on)
         return {"id": row.pk, "payment": row.payment, "paid_on": row.paid_on}

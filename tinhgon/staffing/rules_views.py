@@ -27,7 +27,7 @@ from tinhgon.accounts import access
 from tinhgon.accounts.access import scopes_cached
 from tinhgon.core.charts import bar_chart
 from tinhgon.core.commands import number_text
-from tinhgon.core.errors import DomainError, NotFound
+from tinhgon.core.errors import DomainError
 from tinhgon.core.forms import DayField, text_field
 from tinhgon.core.views import error_summary, render_refusal
 from tinhgon.staffing import access as staff_access
@@ -266,7 +266,7 @@ LEAVERS = "staffing/rules/leavers.html"
 
 def _leavers_context(request: HttpRequest, unit: UnitVersion) -> dict[str, Any]:
     today = timezone.localdate()
-    rows = leavers.leavers_of(unit_ids=leaders.units_under(unit.unit_id, today))
+    rows = leavers.leavers_of(unit_ids=leavers.units_answered_by(unit.unit_id, today))
     for row in rows:
         row["total_text"] = number_text(row["total"])
     writable = _may_write(request.user, unit.unit_id)
@@ -349,14 +349,9 @@ def leavers_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def leaver_pay(request: HttpRequest, leaver_id: int) -> HttpResponse:
     """GET: the confirmation page; POST: record the payment."""
-    leaver = Leaver.objects.select_related("official").filter(pk=leaver_id).first()
-    if leaver is None:
-        return render_refusal(
-            request, NotFound(_("Leaver %(id)s does not exist.") % {"id": leaver_id})
-        )
     try:
+        leaver = leavers.access_leaver(request.user, leaver_id, write=True)
         version = access.access_any_version(request.user, leaver.unit_id)
-        access.access_unit(request.user, leaver.unit_id, write=True)
     except DomainError as error:
         return render_refusal(request, error)
     back = f"{reverse('staffing:rules-leavers')}?{urlencode({'unit': version.code})}"

@@ -1075,18 +1075,30 @@ PAGES.update(
 )
 
 
-# Staffing: people (officials, positions, quotas, assignments, training; rows with them).
-from tinhgon.staffing.tests import people_matrix  # noqa: E402
-
-API.update(people_matrix.api_rows())
-PAGES.update(people_matrix.page_rows())
-
-
 # Coordination: reports, obstacles and figures (their rows live with them).
 from tinhgon.coordination.tests import reports_matrix  # noqa: E402
 
 API.update(reports_matrix.api_rows())
 PAGES.update(reports_matrix.page_rows())
+
+# Staffing: the people (officials, positions, quotas, assignments, training; their rows live
+# with them).
+from tinhgon.staffing.tests import people_matrix  # noqa: E402
+
+API.update(people_matrix.api_rows(Row, get))
+PAGES.update(people_matrix.page_rows(Row, page))
+
+# Coordination: directives and tasks (their rows live with them).
+from tinhgon.coordination.tests import tasks_matrix  # noqa: E402
+
+API.update(tasks_matrix.api_rows())
+PAGES.update(tasks_matrix.page_rows())
+
+# Staffing: the figures and the Resolution 18 report (their rows live with them).
+from tinhgon.staffing.tests import figures_matrix  # noqa: E402
+
+API.update(figures_matrix.api_rows(Row, get))
+PAGES.update(figures_matrix.page_rows(Row, page))
 
 
 def api_operations() -> set[tuple[str, str]]:

@@ -72,3 +72,47 @@ def cooperator(unit_id: int) -> int:
 def open_task_due(unit_id: int, due: dt.date) -> int:
     made = directive(unit_ids=[unit_id], due=due)
     return int(Task.objects.get(directive=made).pk)
+
+
+def reported_with_file(unit_id: int) -> tuple[Task, int]:
+    """An open task of the unit whose report carries a file: (task, the report event's id)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task = Task.objects.get(pk=open_task(unit_id))
+    services.task_report(
+        actor=None,
+        task_id=task.pk,
+        note="Báo cáo",
+        file=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.7"),
+    )
+    return task, int(task.events.get(move="report").pk)
+
+
+def pending_extension(unit_id: int) -> int:
+    """A request for more time, waiting, on an open task of the unit."""
+    task = Task.objects.get(pk=open_task(unit_id))
+    asked = services.extension_request(
+        actor=None, task_id=task.pk, new_due=task.due + dt.timedelta(days=7), reason="Chờ số liệu"
+    )
+    return int(asked.pk)
+
+
+def directive_with_document(unit_id: int) -> int:
+    """A directive of the unit's province, with its document, that gives the unit a task."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    today = timezone.localdate()
+    made = services.directive_issue(
+        actor=None,
+        issuer_id=province_of(unit_id),
+        number=f"{next(_serial)}/KH-UBND",
+        issued_on=today,
+        subject="Kế hoạch sắp xếp",
+        file=SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.7"),
+        tasks=[
+            services.TaskSpec(
+                title="Triển khai", due=today + dt.timedelta(days=30), unit_ids=[unit_id]
+            )
+        ],
+    )
+    return int(made.pk)

@@ -66,7 +66,7 @@ def _issue(son_la, number: str, tasks: list[TaskSpec]):  # type: ignore[no-untyp
 
 
 def test_two_communes_merging_before_the_deadline_leave_the_successor_one_task_with_both_histories(
-    clock, son_la, commune_official, other_commune_official
+    clock, son_la, commune_official, other_commune_official, superuser
 ):
     to_hieu, chieng_an = _wards()
     directive = _issue(
@@ -96,6 +96,8 @@ def test_two_communes_merging_before_the_deadline_leave_the_successor_one_task_w
     notes = [(e.task_id, e.move, e.note, e.unit_id) for e in selectors.history(kept)]
     assert (first.pk, "start", "Tô Hiệu", to_hieu) in notes
     assert (second.pk, "comment", "Chiềng An", chieng_an) in notes
+    page = superuser.browser().get(f"/coord/tasks/{kept.pk}/").content.decode()
+    assert "Tô Hiệu" in page and "Chiềng An" in page, "the kept task's page shows both histories"
     merge = TaskEvent.objects.get(task=absorbed, move="merge")
     assert merge.data["merged_into"] == kept.pk and merge.from_status == TaskStatus.RECEIVED
     moved = RecordMove.objects.filter(plan_ref=outcome.plan.pk, carrier="tasks")

@@ -138,3 +138,22 @@ def test_a_task_of_another_commune_answers_as_if_it_did_not_exist(
     task_id = make.open_task(chieng_an.unit_id)
     with pytest.raises(NotFound):
         services.access_task(other_commune_official.user, task_id)
+
+
+def test_a_directive_dated_after_today_is_refused(son_la, chieng_an):
+    with pytest.raises(DomainError) as refused:
+        services.directive_issue(
+            actor=None,
+            issuer_id=son_la.unit_id,
+            number="2/CT",
+            issued_on=timezone.localdate() + dt.timedelta(days=1),
+            subject="x",
+            tasks=[
+                TaskSpec(
+                    title="t",
+                    due=timezone.localdate() + dt.timedelta(days=5),
+                    unit_ids=[chieng_an.unit_id],
+                )
+            ],
+        )
+    assert refused.value.problems[0].field == "issued_on"

@@ -154,3 +154,20 @@ def test_bad_input_is_one_line_and_exit_1(db, capsys, monkeypatch, args):  # typ
     assert exited.value.code == 1
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_the_figures_of_a_province_take_a_bounded_number_of_queries(
+    son_la, activity, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        figures.province_figures(son_la)
+
+
+def test_the_command_writes_a_table_and_a_spreadsheet(activity, capsys, tmp_path):
+    call_command("coord", "figures", "--province", "Sơn La")
+    assert "Sơn La" in capsys.readouterr().out
+    target = tmp_path / "f.xlsx"
+    call_command(
+        "coord", "figures", "--province", "14", "--format", "xlsx", "--output", str(target)
+    )
+    assert load_workbook(target).worksheets[1].max_row == 76

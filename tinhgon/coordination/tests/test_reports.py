@@ -239,3 +239,15 @@ def test_a_department_official_opens_rounds_of_its_own_templates(son_la):
         fields=FIELDS,
     )
     assert _round(made.pk, every="departments").duties.count() >= 12
+
+
+def test_the_consolidated_table_of_75_communes_takes_a_few_queries(
+    every_commune, django_assert_max_num_queries
+):
+    for duty in every_commune.duties.order_by("pk")[:40]:
+        reports.submission_save(actor=None, duty_id=duty.pk, values=GOOD)
+    round_ = reports.access_round(None, every_commune.pk)
+    with django_assert_max_num_queries(4):
+        assert len(reports.consolidated(round_)["rows"]) == 75
+    with django_assert_max_num_queries(2):
+        assert len(reports.missing(round_)) == 35

@@ -139,3 +139,17 @@ def test_an_extension_decision_is_confirmed_then_recorded(
         f"/coord/extensions/{asked.pk}/", {"decision": "refuse", "confirmed": "on"}
     )
     assert refused.status_code == 403
+
+
+def test_a_unit_code_that_cannot_exist_or_a_huge_id_is_a_404_not_a_500(commune_official):
+    browser = commune_official.browser()
+    assert browser.get("/coord/", {"unit": "03667\x00"}).status_code == 404
+    assert browser.get("/coord/tasks/99999999999999999999/").status_code == 404
+    assert browser.get("/coord/tasks/999999999999999999/").status_code == 404
+
+
+def test_a_note_with_a_null_character_is_refused_clearly(chieng_an, commune_official):
+    task_id = make.open_task(chieng_an.unit_id)
+    with pytest.raises(services.DomainError) as refused:
+        services.task_comment(actor=commune_official.user, task_id=task_id, note="a\x00b")
+    assert refused.value.problems[0].field == "note"

@@ -41,6 +41,7 @@ def test_the_engine_and_the_raw_sql_carry_the_same_people_to_the_same_places(ben
     assert figures["left_behind"] == 0
     assert figures["same_end_state"] is True
     assert figures["moved_total"] == figures["moved_raw"]
+    assert figures["preview_matches_apply"] is True and figures["preview_units"] > 500
     # Officials at work (49 in 50), every position, open assignments (9 in 10): nearly all of
     # the legacy communes close in the 2025 plan.
     moved = figures["moved"]

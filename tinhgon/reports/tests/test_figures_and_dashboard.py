@@ -114,3 +114,16 @@ def test_the_plans_menu_is_offered_only_to_those_who_may_prepare_plans(
 ):
     assert 'href="/plans/"' not in commune_official.browser().get("/").content.decode()
     assert 'href="/plans/"' in province_admin.browser().get("/").content.decode()
+
+
+def test_the_home_page_shows_a_commune_officials_open_tasks_and_not_another_communes(
+    client, commune_official, other_commune_official, chieng_an
+):
+    from tinhgon.coordination.models import Task
+    from tinhgon.coordination.tests.tasks_factories import open_task
+
+    task = Task.objects.get(pk=open_task(chieng_an.unit_id))
+    client.force_login(commune_official.user)
+    assert task.title in client.get("/").content.decode()
+    client.force_login(other_commune_official.user)
+    assert task.title not in client.get("/").content.decode()

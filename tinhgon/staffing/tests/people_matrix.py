@@ -4,8 +4,10 @@ endpoint and page of officials, positions, quotas, assignments and training.
 Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Reading follows the read scope on the unit
 (the department's official reads the whole province; the neighbouring ward does not see Phường
 Chiềng An: 404); writing needs the write scope on the unit that employs the official (the
-department's official and the observer are refused: 403). The records are made once per world,
-before the requests' savepoints: an official of the ward holding a seat, and a free position.
+department's official and the observer are refused: 403); importing needs a role that writes
+somewhere (the observer: 403). The records are made once per world, before the requests'
+savepoints: an official of the ward holding a seat, and a free position. The identity number
+shown whole only to managers is tested in test_access_people.py.
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ def _official(world: Any) -> dict[str, Any]:
     }
 
 
-def api_rows() -> dict[tuple[str, str], list[Any]]:
-    from tinhgon.accounts.tests.test_matrix import Row, get, post
+def api_rows(Row: Any, get: Any) -> dict[tuple[str, str], list[Any]]:
+    from tinhgon.accounts.tests.test_matrix import post
 
     def patch(path, body):  # type: ignore[no-untyped-def]
         return lambda world: (
@@ -191,8 +193,7 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
     }
 
 
-def page_rows() -> dict[str, list[Any]]:
-    from tinhgon.accounts.tests.test_matrix import Row, page
+def page_rows(Row: Any, page: Any) -> dict[str, list[Any]]:
 
     def ward(path: str):  # type: ignore[no-untyped-def]
         return page(lambda w: path, lambda w: {"unit": w.units["ward"].code})

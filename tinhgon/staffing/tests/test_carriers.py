@@ -17,9 +17,13 @@ from tinhgon.reorg import engine, planfile, services
 from tinhgon.staffing.models import (
     Assignment,
     Category,
+    DisciplinaryMeasure,
     Evaluation,
     LeaderExcess,
     LeaderRole,
+    Leaver,
+    LeaverFormula,
+    Measure,
     Official,
     Position,
     Quota,
@@ -132,17 +136,41 @@ def test_three_merged_wards_bring_their_people_positions_and_open_assignments_ke
     ) == sorted(wards())
 
 
-def test_someone_who_has_left_and_the_evaluations_of_a_merged_ward_stay_with_it():
+def test_someone_who_has_left_and_the_evaluations_measures_and_leavers_of_a_merged_ward_stay():
     to_hieu = wards()[0]
     left = staff.official(to_hieu, status=Status.LEFT)
     working = staff.official(to_hieu)
     rated = Evaluation.objects.create(
         official_id=working, unit_id=to_hieu, year=2025, rating=Rating.GOOD
     )
+    measure = DisciplinaryMeasure.objects.create(
+        official_id=working,
+        unit_id=to_hieu,
+        measure=Measure.REPRIMAND,
+        decision="3/QĐ-KL",
+        decided_on=dt.date(2025, 10, 1),
+        legal_basis="Nghị định 172/2020/NĐ-CP",
+    )
+    leaver = Leaver.objects.create(
+        official_id=left,
+        unit_id=to_hieu,
+        kind=Leaver.Kind.EARLY_RETIREMENT,
+        reason="Sắp xếp đơn vị hành chính",
+        decided_on=dt.date(2025, 10, 1),
+        leaves_on=dt.date(2025, 12, 1),
+        formula=LeaverFormula.objects.create(
+            version="test", valid_from=dt.date(2025, 1, 1), coefficients={}, source="test"
+        ),
+        breakdown={},
+        total=0,
+    )
     engine.apply_plan(plan(merge_three()))
     assert Official.objects.get(pk=left).unit_id == to_hieu
     assert Official.objects.get(pk=working).unit_id == new_ward()
-    assert Evaluation.objects.get(pk=rated.pk).unit_id == to_hieu, "rated by the ward of the time"
+    # Facts of the ward at the time: who rated, disciplined or let the person go.
+    assert Evaluation.objects.get(pk=rated.pk).unit_id == to_hieu
+    assert DisciplinaryMeasure.objects.get(pk=measure.pk).unit_id == to_hieu
+    assert Leaver.objects.get(pk=leaver.pk).unit_id == to_hieu
 
 
 def test_quotas_of_the_plans_year_add_up_at_the_new_ward_and_earlier_years_stay():

@@ -189,6 +189,42 @@ def test_figures_before_a_merger_are_the_old_wards_and_after_it_the_new_ward(chi
     assert {r["name"]: r["filled"] for r in ranked_after}["Phường Tô Chiềng"] == 10
 
 
+def test_after_two_mergers_each_earlier_date_finds_the_records_where_they_were(chieng_an, to_hieu):
+    third = third_ward()
+    seated(chieng_an.unit_id, 5)
+    seated(to_hieu.unit_id, 3)
+    seated(third.unit_id, 2)
+    merge_three([chieng_an.code, to_hieu.code, third.code])
+    first = selectors.resolve("03999", day=DAY)
+    quota(first.unit_id, 9)  # the 2026 quota of the first merger's ward
+    fourth = (
+        selectors.versions_on(DAY)
+        .filter(province_id=first.province_id, kind=Kind.WARD)
+        .exclude(unit_id=first.unit_id)
+        .order_by("code")
+        .first()
+    )
+    assert fourth is not None
+    seated(fourth.unit_id, 4)
+    second_day = dt.date(2026, 7, 1)
+    engine.apply_plan(
+        planfile.load_yaml(
+            f"title: Lần hai\neffective_date: {second_day}\nlegal_basis: {{number: 03/NQ-HĐND}}\n"
+            "steps:\n- action: consolidate\n"
+            f"  sources: ['03999', '{fourth.code}']\n"
+            "  target: {code: '03998', name: Phường Sơn La Mới, kind: ward, parent: '14'}\n"
+        )
+    )
+
+    second = selectors.resolve("03998", day=dt.date(2026, 8, 1))
+    now = figures.unit_figures(dt.date(2026, 8, 1), second.unit_id)
+    assert (now["filled"], now["quota"]) == (14, 9)
+    between = figures.unit_figures(DAY, first.unit_id)
+    assert (between["filled"], between["quota"]) == (10, 9)
+    assert figures.unit_figures(DAY, fourth.unit_id)["filled"] == 4
+    assert figures.unit_figures(dt.date(2025, 12, 31), chieng_an.unit_id)["filled"] == 5
+
+
 # -- leaders, evaluations, gaps --------------------------------------------------------------
 def test_leaders_above_the_norm_of_their_kind_are_counted(chieng_an):
     LeaderNorm.objects.create(
@@ -335,6 +371,41 @@ def test_the_page_shows_the_figures_and_exports_them(chieng_an, commune_official
     book = load_workbook(io.BytesIO(sheet.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[-1][1:] == (20, 18, 2, -2)
+
+
+def test_a_gap_of_another_communes_official_holding_a_seat_here_is_counted_not_named(
+    chieng_an, to_hieu, commune_official
+):
+    outsider = staff.official(to_hieu.unit_id, level=Qualification.COLLEGE)
+    Assignment.objects.create(
+        official_id=outsider,
+        position_id=staff.position(chieng_an.unit_id),
+        unit_id=chieng_an.unit_id,
+        valid_from=EARLIER,
+    )
+
+    data = commune_official.api().get(
+        "/api/staff/figures", {"unit": chieng_an.code, "as_of": "2026-03-01"}
+    )
+
+    gaps = data.json()["gaps"]
+    assert gaps["count"] == 1
+    assert gaps["rows"][0]["official_id"] is None
+    assert Official.objects.get(pk=outsider).full_name not in data.content.decode()
+
+
+def test_the_province_page_ranks_its_communes(son_la, chieng_an, province_admin):
+    quota(chieng_an.unit_id, 20)
+    seated(chieng_an.unit_id, 18)
+
+    page = province_admin.browser().get("/staff/figures/", {"unit": son_la.code})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "chart-communes" in body
+    ranking = body[body.index('id="communes-title"') :]
+    first_row = ranking[ranking.index('<th scope="row">') :].split("</th>", 1)[0]
+    assert chieng_an.name in first_row  # the largest shortage (-2) first
 
 
 def test_the_page_refuses_a_unit_outside_the_scope(to_hieu, commune_official):

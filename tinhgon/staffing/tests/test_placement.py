@@ -4,7 +4,8 @@ placed onto the new ward's positions.
 
 Officials, in id order (the greedy order), all civil servants unless said:
 - A: master's, administration, chaired Tô Hiệu (a leader before);
-- T1: master's, administration; T2: bachelor's, administration; D: bachelor's, land;
+- T1: master's, administration; T2: bachelor's, administration; D: bachelor's, land (no home
+  commune on record: distance 0, said in the explanation);
 - E: college (below every position), F: contract worker, G: public employee;
 - C: continues in position Z (an assignment from the effective date).
 Positions of the new ward: chair (head, bachelor's, administration), X (bachelor's,
@@ -92,7 +93,7 @@ def build(*, quota: int = 5) -> Scenario:
             chieng_an, level=Qualification.MASTER, home_commune_id=chieng_an, **admin
         ),
         "T2": staff.official(chieng_coi, home_commune_id=chieng_coi, **admin),
-        "D": staff.official(chieng_an, field=Field.LAND, home_commune_id=chieng_an),
+        "D": staff.official(chieng_an, field=Field.LAND),  # no home commune on record
         "E": staff.official(chieng_coi, level=Qualification.COLLEGE, **admin),
         "F": staff.official(
             to_hieu,
@@ -158,6 +159,9 @@ def test_the_officials_of_three_merged_wards_are_each_placed_or_left_out_with_a_
     placed = rows(run)
     by_name = {name: placed.get(pk) for name, pk in s.officials.items()}
     assert by_name["C"] is None, "the continuing holder is not placed again"
+    arriving = {pk for name, pk in s.officials.items() if name != "C"}
+    assert set(placed) == arriving
+    assert all(row.position_id or row.unplaced_reason for row in placed.values())
     assert {n: r.position_id for n, r in by_name.items() if r and r.position_id} == {
         "A": s.positions["chair"],
         "T1": s.positions["Y"],
@@ -174,6 +178,10 @@ def test_the_officials_of_three_merged_wards_are_each_placed_or_left_out_with_a_
     assert chair.explanation["leadership"] == {"position": True, "held_before": True, "cost": 0}
     assert chair.explanation["qualification"]["cost"] == placement.WEIGHTS["over_level"]
     assert chair.explanation["distance"]["km"] is not None  # located through the lineage
+    land = by_name["D"]
+    assert land is not None and land.explanation["distance"]["km"] is None
+    assert land.explanation["distance"]["cost"] == 0
+    assert "home commune" in land.explanation["distance"]["note"]
 
 
 def test_the_optimum_beats_the_greedy_placement_on_total_cost():

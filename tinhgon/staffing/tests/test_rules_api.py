@@ -184,3 +184,36 @@ def test_early_retirement_without_the_retirement_day_is_refused_naming_the_field
     assert response.status_code == 400
     assert response.json()["error"]["problems"][0]["field"] == "retirement_on"
     assert not Leaver.objects.exists()
+
+
+def test_a_leaver_of_a_ward_merged_since_is_paid_by_the_new_wards_official(chieng_an):
+    from tinhgon.accounts.models import Role
+    from tinhgon.conftest import make_persona
+    from tinhgon.staffing.tests.test_leaders import _plan
+    from tinhgon.units import selectors
+
+    leaver = _leaver(chieng_an.unit_id)
+    _plan()  # Tô Hiệu and Chiềng An become Phường Tô Chiềng on 01/01/2026
+    new_ward = selectors.resolve("Phường Tô Chiềng", day=dt.date(2026, 1, 1)).unit_id
+    official_of_new_ward = make_persona("to-chieng-official", new_ward, Role.UNIT_OFFICIAL)
+    paid = official_of_new_ward.api().post(
+        f"{URL}/leavers/{leaver.pk}/paid",
+        {"paid_on": "2026-02-02"},
+        content_type="application/json",
+    )
+    assert paid.status_code == 200, paid.content
+    assert Leaver.objects.get(pk=leaver.pk).unit_id == chieng_an.unit_id  # a fact of that ward
+
+
+def test_the_new_ward_lists_the_leavers_of_the_wards_it_was_formed_from(chieng_an):
+    from tinhgon.accounts.models import Role
+    from tinhgon.conftest import make_persona
+    from tinhgon.staffing.tests.test_leaders import _plan
+    from tinhgon.units import selectors
+
+    leaver = _leaver(chieng_an.unit_id)
+    _plan()
+    new_ward = selectors.resolve("Phường Tô Chiềng", day=dt.date(2026, 1, 1)).unit_id
+    reader = make_persona("to-chieng-reader", new_ward, Role.OBSERVER)
+    listed = reader.api().get(f"{URL}/leavers", {"unit_id": new_ward}).json()["leavers"]
+    assert [row["id"] for row in listed] == [leaver.pk]

@@ -162,7 +162,9 @@ class Command(OneLineCommand):
                 batch_rows=options["batch_rows"],
                 progress=lambda what: self.stderr.write(f"... {what}"),
             ),
-            "placement": lambda: bench_placement.run(officials=options["officials"]),
+            "placement": lambda: bench_placement.run(
+                officials=options["officials"], skip_direct=skip_naive
+            ),
             "staff": lambda: bench_staff.run_options(
                 options, lambda what: self.stderr.write(f"... {what}")
             ),
