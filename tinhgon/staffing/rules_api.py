@@ -5,7 +5,7 @@ that employs the official (accounts.access)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +16,7 @@ from tinhgon.accounts.access import scopes_cached
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
 from tinhgon.staffing import access as staff_access
 from tinhgon.staffing import evaluation, leaders, leavers
-from tinhgon.staffing.models import Leaver, Measure, Rating
+from tinhgon.staffing.models import Measure, Rating
 
 router = Router(tags=["staff"])
 
@@ -51,7 +51,9 @@ class MeasureIn(Schema):
 
 class LeaverIn(Schema):
     official_id: BodyId
-    kind: Leaver.Kind
+    # Literal, not the model's Kind: an enum named "Kind" would take the place of the units' one in
+    # the OpenAPI document's components.
+    kind: Literal["early_retirement", "resignation"]
     reason: Text
     decided_on: Day
     leaves_on: Day
