@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,16 +22,7 @@ from tinhgon.accounts.access import access_unit, scopes_cached
 from tinhgon.core.errors import NotFound
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, SearchText
 from tinhgon.staffing import access, selectors, services
-from tinhgon.staffing.models import (
-    Assignment,
-    Category,
-    Gender,
-    Group,
-    LeaderRole,
-    Qualification,
-    Training,
-)
-from tinhgon.staffing.models import Field as TrainingField
+from tinhgon.staffing.models import Assignment
 
 router = Router(tags=["staff"])
 # A unit employs at most a few thousand people; a list longer than this is cut.
@@ -222,6 +213,29 @@ def positions_list(
 
 
 # -- writes ------------------------------------------------------------------------------------
+# The choices of the models, written literally: an enum would enter the OpenAPI document's
+# components under its class name ("Category", "Field", "Result"), where another app's enum of
+# the same name would take its place. test_people_writes checks they equal the models' choices.
+Gender = Literal["female", "male"]
+Group = Literal["leadership", "professional", "shared", "support"]
+Role = Literal["", "head", "deputy"]
+Category = Literal["civil_servant", "public_employee", "contract"]
+Qualification = Literal[1, 2, 3, 4, 5, 6]
+TrainingField = Literal[
+    "administration",
+    "law",
+    "economics",
+    "it",
+    "agriculture",
+    "land",
+    "construction",
+    "culture",
+    "education",
+    "health",
+    "security",
+    "other",
+]
+TrainingResult = Literal["ongoing", "passed", "failed"]
 IDENTITY_REGEX = r"^(?:[0-9]{12}|[0-9]{9})$"
 Text = Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=200)]
 OptionalText = Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=200)]
@@ -296,7 +310,7 @@ class PositionIn(Schema):
     code: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=40)]
     title: Text
     group: Group
-    leader_role: LeaderRole = LeaderRole.NONE
+    leader_role: Role = ""
     category: Category
     level_required: Qualification
     field_required: TrainingField
@@ -433,7 +447,7 @@ class TrainingIn(Schema):
     level: Qualification | None = Field(None, description="the qualification it confers, if any")
     start: Day
     end: Day | None = None
-    result: Training.Result
+    result: TrainingResult
 
 
 @router.post(

@@ -57,6 +57,24 @@ def test_an_identity_number_must_match_the_century_gender_and_year_of_birth():
 
 
 # -- API -------------------------------------------------------------------------------------
+def test_the_apis_literal_choices_are_the_models_choices():
+    from typing import get_args
+
+    from tinhgon.staffing import models, people_api
+
+    pairs = [
+        (people_api.Gender, models.Gender),
+        (people_api.Group, models.Group),
+        (people_api.Role, models.LeaderRole),
+        (people_api.Category, models.Category),
+        (people_api.Qualification, models.Qualification),
+        (people_api.TrainingField, models.Field),
+        (people_api.TrainingResult, models.Training.Result),
+    ]
+    for literal, choices in pairs:
+        assert list(get_args(literal)) == list(choices.values), choices
+
+
 def test_the_api_adds_an_official_with_the_number_sealed_and_shown_whole_to_the_manager(
     commune_official, chieng_an
 ):
