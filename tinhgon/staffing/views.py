@@ -250,6 +250,18 @@ def _url(name: str, **query: Any) -> str:
     return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
+def _on_fields(error: DomainError, form: forms.Form) -> DomainError:
+    """The refusal's problems that name a field of the form shown at that field too (the error
+    summary links to them); the error returned keeps the others for the summary."""
+    others = []
+    for problem in error.problems:
+        if problem.field in form.fields and problem.row is None:
+            form.add_error(problem.field, problem.message)
+        else:
+            others.append(problem)
+    return DomainError(error.message, code=error.code, problems=others, status=error.status)
+
+
 def _form_page(
     request: HttpRequest,
     form: forms.Form,
@@ -271,7 +283,9 @@ def _form_page(
         "unit": unit,
     }
     if error is not None:
-        return render_refusal(request, error, template=FORM, context=page, form=form)
+        return render_refusal(
+            request, _on_fields(error, form), template=FORM, context=page, form=form
+        )
     if form.is_bound and form.errors:
         return render_invalid_form(request, FORM, form, page)
     return render(request, FORM, page, status=status)
@@ -634,7 +648,9 @@ def quotas_page(request: HttpRequest) -> HttpResponse:
                 decided_on=data["decided_on"],
             )
         except DomainError as error:
-            return render_refusal(request, error, template=template, context=context, form=form)
+            return render_refusal(
+                request, _on_fields(error, form), template=template, context=context, form=form
+            )
     messages.success(
         request,
         _("Quota set: %(unit)s, %(year)s, %(category)s: %(count)s.")

@@ -341,6 +341,8 @@ def test_the_quota_form_shows_the_parents_cap_refusal_with_the_figures(
     text = response.content.decode()
     assert "Sơn La" in text and "At most 40 is left" in text and 'href="#id_count"' in text
     assert 'value="41"' in text  # what was typed stays
+    # The figures at the field too (above its input).
+    assert "At most 40 is left" in text.split('name="count"')[0].rsplit("field__label", 1)[1]
     assert not Quota.objects.filter(unit_id=to_hieu.unit_id).exists()
 
 
