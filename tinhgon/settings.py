@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "tinhgon.publicservices",
     "tinhgon.staffing",
     "tinhgon.coordination",
+    "tinhgon.integrity",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",

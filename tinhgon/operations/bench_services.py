@@ -672,7 +672,7 @@ def run(
     dossiers: int,
     intake_count: int = 2000,
     clients: int = 8,
-    servers: int = 1,
+    servers: int | None = None,
     batch_rows: int | None = None,
     server: Callable[[int], contextlib.AbstractContextManager[str]] | None = None,
     progress: Callable[[str], None] | None = None,
@@ -701,6 +701,7 @@ def run(
         step(f"intake of {intake_count:,} dossiers through the API")
         token, communes, procedure = intake_actor()
         SERVER_ERRORS.clear()
+        servers = servers or min(8, os.cpu_count() or 1)
         with (server or serve)(servers) as url:
             figures.update(
                 intake([url], token, communes, procedure, count=intake_count, clients=clients)

@@ -1,0 +1,7 @@
+"""The integrity API, under /api/integrity: each part adds its own router."""
+
+from ninja import Router
+
+router = Router(tags=["integrity"])
+router.add_router("/flags", "tinhgon.integrity.flags_api.router")
+router.add_router("", "tinhgon.integrity.cases_api.router")

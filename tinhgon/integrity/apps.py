@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrityConfig(AppConfig):
+    name = "tinhgon.integrity"
+    label = "integrity"
+    verbose_name = _("Integrity")
+
+    def ready(self) -> None:
+        # -- cases (carriers, job part): registered by cases_setup.register_all() -------------
+        from tinhgon.integrity import cases_setup, flags_setup
+
+        cases_setup.register_all()
+        # -- red flags (the effects hook of public services): flags_setup.register_all() ------
+        flags_setup.register_all()

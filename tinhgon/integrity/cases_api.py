@@ -1,0 +1,5 @@
+"""Integrity API: cases."""
+
+from ninja import Router
+
+router = Router(tags=["integrity"])

@@ -1,0 +1,5 @@
+"""What the cases part registers from IntegrityConfig.ready()."""
+
+
+def register_all() -> None:
+    return None

@@ -1,0 +1,5 @@
+"""Integrity API: flags."""
+
+from ninja import Router
+
+router = Router(tags=["integrity"])

@@ -1,0 +1,5 @@
+"""What the flags part registers from IntegrityConfig.ready()."""
+
+
+def register_all() -> None:
+    return None

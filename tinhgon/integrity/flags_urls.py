@@ -1,0 +1,5 @@
+"""Pages of integrity: flags."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+"""Red flags from the dossiers' history (the flags part fills this in)."""
+
+__all__: list[str] = []

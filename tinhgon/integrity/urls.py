@@ -1,0 +1,10 @@
+"""The integrity pages, under /integrity/: each part has its own module."""
+
+from django.urls import include, path
+
+app_name = "integrity"
+
+urlpatterns = [
+    path("flags/", include("tinhgon.integrity.flags_urls")),
+    path("", include("tinhgon.integrity.cases_urls")),
+]
