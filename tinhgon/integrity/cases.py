@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.models import WRITE_ROLES, Membership
+from tinhgon.accounts.models import Membership, Role
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
 from tinhgon.integrity.models import (
@@ -77,9 +77,10 @@ class Author:
 
 
 def is_handler(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
-    """The handler: the person who accepted the case; before that, whoever holds a writing
-    membership in force at the handler unit itself. Not a superuser or an administrator as
-    such: only a membership at that very unit counts."""
+    """The handler: the person who accepted the case; before that, an official (not an
+    administrator, not an observer) whose membership in force is at the handler unit itself, or
+    at the administrative unit whose people's committee handles it. Superusers and provincial
+    administrators are not handlers as such: the author stays sealed from them."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if case.handler_id is not None:
@@ -89,12 +90,16 @@ def is_handler(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
 
 def _member_of(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
     today = timezone.localdate()
+    units = [unit_id]
+    version = selectors.versions_on(today).filter(unit_id=unit_id).first()
+    if version is not None and version.kind == Kind.PEOPLES_COMMITTEE and version.parent_id:
+        units.append(version.parent_id)
     return Membership.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=today),
         Q(valid_to__isnull=True) | Q(valid_to__gte=today),
         user=user,
-        unit_id=unit_id,
-        role__in=WRITE_ROLES,
+        unit_id__in=units,
+        role=Role.UNIT_OFFICIAL,
     ).exists()
 
 
