@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,14 +155,21 @@ def _store(
         "peers": found.peers,
         "computed_at": now,
     }
-    if not existing.update(**values):
-        RedFlag.objects.create(
-            official_id=official_id,
-            unit_id=unit_id,
-            kind=kind,
-            procedure_id=procedure_id,
-            **values,
-        )
+    if existing.update(**values):
+        return
+    try:
+        # Two transitions at once may both find no flag: the second insert waits for the first,
+        # fails on the key, and updates instead (its savepoint keeps the transition alive).
+        with transaction.atomic():
+            RedFlag.objects.create(
+                official_id=official_id,
+                unit_id=unit_id,
+                kind=kind,
+                procedure_id=procedure_id,
+                **values,
+            )
+    except IntegrityError:
+        existing.update(**values)
 
 
 def _flag(official_id: int, unit_id: int, kind: str, procedure_id: int | None) -> QuerySet[RedFlag]:
@@ -248,6 +255,32 @@ def recompute_official(*, official_id: int, unit_id: int, now: dt.datetime) -> N
         found=_idle(official_id=official_id, unit_id=unit_id, now=now),
         now=now,
     )
+
+
+def refresh_idle(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The scheduled job's part: idle flags change with the clock, not with a transition, so
+    once a round they are recomputed for every official with dossiers in processing and every
+    official flagged idle (one recompute per official and unit, not per dossier)."""
+    now = now or timezone.now()
+    desks = set(
+        Dossier.objects.filter(status=Status.PROCESSING, assignee__isnull=False)
+        .values_list("assignee_id", "unit_id")
+        .distinct()
+    ) | set(RedFlag.objects.filter(kind=FlagKind.IDLE).values_list("official_id", "unit_id"))
+    for official_id, unit_id in sorted(d for d in desks if d[0] is not None):
+        with transaction.atomic():
+            _store(
+                official_id=official_id,
+                unit_id=unit_id,
+                kind=FlagKind.IDLE,
+                procedure_id=None,
+                found=_idle(official_id=official_id, unit_id=unit_id, now=now),
+                now=now,
+            )
+    return {
+        "desks": len(desks),
+        "idle_flags": RedFlag.objects.filter(kind=FlagKind.IDLE).count(),
+    }
 
 
 def _idle(*, official_id: int, unit_id: int, now: dt.datetime) -> Found | None:

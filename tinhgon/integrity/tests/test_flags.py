@@ -286,3 +286,30 @@ def test_the_api_lists_and_dismisses_within_the_scope_and_never_to_the_public(
     )
     assert answer.status_code == 200 and answer.json()["dismissed"] is True
     assert commune_official.api().get(url).json() == []  # dismissed ones are not listed
+
+
+def test_the_job_flags_dossiers_left_idle_and_clears_the_flag_once_they_move(
+    clock, chieng_an, commune_official
+):
+    from tinhgon.core.jobs import parts
+
+    official = commune_official.user
+    codes = [file_dossier(chieng_an.unit_id, actor=official).code for _n in range(2)]
+    for code in codes:
+        dossiers.dossier_assign(actor=official, code=code, assignee=official)
+    refresh = parts()["integrity_flags_idle"]
+    refresh()
+    assert not RedFlag.objects.exists()  # assigned today: not idle
+    clock.set(clock.at + dt.timedelta(days=21))
+    assert refresh()["idle_flags"] == 1
+    flag = RedFlag.objects.get()
+    assert (flag.kind, flag.official, flag.dossiers) == ("idle", official, sorted(codes))
+    dossiers.dossier_approve(actor=official, code=codes[0])  # the hook recomputes at once
+    assert not RedFlag.objects.exists()
+
+
+def test_a_dismissal_survives_a_rebuild(flag, commune_official):
+    flags.flag_dismiss(actor=commune_official.user, flag_id=flag.pk, reason="Đã xác minh")
+    flags.rebuild()
+    again = RedFlag.objects.get()
+    assert (again.dismissed_reason, again.dismissed_by) == ("Đã xác minh", commune_official.user)
