@@ -12,6 +12,7 @@ peers' figures, and can be dismissed with a reason (`flag_dismiss`).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
@@ -121,7 +122,9 @@ def follow(dossier: Dossier, event: DossierEvent) -> None:
         # The dossier left or reached someone's desk: their idle dossiers changed.
         recompute_official(official_id=dossier.assignee_id, unit_id=dossier.unit_id, now=now)
     if deltas.get("handled") or deltas.get("supplements") or deltas.get("decided"):
-        recompute_procedure(procedure_id=procedure_id, now=now)
+        recompute_procedure(
+            procedure_id=procedure_id, now=now, acting=(event.actor_id, event.unit_id)
+        )
 
 
 # -- the flags -------------------------------------------------------------------------------
@@ -320,9 +323,32 @@ RATES = (
 )
 
 
-def recompute_procedure(*, procedure_id: int, now: dt.datetime) -> None:
+def _median_without(rates: list[float], index: int) -> float:
+    """The median of sorted `rates` without the one at `index` (O(1): no copy per official)."""
+    size = len(rates) - 1
+
+    def at(j: int) -> float:
+        return rates[j if j < index else j + 1]
+
+    if size % 2:
+        return at(size // 2)
+    return (at(size // 2 - 1) + at(size // 2)) / 2
+
+
+def _quartiles(rates: list[float]) -> list[float]:
+    if len(rates) < 2:
+        return [round(r, 4) for r in rates]
+    return [round(q, 4) for q in statistics.quantiles(rates, n=4)]
+
+
+def recompute_procedure(
+    *, procedure_id: int, now: dt.datetime, acting: tuple[int, int] | None = None
+) -> None:
     """The rate flags of every official on one procedure: each official's rate against the
-    median of the others' (officials with RATE_MIN_HANDLED dossiers or more)."""
+    median of the others' (officials with RATE_MIN_HANDLED dossiers or more). The dossiers
+    behind a flag are read again only for the official who acted (`acting`: official, unit;
+    None: everyone) and for a flag newly raised: the others' dossiers have not changed, only
+    their peers' figures."""
     counters = list(
         FlagCounter.objects.filter(procedure_id=procedure_id).values(
             "official_id", "unit_id", *COUNTS
@@ -330,17 +356,22 @@ def recompute_procedure(*, procedure_id: int, now: dt.datetime) -> None:
     )
     for kind, numerator, denominator, move in RATES:
         eligible = [c for c in counters if c[denominator] >= RATE_MIN_HANDLED]
+        rates = sorted(c[numerator] / c[denominator] for c in eligible)
+        existing = {
+            (f.official_id, f.unit_id): f
+            for f in RedFlag.objects.filter(kind=kind, procedure_id=procedure_id)
+        }
         flagged: dict[tuple[int, int], Found] = {}
-        for c in eligible:
-            others = [o[numerator] / o[denominator] for o in eligible if o is not c]
-            if len(others) < RATE_MIN_PEERS:
-                continue
+        peers = len(eligible) - 1
+        for c in eligible if peers >= RATE_MIN_PEERS else []:
             rate = c[numerator] / c[denominator]
-            median = statistics.median(others)
+            median = _median_without(rates, bisect.bisect_left(rates, rate))
             if rate < max(RATE_FACTOR * median, median + RATE_MARGIN):
                 continue
-            dossiers: list[str] = []
-            if move is not None:
+            key = (c["official_id"], c["unit_id"])
+            if key in existing and acting is not None and key != acting:
+                dossiers = list(existing[key].dossiers)
+            elif move is not None:
                 dossiers = _codes(
                     DossierEvent.objects.filter(
                         actor_id=c["official_id"],
@@ -351,7 +382,7 @@ def recompute_procedure(*, procedure_id: int, now: dt.datetime) -> None:
                 )
             else:
                 dossiers = _late_codes(c["official_id"], c["unit_id"], procedure_id)
-            flagged[(c["official_id"], c["unit_id"])] = Found(
+            flagged[key] = Found(
                 score=rate / max(median, 0.05),
                 dossiers=dossiers,
                 explanation=_(
@@ -363,20 +394,28 @@ def recompute_procedure(*, procedure_id: int, now: dt.datetime) -> None:
                     "total": c[denominator],
                     "rate": round(100 * rate),
                     "median": round(100 * median),
-                    "peers": len(others),
+                    "peers": peers,
                 },
                 peers={
-                    "peers": len(others),
+                    "peers": peers,
                     "median": round(median, 4),
                     "rate": round(rate, 4),
-                    "rates": sorted(round(r, 4) for r in others),
+                    # Of everyone counted on the procedure (the official included).
+                    "quartiles": _quartiles(rates),
                 },
             )
-        stale = RedFlag.objects.filter(kind=kind, procedure_id=procedure_id)
-        for flag in stale.only("id", "official_id", "unit_id"):
-            if (flag.official_id, flag.unit_id) not in flagged:
+        for key, flag in existing.items():
+            if key not in flagged:
                 flag.delete()
         for (official_id, unit_id), found in flagged.items():
+            old = existing.get((official_id, unit_id))
+            if old is not None and (
+                old.score,
+                old.dossiers,
+                old.explanation,
+                old.peers,
+            ) == (round(found.score, 4), found.dossiers, found.explanation, found.peers):
+                continue  # unchanged: no write
             _store(
                 official_id=official_id,
                 unit_id=unit_id,

@@ -313,3 +313,14 @@ def test_a_dismissal_survives_a_rebuild(flag, commune_official):
     flags.rebuild()
     again = RedFlag.objects.get()
     assert (again.dismissed_reason, again.dismissed_by) == ("Đã xác minh", commune_official.user)
+
+
+def test_the_median_of_the_peers_leaves_out_the_official_compared():
+    import statistics
+
+    rng = random.Random(3)
+    for size in range(2, 12):
+        rates = sorted(rng.choice([0, 0.1, 0.25, 0.5, 1.0]) for _n in range(size))
+        for index in range(size):
+            others = rates[:index] + rates[index + 1 :]
+            assert flags._median_without(rates, index) == statistics.median(others)
