@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tinhgon.accounts import access
 from tinhgon.accounts.access import visible_versions
 from tinhgon.coordination import obstacles
 from tinhgon.coordination.models import Obstacle, ObstacleCategory, ObstacleStatus
@@ -136,6 +137,9 @@ def detail(request: HttpRequest, obstacle_id: int) -> HttpResponse:
         "raised_by": raised_by,
         "responsible": responsible,
         "answerer": answerer,
+        # The dossier is a citizen's: published guidance shows it only to the unit that raised
+        # the obstacle and to the body that answers it, not to every commune of the province.
+        "show_dossier": answerer or bool(access.visible_unit_ids(request.user, [obstacle.unit_id])),
         "may_answer": answerer and obstacle.status in obstacles.OPEN,
         "may_publish": answerer
         and obstacle.status in (ObstacleStatus.ANSWERED, ObstacleStatus.CLOSED),

@@ -74,12 +74,18 @@ OPEN_DUTY = (DutyStatus.PENDING, DutyStatus.SUBMITTED, DutyStatus.RETURNED)
 
 # -- the typed fields ------------------------------------------------------------------------
 def _number(value: Any) -> Decimal | None:
+    """A finite number within the bounds of a report's figures, or None. NaN (which JSON bodies may
+    carry), infinities and huge exponents are refused here, before any arithmetic could raise."""
     if isinstance(value, bool):
         return None
+    number: Decimal
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        cleaned = value.strip().replace(" ", "")
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+    elif isinstance(value, str):
+        cleaned = value.strip().replace(" ", "")[:64]
         # Vietnamese write 1,5 for one and a half.
         if "," in cleaned and "." not in cleaned:
             cleaned = cleaned.replace(",", ".")
@@ -87,8 +93,11 @@ def _number(value: Any) -> Decimal | None:
             number = Decimal(cleaned)
         except InvalidOperation:
             return None
-        return number if number.is_finite() else None
-    return None
+    else:
+        return None
+    if not number.is_finite() or number.adjusted() > 15 or number.adjusted() < -15:
+        return None
+    return number
 
 
 def _plain(number: Decimal) -> int | float:

@@ -250,10 +250,12 @@ def _clean(
             continue
         if name in TEXT_COLUMNS and isinstance(raw, int | float):
             if name == "national_id" and len(text) < 12:
+                # The digits are not echoed: an identity number is never shown whole.
                 problem(
                     name,
-                    _("%(value)s is a number and lost its leading zeros: write it as text")
-                    % {"value": text},
+                    _(
+                        "the identity number is a number cell and lost its leading zeros: write it as text"
+                    ),
                 )
                 continue
             if name != "national_id":
@@ -279,6 +281,9 @@ def _clean(
             try:
                 values[name] = Decimal(text.replace(",", "."))
             except InvalidOperation:
+                values[name] = None
+            if values[name] is None or not values[name].is_finite():
+                values[name] = None
                 problem(name, _("'%(value)s' is not a number") % {"value": text[:40]})
         elif name in CHOICES:
             if text.lower() not in CHOICES[name]:

@@ -462,8 +462,11 @@ def units_answered_by(unit_id: int, day: dt.date) -> list[int]:
     return sorted(ids)
 
 
-def leavers_of(*, unit_ids: list[int] | None) -> list[dict[str, Any]]:
-    """Leavers with their amounts and payment status (the name only: no identity number)."""
+def leavers_of(*, unit_ids: list[int] | None, amounts: bool = True) -> list[dict[str, Any]]:
+    """Leavers with their amounts and payment status (the name only: no identity number).
+
+    The amounts are months of the person's salary: whoever may not see the salary (a reader who
+    does not manage the unit, such as an observer) gets None for `total` and `parts`."""
     rows = Leaver.objects.select_related("official", "formula")
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=unit_ids)
@@ -479,8 +482,12 @@ def leavers_of(*, unit_ids: list[int] | None) -> list[dict[str, Any]]:
             "decided_on": leaver.decided_on,
             "leaves_on": leaver.leaves_on,
             "formula": leaver.formula.version,
-            "total": int(leaver.total),
-            "parts": {k: int(Decimal(v)) for k, v in leaver.breakdown.get("parts", {}).items()},
+            "total": int(leaver.total) if amounts else None,
+            "parts": (
+                {k: int(Decimal(v)) for k, v in leaver.breakdown.get("parts", {}).items()}
+                if amounts
+                else None
+            ),
             "payment": leaver.payment,
             "paid_on": leaver.paid_on,
         }

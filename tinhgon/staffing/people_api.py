@@ -1,19 +1,28 @@
 """Staffing API: people, under /api/staff. Each endpoint loads through `staffing.access` (the
 scope of `accounts.access` on the official's unit) and returns personal data only to those who
 manage the person: everyone else gets the identity number masked and no date of birth,
-ethnicity, home commune or salary coefficient."""
+ethnicity, home commune or salary coefficient.
+
+The writes are thin: the access check (write scope on the unit, or managing the official), one
+service of `staffing.services` (which checks it again, so a command refuses the same), the
+output schema. A refusal is the usual error JSON (400 with the field, 403, 404)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
-from tinhgon.core.schemas import Day, Id, SearchText
-from tinhgon.staffing import access, selectors
+from tinhgon.accounts.access import access_unit, scopes_cached
+from tinhgon.core.errors import NotFound
+from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, SearchText
+from tinhgon.staffing import access, selectors, services
+from tinhgon.staffing.models import Assignment
 
 router = Router(tags=["staff"])
 # A unit employs at most a few thousand people; a list longer than this is cut.
@@ -201,3 +210,265 @@ def positions_list(
         vacant=sum(v.vacant for v in views),
         positions=[PositionOut(**v.as_dict()) for v in views],
     )
+
+
+# -- writes ------------------------------------------------------------------------------------
+# The choices of the models, written literally: an enum would enter the OpenAPI document's
+# components under its class name ("Category", "Field", "Result"), where another app's enum of
+# the same name would take its place. test_people_writes checks they equal the models' choices.
+Gender = Literal["female", "male"]
+Group = Literal["leadership", "professional", "shared", "support"]
+Role = Literal["", "head", "deputy"]
+Category = Literal["civil_servant", "public_employee", "contract"]
+Qualification = Literal[1, 2, 3, 4, 5, 6]
+TrainingField = Literal[
+    "administration",
+    "law",
+    "economics",
+    "it",
+    "agriculture",
+    "land",
+    "construction",
+    "culture",
+    "education",
+    "health",
+    "security",
+    "other",
+]
+TrainingResult = Literal["ongoing", "passed", "failed"]
+IDENTITY_REGEX = r"^(?:[0-9]{12}|[0-9]{9})$"
+Text = Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=200)]
+OptionalText = Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=200)]
+Coefficient = Annotated[
+    Decimal, Field(ge=services.MIN_COEFFICIENT, le=services.MAX_COEFFICIENT, decimal_places=2)
+]
+
+
+class OfficialIn(Schema):
+    unit_id: BodyId
+    full_name: Text
+    national_id: Annotated[str, Field(pattern=IDENTITY_REGEX, examples=["014190001234"])]
+    birth_date: Day
+    gender: Gender
+    ethnicity: Text
+    level: Qualification
+    field: TrainingField
+    category: Category
+    salary_coefficient: Coefficient
+    hire_date: Day
+    home_commune_id: BodyId | None = None
+    rank: OptionalText = ""
+
+
+class OfficialPatch(Schema):
+    """The fields to change; those left out stay as they are."""
+
+    full_name: Text | None = None
+    national_id: Annotated[str, Field(pattern=IDENTITY_REGEX)] | None = None
+    birth_date: Day | None = None
+    gender: Gender | None = None
+    ethnicity: Text | None = None
+    level: Qualification | None = None
+    field: TrainingField | None = None
+    category: Category | None = None
+    salary_coefficient: Coefficient | None = None
+    hire_date: Day | None = None
+    home_commune_id: BodyId | None = None
+    rank: OptionalText | None = None
+
+
+def _official_out(request: HttpRequest, official_id: int) -> OfficialOut:
+    official = access.access_official(request.user, official_id)
+    manages = access.may_manage(request.user, official)
+    return OfficialOut(**selectors.official_row(request.user, official, manages=manages))
+
+
+@router.post("/officials", response={201: OfficialOut}, summary="Add an official")
+def official_create(request: HttpRequest, payload: OfficialIn) -> Any:
+    """The identity number is sealed; a number already recorded is refused (named masked)."""
+    with scopes_cached():
+        day = timezone.localdate()
+        access_unit(request.user, payload.unit_id, day=day, write=True)
+        official = services.official_create(
+            actor=request.user, day=day, **payload.dict(exclude_none=True)
+        )
+        return Status(201, _official_out(request, official.pk))
+
+
+@router.patch("/officials/{official_id}", response=OfficialOut, summary="Change an official")
+def official_update(request: HttpRequest, official_id: Id, payload: OfficialPatch) -> Any:
+    with scopes_cached():
+        access.access_official(request.user, official_id, write=True)
+        services.official_update(
+            actor=request.user, official_id=official_id, **payload.dict(exclude_unset=True)
+        )
+        return _official_out(request, official_id)
+
+
+class PositionIn(Schema):
+    unit_id: BodyId
+    code: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=40)]
+    title: Text
+    group: Group
+    leader_role: Role = ""
+    category: Category
+    level_required: Qualification
+    field_required: TrainingField
+    seats: Annotated[int, Field(ge=1, le=services.MAX_SEATS)] = 1
+    valid_from: Day
+
+
+class LastDayIn(Schema):
+    last_day: Day
+    decision: OptionalText = ""
+
+
+@router.post("/positions", response={201: PositionOut}, summary="Open a position")
+def position_create(request: HttpRequest, payload: PositionIn) -> Any:
+    with scopes_cached():
+        access_unit(request.user, payload.unit_id, day=payload.valid_from, write=True)
+        position = services.position_create(actor=request.user, **payload.dict())
+        return Status(201, PositionOut(**selectors.PositionView(position).as_dict()))
+
+
+@router.post(
+    "/positions/{position_id}/close",
+    response=PositionOut,
+    summary="Close a position after its last day (refused while someone holds it)",
+)
+def position_close(request: HttpRequest, position_id: Id, payload: LastDayIn) -> Any:
+    with scopes_cached():
+        access.access_position(request.user, position_id, write=True)
+        position = services.position_close(
+            actor=request.user, position_id=position_id, last_day=payload.last_day
+        )
+        return PositionOut(**selectors.PositionView(position).as_dict())
+
+
+class QuotaIn(Schema):
+    unit_id: BodyId
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    category: Category
+    count: Annotated[int, Field(ge=0, le=services.MAX_QUOTA)]
+    decision: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=120)]
+    decided_on: Day | None = None
+
+
+class QuotaOut(Schema):
+    unit_id: int
+    year: int
+    category: str
+    count: int
+    decision: str
+    decided_on: dt.date | None
+
+
+@router.post(
+    "/quotas",
+    response={201: QuotaOut},
+    summary="Set a unit's quota for a year and category (400 over the parent's cap)",
+)
+def quota_set(request: HttpRequest, payload: QuotaIn) -> Any:
+    with scopes_cached():
+        day = services.quota_day(payload.year, payload.decided_on)
+        access_unit(request.user, payload.unit_id, day=day, write=True)
+        quota = services.quota_set(actor=request.user, **payload.dict())
+        return Status(
+            201,
+            QuotaOut(
+                unit_id=quota.unit_id,
+                year=quota.year,
+                category=quota.category,
+                count=quota.count,
+                decision=quota.decision,
+                decided_on=quota.decided_on,
+            ),
+        )
+
+
+class AssignmentIn(Schema):
+    official_id: BodyId
+    position_id: BodyId
+    valid_from: Day
+    decision: OptionalText = ""
+
+
+def _assignment_out(assignment: Any) -> AssignmentOut:
+    return AssignmentOut(
+        id=assignment.pk,
+        position_id=assignment.position_id,
+        position_code=assignment.position.code,
+        position_title=assignment.position.title,
+        unit_id=assignment.unit_id,
+        valid_from=assignment.valid_from,
+        valid_to=assignment.valid_to,
+        decision=assignment.decision,
+    )
+
+
+@router.post(
+    "/assignments", response={201: AssignmentOut}, summary="An official takes a vacant seat"
+)
+def assignment_start(request: HttpRequest, payload: AssignmentIn) -> Any:
+    with scopes_cached():
+        access.access_official(request.user, payload.official_id, write=True)
+        access.access_position(request.user, payload.position_id, write=True)
+        assignment = services.assignment_start(actor=request.user, **payload.dict())
+        return Status(201, _assignment_out(assignment))
+
+
+@router.post(
+    "/assignments/{assignment_id}/end",
+    response=AssignmentOut,
+    summary="End an assignment on its last day",
+)
+def assignment_end(request: HttpRequest, assignment_id: Id, payload: LastDayIn) -> Any:
+    with scopes_cached():
+        official_id = (
+            Assignment.objects.filter(pk=assignment_id)
+            .values_list("official_id", flat=True)
+            .first()
+        )
+        if official_id is None:
+            raise NotFound(_("No assignment %(id)s in your scope.") % {"id": assignment_id})
+        access.access_official(request.user, official_id, write=True)
+        assignment = services.assignment_end(
+            actor=request.user,
+            assignment_id=assignment_id,
+            last_day=payload.last_day,
+            decision=payload.decision,
+        )
+        return _assignment_out(assignment)
+
+
+class TrainingIn(Schema):
+    course: Text
+    field: TrainingField
+    level: Qualification | None = Field(None, description="the qualification it confers, if any")
+    start: Day
+    end: Day | None = None
+    result: TrainingResult
+
+
+@router.post(
+    "/officials/{official_id}/trainings",
+    response={201: TrainingOut},
+    summary="Record a course an official took",
+)
+def training_record(request: HttpRequest, official_id: Id, payload: TrainingIn) -> Any:
+    with scopes_cached():
+        access.access_official(request.user, official_id, write=True)
+        training = services.training_record(
+            actor=request.user, official_id=official_id, **payload.dict()
+        )
+        return Status(
+            201,
+            TrainingOut(
+                course=training.course,
+                field=training.field,
+                level=training.level,
+                start=training.start,
+                end=training.end,
+                result=training.result,
+            ),
+        )

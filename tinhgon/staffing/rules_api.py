@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tinhgon.accounts import access
 from tinhgon.accounts.access import scopes_cached
+from tinhgon.core.errors import DomainError
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
 from tinhgon.staffing import access as staff_access
 from tinhgon.staffing import evaluation, leaders, leavers
@@ -158,9 +159,17 @@ def leavers_read(request: HttpRequest, unit_id: QueryId) -> dict[str, Any]:
     today = timezone.localdate()
     with scopes_cached():
         _read_unit(request, unit_id)
+        # The amounts are months of salary: only for those who manage the unit's people.
+        try:
+            access.access_unit(request.user, unit_id, write=True)
+            amounts = True
+        except DomainError:
+            amounts = False
         return {
             "unit_id": unit_id,
-            "leavers": leavers.leavers_of(unit_ids=leavers.units_answered_by(unit_id, today)),
+            "leavers": leavers.leavers_of(
+                unit_ids=leavers.units_answered_by(unit_id, today), amounts=amounts
+            ),
         }
 
 

@@ -266,16 +266,23 @@ LEAVERS = "staffing/rules/leavers.html"
 
 def _leavers_context(request: HttpRequest, unit: UnitVersion) -> dict[str, Any]:
     today = timezone.localdate()
-    rows = leavers.leavers_of(unit_ids=leavers.units_answered_by(unit.unit_id, today))
-    for row in rows:
-        row["total_text"] = number_text(row["total"])
+    # The amounts are months of salary: shown only to those who manage the unit's people.
     writable = _may_write(request.user, unit.unit_id)
+    rows = leavers.leavers_of(
+        unit_ids=leavers.units_answered_by(unit.unit_id, today), amounts=writable
+    )
+    for row in rows:
+        row["total_text"] = number_text(row["total"]) if writable else "—"
     return {
         "unit": unit,
         "rows": rows,
         "writable": writable,
-        "pending_total": number_text(sum(r["total"] for r in rows if r["payment"] == "pending")),
-        "paid_total": number_text(sum(r["total"] for r in rows if r["payment"] == "paid")),
+        "pending_total": number_text(sum(r["total"] for r in rows if r["payment"] == "pending"))
+        if writable
+        else None,
+        "paid_total": number_text(sum(r["total"] for r in rows if r["payment"] == "paid"))
+        if writable
+        else None,
         # Those of the unit not yet leaving, for the form (names only).
         "officials": list(
             Official.objects.filter(unit_id=unit.unit_id, status=Status.ACTIVE, leaver__isnull=True)

@@ -93,7 +93,10 @@ def _text(value: str | None, name: str, limit: int, *, required: bool = True) ->
 
 def _coefficient(value: Any) -> Decimal:
     try:
-        number = Decimal(str(value).replace(",", ".")).quantize(Decimal("0.01"))
+        number = Decimal(str(value).replace(",", "."))
+        if not number.is_finite():  # NaN and Infinity parse, then break every comparison
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise invalid(
             _("'%(value)s' is not a number.") % {"value": str(value)[:20]},
@@ -233,7 +236,8 @@ def quota_of(unit_id: int, year: int, category: str) -> int | None:
     return rows.aggregate(total=Sum("count"))["total"]
 
 
-def _quota_day(year: int, decided_on: dt.date | None) -> dt.date:
+def quota_day(year: int, decided_on: dt.date | None) -> dt.date:
+    """The day whose tree of units a quota is checked against (its decision's, else 31/12)."""
     if decided_on is not None and decided_on.year == year:
         return decided_on
     return dt.date(year, 12, 31)
@@ -262,7 +266,7 @@ def quota_set(
             _("A quota is a whole number from 0 to %(max)s.") % {"max": MAX_QUOTA}, field="count"
         )
     decision = _text(decision, "decision", DECISION_LIMIT)
-    day = _quota_day(year, decided_on)
+    day = quota_day(year, decided_on)
     version = _unit_on(actor, unit_id, day)
     label = Category(category).label
     with transaction.atomic():

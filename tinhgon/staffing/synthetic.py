@@ -7,10 +7,11 @@ them, and they are sealed like any other), and one audit row for the run. The sa
 same units and day gives the same staff.
 
 Positions come from a template per kind of unit (a department, a commune office, a people's
-committee, ...). Quotas are the seats of each unit by category plus its children's quotas, set
-bottom-up, so a parent's quota always covers its children's (the cap `services.quota_set`
-enforces); an ancestor that already has a quota decided by a person is never changed: if it is
-too small the run is refused, naming it. Officials fill the seats of their unit (leaders first),
+committee, ...). Quotas are close to the staff, as a province allocates them (`_quotas`): one
+row per category at each top unit of the run, its officials holding a position plus or minus
+about 10 %, so a commune or a department shows a small surplus or shortage; an ancestor's quota
+still covers its children's (the cap `services.quota_set` enforces): a synthetic one is raised,
+one decided by a person is never changed: if it is too small the run is refused, naming it. Officials fill the seats of their unit (leaders first),
 the rest of them stay without a position (a surplus, as after a merger). Rows are built in
 memory and written with bulk_create in batches, in one transaction.
 """
@@ -312,7 +313,6 @@ def generate(
         result.units = len(versions)
         result.positions = len(positions)
         result.seats = sum(p.seats for p in positions)
-        result.quotas = _quotas(positions, versions, day)
         communes = list(
             registry.versions_on(day)
             .filter(kind__in=KINDS_BY_LEVEL[Level.COMMUNE])
@@ -324,6 +324,8 @@ def generate(
             positions, versions, day, rng, officials_per_unit, fill, communes
         )
         result.officials = len(officials)
+        # A generator of its own, so that the officials drawn do not depend on the quotas.
+        result.quotas = _quotas(holders, versions, day, random.Random(f"quotas-{seed}"))
         assignments = [
             Assignment(
                 official_id=officials[index].pk,
@@ -381,13 +383,24 @@ def _positions(versions: dict[int, UnitVersion], day: dt.date) -> list[Position]
     return Position.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _quotas(positions: list[Position], versions: dict[int, UnitVersion], day: dt.date) -> int:
-    """Quotas for the year of `day`, bottom-up: a unit's seats plus its children's quotas, for
-    the units given and every ancestor of theirs. Returns the number of quota rows written."""
+def _quotas(
+    holders: list[tuple[int, Position]],
+    versions: dict[int, UnitVersion],
+    day: dt.date,
+    rng: random.Random,
+) -> int:
+    """Quotas for the year of `day`, close to the staff, the way a province allocates them: one
+    row per category at each *top* unit of the run (a unit none of whose ancestors is in the
+    run: a department, a commune's people's committee, a commune without agencies), covering
+    its whole subtree: the officials holding a position there, plus or minus about 10 % (so some
+    units show a surplus and some a shortage). The units below a top hold no row of their own,
+    so the figures of an area, which add up the rows of its units, count each person's seat
+    once.
+
+    Parent caps: a top's quota covers the quotas its children already hold; an ancestor outside
+    the run that has a quota must cover its children's: a synthetic one is raised, one decided
+    by a person refuses the run, naming it. Returns the number of quota rows written."""
     year = day.year
-    own: dict[tuple[int, str], int] = defaultdict(int)
-    for position in positions:
-        own[(position.unit_id, position.category)] += position.seats
     # Every ancestor of the units, a generation per query (a tree is a few levels deep).
     parent_of: dict[int, int | None] = {u: v.parent_id for u, v in versions.items()}
     asked = set(parent_of)
@@ -399,31 +412,33 @@ def _quotas(positions: list[Position], versions: dict[int, UnitVersion], day: dt
             parents = registry.versions_on(day).filter(unit_id__in=wanted[start : start + BATCH])
             parent_of.update(parents.values_list("unit_id", "parent_id"))
         frontier = {p for p in parent_of.values() if p is not None} - asked
-    depth: dict[int, int] = {}
 
-    def depth_of(unit_id: int) -> int:
-        if unit_id not in depth:
+    top_of: dict[int, int] = {}
+
+    def top(unit_id: int) -> int:
+        if unit_id not in top_of:
             parent = parent_of.get(unit_id)
-            depth[unit_id] = depth_of(parent) + 1 if parent in parent_of else 0
-        return depth[unit_id]
+            top_of[unit_id] = top(parent) if parent in versions else unit_id  # type: ignore[arg-type]
+        return top_of[unit_id]
 
-    for unit_id in list(parent_of):
-        depth_of(unit_id)
-    affected = set(depth)
-    # The children of every affected unit and the quotas they (and the affected units) hold.
+    filled: dict[tuple[int, str], int] = defaultdict(int)
+    for _index, position in holders:
+        filled[(top(position.unit_id), position.category)] += 1
+    tops = sorted({top(u) for u in versions})
+    ancestors = {u for u in parent_of if u not in versions}
+    # The children of the tops and of their ancestors, and the quotas all of them hold.
     children: dict[int, list[int]] = defaultdict(list)
-    for start in range(0, len(affected), BATCH):
-        chunk = list(affected)[start : start + BATCH]
+    above = sorted(set(tops) | ancestors)
+    for start in range(0, len(above), BATCH):
         for parent, child in (
             registry.versions_on(day)
-            .filter(parent_id__in=chunk)
+            .filter(parent_id__in=above[start : start + BATCH])
             .values_list("parent_id", "unit_id")
         ):
             children[parent].append(child)
-    looked_up = affected | {c for kids in children.values() for c in kids}
-    existing: dict[tuple[int, str], int] = {}
+    ids = sorted(set(above) | {c for kids in children.values() for c in kids})
+    existing: dict[tuple[int, str], int] = defaultdict(int)
     decided: set[tuple[int, str]] = set()  # set by a person: never changed here
-    ids = list(looked_up)
     for start in range(0, len(ids), BATCH):
         rows = (
             Quota.objects.filter(unit_id__in=ids[start : start + BATCH], year=year)
@@ -432,22 +447,39 @@ def _quotas(positions: list[Position], versions: dict[int, UnitVersion], day: dt
         )
         for row in rows:
             key = (row["unit_id"], row["category"])
-            existing[key] = existing.get(key, 0) + row["total"]
+            existing[key] += row["total"]
             if not row["synthetic"]:
                 decided.add(key)
     quota: dict[tuple[int, str], int] = {}
-    writes: list[Quota] = []
-    for unit_id in sorted(affected, key=lambda u: -depth[u]):
+    for unit_id in tops:
         for category in Category.values:
             key = (unit_id, category)
-            under = sum(
-                quota.get((child, category), existing.get((child, category), 0))
-                for child in children.get(unit_id, [])
+            if key in decided:
+                continue  # a person's decision stands: the figures show the gap
+            under = sum(existing.get((c, category), 0) for c in children.get(unit_id, []))
+            have = filled.get(key, 0)
+            drawn = round(have * rng.uniform(0.9, 1.1))
+            if drawn or under or key in existing:
+                quota[key] = max(drawn, under)
+    # Up the tree, deepest first: an ancestor with a quota covers its children's.
+    depth: dict[int, int] = {}
+
+    def depth_of(unit_id: int) -> int:
+        if unit_id not in depth:
+            parent = parent_of.get(unit_id)
+            depth[unit_id] = depth_of(parent) + 1 if parent in parent_of else 0
+        return depth[unit_id]
+
+    for unit_id in sorted(ancestors, key=lambda u: -depth_of(u)):
+        for category in Category.values:
+            key = (unit_id, category)
+            if key not in existing:
+                continue  # no quota: nothing to cover
+            needed = sum(
+                quota.get((c, category), existing.get((c, category), 0))
+                for c in children.get(unit_id, [])
             )
-            needed = own.get(key, 0) + under
-            have = existing.get(key)
-            if have is not None and have >= needed:
-                quota[key] = have
+            if existing[key] >= needed:
                 continue
             if key in decided:
                 version = registry.version_on(unit_id, day)
@@ -460,31 +492,30 @@ def _quotas(positions: list[Position], versions: dict[int, UnitVersion], day: dt
                         "unit": version.name,
                         "year": year,
                         "category": Category(category).label,
-                        "have": text.number(have or 0),
+                        "have": text.number(existing[key]),
                         "needed": text.number(needed),
                     },
                     code="quota_too_small",
                 )
             quota[key] = needed
-            if needed or have is not None:
-                writes.append(
-                    Quota(
-                        unit_id=unit_id,
-                        province_id=None,
-                        year=year,
-                        category=category,
-                        count=needed,
-                        decision="Dữ liệu mẫu (synthetic)",
-                        decided_on=None,
-                        synthetic=True,
-                    )
-                )
+    writes = [
+        Quota(
+            unit_id=unit_id,
+            province_id=None,
+            year=year,
+            category=category,
+            count=count,
+            decision="Dữ liệu mẫu (synthetic)",
+            decided_on=None,
+            synthetic=True,
+        )
+        for (unit_id, category), count in sorted(quota.items())
+    ]
     provinces = _provinces_of([q.unit_id for q in writes], day)
     for written in writes:
         written.province_id = provinces.get(written.unit_id)
-    replaced = {(q.unit_id, q.category) for q in writes}
-    for unit_id, category in replaced:
-        # Only synthetic rows reach here (a person's quota refuses above).
+    for unit_id, category in quota:
+        # Only synthetic rows reach here (a person's quota is kept or refuses above).
         Quota.objects.filter(unit_id=unit_id, year=year, category=category).delete()
     Quota.objects.bulk_create(writes, batch_size=BATCH)
     return len(writes)

@@ -1081,7 +1081,8 @@ from tinhgon.coordination.tests import reports_matrix  # noqa: E402
 API.update(reports_matrix.api_rows())
 PAGES.update(reports_matrix.page_rows())
 
-# Staffing: the people (their rows live with them).
+# Staffing: the people (officials, positions, quotas, assignments, training; their rows live
+# with them).
 from tinhgon.staffing.tests import people_matrix  # noqa: E402
 
 API.update(people_matrix.api_rows(Row, get))

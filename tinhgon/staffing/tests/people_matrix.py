@@ -1,67 +1,255 @@
-"""The access matrix's rows of the people pages and endpoints (accounts/tests/test_matrix.py adds
-them): who may read a unit's officials and positions, and who may import.
+"""The access matrix's rows of people (accounts/tests/test_matrix.py adds them): who may use each
+endpoint and page of officials, positions, quotas, assignments and training.
 
-Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Reading follows the read scope of the unit
-(the neighbouring ward and another province do not see Phường Chiềng An's people: 404); the
-identity number shown in full only to managers is tested in test_access_people.py. Importing
-needs a role that writes somewhere: the observer is refused (403).
+Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Reading follows the read scope on the unit
+(the department's official reads the whole province; the neighbouring ward does not see Phường
+Chiềng An: 404); writing needs the write scope on the unit that employs the official (the
+department's official and the observer are refused: 403); importing needs a role that writes
+somewhere (the observer: 403). The records are made once per world, before the requests'
+savepoints: an official of the ward holding a seat, and a free position. The identity number
+shown whole only to managers is tested in test_access_people.py.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from tinhgon.staffing.models import Assignment, Official, Position
+
 READ_WARD = "200 200 200 200 200 404 200 404"
-WRITERS_PAGE = "200 200 200 200 200 200 403 200"
+WARD_WRITES = "200 200 200 403 200 404 403 404"
+WARD_CREATES = "201 201 201 403 201 404 403 404"
 ALL_200 = "200 200 200 200 200 200 200 200"
+NAME = "Lường Văn Ma Trận"
 
 
-def _official(world: Any) -> int:
-    from tinhgon.staffing.models import Official
-    from tinhgon.staffing.tests.factories import official
+def people(world: Any) -> dict[str, Any]:
+    """The ward's official (holding a seat of one position) and a free position."""
+    from tinhgon.staffing.tests import factories
 
-    found = Official.objects.filter(full_name="Lò Văn Ma Trận").values_list("pk", flat=True)
-    return found[0] if found else official(world.id("ward"), full_name="Lò Văn Ma Trận")
+    ward = world.id("ward")
+    found = Official.objects.filter(full_name=NAME).first()
+    if found is None:
+        official = factories.official(ward, full_name=NAME)
+        held = factories.position(ward, code="MT-01")
+        Assignment.objects.create(
+            official_id=official, position_id=held, unit_id=ward, valid_from=factories.EARLIER
+        )
+        factories.position(ward, code="MT-02", seats=2)
+        found = Official.objects.get(pk=official)
+    return {
+        "official": found.pk,
+        "assignment": Assignment.objects.get(official=found).pk,
+        "free": Position.objects.get(unit_id=ward, code="MT-02").pk,
+        "code": world.units["ward"].code,
+    }
 
 
-def api_rows(row: Any, get: Any) -> dict[tuple[str, str], list[Any]]:
-    ward = {"unit": "03667"}
+def _url(pattern: str):  # type: ignore[no-untyped-def]
+    return lambda world: pattern.format(**people(world))
+
+
+def _official(world: Any) -> dict[str, Any]:
+    return {
+        "unit_id": world.id("ward"),
+        "full_name": "Cầm Thị Ma Trận",
+        "national_id": "014195004321",
+        "birth_date": "1995-02-03",
+        "gender": "female",
+        "ethnicity": "Thái",
+        "level": 4,
+        "field": "law",
+        "category": "civil_servant",
+        "salary_coefficient": "2.34",
+        "hire_date": "2020-01-01",
+    }
+
+
+def api_rows(Row: Any, get: Any) -> dict[tuple[str, str], list[Any]]:
+    from tinhgon.accounts.tests.test_matrix import post
+
+    def patch(path, body):  # type: ignore[no-untyped-def]
+        return lambda world: (
+            "patch",
+            path(world),
+            {"data": body(world), "content_type": "application/json"},
+        )
+
+    today = dt.date.today().isoformat()
     return {
         ("GET", "/api/staff/officials"): [
-            row("the ward's officials", get(lambda w: "/api/staff/officials", ward), READ_WARD)
-        ],
-        ("GET", "/api/staff/officials/{official_id}"): [
-            row(
-                "an official of the ward",
-                get(lambda w: f"/api/staff/officials/{_official(w)}"),
+            Row(
+                "the ward's officials",
+                get(lambda w: "/api/staff/officials", lambda w: {"unit": w.units["ward"].code}),
                 READ_WARD,
             )
         ],
+        ("GET", "/api/staff/officials/{official_id}"): [
+            Row("an official of the ward", get(_url("/api/staff/officials/{official}")), READ_WARD)
+        ],
         ("GET", "/api/staff/positions"): [
-            row("the ward's positions", get(lambda w: "/api/staff/positions", ward), READ_WARD)
+            Row(
+                "the ward's positions",
+                get(lambda w: "/api/staff/positions", lambda w: {"unit": w.units["ward"].code}),
+                READ_WARD,
+            )
+        ],
+        ("POST", "/api/staff/officials"): [
+            Row(
+                "add an official to the ward",
+                post(lambda w: "/api/staff/officials", _official),
+                WARD_CREATES,
+            )
+        ],
+        ("PATCH", "/api/staff/officials/{official_id}"): [
+            Row(
+                "change the rank of an official of the ward",
+                patch(_url("/api/staff/officials/{official}"), lambda w: {"rank": "Chuyên viên"}),
+                WARD_WRITES,
+            )
+        ],
+        ("POST", "/api/staff/officials/{official_id}/trainings"): [
+            Row(
+                "record a training of an official of the ward",
+                post(
+                    _url("/api/staff/officials/{official}/trainings"),
+                    lambda w: {
+                        "course": "Bồi dưỡng",
+                        "field": "it",
+                        "start": "2025-03-01",
+                        "end": "2025-04-01",
+                        "result": "passed",
+                    },
+                ),
+                WARD_CREATES,
+            )
+        ],
+        ("POST", "/api/staff/positions"): [
+            Row(
+                "open a position of the ward",
+                post(
+                    lambda w: "/api/staff/positions",
+                    lambda w: {
+                        "unit_id": w.id("ward"),
+                        "code": "MT-03",
+                        "title": "Chuyên viên",
+                        "group": "professional",
+                        "category": "civil_servant",
+                        "level_required": 4,
+                        "field_required": "law",
+                        "valid_from": today,
+                    },
+                ),
+                WARD_CREATES,
+            )
+        ],
+        ("POST", "/api/staff/positions/{position_id}/close"): [
+            Row(
+                "close a free position of the ward",
+                post(_url("/api/staff/positions/{free}/close"), lambda w: {"last_day": today}),
+                WARD_WRITES,
+            )
+        ],
+        ("POST", "/api/staff/quotas"): [
+            Row(
+                "set the ward's quota",
+                post(
+                    lambda w: "/api/staff/quotas",
+                    lambda w: {
+                        "unit_id": w.id("ward"),
+                        "year": 2026,
+                        "category": "civil_servant",
+                        "count": 20,
+                        "decision": "1/QĐ-UBND",
+                    },
+                ),
+                WARD_CREATES,
+            )
+        ],
+        ("POST", "/api/staff/assignments"): [
+            Row(
+                "put the ward's official on a free seat",
+                post(
+                    lambda w: "/api/staff/assignments",
+                    lambda w: {
+                        "official_id": people(w)["official"],
+                        "position_id": people(w)["free"],
+                        "valid_from": today,
+                    },
+                ),
+                WARD_CREATES,
+            )
+        ],
+        ("POST", "/api/staff/assignments/{assignment_id}/end"): [
+            Row(
+                "end the assignment of the ward's official",
+                post(
+                    _url("/api/staff/assignments/{assignment}/end"), lambda w: {"last_day": today}
+                ),
+                WARD_WRITES,
+            )
         ],
     }
 
 
-def page_rows(row: Any, page: Any) -> dict[str, list[Any]]:
-    ward = {"unit": "03667"}
+def page_rows(Row: Any, page: Any) -> dict[str, list[Any]]:
+
+    def ward(path: str):  # type: ignore[no-untyped-def]
+        return page(lambda w: path, lambda w: {"unit": w.units["ward"].code})
+
     return {
-        "staffing:people": [
-            row("the ward's officials", page(lambda w: "/staff/", ward), READ_WARD)
-        ],
+        "staffing:people": [Row("the ward's officials", ward("/staff/"), READ_WARD)],
         "staffing:official": [
-            row(
-                "an official of the ward",
-                page(lambda w: f"/staff/officials/{_official(w)}/"),
-                READ_WARD,
+            Row("an official of the ward", page(_url("/staff/officials/{official}/")), READ_WARD)
+        ],
+        "staffing:positions": [Row("the ward's positions", ward("/staff/positions/"), READ_WARD)],
+        "staffing:quotas": [Row("the ward's quotas", ward("/staff/quotas/"), READ_WARD)],
+        "staffing:import": [
+            Row(
+                "the import form (refused to a read-only role)",
+                page(lambda w: "/staff/import/"),
+                "200 200 200 200 200 200 403 200",
             )
         ],
-        "staffing:positions": [
-            row("the ward's positions", page(lambda w: "/staff/positions/", ward), READ_WARD)
-        ],
-        "staffing:import": [row("the import form", page(lambda w: "/staff/import/"), WRITERS_PAGE)],
         "staffing:import_template": [
-            # A blank spreadsheet: anyone signed in may take it.
-            row("the import template", page(lambda w: "/staff/import/template.xlsx"), ALL_200)
+            Row("the template", page(lambda w: "/staff/import/template.xlsx"), ALL_200)
+        ],
+        "staffing:official_new": [
+            Row("add an official to the ward", ward("/staff/officials/new/"), WARD_WRITES)
+        ],
+        "staffing:official_edit": [
+            Row(
+                "edit an official of the ward",
+                page(_url("/staff/officials/{official}/edit/")),
+                WARD_WRITES,
+            )
+        ],
+        "staffing:official_training": [
+            Row(
+                "record a training of an official of the ward",
+                page(_url("/staff/officials/{official}/training/")),
+                WARD_WRITES,
+            )
+        ],
+        "staffing:position_new": [
+            Row("open a position of the ward", ward("/staff/positions/new/"), WARD_WRITES)
+        ],
+        "staffing:position_close": [
+            Row(
+                "close a position of the ward",
+                page(_url("/staff/positions/{free}/close/")),
+                WARD_WRITES,
+            )
+        ],
+        "staffing:assignment_new": [
+            Row("assign on a seat of the ward", ward("/staff/assignments/new/"), WARD_WRITES)
+        ],
+        "staffing:assignment_end": [
+            Row(
+                "end an assignment of the ward",
+                page(_url("/staff/assignments/{assignment}/end/")),
+                WARD_WRITES,
+            )
         ],
     }

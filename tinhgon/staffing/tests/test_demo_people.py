@@ -10,7 +10,7 @@ from django.utils import translation
 from tinhgon.conftest import unit
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
-from tinhgon.staffing import protect, services, synthetic
+from tinhgon.staffing import figures, protect, services, synthetic
 from tinhgon.staffing.models import Assignment, Official, Position, Quota
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Level
@@ -81,14 +81,48 @@ def test_a_second_run_on_the_same_units_is_refused_and_writes_nothing(db):
     assert Official.objects.count() == count
 
 
-def test_synthetic_quotas_respect_the_parents_cap_up_to_the_province(son_la):
+def _quota_total(unit_ids: list[int], category: str = "civil_servant") -> int:
+    rows = Quota.objects.filter(unit_id__in=unit_ids, year=2026, category=category)
+    return rows.aggregate(total=Sum("count"))["total"] or 0
+
+
+def test_synthetic_quotas_are_the_staff_within_about_ten_per_cent_at_the_top_units(son_la):
     wards = _three_wards()
-    synthetic.generate(units=wards, officials_per_unit=2, seed=1, day=DAY)
-    province = Quota.objects.get(unit_id=son_la.unit_id, year=2026, category="civil_servant")
-    wards_total = Quota.objects.filter(
-        unit_id__in=wards, year=2026, category="civil_servant"
-    ).aggregate(total=Sum("count"))["total"]
-    assert province.count == wards_total == 3 * 13  # 13 civil-servant seats a commune
+    synthetic.generate(units=wards, seed=1, day=DAY)
+    for ward in wards:
+        filled = Assignment.objects.filter(unit_id=ward, position__category="civil_servant")
+        quota = _quota_total([ward])
+        assert abs(quota - filled.count()) <= round(0.1 * filled.count()) + 1
+    # The province has no quota of its own: its figures are its units' rows, counted once.
+    assert not Quota.objects.filter(unit_id=son_la.unit_id).exists()
+
+
+def test_synthetic_quotas_show_a_surplus_in_some_units_and_a_shortage_in_others(son_la):
+    call_command("staff", "demo", "--province", "Sơn La", "--as-of", DAY.isoformat(),
+                 stdout=io.StringIO())  # fmt: skip
+    tops = Quota.objects.order_by("unit_id").values_list("unit_id", flat=True).distinct()
+    surplus = [figures.unit_figures(DAY, top, gaps=False)["surplus"] for top in tops[:40]]
+    assert any(s > 0 for s in surplus) and any(s < 0 for s in surplus)
+    # Across the province the quota is the staff within about 10 %, not several times over.
+    held = Assignment.objects.filter(position__category="civil_servant").count()
+    quota = Quota.objects.filter(category="civil_servant").aggregate(total=Sum("count"))["total"]
+    assert 0.9 * held <= quota <= 1.1 * held
+
+
+def test_a_synthetic_ancestor_quota_is_raised_to_cover_its_children(son_la):
+    services.quota_set(
+        actor=None,
+        unit_id=son_la.unit_id,
+        year=2026,
+        category="civil_servant",
+        count=5,
+        decision="Dữ liệu mẫu",
+        synthetic=True,
+    )
+    wards = _three_wards()
+    synthetic.generate(units=wards, seed=1, day=DAY)
+    province = _quota_total([son_la.unit_id])
+    assert province == _quota_total(wards) > 5
     # So the parent's cap holds: a fourth ward cannot get a quota beyond the province's.
     fourth = unit("Phường Chiềng Sinh", level=Level.COMMUNE)
     with pytest.raises(DomainError, match="Sơn La"):
@@ -98,6 +132,20 @@ def test_synthetic_quotas_respect_the_parents_cap_up_to_the_province(son_la):
             year=2026,
             category="civil_servant",
             count=1,
+            decision="QĐ thử",
+        )
+
+
+def test_a_province_quota_set_after_the_demo_must_cover_the_synthetic_quotas(son_la):
+    wards = _three_wards()
+    synthetic.generate(units=wards, seed=1, day=DAY)
+    with pytest.raises(DomainError, match="already hold"):
+        services.quota_set(
+            actor=None,
+            unit_id=son_la.unit_id,
+            year=2026,
+            category="civil_servant",
+            count=_quota_total(wards) - 1,
             decision="QĐ thử",
         )
 
