@@ -268,3 +268,34 @@ def test_the_province_grants_more_time_through_its_confirmation(server, browser)
     check(page, problems, "more time granted")
     page.context.close()
     assert problems == []
+
+
+def test_the_province_issues_a_directive_from_a_phone_and_the_ward_finds_its_task(server, browser):
+    problems: list[str] = []
+    subject = "Kiểm tra biển tên trụ sở phường mới"
+    page = as_user(browser, server, "small-phone", "admin-son-la")
+    page.goto(server + "/coord/directives/new/")
+    page.locator("#id_number").fill("12/CT-UBND")
+    page.locator("#id_issued_on").fill("2026-12-01")
+    page.locator("#id_title").fill(subject)
+    page.locator("#id_due").fill("2027-01-15")
+    page.locator("input[name=target][value=list]").check()
+    page.locator("#id_units").fill(CHIENG_AN)
+    page.locator("main form button[type=submit]").click()  # no subject: refused, kept
+    expect(page.locator(".field--error #id_subject")).to_be_visible()
+    expect(page.locator("#id_units")).to_have_value(CHIENG_AN)
+    check(page, problems, "the issue form, refused")
+    page.locator("#id_subject").fill(subject)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/coord/directives/\d+/$"))
+    expect(page.get_by_role("status")).to_be_visible()
+    check(page, problems, "the directive issued")
+    page.context.close()
+
+    ward = as_user(browser, server, "small-phone", "chieng-an-official")
+    ward.goto(server + "/coord/")
+    ward.get_by_role("link", name=subject).click()
+    expect(ward.get_by_role("heading", level=1)).to_contain_text(subject)
+    check(ward, problems, "the new task, for the ward")
+    ward.context.close()
+    assert problems == []
