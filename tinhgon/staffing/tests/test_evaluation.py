@@ -12,9 +12,10 @@ from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.staffing import evaluation
 from tinhgon.staffing.models import Evaluation, Rating
+from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.staffing.tests.factories import official
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 def _score(unit_id: int, total: int, *, year: int = 2026) -> int:

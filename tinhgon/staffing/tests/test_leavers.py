@@ -13,9 +13,10 @@ from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
 from tinhgon.staffing import leavers
 from tinhgon.staffing.models import Leaver, LeaverFormula
+from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.staffing.tests.factories import official
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 REORGANIZED = dt.date(2025, 7, 1)
 

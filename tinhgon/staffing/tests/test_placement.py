@@ -46,9 +46,10 @@ from tinhgon.staffing.models import (
     Quota,
 )
 from tinhgon.staffing.tests import factories as staff
+from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.units import selectors
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 DAY = dt.date(2026, 1, 1)
 EARLIER = dt.date(2025, 9, 1)

@@ -2,6 +2,9 @@ import pytest
 
 from tinhgon.core.errors import DomainError
 from tinhgon.staffing import protect
+from tinhgon.staffing.tests.english import in_english  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_a_sealed_identity_number_reads_back_and_does_not_show_in_the_stored_text():

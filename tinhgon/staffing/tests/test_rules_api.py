@@ -9,9 +9,10 @@ import pytest
 
 from tinhgon.staffing import evaluation, leavers
 from tinhgon.staffing.models import Evaluation, Leaver
+from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.staffing.tests.factories import official
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 URL = "/api/staff/rules"
 
