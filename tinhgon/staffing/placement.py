@@ -2,8 +2,17 @@
 
 One instance: the units placed (one reorganized unit, or every unit a plan formed), their
 positions in force on the effective date with their open seats (seats minus those held by
-assignments that continue), the officials arriving there (active, employed by those units, not
-holding a continuing assignment), and the quota of every unit and category for the year.
+the continuing holders), the officials to place, and the quota limits for the year.
+
+- Arriving: the officials the plan moved to the units (carriers.RecordMove of the carrier
+  "officials" with the plan's id and the unit as to_unit; for one unit, the plans that formed it,
+  read from UnitLink.plan_ref). The carriers move their open assignments in place too: those
+  hold no seat for the solve, and approval ends them the day before the effective date.
+- Continuing holders: the officials who were at the units before the plan, in their seats.
+- Placed: the arriving, and the active officials of the units holding no continuing seat.
+- Quota: a row covers its unit's whole subtree, so the limit on a unit's seats is the quota of
+  the nearest quota-holding unit at or above it, shared by every seat under that holder (one
+  quota node per holder and category), less the continuing holders anywhere under it.
 
 The cost of seating official o in position p is an integer sum (weights below, stored with every
 run): qualification above the required level, field of training, distance from the home commune
@@ -16,7 +25,8 @@ The instance is solved exactly as a min-cost flow (OR-Tools SimpleMinCostFlow) o
 candidate graph: every official is offered the K cheapest seats among the positions of its own
 category in the unit it arrived at (and, with NEAREST_UNITS > 1, the units nearest to it).
 source → official (cap 1) → candidate position (cap 1, cost) → (unit, category) quota node (cap:
-the position's open seats) → sink (cap: the quota left after the continuing holders);
+the position's open seats; the units under one holder share it) → sink (cap: the quota left
+after the continuing holders);
 official → "unplaced" (cap 1, UNPLACED more than any placement) → sink. The greedy placement of
 the same instance (officials in id order each take their cheapest feasible candidate seat) is
 computed beside it for comparison: its total cost is never lower.
@@ -559,6 +569,16 @@ def placement_start(
         unplaced=len(rows) - found.optimum.placed,
     )
     return run
+
+
+def nobody_to_place(placed: int, unplaced: int) -> str:
+    """The one sentence said when a run has nobody to place (else "")."""
+    if placed or unplaced:
+        return ""
+    return _(
+        "Nobody is to be placed: no official arrives at these units, and those already there "
+        "keep their seats."
+    )
 
 
 def _unlimited(inst: Instance) -> list[list[Any]]:
