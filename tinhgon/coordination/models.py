@@ -109,6 +109,8 @@ class TaskCooperator(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("cooperating unit of a task")
+        verbose_name_plural = _("cooperating units of tasks")
         indexes = [models.Index(fields=["unit"])]
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="cooperates_once"),
@@ -263,6 +265,8 @@ class ReportDuty(models.Model):
     )
 
     class Meta:
+        verbose_name = _("report duty")
+        verbose_name_plural = _("report duties")
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["round", "status"]),

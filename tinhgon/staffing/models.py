@@ -355,6 +355,7 @@ class LeaderExcess(models.Model):
 
     class Meta:
         verbose_name = _("leader above the norm")
+        verbose_name_plural = _("leaders above the norm")
         indexes = [models.Index(fields=["unit", "resolved_on"])]
 
     def __str__(self) -> str:

@@ -28,6 +28,7 @@ from tinhgon.coordination.tests import reports_factories as coord_reports
 from tinhgon.coordination.tests import tasks_factories as coordination
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
+from tinhgon.integrity.tests import cases_factories as integrity_cases
 from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
@@ -114,6 +115,8 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "task_cooperators": coordination.cooperator,
     "report_duties": coord_reports.report_duty,
     "obstacles": coord_reports.obstacle,
+    "cases": integrity_cases.open_case,
+    "case_handlers": integrity_cases.open_case,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)

@@ -1,0 +1,61 @@
+"""The access matrix's rows of cases (accounts/tests/test_matrix.py adds them): who may use each
+endpoint of this part.
+
+Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Each request gets a new denunciation
+concerning Phường Chiềng An, handled by the ward's people's committee, made before its savepoint.
+Reading follows the scope; acting is the handler's alone: the ward's official (WA), not the
+superuser nor the provincial administrators, who never act on (nor read the author of) a case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+ALL_200 = "200 200 200 200 200 200 200 200"
+READ_WARD = "200 200 200 200 200 404 200 404"
+HANDLER = "403 403 403 403 200 404 403 404"
+RECEIVE_AT_WARD = "200 200 200 403 200 404 403 404"
+World = Any
+
+
+def ward_case(suffix: str = "") -> Callable[[World], str]:
+    def url(world: World) -> str:
+        from tinhgon.integrity.tests.cases_factories import receive
+
+        case = receive(world.id("ward"), received_at=None)
+        return f"/api/integrity/cases/{case.pk}{suffix}"
+
+    return url
+
+
+def api_rows() -> dict[tuple[str, str], list[Any]]:
+    from tinhgon.accounts.tests.test_matrix import Row, get, post
+
+    return {
+        ("GET", "/api/integrity/cases"): [
+            Row("the cases of one's scope", get(lambda w: "/api/integrity/cases"), ALL_200)
+        ],
+        ("GET", "/api/integrity/cases/{case_id}"): [
+            Row("a case the ward's committee handles", get(ward_case()), READ_WARD)
+        ],
+        ("POST", "/api/integrity/cases"): [
+            Row(
+                "receive a case concerning the ward",
+                post(
+                    lambda w: "/api/integrity/cases",
+                    lambda w: {
+                        "kind": "feedback",
+                        "subject": "Phản ánh thủ tục",
+                        "body": "Nội dung",
+                        "unit_id": w.id("ward"),
+                        "author_name": "Người phản ánh",
+                    },
+                ),
+                RECEIVE_AT_WARD,
+            )
+        ],
+        ("POST", "/api/integrity/cases/{case_id}/{move}"): [
+            Row("accept (the handler)", post(ward_case("/accept"), lambda w: {}), HANDLER)
+        ],
+    }
