@@ -180,3 +180,25 @@ def test_when_nobody_is_to_be_placed_the_page_says_so_in_one_sentence(province_a
     assert sentence in page.replace("&#x27;", "'")
     with translation.override("vi"):
         assert str(translation.gettext("Everyone is placed.")) not in page
+
+
+def test_a_ward_absorbing_another_keeps_its_own_officials_in_their_seats():
+    to_hieu, chieng_an = unit("Phường Tô Hiệu"), unit("Phường Chiềng An")
+    staying = {seated(chieng_an.unit_id) for _ in range(2)}
+    arriving = {seated(to_hieu.unit_id) for _ in range(2)}
+    outcome = engine.apply_plan(
+        planfile.load_yaml(
+            f"title: Sáp nhập\neffective_date: {DAY}\nlegal_basis: {{number: 04/NQ-HĐND}}\n"
+            f"steps:\n- {{action: absorb, sources: ['{to_hieu.code}'], into: '{chieng_an.code}'}}\n"
+        )
+    )
+    assert outcome.plan is not None
+
+    figures = json.loads(staff_place("--plan", str(outcome.plan.pk), "--format", "json"))
+
+    assert {row["official"] for row in figures["placements"]} == arriving
+    assert figures["unplaced"] == 0
+    run = figures["run"]
+    placement.placement_approve(actor=None, run_id=run)
+    kept = Assignment.objects.filter(official_id__in=staying)
+    assert set(kept.values_list("valid_to", flat=True)) == {None}, "the continuing holders stay"
