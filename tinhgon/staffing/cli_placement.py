@@ -121,6 +121,7 @@ def summary(run: PlacementRun) -> dict[str, Any]:
         "cost": run.cost,
         "greedy_cost": run.greedy_cost,
         "greedy_placed": run.weights.get("greedy_placed"),
+        "note": placement.nobody_to_place(len(placed), len(left)),
         "solve_s": round(run.solve_s or 0, 3),
         "placements": [
             {
@@ -174,6 +175,9 @@ def place(command: Any, **options: Any) -> None:
         figures = summary(run)
     if options["format"] == "json":
         command.stdout.write(to_json(figures))
+        return
+    if figures["note"]:
+        command.stdout.write(f"{figures['note']} ({_('run')} {figures['run']})")
         return
     for key in ("run", "state", "effective", "placed", "unplaced", "cost", "greedy_cost"):
         command.stdout.write(f"{key}: {figures[key]}")

@@ -3,7 +3,12 @@ evaluation distribution; qualification gaps. Per unit (with its subtree), per lo
 category (docs/staffing-figures.md).
 
 Definitions (kept here, in one place):
-- quota: the Quota rows of the date's year at the units of the area, summed, by category;
+- quota: a quota row covers its unit's whole subtree (a parent's quota caps the sum of its
+  children's: services.quota_set), so the quota of an area (a unit and its subtree, or the
+  units serving a commune) for the date's year and a category is the sum of the rows of the
+  TOPMOST quota-holding units of the area: a unit's rows count only if no ancestor inside the
+  area holds a row of that year and category (a province's 100 and its communes' 30 and 40 make
+  100 for the province, 30 and 40 for the communes; never 170);
 - filled: officials holding a position of the area on the date (an assignment with
   valid_from <= date <= valid_to, open-ended when valid_to is empty), by the position's category;
   an official counts once per unit and category (one holding two seats of one unit counts once;
@@ -188,17 +193,59 @@ def quota_by_unit(day: dt.date, unit_ids: list[int] | None) -> dict[tuple[int, s
     return {(unit, category): int(n) for unit, category, n in _rows(grouped, params)}
 
 
+def parents_on(day: dt.date, unit_ids: set[int]) -> dict[int, int | None]:
+    """{unit: its parent on `day`} for `unit_ids` and all their ancestors: one query per level
+    of the tree (a province is four levels at most)."""
+    parents: dict[int, int | None] = {}
+    wanted = set(unit_ids)
+    while wanted:
+        rows = list(
+            units.versions_on(day).filter(unit_id__in=wanted).values_list("unit_id", "parent_id")
+        )
+        for unit_id, parent_id in rows:
+            parents[unit_id] = parent_id
+        for unit_id in wanted - {u for u, _p in rows}:
+            parents[unit_id] = None  # not open on the day: no parent known
+        wanted = {p for _u, p in rows if p is not None and p not in parents}
+    return parents
+
+
 @dataclass(frozen=True)
 class UnitCounts:
     """The quota and seats of every unit of an area on a date, read once and grouped as often
-    as needed (the total, per commune, per unit)."""
+    as needed (the total, per commune, per unit); `parents` ({unit: parent on the date}, for the
+    quota-holding units and their ancestors) tells which quota rows are topmost in a group."""
 
     quota: dict[tuple[int, str], int]
     seats: dict[tuple[int, str], Seats]
+    parents: dict[int, int | None] = field(default_factory=dict)
 
     @classmethod
     def read(cls, day: dt.date, unit_ids: list[int] | None) -> UnitCounts:
-        return cls(quota_by_unit(day, unit_ids), seats_by_unit(day, unit_ids))
+        quota = quota_by_unit(day, unit_ids)
+        parents = parents_on(day, {unit for unit, _category in quota})
+        return cls(quota, seats_by_unit(day, unit_ids), parents)
+
+    def topmost_quota(self, group: Any) -> dict[tuple[int, str], int]:
+        """The quota rows that count in their group (`group(unit)`: the group, None: outside
+        every group): those with no ancestor in the same group holding a row of the category.
+        A row covers its unit's subtree, so a holder's descendants are inside its figure."""
+        out: dict[tuple[int, str], int] = {}
+        for (unit, category), n in self.quota.items():
+            g = group(unit)
+            if g is None:
+                continue
+            above, seen = self.parents.get(unit), {unit}
+            covered = False
+            while above is not None and above not in seen:
+                if (above, category) in self.quota and group(above) == g:
+                    covered = True
+                    break
+                seen.add(above)
+                above = self.parents.get(above)
+            if not covered:
+                out[(unit, category)] = n
+        return out
 
     def leaders(self) -> dict[int, tuple[int, int]]:
         """{unit: (heads, deputies)}."""
@@ -269,10 +316,15 @@ def tallies(
     counts = counts or UnitCounts.read(day, unit_ids)
     out: dict[int, Tally] = defaultdict(Tally)
 
-    def group(unit: int) -> int | None:
-        return 0 if key is None else key.get(unit)
+    area = None if unit_ids is None else set(unit_ids)
 
-    for (unit, category), n in counts.quota.items():
+    def group(unit: int) -> int | None:
+        if key is None:
+            return 0 if area is None or unit in area else None
+        return key.get(unit)
+
+    # A quota row counts in its group only when no ancestor in the group holds one (topmost).
+    for (unit, category), n in counts.topmost_quota(group).items():
         if (g := group(unit)) is not None:
             out[g].add(category, quota=n)
     for (unit, category), seats in counts.seats.items():

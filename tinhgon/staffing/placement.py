@@ -2,8 +2,17 @@
 
 One instance: the units placed (one reorganized unit, or every unit a plan formed), their
 positions in force on the effective date with their open seats (seats minus those held by
-assignments that continue), the officials arriving there (active, employed by those units, not
-holding a continuing assignment), and the quota of every unit and category for the year.
+the continuing holders), the officials to place, and the quota limits for the year.
+
+- Arriving: the officials the plan moved to the units (carriers.RecordMove of the carrier
+  "officials" with the plan's id and the unit as to_unit; for one unit, the plans that formed it,
+  read from UnitLink.plan_ref). The carriers move their open assignments in place too: those
+  hold no seat for the solve, and approval ends them the day before the effective date.
+- Continuing holders: the officials who were at the units before the plan, in their seats.
+- Placed: the arriving, and the active officials of the units holding no continuing seat.
+- Quota: a row covers its unit's whole subtree, so the limit on a unit's seats is the quota of
+  the nearest quota-holding unit at or above it, shared by every seat under that holder (one
+  quota node per holder and category), less the continuing holders anywhere under it.
 
 The cost of seating official o in position p is an integer sum (weights below, stored with every
 run): qualification above the required level, field of training, distance from the home commune
@@ -16,7 +25,8 @@ The instance is solved exactly as a min-cost flow (OR-Tools SimpleMinCostFlow) o
 candidate graph: every official is offered the K cheapest seats among the positions of its own
 category in the unit it arrived at (and, with NEAREST_UNITS > 1, the units nearest to it).
 source → official (cap 1) → candidate position (cap 1, cost) → (unit, category) quota node (cap:
-the position's open seats) → sink (cap: the quota left after the continuing holders);
+the position's open seats; the units under one holder share it) → sink (cap: the quota left
+after the continuing holders);
 official → "unplaced" (cap 1, UNPLACED more than any placement) → sink. The greedy placement of
 the same instance (officials in id order each take their cheapest feasible candidate seat) is
 computed beside it for comparison: its total cost is never lower.
@@ -42,6 +52,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.carriers.models import RecordMove
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
@@ -75,7 +86,10 @@ from tinhgon.staffing.placement_solver import (
     solve_flow,
     solve_greedy,
 )
+from tinhgon.units import selectors
 from tinhgon.units.models import Source, UnitLink, UnitVersion
+
+OFFICIALS = "officials"  # the carrier that moves officials in place (staffing/carriers.py)
 
 # Where the coordinates come from (docs/staffing-placement.md). The 2025 table of the same
 # package numbers some wards differently from the official list our registry follows (Phường
@@ -162,8 +176,8 @@ def _leader(group: str, role: str) -> bool:
 
 
 def _quota_sums(unit_ids: list[int], year: int) -> dict[tuple[int, str], int]:
-    """Quota per (unit, category): the unit's rows for the year, or else (a unit a plan formed,
-    before a new decision) the sum of its predecessors' rows."""
+    """Quota rows per (unit, category): the unit's rows for the year, or else (a unit a plan
+    formed, before a new decision) the sum of its predecessors' rows."""
     own: dict[tuple[int, str], int] = {}
     for row in (
         Quota.objects.filter(unit_id__in=unit_ids, year=year)
@@ -192,9 +206,137 @@ def _quota_sums(unit_ids: list[int], year: int) -> dict[tuple[int, str], int]:
     return {**inherited, **own}
 
 
-def load_instance(unit_ids: list[int], effective: dt.date) -> Instance:
-    """The instance of `unit_ids` on `effective` from the database (a few queries)."""
+def _chains(unit_ids: Iterable[int], day: dt.date) -> dict[int, list[int]]:
+    """{unit: the unit and its ancestors on `day`, nearest first}: one query per tree level."""
+    parent: dict[int, int | None] = {}
+    wanted = set(unit_ids)
+    while wanted:
+        rows = list(
+            UnitVersion.objects.as_of(day)
+            .filter(unit_id__in=wanted)
+            .values_list("unit_id", "parent_id")
+        )
+        for unit_id, parent_id in rows:
+            parent[unit_id] = parent_id
+        for unit_id in wanted - {u for u, _p in rows}:
+            parent[unit_id] = None
+        wanted = {p for _u, p in rows if p is not None and p not in parent}
+    chains: dict[int, list[int]] = {}
+    for unit_id in unit_ids:
+        chain, at = [unit_id], parent.get(unit_id)
+        while at is not None and at not in chain:
+            chain.append(at)
+            at = parent.get(at)
+        chains[unit_id] = chain
+    return chains
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The quota that limits a unit's seats of a category: that of the nearest quota-holding
+    unit at or above it (`holder`), shared by every seat under the holder; `held`: the officials
+    continuing in a seat of the category anywhere under the holder."""
+
+    holder: int
+    quota: int
+    held: int
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.held, 0)
+
+
+def quota_limits(
+    unit_ids: Iterable[int], effective: dt.date, *, leaving: Any = ()
+) -> dict[tuple[int, str], Limit]:
+    """{(unit, category): its Limit} for the year of `effective`; a pair missing has no quota
+    anywhere above it (no limit). A quota row covers its unit's whole subtree (a parent's quota
+    caps its children's), so the nearest holder's row is the one that binds. `leaving`: the
+    officials whose open assignments do not hold a seat (those arriving, placed by the run)."""
     units = sorted(set(unit_ids))
+    chains = _chains(units, effective)
+    above = sorted({a for chain in chains.values() for a in chain} - set(units))
+    year = effective.year
+    quotas = _quota_sums(units, year)  # the units themselves: own rows, else inherited
+    for row in (
+        Quota.objects.filter(unit_id__in=above, year=year)
+        .values("unit_id", "category")
+        .annotate(total=Sum("count"))
+    ):
+        quotas[(row["unit_id"], row["category"])] = row["total"]
+    holder_of: dict[tuple[int, str], int] = {}
+    for unit_id, chain in chains.items():
+        for category in CATEGORIES:
+            holder = next((a for a in chain if (a, category) in quotas), None)
+            if holder is not None:
+                holder_of[(unit_id, category)] = holder
+    held: dict[tuple[int, str], int] = {}
+    open_on = Q(valid_to__isnull=True) | Q(valid_to__gte=effective)
+    for holder in sorted(set(holder_of.values())):
+        under = selectors.subtree_ids([holder], effective)
+        for category, n in (
+            Assignment.objects.filter(open_on, position__unit_id__in=under)
+            .filter(position__valid_from__lte=effective)
+            .filter(Q(position__valid_to__isnull=True) | Q(position__valid_to__gte=effective))
+            .exclude(official_id__in=leaving)
+            .values("position__category")
+            .annotate(n=Count("official_id", distinct=True))
+            .values_list("position__category", "n")
+        ):
+            held[(holder, category)] = n
+    return {
+        (unit_id, category): Limit(
+            holder, quotas[(holder, category)], held.get((holder, category), 0)
+        )
+        for (unit_id, category), holder in holder_of.items()
+    }
+
+
+def arriving_officials(
+    unit_ids: Iterable[int], effective: dt.date, plan_ref: int | None = None
+) -> set[int]:
+    """The officials a plan brought to `unit_ids` (its `officials` moves to them): with
+    `plan_ref`, that plan's; else the plans that formed the units (their lineage). Those since
+    given a seat from the plan's date on (placed, or assigned anew) have arrived already."""
+    units = sorted(set(unit_ids))
+    if plan_ref is not None:
+        plans = dict(
+            UnitLink.objects.filter(plan_ref=plan_ref).values_list("plan_ref", "effective_date")[:1]
+        )
+    else:
+        plans = dict(
+            UnitLink.objects.filter(successor_id__in=units, effective_date__lte=effective)
+            .exclude(plan_ref=None)
+            .values_list("plan_ref", "effective_date")
+        )
+    found: set[int] = set()
+    for plan, day in plans.items():
+        if plan is None:
+            continue
+        moved = RecordMove.objects.filter(
+            plan_ref=plan, carrier=OFFICIALS, to_unit_id__in=units
+        ).values("record_id")
+        seated_since = Assignment.objects.filter(official_id__in=moved, valid_from__gte=day).values(
+            "official_id"
+        )
+        found |= set(
+            Official.objects.filter(pk__in=moved, status=Status.ACTIVE)
+            .exclude(pk__in=seated_since)
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
+def load_instance(
+    unit_ids: list[int], effective: dt.date, *, arriving: Iterable[int] = ()
+) -> Instance:
+    """The instance of `unit_ids` on `effective` from the database (a few queries).
+
+    `arriving`: the officials a plan brought to the units (arriving_officials): their open
+    assignments, carried over by the plan, hold no seat (approval ends them the day before);
+    only the officials who were at the units before keep their seats as continuing holders."""
+    units = sorted(set(unit_ids))
+    arriving = set(arriving)
     unit_index = {u: i for i, u in enumerate(units)}
     cat_index = {c: i for i, c in enumerate(CATEGORIES)}
     field_index = {f: i for i, f in enumerate(FIELDS)}
@@ -213,11 +355,13 @@ def load_instance(unit_ids: list[int], effective: dt.date) -> Instance:
         )
     )
     position_ids = [p["id"] for p in positions]
-    continuing = list(
-        Assignment.objects.filter(position_id__in=position_ids)
+    continuing = [
+        (position_id, official_id)
+        for position_id, official_id in Assignment.objects.filter(position_id__in=position_ids)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=effective))
         .values_list("position_id", "official_id")
-    )
+        if official_id not in arriving
+    ]
     held: dict[int, int] = {}
     for position_id, _official in continuing:
         held[position_id] = held.get(position_id, 0) + 1
@@ -253,14 +397,23 @@ def load_instance(unit_ids: list[int], effective: dt.date) -> Instance:
     homes = {o["home_commune_id"] for o in officials if o["home_commune_id"]}
     points = coordinates(set(units) | homes, effective)
     nan = (np.nan, np.nan)
-    quota = _quota_sums(units, effective.year)
+    # The quota nodes: one per (nearest quota holder, category), shared by every unit of the
+    # run under the holder; its capacity is the holder's quota less the continuing holders of
+    # seats anywhere under it. A (unit, category) with no holder above it: no limit.
+    limits = quota_limits(units, effective, leaving=sorted(arriving))
     quota_total = np.full((len(units), len(CATEGORIES)), UNLIMITED, np.int64)
-    for (unit_id, category), total in quota.items():
-        if category in cat_index:
-            quota_total[unit_index[unit_id], cat_index[category]] = total
-    quota_left = np.where(
-        quota_total == UNLIMITED, UNLIMITED, np.maximum(quota_total - continuing_count, 0)
+    quota_left = np.full((len(units), len(CATEGORIES)), UNLIMITED, np.int64)
+    quota_node = np.arange(len(units) * len(CATEGORIES), dtype=np.int64).reshape(
+        len(units), len(CATEGORIES)
     )
+    node_left = quota_left.ravel().copy()
+    node_of_holder: dict[tuple[int, str], int] = {}
+    for (unit_id, category), limit in limits.items():
+        u, c = unit_index[unit_id], cat_index[category]
+        node = node_of_holder.setdefault((limit.holder, category), int(quota_node[u, c]))
+        quota_node[u, c] = node
+        node_left[node] = limit.left
+        quota_total[u, c], quota_left[u, c] = limit.quota, limit.left
     return Instance(
         unit_ids=np.array(units, np.int64),
         unit_lat=np.array([points.get(u, nan)[0] for u in units], float),
@@ -287,6 +440,8 @@ def load_instance(unit_ids: list[int], effective: dt.date) -> Instance:
         ratings=ratings,
         quota_total=quota_total,
         continuing=continuing_count,
+        quota_node=quota_node,
+        node_left=node_left,
     )
 
 
@@ -355,7 +510,8 @@ def placement_start(
             % {"id": closed[0], "day": text.day(effective)},
             problems=[Problem(field="unit_ids", message=_("not open on the effective date"))],
         )
-    inst = load_instance(list(unit_ids), effective)
+    arriving = arriving_officials(unit_ids, effective, plan_ref)
+    inst = load_instance(list(unit_ids), effective, arriving=arriving)
     found = place(inst, k=k)
     run = PlacementRun.objects.create(
         plan_ref=plan_ref,
@@ -413,6 +569,16 @@ def placement_start(
         unplaced=len(rows) - found.optimum.placed,
     )
     return run
+
+
+def nobody_to_place(placed: int, unplaced: int) -> str:
+    """The one sentence said when a run has nobody to place (else "")."""
+    if placed or unplaced:
+        return ""
+    return _(
+        "Nobody is to be placed: no official arrives at these units, and those already there "
+        "keep their seats."
+    )
 
 
 def _unlimited(inst: Instance) -> list[list[Any]]:
@@ -482,24 +648,24 @@ def _check_seat(run: PlacementRun, row: PlacementRow, position: Position) -> Non
             % {"code": position.code, "seats": position.seats},
             problems=[Problem(field="position_id", message=_("no free seat"))],
         )
-    quota = _quota_sums([position.unit_id], run.effective.year).get(
+    # The quota of the nearest holder at or above the unit binds, shared by all its seats: the
+    # continuing holders under it, and the run's officials placed under it.
+    run_officials = PlacementRow.objects.filter(run=run).values("official_id")
+    limit = quota_limits([position.unit_id], run.effective, leaving=run_officials).get(
         (position.unit_id, position.category)
     )
-    if quota is not None:
-        run_positions = Position.objects.filter(
-            unit_id=position.unit_id, category=position.category
-        ).filter(live(run.effective))
-        holders = (
-            continuing.filter(position__in=run_positions).values("official_id").distinct().count()
-        )
-        placed = others.filter(position__in=run_positions).count()
-        if holders + placed >= quota:
+    if limit is not None:
+        under = selectors.subtree_ids([limit.holder], run.effective)
+        placed = others.filter(
+            position__unit_id__in=under, position__category=position.category
+        ).count()
+        if limit.held + placed >= limit.quota:
             raise DomainError(
                 _("The quota of %(category)s for %(year)s is full (%(quota)s).")
                 % {
                     "category": position.get_category_display(),
                     "year": run.effective.year,
-                    "quota": quota,
+                    "quota": limit.quota,
                 },
                 problems=[Problem(field="position_id", message=_("quota full"))],
             )
@@ -532,7 +698,11 @@ def placement_override(
         if position is None:
             raise NotFound(_("Position %(id)s does not exist.") % {"id": position_id})
         _check_seat(run, row, position)
-        inst = load_instance(run.units, run.effective)
+        inst = load_instance(
+            run.units,
+            run.effective,
+            arriving=PlacementRow.objects.filter(run=run).values_list("official_id", flat=True),
+        )
         where = np.flatnonzero(inst.official_ids == official_id)
         seat = np.flatnonzero(inst.position_ids == position_id)
         explanation: dict[str, Any] = {}
@@ -556,12 +726,12 @@ def placement_override(
     return row
 
 
-def _recheck(run: PlacementRun, rows: list[tuple[int, int, int]]) -> None:
+def _recheck(run: PlacementRun, rows: list[tuple[int, int, int]], leaving: Any) -> None:
     """Seats and quotas again, as they stand now (an assignment may have been written since the
-    run was solved): refused whole, naming the first position or unit over its limit."""
-    officials = [official for official, _p, _u in rows]
+    run was solved): refused whole, naming the first position or unit over its limit. `leaving`:
+    the run's officials, whose open assignments approval ends."""
     open_on = Q(valid_to__isnull=True) | Q(valid_to__gte=run.effective)
-    staying = Assignment.objects.filter(open_on).exclude(official_id__in=officials)
+    staying = Assignment.objects.filter(open_on).exclude(official_id__in=leaving)
     wanted: dict[int, int] = {}
     for _official, position, _unit in rows:
         wanted[position] = wanted.get(position, 0) + 1
@@ -583,30 +753,20 @@ def _recheck(run: PlacementRun, rows: list[tuple[int, int, int]]) -> None:
                 code="conflict",
                 status=409,
             )
-    per_group: dict[tuple[int, str], int] = {}
+    limits = quota_limits({unit for _o, _p, unit in rows}, run.effective, leaving=leaving)
+    per_holder: dict[tuple[int, str], int] = {}
     for _official, position_id, unit in rows:
-        key = (unit, positions[position_id].category)
-        per_group[key] = per_group.get(key, 0) + 1
-    quotas = _quota_sums(sorted({unit for unit, _c in per_group}), run.effective.year)
-    for (unit, category), count in per_group.items():
-        quota = quotas.get((unit, category))
-        if quota is None:
-            continue
-        holders = (
-            staying.filter(
-                Q(position__valid_from__lte=run.effective),
-                Q(position__valid_to__isnull=True) | Q(position__valid_to__gte=run.effective),
-                position__unit_id=unit,
-                position__category=category,
-            )
-            .values("official_id")
-            .distinct()
-            .count()
-        )
-        if holders + count > quota:
+        limit = limits.get((unit, positions[position_id].category))
+        if limit is not None:
+            key = (limit.holder, positions[position_id].category)
+            per_holder[key] = per_holder.get(key, 0) + 1
+    quota_of = {(lim.holder, category): lim for (_u, category), lim in limits.items()}
+    for (holder, _category), count in per_holder.items():
+        limit = quota_of[(holder, _category)]
+        if limit.held + count > limit.quota:
             raise DomainError(
                 _("The quota of unit %(unit)s for %(year)s is exceeded: start a new placement.")
-                % {"unit": unit, "year": run.effective.year},
+                % {"unit": holder, "year": run.effective.year},
                 code="conflict",
                 status=409,
             )
@@ -636,9 +796,12 @@ def placement_approve(*, actor: Any, run_id: int) -> int:
             code="conflict",
             status=409,
         )
-    _recheck(run, rows)
+    # Every official of the run arrived (or held no seat): the assignments they carried over
+    # end the day before, placed or not (the solver counted their seats free).
+    leaving = list(PlacementRow.objects.filter(run=run).values_list("official_id", flat=True))
+    _recheck(run, rows, leaving)
     day_before = run.effective - dt.timedelta(days=1)
-    Assignment.objects.filter(official_id__in=officials, valid_from__lt=run.effective).filter(
+    Assignment.objects.filter(official_id__in=leaving, valid_from__lt=run.effective).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=run.effective)
     ).update(valid_to=day_before)
     decision = _("Placement %(id)s") % {"id": run.pk}

@@ -93,6 +93,11 @@ class Instance:
     ratings: dict[int, tuple[str, int]] = field(default_factory=dict)
     quota_total: np.ndarray | None = None  # (units, categories), UNLIMITED: none
     continuing: np.ndarray | None = None  # continuing holders per (unit, category)
+    # Shared limits: the quota node of each (unit, category) (units under one quota holder share
+    # its node) and each node's capacity (UNLIMITED: none). None: one node per (unit,
+    # category), its capacity quota_left.
+    quota_node: np.ndarray | None = None  # shape (units, categories), node numbers
+    node_left: np.ndarray | None = None  # shape (nodes,)
 
 
 def pair_costs(inst: Instance, o: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
@@ -245,13 +250,24 @@ class Solution:
     solve_s: float = 0.0
 
 
-def quota_nodes(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
-    """Per position its (unit, category) node number (0-based), and each node's capacity."""
-    n_cat = len(CATEGORIES)
-    node = inst.p_unit.astype(np.int64) * n_cat + inst.p_category
-    left = inst.quota_left.ravel().astype(np.int64)
+def group_nodes(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """Per (unit, category) group (unit * categories + category) its quota node, and each
+    node's capacity: the units under one quota holder share its node."""
+    if inst.quota_node is None or inst.node_left is None:
+        node = np.arange(inst.quota_left.size, dtype=np.int64)
+        left = inst.quota_left.ravel().astype(np.int64)
+    else:
+        node = inst.quota_node.ravel().astype(np.int64)
+        left = inst.node_left.astype(np.int64)
     capacity = np.where(left == UNLIMITED, len(inst.official_ids), left)
     return node, capacity
+
+
+def quota_nodes(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
+    """Per position its quota node number (0-based), and each node's capacity."""
+    n_cat = len(CATEGORIES)
+    node_of_group, capacity = group_nodes(inst)
+    return node_of_group[inst.p_unit.astype(np.int64) * n_cat + inst.p_category], capacity
 
 
 def _flow(
@@ -325,11 +341,14 @@ def solve_flow(inst: Instance, cand: Candidates) -> Solution:
         taken = used > 0
         position[cand.o[taken]] = cand.p[taken]
         return Solution(position, total, int(taken.sum()), time.perf_counter() - started)
-    # One flow per (unit, category): its officials, the open positions of the group.
+    # One flow per quota node: its officials, the open positions under the node.
     total = int((~has_arc).sum()) * penalty  # no candidate at all: unplaced
-    group_low = np.searchsorted(cand.group_sorted, np.arange(len(quota_cap)), side="left")
+    sorted_node = quota_node[cand.position_sorted]
+    by_node = np.argsort(sorted_node, kind="stable")
+    node_positions, node_keys = cand.position_sorted[by_node], sorted_node[by_node]
+    node_low = np.searchsorted(node_keys, np.arange(len(quota_cap)), side="left")
     rank = np.empty(len(inst.position_ids), np.int64)
-    rank[cand.position_sorted] = np.arange(len(cand.position_sorted)) - group_low[cand.group_sorted]
+    rank[node_positions] = np.arange(len(node_positions)) - node_low[node_keys]
     officials_of = np.flatnonzero(has_arc)
     order = np.argsort(node_first, kind="stable")  # officials by node, ids ascending within
     nodes = node_first[order]
@@ -341,8 +360,8 @@ def solve_flow(inst: Instance, cand: Candidates) -> Solution:
         lo, hi = cand.offsets[members], cand.offsets[members + 1]
         sizes = hi - lo
         arcs = np.arange(int(sizes.sum())) + np.repeat(lo - (np.cumsum(sizes) - sizes), sizes)
-        group_high = np.searchsorted(cand.group_sorted, node, side="right")
-        group_positions = cand.position_sorted[group_low[node] : group_high]
+        node_high = np.searchsorted(node_keys, node, side="right")
+        group_positions = node_positions[node_low[node] : node_high]
         used, cost = _flow(
             np.repeat(np.arange(len(members)), sizes),
             rank[cand.p[arcs]],
@@ -401,7 +420,7 @@ def reasons(inst: Instance, cand: Candidates, unplaced: np.ndarray) -> list[str]
     near = nearest_units(inst, cand.nearest)
     every = np.sort((inst.p_unit * n_cat + inst.p_category) * LEVELS + inst.p_level)
     open_key = cand.group_sorted * LEVELS + inst.p_level[cand.position_sorted]
-    _node, quota_cap = quota_nodes(inst)
+    node_of_group, quota_cap = group_nodes(inst)
     level = inst.o_level[unplaced]
     same = np.zeros(len(unplaced), np.int64)
     qualified = np.zeros(len(unplaced), np.int64)
@@ -416,7 +435,7 @@ def reasons(inst: Instance, cand: Candidates, unplaced: np.ndarray) -> list[str]
             open_key, g * LEVELS, side="left"
         )
         seated += seats_here
-        quota_open += (seats_here > 0) & (quota_cap[g] > 0)
+        quota_open += (seats_here > 0) & (quota_cap[node_of_group[g]] > 0)
     found = []
     for index, official in enumerate(unplaced.tolist()):
         if same[index] == 0:

@@ -150,6 +150,63 @@ def test_a_province_ranks_its_communes_the_largest_shortage_first(son_la, chieng
     assert (data["quota"], data["filled"], data["surplus"]) == (22, 23, 1)
 
 
+# -- a quota row covers its unit's subtree: only the topmost rows of an area count ----------
+def peoples_committee(commune: UnitVersion) -> int:
+    """The people's committee serving `commune` (a unit under it in the registry)."""
+    found = (
+        selectors.versions_on(DAY)
+        .filter(parent_id=commune.unit_id, kind=Kind.PEOPLES_COMMITTEE)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    assert found is not None, commune.name
+    return found
+
+
+def test_a_province_quota_of_100_over_communes_of_30_and_40_is_100_not_170(
+    son_la, chieng_an, to_hieu
+):
+    quota(son_la.unit_id, 100)
+    quota(chieng_an.unit_id, 30)
+    quota(to_hieu.unit_id, 40)
+
+    province = figures.unit_figures(DAY, son_la.unit_id, gaps=False)
+
+    assert province["quota"] == 100
+    civil = next(r for r in province["categories"] if r["category"] == Category.CIVIL_SERVANT)
+    assert civil["quota"] == 100
+    assert figures.unit_figures(DAY, chieng_an.unit_id, gaps=False)["quota"] == 30
+    assert figures.unit_figures(DAY, to_hieu.unit_id, gaps=False)["quota"] == 40
+    # The ranking's communes are areas of their own: their rows are topmost there.
+    ranked = {row["name"]: row["quota"] for row in province["communes"]}
+    assert (ranked[chieng_an.name], ranked[to_hieu.name]) == (30, 40)
+
+
+def test_a_commune_whose_only_row_is_on_its_peoples_committee_has_that_quota(chieng_an):
+    quota(peoples_committee(chieng_an), 12)
+
+    assert figures.unit_figures(DAY, chieng_an.unit_id, gaps=False)["quota"] == 12
+
+
+def test_a_commune_row_covers_the_row_of_its_peoples_committee(chieng_an):
+    quota(chieng_an.unit_id, 25)
+    quota(peoples_committee(chieng_an), 12)  # inside the 25
+
+    assert figures.unit_figures(DAY, chieng_an.unit_id, gaps=False)["quota"] == 25
+
+
+def test_rows_of_another_category_or_year_above_a_unit_do_not_cover_it(son_la, chieng_an):
+    quota(son_la.unit_id, 100, category=Category.PUBLIC_EMPLOYEE)
+    quota(son_la.unit_id, 90, year=2025)
+    quota(chieng_an.unit_id, 30)
+
+    province = figures.unit_figures(DAY, son_la.unit_id, gaps=False)
+
+    by = {r["category"]: r["quota"] for r in province["categories"]}
+    assert (by[Category.PUBLIC_EMPLOYEE], by[Category.CIVIL_SERVANT]) == (100, 30)
+    assert province["quota"] == 130
+
+
 # -- dates before and after a plan -----------------------------------------------------------
 def merge_three(codes: list[str]) -> None:
     spec = planfile.load_yaml(

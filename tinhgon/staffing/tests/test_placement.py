@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from tinhgon.accounts.models import Role
 from tinhgon.conftest import make_persona, unit
@@ -50,6 +51,14 @@ from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.units import selectors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    """The messages are matched as written (English source strings)."""
+    with translation.override("en"):
+        yield
+
 
 DAY = dt.date(2026, 1, 1)
 EARLIER = dt.date(2025, 9, 1)
@@ -223,8 +232,11 @@ def test_approval_writes_dated_assignments_and_ends_the_previous_ones_the_day_be
     assert set(new.values_list("valid_from", flat=True)) == {DAY}
     old = Assignment.objects.filter(official_id=s.officials["A"], valid_from=EARLIER).get()
     assert old.valid_to == DAY - dt.timedelta(days=1)
-    # The unplaced keep what they had; the continuing holder is untouched.
-    assert Assignment.objects.get(official_id=s.officials["E"]).valid_to is None
+    # An arriving official left unplaced leaves the seat carried over too (the solve counted
+    # it free); the continuing holder is untouched.
+    assert Assignment.objects.get(official_id=s.officials["E"]).valid_to == DAY - dt.timedelta(
+        days=1
+    )
     assert Assignment.objects.get(official_id=s.officials["C"]).valid_to is None
     run.refresh_from_db()
     assert run.state == PlacementRun.State.APPROVED and run.approved_at is not None
@@ -346,12 +358,15 @@ def test_the_pages_start_show_override_and_approve_a_placement_after_confirmatio
     assert response.status_code == 302
     run = PlacementRun.objects.get(plan_ref=s.plan_ref)
     page = browser.get(response["Location"]).content.decode()
-    assert "Chủ tịch" in page and "qualification is below every open position" in page
+    reason = PlacementRow.objects.get(run=run, official_id=s.officials["E"]).unplaced_reason
+    assert "Chủ tịch" in page and reason and reason in page
     refused = browser.post(
         f"/staff/placement/{run.pk}/override/",
         {"official": s.officials["T2"], "position": s.positions["W"]},
     )
-    assert refused.status_code == 400 and "is for a" in refused.content.decode()
+    with translation.override("vi"):
+        mismatch = str(translation.gettext("category does not match"))
+    assert refused.status_code == 400 and mismatch in refused.content.decode()
     confirm = browser.get(f"/staff/placement/{run.pk}/approve/")
     assert confirm.status_code == 200 and 'name="confirmed"' in confirm.content.decode()
     assert not Assignment.objects.filter(placement=run).exists(), "nothing before confirming"
@@ -389,7 +404,10 @@ def test_the_api_places_a_plan_and_refuses_an_override_that_breaks_the_quota(pro
         {"official_id": left, "position_id": free},
         content_type="application/json",
     )
-    assert refused.status_code == 400 and "quota" in refused.json()["error"]["message"]
+    assert refused.status_code == 400
+    with translation.override("vi"):
+        full = str(translation.gettext("quota full"))
+    assert full in str(refused.json()["error"])
 
 
 def test_an_official_of_another_commune_cannot_open_the_placement():
