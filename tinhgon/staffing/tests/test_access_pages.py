@@ -132,7 +132,10 @@ def test_an_observer_cannot_import_staff(observer):
     assert observer.browser().get("/staff/import/").status_code == 403
 
 
-def test_the_import_page_checks_a_file_and_the_template_downloads(commune_official, chieng_an):
+def test_the_import_page_checks_a_file_and_the_template_downloads(
+    commune_official, chieng_an, settings
+):
+    settings.LANGUAGE_CODE = "en"  # the page's message is matched as written
     from tinhgon.staffing import excel
 
     browser = commune_official.browser()

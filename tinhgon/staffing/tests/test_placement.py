@@ -47,10 +47,9 @@ from tinhgon.staffing.models import (
     Quota,
 )
 from tinhgon.staffing.tests import factories as staff
-from tinhgon.staffing.tests.english import in_english  # noqa: F401
 from tinhgon.units import selectors
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
