@@ -78,3 +78,20 @@ def test_bad_input_answers_400_naming_the_field_and_writes_nothing(chieng_an, co
     assert answer.status_code == 400
     assert answer.json()["error"]["problems"][0]["field"] == "author_name"
     assert Case.objects.count() == before
+
+
+def test_a_refused_receipt_does_not_echo_the_author(chieng_an, commune_official):
+    answer = commune_official.api().post(
+        "/api/integrity/cases",
+        content_type="application/json",
+        data={
+            "kind": "denunciation",
+            "subject": "Tố cáo",
+            "body": "Nội dung",
+            "unit_id": chieng_an.unit_id,
+            "author_name": AUTHOR + "\x01",
+            "author_contact": "x" * 400 + CONTACT,
+        },
+    )
+    assert answer.status_code == 422  # the project's answer to input of the wrong shape
+    assert AUTHOR not in answer.content.decode() and CONTACT not in answer.content.decode()
