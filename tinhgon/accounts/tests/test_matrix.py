@@ -1104,6 +1104,7 @@ PAGES.update(figures_matrix.page_rows(Row, page))
 from tinhgon.integrity.tests import cases_matrix  # noqa: E402
 
 API.update(cases_matrix.api_rows())
+PAGES.update(cases_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
