@@ -29,7 +29,9 @@ from tinhgon.integrity.models import OPEN_CASE, Case, CaseStatus
 router = Router(tags=["integrity"])
 
 Line = Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=300)]
-Text = Annotated[str, Field(max_length=20000)]
+# Several lines: tabs and line breaks, no other control character (a NUL fails PostgreSQL).
+TEXT_REGEX = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Text = Annotated[str, Field(pattern=TEXT_REGEX, max_length=20000)]
 PAGE_LIMIT = 500
 
 
