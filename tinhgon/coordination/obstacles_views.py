@@ -21,7 +21,7 @@ from tinhgon.accounts.access import visible_versions
 from tinhgon.coordination import obstacles
 from tinhgon.coordination.models import Obstacle, ObstacleCategory, ObstacleStatus
 from tinhgon.coordination.reports import unit_names
-from tinhgon.core.errors import DomainError
+from tinhgon.core.errors import DomainError, Forbidden
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 
@@ -122,6 +122,16 @@ def _may_answer(user, obstacle: Obstacle) -> bool:  # type: ignore[no-untyped-de
     ).exists()
 
 
+def _may_close(user, obstacle: Obstacle) -> bool:  # type: ignore[no-untyped-def]
+    """The raising unit (writing for it) or the responsible body, as obstacle_close checks:
+    a reader of the published guidance is not offered a move the service refuses."""
+    today = timezone.localdate()
+    allowed = obstacles.raised_filter(user, today, write=True) | obstacles.routed_filter(
+        user, today
+    )
+    return Obstacle.objects.filter(allowed, pk=obstacle.pk).exists()
+
+
 @login_required
 def detail(request: HttpRequest, obstacle_id: int) -> HttpResponse:
     try:
@@ -143,7 +153,8 @@ def detail(request: HttpRequest, obstacle_id: int) -> HttpResponse:
         "may_answer": answerer and obstacle.status in obstacles.OPEN,
         "may_publish": answerer
         and obstacle.status in (ObstacleStatus.ANSWERED, ObstacleStatus.CLOSED),
-        "may_close": obstacle.status == ObstacleStatus.ANSWERED,
+        "may_close": obstacle.status == ObstacleStatus.ANSWERED
+        and _may_close(request.user, obstacle),
         "today": timezone.localdate(),
     }
     if request.method != "POST":
@@ -167,6 +178,8 @@ def _confirmed(request: HttpRequest, obstacle_id: int, move: str) -> HttpRespons
         obstacle = obstacles.access_obstacle(request.user, obstacle_id, answer=move != "close")
     except DomainError as error:
         return render_refusal(request, error)
+    if move == "close" and not _may_close(request.user, obstacle):
+        return render_refusal(request, Forbidden(_("You may not close this obstacle.")))
     back = reverse("coordination:obstacle", kwargs={"obstacle_id": obstacle.pk})
     titles = {
         "publish": (

@@ -303,7 +303,13 @@ def duty_submit(request: HttpRequest, duty_id: int) -> HttpResponse:
         reports.submission_save(actor=request.user, duty_id=duty.pk, values=values, files=files)
     except DomainError as error:
         form.is_valid()
-        return render_refusal(request, error, template=page, context=context, form=form)
+        if error.status != 400 or not error.problems:
+            return render_refusal(request, error, template=page, context=context, form=form)
+        # Each problem on its field (marked, described by its message), the rest above the form.
+        for problem in error.problems:
+            key = problem.field if problem.field in form.fields else None
+            form.add_error(key, str(problem.message))
+        return render_invalid_form(request, page, form, context)
     messages.success(request, _("The report was submitted."))
     return redirect("coordination:reports")
 

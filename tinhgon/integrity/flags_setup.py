@@ -1,5 +1,12 @@
-"""What the flags part registers from IntegrityConfig.ready()."""
+"""What the flags part registers from IntegrityConfig.ready(): the public services effect that
+keeps the red flags current, and the scheduled job's part that refreshes the idle flags (they
+change with the clock, not with a transition) (integrity/flags.py)."""
 
 
 def register_all() -> None:
-    return None
+    from tinhgon.core.jobs import register_part
+    from tinhgon.integrity import flags
+    from tinhgon.publicservices import effects
+
+    effects.register(flags.follow)
+    register_part("integrity_flags_idle", flags.refresh_idle)

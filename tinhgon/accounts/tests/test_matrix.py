@@ -1106,6 +1106,12 @@ from tinhgon.integrity.tests import cases_matrix  # noqa: E402
 API.update(cases_matrix.api_rows())
 PAGES.update(cases_matrix.page_rows())
 
+# Integrity: the red flags (their rows live with them).
+from tinhgon.integrity.tests import flags_matrix  # noqa: E402
+
+API.update(flags_matrix.api_rows())
+PAGES.update(flags_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
