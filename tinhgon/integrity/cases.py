@@ -33,10 +33,11 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.accounts.access import records_filter, scope_for
 from tinhgon.accounts.models import Membership, Role
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
@@ -484,6 +485,33 @@ def case_decide(  # type: ignore[no-untyped-def]
 def case_close(*, actor, case_id: int, version: int | None = None) -> Case:  # type: ignore[no-untyped-def]
     """Close a decided case (its notice sent)."""
     return _transition(actor=actor, case_id=case_id, move="close", version=version)
+
+
+# -- reads ---------------------------------------------------------------------------------------
+
+
+def visible_cases(user, *, day: dt.date | None = None) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
+    """The cases a user may read: those whose handler unit the scope covers; feedback and
+    complaints also where the scope covers the unit concerned. A denunciation is never shown
+    to the unit it concerns (only its handler's side sees it)."""
+    day = day or timezone.localdate()
+    scope = scope_for(user)
+    if scope.everything:
+        return Case.objects.all()  # an empty Q() in an OR would drop to the other side
+    handled = records_filter(
+        scope, day, unit_field="handler_unit", province_field="handler_province"
+    )
+    concerned = records_filter(scope, day, unit_field="unit", province_field="province") & ~Q(
+        kind=CaseKind.DENUNCIATION
+    )
+    return Case.objects.filter(handled | concerned)
+
+
+def readable_case(user, case_id: int) -> Case:  # type: ignore[no-untyped-def]
+    case = visible_cases(user).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("Case %(id)s does not exist or is not in your scope.") % {"id": case_id})
+    return case
 
 
 def open_cases():  # type: ignore[no-untyped-def]

@@ -14,44 +14,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from tinhgon.accounts.access import access_unit, records_filter, scope_for, scopes_cached
-from tinhgon.core.errors import NotFound
+from tinhgon.accounts.access import access_unit, scopes_cached
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Id, QueryId
 from tinhgon.integrity import cases
-from tinhgon.integrity.models import OPEN_CASE, Case, CaseKind, CaseStatus
+from tinhgon.integrity.cases import readable_case as access_case
+from tinhgon.integrity.cases import visible_cases
+from tinhgon.integrity.models import OPEN_CASE, Case, CaseStatus
 
 router = Router(tags=["integrity"])
 
 Line = Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=300)]
-Text = Annotated[str, Field(max_length=20000)]
+# Several lines: tabs and line breaks, no other control character (a NUL fails PostgreSQL).
+TEXT_REGEX = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Text = Annotated[str, Field(pattern=TEXT_REGEX, max_length=20000)]
 PAGE_LIMIT = 500
-
-
-def visible_cases(user, *, day: dt.date | None = None) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
-    day = day or timezone.localdate()
-    scope = scope_for(user)
-    if scope.everything:
-        return Case.objects.all()  # an empty Q() in an OR would drop to the other side
-    handled = records_filter(
-        scope, day, unit_field="handler_unit", province_field="handler_province"
-    )
-    concerned = records_filter(scope, day, unit_field="unit", province_field="province") & ~Q(
-        kind=CaseKind.DENUNCIATION
-    )
-    return Case.objects.filter(handled | concerned)
-
-
-def access_case(user, case_id: int) -> Case:  # type: ignore[no-untyped-def]
-    case = visible_cases(user).filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(_("Case %(id)s does not exist or is not in your scope.") % {"id": case_id})
-    return case
 
 
 class CaseRow(Schema):

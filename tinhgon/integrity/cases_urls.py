@@ -1,5 +1,11 @@
 """Pages of integrity: cases."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tinhgon.core import converters  # noqa: F401  (registers <id:...>)
+from tinhgon.integrity import cases_views
+
+urlpatterns: list[URLPattern] = [
+    path("", cases_views.inbox, name="cases"),
+    path("cases/<id:case_id>/", cases_views.case_detail, name="case"),
+]

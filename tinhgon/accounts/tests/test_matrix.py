@@ -1104,6 +1104,7 @@ PAGES.update(figures_matrix.page_rows(Row, page))
 from tinhgon.integrity.tests import cases_matrix  # noqa: E402
 
 API.update(cases_matrix.api_rows())
+PAGES.update(cases_matrix.page_rows())
 
 # Integrity: the red flags (their rows live with them).
 from tinhgon.integrity.tests import flags_matrix  # noqa: E402

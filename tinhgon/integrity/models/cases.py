@@ -70,6 +70,7 @@ class TimeLimit(models.Model):
 
     class Meta:
         verbose_name = _("time limit")
+        verbose_name_plural = _("time limits")
         constraints = [
             models.UniqueConstraint(fields=["kind", "variant"], name="one_time_limit_per_variant")
         ]
@@ -127,6 +128,7 @@ class Case(models.Model):
 
     class Meta:
         verbose_name = _("case")
+        verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["handler_unit", "status"]),
@@ -163,6 +165,8 @@ class CaseEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
         ordering = ["case_id", "id"]
         indexes = [models.Index(fields=["case", "id"])]
 

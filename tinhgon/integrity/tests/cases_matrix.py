@@ -59,3 +59,15 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
             Row("accept (the handler)", post(ward_case("/accept"), lambda w: {}), HANDLER)
         ],
     }
+
+
+def page_rows() -> dict[str, list[Any]]:
+    from tinhgon.accounts.tests.test_matrix import Row, page
+
+    def case_page(world: World) -> str:
+        return ward_case()(world).replace("/api/integrity/cases/", "/integrity/cases/") + "/"
+
+    return {
+        "integrity:cases": [Row("the inbox", page(lambda w: "/integrity/"), ALL_200)],
+        "integrity:case": [Row("a case the ward's committee handles", page(case_page), READ_WARD)],
+    }

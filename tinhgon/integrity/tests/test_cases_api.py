@@ -78,3 +78,38 @@ def test_bad_input_answers_400_naming_the_field_and_writes_nothing(chieng_an, co
     assert answer.status_code == 400
     assert answer.json()["error"]["problems"][0]["field"] == "author_name"
     assert Case.objects.count() == before
+
+
+def test_a_refused_receipt_does_not_echo_the_author(chieng_an, commune_official):
+    answer = commune_official.api().post(
+        "/api/integrity/cases",
+        content_type="application/json",
+        data={
+            "kind": "denunciation",
+            "subject": "Tố cáo",
+            "body": "Nội dung",
+            "unit_id": chieng_an.unit_id,
+            "author_name": AUTHOR + "\x01",
+            "author_contact": "x" * 400 + CONTACT,
+        },
+    )
+    assert answer.status_code == 422  # the project's answer to input of the wrong shape
+    assert AUTHOR not in answer.content.decode() and CONTACT not in answer.content.decode()
+
+
+def test_the_case_page_shows_the_author_to_the_handler_only(
+    son_la, chieng_an, province_admin, superuser
+):
+    chairman = leader(committee_of(chieng_an.unit_id))
+    case = receive(chieng_an.unit_id, official_id=chairman)
+    inspector = make_persona("inspector", case.handler_unit_id, Role.UNIT_OFFICIAL)
+    url = f"/integrity/cases/{case.pk}/"
+    mine = inspector.browser().get(url)
+    assert mine.status_code == 200 and AUTHOR in mine.content.decode()
+    for someone in (province_admin, superuser):
+        for page in (url, "/integrity/?state=all"):
+            answer = someone.browser().get(page)
+            assert answer.status_code == 200
+            text = answer.content.decode()
+            assert AUTHOR not in text and CONTACT not in text
+        assert f"#{case.pk}" in someone.browser().get("/integrity/").content.decode()
