@@ -257,9 +257,11 @@ def page_rows() -> dict[str, list[Any]]:
         ],
         "coordination:obstacle_close": [
             Row(
+                # The ward that raised it (and the body, the province) may close it; the
+                # observer reads it but is refused the confirmation of a write (403).
                 "close (the confirmation)",
                 page(_url("/coord/obstacles/{answered}/close/")),
-                READ_WARD,
+                "200 200 200 200 200 404 403 404",
             )
         ],
     }
