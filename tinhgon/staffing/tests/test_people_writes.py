@@ -18,8 +18,10 @@ from tinhgon.staffing.tests import factories
 
 
 @pytest.fixture(autouse=True)
-def in_english():  # type: ignore[no-untyped-def]
-    """The messages are matched as written (English source strings)."""
+def in_english(settings):  # type: ignore[no-untyped-def]
+    """The messages are matched as written (English source strings), here and in the test
+    client's requests (which fall back to LANGUAGE_CODE)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
