@@ -74,7 +74,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _writes(actor, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
+def writes(actor, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
     """Whether `actor` may write `unit_id` today (None: the system, which may)."""
     if actor is None:
         return True
@@ -87,12 +87,12 @@ def _writes(actor, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
 
 def may_inspect(actor, inspection: Inspection) -> bool:  # type: ignore[no-untyped-def]
     """Members of the inspecting unit's scope conduct the inspection."""
-    return _writes(actor, inspection.inspecting_unit_id)
+    return writes(actor, inspection.inspecting_unit_id)
 
 
 def may_answer(actor, recommendation: Recommendation) -> bool:  # type: ignore[no-untyped-def]
     """The unit that must implement a recommendation answers it."""
-    return _writes(actor, recommendation.unit_id)
+    return writes(actor, recommendation.unit_id)
 
 
 def provincial_bodies(province_id: int, day: dt.date) -> list[int]:
@@ -108,7 +108,7 @@ def _province_of(unit_id: int, day: dt.date) -> int:
 
 def _require_plan_body(actor, province_id: int) -> None:  # type: ignore[no-untyped-def]
     bodies = provincial_bodies(province_id, _today())
-    if not any(_writes(actor, body) for body in bodies):
+    if not any(writes(actor, body) for body in bodies):
         raise Forbidden(
             _(
                 "Only the province's inspectorate or its people's committee drafts and approves "
@@ -272,7 +272,7 @@ def inspection_create(  # type: ignore[no-untyped-def]
         raise invalid(_("The period inspected cannot start in the future."), field="period_from")
     subject = selectors.version_on(subject_unit_id, today)
     selectors.version_on(inspecting_unit_id, today)
-    if not _writes(actor, inspecting_unit_id):
+    if not writes(actor, inspecting_unit_id):
         raise Forbidden(_("You may not inspect on behalf of this unit."))
     province = subject.province_id or subject.unit_id
     if plan_id is not None:
