@@ -6,5 +6,6 @@ app_name = "integrity"
 
 urlpatterns = [
     path("flags/", include("tinhgon.integrity.flags_urls")),
+    path("inspections/", include("tinhgon.integrity.inspections_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]
