@@ -25,8 +25,9 @@ from tinhgon.accounts.access import access_unit, memberships_in_force, scopes_ca
 from tinhgon.accounts.models import WRITE_ROLES
 from tinhgon.core.errors import DomainError, Forbidden, invalid
 from tinhgon.core.views import render_invalid_form, render_refusal
-from tinhgon.integrity import cases
+from tinhgon.integrity import cases, cases_pdf
 from tinhgon.integrity.models import OPEN_CASE, Case, CaseKind, CaseStatus, Variant
+from tinhgon.publicservices.pdf_views import pdf_response
 from tinhgon.staffing.access import visible_officials
 from tinhgon.units import selectors
 from tinhgon.units.models import UnitVersion
@@ -387,3 +388,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if visible:
         return redirect("integrity:case", case_id=case.pk)
     return redirect("integrity:cases")
+
+
+# -- the decision and the notice as PDF ------------------------------------------------------------
+
+
+@login_required
+def case_pdf(request: HttpRequest, case_id: int, document: str) -> HttpResponse:
+    """The decision (any reader of the case) or the notice to the author (the handler only)."""
+    try:
+        case = cases.readable_case(request.user, case_id)
+        pdf = cases_pdf.render(case, document, reader=request.user)
+    except DomainError as error:
+        return render_refusal(request, error)
+    return pdf_response(pdf, cases_pdf.filename(case, document))
