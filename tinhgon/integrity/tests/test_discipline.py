@@ -5,6 +5,7 @@ the official concerned never reads it before it is closed; the law's limits refu
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def official(chieng_an) -> int:
 
 
 def _open(actor, official: int, **fields) -> Proceeding:  # type: ignore[no-untyped-def]
-    values = {"measure": Measure.REPRIMAND, "grounds": GROUNDS, "opened_at": OPENED_2025}
+    values: dict[str, Any] = {"measure": Measure.REPRIMAND, "grounds": GROUNDS, "opened_at": OPENED_2025}
     values.update(fields)
     return discipline.proceeding_open(actor=actor, official_id=official, **values)
 
