@@ -5,3 +5,4 @@ from ninja import Router
 router = Router(tags=["integrity"])
 router.add_router("/flags", "tinhgon.integrity.flags_api.router")
 router.add_router("", "tinhgon.integrity.cases_api.router")
+router.add_router("", "tinhgon.integrity.discipline_api.router")

@@ -73,7 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 for c in rows
             ],
             "open_only": open_only,
-            "may_receive": _may_receive(request.user),
+            "may_receive": may_receive(request.user),
         },
     )
 
@@ -272,7 +272,7 @@ def _confirm_close(request: HttpRequest, case: Case) -> HttpResponse:
 # -- receiving a case at a desk --------------------------------------------------------------------
 
 
-def _may_receive(user) -> bool:  # type: ignore[no-untyped-def]
+def may_receive(user) -> bool:  # type: ignore[no-untyped-def]
     return (
         bool(user.is_superuser)
         or memberships_in_force(user).filter(role__in=list(WRITE_ROLES)).exists()
@@ -337,7 +337,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     """A desk officer records a case brought in person: routed at once; the desk does not read
     the author again afterwards (it is not the handler)."""
     page = "integrity/cases/new.html"
-    if not _may_receive(request.user):
+    if not may_receive(request.user):
         return render_refusal(request, Forbidden(_("Your role is read-only: it receives no case.")))
     form = ReceiveForm(request.POST or None, initial={"unit": _home_unit_code(request.user)})
     if request.method != "POST":

@@ -1112,6 +1112,12 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
+# Integrity: discipline proceedings (their rows live with them).
+from tinhgon.integrity.tests import discipline_matrix  # noqa: E402
+
+API.update(discipline_matrix.api_rows())
+PAGES.update(discipline_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()

@@ -34,7 +34,11 @@ def official(chieng_an) -> int:
 
 
 def _open(actor, official: int, **fields) -> Proceeding:  # type: ignore[no-untyped-def]
-    values: dict[str, Any] = {"measure": Measure.REPRIMAND, "grounds": GROUNDS, "opened_at": OPENED_2025}
+    values: dict[str, Any] = {
+        "measure": Measure.REPRIMAND,
+        "grounds": GROUNDS,
+        "opened_at": OPENED_2025,
+    }
     values.update(fields)
     return discipline.proceeding_open(actor=actor, official_id=official, **values)
 
