@@ -7,5 +7,6 @@ app_name = "integrity"
 urlpatterns = [
     path("flags/", include("tinhgon.integrity.flags_urls")),
     path("inspections/", include("tinhgon.integrity.inspections_urls")),
+    path("discipline/", include("tinhgon.integrity.discipline_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]

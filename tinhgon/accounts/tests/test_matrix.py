@@ -1117,6 +1117,11 @@ from tinhgon.integrity.tests import inspections_matrix  # noqa: E402
 
 API.update(inspections_matrix.api_rows())
 PAGES.update(inspections_matrix.page_rows())
+# Integrity: discipline proceedings (their rows live with them).
+from tinhgon.integrity.tests import discipline_matrix  # noqa: E402
+
+API.update(discipline_matrix.api_rows())
+PAGES.update(discipline_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
