@@ -6,5 +6,6 @@ app_name = "integrity"
 
 urlpatterns = [
     path("flags/", include("tinhgon.integrity.flags_urls")),
+    path("exports/", include("tinhgon.integrity.exports_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]
