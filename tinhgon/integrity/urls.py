@@ -8,5 +8,6 @@ urlpatterns = [
     path("flags/", include("tinhgon.integrity.flags_urls")),
     path("inspections/", include("tinhgon.integrity.inspections_urls")),
     path("discipline/", include("tinhgon.integrity.discipline_urls")),
+    path("exports/", include("tinhgon.integrity.exports_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]
