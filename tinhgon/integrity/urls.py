@@ -6,5 +6,6 @@ app_name = "integrity"
 
 urlpatterns = [
     path("flags/", include("tinhgon.integrity.flags_urls")),
+    path("figures/", include("tinhgon.integrity.figures_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]

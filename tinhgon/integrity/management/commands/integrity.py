@@ -16,9 +16,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import TranslatedCommand
-from tinhgon.integrity import cli_cases, cli_flags
+from tinhgon.integrity import cli_cases, cli_figures, cli_flags
 
-PARTS = (cli_cases, cli_flags)
+PARTS = (cli_cases, cli_flags, cli_figures)
 
 
 class Command(TranslatedCommand):
