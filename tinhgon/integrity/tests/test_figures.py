@@ -73,8 +73,8 @@ def ward_cases(chieng_an, to_hieu) -> dict[str, Case]:
     }
     made["on_time"] = decided(made["on_time"], "2026-03-05")
     made["late"] = decided(made["late"], "2026-05-20")
-    assert made["on_time"].decided_at <= made["on_time"].due
-    assert made["late"].decided_at > made["late"].due
+    assert at("2026-03-05", 15) <= made["on_time"].due
+    assert at("2026-05-20", 15) > made["late"].due
     assert made["overdue"].due < at("2026-06-30") < made["within"].due
     return made
 
