@@ -1112,6 +1112,12 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
+# Integrity: the figures (their rows live with them).
+from tinhgon.integrity.tests import figures_matrix  # noqa: E402
+
+API.update(figures_matrix.api_rows())
+PAGES.update(figures_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
