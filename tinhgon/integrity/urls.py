@@ -9,5 +9,6 @@ urlpatterns = [
     path("inspections/", include("tinhgon.integrity.inspections_urls")),
     path("discipline/", include("tinhgon.integrity.discipline_urls")),
     path("exports/", include("tinhgon.integrity.exports_urls")),
+    path("figures/", include("tinhgon.integrity.figures_urls")),
     path("", include("tinhgon.integrity.cases_urls")),
 ]

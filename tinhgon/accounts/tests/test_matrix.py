@@ -1123,6 +1123,12 @@ from tinhgon.integrity.tests import discipline_matrix  # noqa: E402
 API.update(discipline_matrix.api_rows())
 PAGES.update(discipline_matrix.page_rows())
 
+# Integrity: the figures (their rows live with them).
+from tinhgon.integrity.tests import figures_matrix as integrity_figures_matrix  # noqa: E402
+
+API.update(integrity_figures_matrix.api_rows())
+PAGES.update(integrity_figures_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()

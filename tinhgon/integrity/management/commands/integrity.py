@@ -17,9 +17,15 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import TranslatedCommand
-from tinhgon.integrity import cli_cases, cli_discipline, cli_flags, cli_inspections
+from tinhgon.integrity import (
+    cli_cases,
+    cli_discipline,
+    cli_figures,
+    cli_flags,
+    cli_inspections,
+)
 
-PARTS = (cli_cases, cli_flags, cli_inspections, cli_discipline)
+PARTS = (cli_cases, cli_flags, cli_inspections, cli_discipline, cli_figures)
 
 
 class Command(TranslatedCommand):
