@@ -66,8 +66,14 @@ class ItemType(models.Model):
 
 class Standard(models.Model):
     """One version of what units of a kind (and role) must have, in force from `valid_from`
-    until the next version of the same kind and role."""
+    until the next version of the same kind and role. A national standard (`province` NULL)
+    applies everywhere; a province's own version applies to its units from its date on, over
+    the national one of the same date or earlier."""
 
+    # NULL: the national default (a superuser's to change); else the province's own version.
+    province = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     kind = models.CharField(_("unit kind"), max_length=32, choices=Kind.choices)
     # The suffix of the unit's code after its administrative unit's code ("TTHCC" in
     # "03646-TTHCC"); blank: every unit of the kind.
@@ -87,8 +93,15 @@ class Standard(models.Model):
         ordering = ["kind", "role", "-valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "role", "valid_from"], name="one_standard_version_per_day"
-            )
+                fields=["kind", "role", "valid_from"],
+                condition=Q(province__isnull=True),
+                name="one_standard_version_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["province", "kind", "role", "valid_from"],
+                condition=Q(province__isnull=False),
+                name="one_province_standard_version_per_day",
+            ),
         ]
 
     def __str__(self) -> str:
