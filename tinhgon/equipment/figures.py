@@ -33,8 +33,8 @@ from tinhgon.equipment.models import (
     InventoryItem,
     Premises,
     PremisesStatus,
-    RebalanceRun,
 )
+from tinhgon.equipment.rebalance_models import RebalanceRun
 from tinhgon.units.models import UnitVersion
 
 SUMMARY_KEYS = (
@@ -150,7 +150,7 @@ def _premises(province_id: int) -> dict[str, Any]:
             }
             for row in by_status
         ],
-        "surplus_after_mergers": len(selectors.surplus_premises(province_id=province_id)),
+        "surplus_after_mergers": len(selectors.surplus_premises(None, province_id)),
         "synthetic": found.filter(synthetic=True).exists(),
     }
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,12 +43,10 @@ from tinhgon.equipment.models import (
     Condition,
     InventoryItem,
     ItemType,
-    RebalanceRun,
-    RunStatus,
-    RunTransfer,
     Transfer,
     TransferStatus,
 )
+from tinhgon.equipment.rebalance_models import RebalanceRun, RunStatus, RunTransfer
 from tinhgon.equipment.rebalance_solver import Balance, Move, Solution, solve, solve_greedy
 from tinhgon.equipment.selectors import Gap
 from tinhgon.units import selectors as units
@@ -207,7 +204,7 @@ def rebalance_propose(  # type: ignore[no-untyped-def]
                 province_id=province.unit_id,
                 from_unit_id=m.giver,
                 to_unit_id=m.receiver,
-                item_type_id=m.item,
+                item_type_id=int(m.item),  # type: ignore[call-overload]
                 quantity=m.quantity,
                 distance_km=None if m.km is None else round(m.km, 1),
                 proposed_by=user,
@@ -282,7 +279,7 @@ def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> No
     for t in transfers:
         given[(t.from_unit_id, t.item_type_id)] += t.quantity
         received[(t.to_unit_id, t.item_type_id)] += t.quantity
-    names = unit_labels({u for u, _i in given} | {u for u, _i in received}, today)
+    names = selectors.names_of({u for u, _i in given} | {u for u, _i in received}, today)
     codes = {t.item_type_id: t.item_type.code for t in transfers}
     problems = []
     for (unit_id, item), quantity in sorted(given.items()):
@@ -326,7 +323,7 @@ def _move_inventory(transfers: list[Transfer], province_id: int) -> int:
     that goes whole is repointed, one that goes in part is split. Returns the lines written."""
     givers = {(t.from_unit_id, t.item_type_id) for t in transfers}
     lines: dict[tuple[int, int], list[InventoryItem]] = defaultdict(list)
-    rank = {c: i for i, c in enumerate(USABLE)}
+    rank = {str(c): i for i, c in enumerate(USABLE)}
     held = (
         InventoryItem.objects.select_for_update()
         .filter(
@@ -457,30 +454,12 @@ def _refuse_unless_proposed(run: RebalanceRun) -> None:
         )
 
 
-def unit_labels(unit_ids: Iterable[int], day: dt.date) -> dict[int, tuple[str, str]]:
-    """Unit id → (code, name) as of the day (the latest version for a unit closed by then)."""
-    wanted = set(unit_ids)
-    found = {
-        v.unit_id: (v.code, v.name)
-        for v in UnitVersion.objects.as_of(day)
-        .filter(unit_id__in=wanted)
-        .only("unit_id", "code", "name")
-    }
-    for v in (
-        UnitVersion.objects.filter(unit_id__in=wanted - set(found))
-        .order_by("unit_id", "valid_from")
-        .only("unit_id", "code", "name")
-    ):
-        found[v.unit_id] = (v.code, v.name)
-    return found
-
-
 def run_data(run: RebalanceRun) -> dict[str, Any]:
     """The run as the API and the command line give it (units by code)."""
     transfers = run_transfers(run)
     unit_ids = {t.from_unit_id for t in transfers} | {t.to_unit_id for t in transfers}
     unit_ids |= {row["unit"] for row in run.purchases}
-    names = unit_labels(unit_ids, run.day)
+    names = selectors.names_of(unit_ids, run.day)
     before, after = run.gaps_before.get("items", {}), run.gaps_after.get("items", {})
     return {
         "run": run.pk,

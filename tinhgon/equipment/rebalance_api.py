@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from tinhgon.core.schemas import BodyId, Day, Id, QueryId
 from tinhgon.equipment import rebalance
-from tinhgon.equipment.models import RebalanceRun
+from tinhgon.equipment.rebalance_models import RebalanceRun
 
 router = Router(tags=["equipment"])
 MAX_RUNS = 50

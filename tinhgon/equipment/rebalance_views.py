@@ -22,7 +22,8 @@ from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.forms import MAX_ID
 from tinhgon.core.views import render_refusal
 from tinhgon.equipment import rebalance
-from tinhgon.equipment.models import ItemType, RebalanceRun, RunStatus
+from tinhgon.equipment.models import ItemType
+from tinhgon.equipment.rebalance_models import RebalanceRun, RunStatus
 from tinhgon.units import selectors as units
 from tinhgon.units.models import UnitVersion
 
