@@ -71,6 +71,7 @@ def test_a_proposal_moves_the_surplus_to_the_unit_short_of_it_and_prices_what_is
     transfer = Transfer.objects.get(run_line__run=run, item_type__code="computer")
     assert transfer.status == TransferStatus.PROPOSED
     assert transfer.province_id == son_la.unit_id
+    assert transfer.distance_km is not None
     assert 0 < float(transfer.distance_km) < 20, "two wards of one city"
     data = rebalance.run_data(run)
     first_to = data["transfers"][0]["to"]
