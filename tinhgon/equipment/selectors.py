@@ -261,6 +261,15 @@ def visible_unit_ids(actor, day: dt.date, *, province_id: int | None = None) -> 
     return list(found.values_list("unit_id", flat=True))
 
 
+def visible_provinces(actor) -> list[int]:  # type: ignore[no-untyped-def]
+    """The provinces in which the actor reads some unit (their province's own standards)."""
+    day = timezone.localdate()
+    found = units.versions_on(day).filter(unit_filter(scope_for(actor), day))
+    ids = set(found.values_list("province_id", flat=True).distinct())
+    ids |= set(found.filter(level=Level.PROVINCE).values_list("unit_id", flat=True))
+    return sorted(i for i in ids if i is not None)
+
+
 def province_for(actor, province_id: int, day: dt.date | None = None) -> UnitVersion:  # type: ignore[no-untyped-def]
     """The province if the actor reads it whole (its administrators and the officials of its
     bodies; a commune's officials read their own units' pages instead)."""

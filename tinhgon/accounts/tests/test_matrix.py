@@ -1112,6 +1112,12 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
+# Equipment and premises (their rows live with them).
+from tinhgon.equipment.tests import equipment_matrix  # noqa: E402
+
+API.update(equipment_matrix.api_rows())
+PAGES.update(equipment_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
