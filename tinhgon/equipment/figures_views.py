@@ -19,11 +19,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def figures_page(request: HttpRequest) -> HttpResponse:
     try:
-        province = own_province(request)
+        province, provinces = own_province(request)
     except DomainError as error:
         return render_refusal(request, error)
     if province is None:
-        return render(request, "equipment/figures.html", {"data": None})
+        return render(request, "equipment/figures.html", {"data": None, "provinces": provinces})
     data = figures.province_figures(province)
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(figures.figures_xlsx(data), content_type=XLSX)
@@ -38,6 +38,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "province": province,
+            "provinces": provinces,
             "cards": [(names[k], data[k]) for k in figures.SUMMARY_KEYS],
             "chart": figures.items_chart(data),
         },

@@ -44,7 +44,11 @@ def run_list(request: HttpRequest, province_id: QueryId) -> list[dict[str, Any]]
     ]
 
 
-@router.post("", summary="Propose transfers for a province (a manager of the province)")
+@router.post(
+    "",
+    response={201: dict[str, Any]},
+    summary="Propose transfers for a province (a manager of the province)",
+)
 def run_propose(request: HttpRequest, payload: ProposeIn) -> Status:
     run = rebalance.rebalance_propose(
         actor=request.user, province_id=payload.province_id, day=payload.day, max_km=payload.max_km

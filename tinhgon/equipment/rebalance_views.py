@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tinhgon.accounts.access import memberships_in_force
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.forms import MAX_ID
 from tinhgon.core.views import render_refusal
-from tinhgon.equipment import rebalance
+from tinhgon.equipment import rebalance, selectors
 from tinhgon.equipment.models import ItemType
 from tinhgon.equipment.rebalance_models import RebalanceRun, RunStatus
 from tinhgon.units import selectors as units
@@ -30,20 +29,30 @@ from tinhgon.units.models import UnitVersion
 MAX_RUNS = 30
 
 
-def own_province(request: HttpRequest) -> UnitVersion | None:
-    """The province named in ?province= (name or code), else that of the user's first
-    membership; None when neither says (a superuser without memberships)."""
-    name = request.GET.get("province", "").strip()[:100]
-    if name:
-        return rebalance.province_version(request.user, name=name)
-    today = timezone.localdate()
-    for membership in memberships_in_force(request.user, today).order_by("pk"):
+def readable_provinces(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The provinces the user reads whole, by name."""
+    found = []
+    for province_id in selectors.visible_provinces(user):
         try:
-            version = units.version_on(membership.unit_id, today)
-        except NotFound:
+            version = rebalance.province_version(user, province_id)
+        except DomainError:
             continue
-        return rebalance.province_version(request.user, int(version.province_id or version.unit_id))
-    return None
+        found.append((version.unit_id, version.name))
+    return sorted(found, key=lambda p: p[1])
+
+
+def own_province(request: HttpRequest) -> tuple[UnitVersion | None, list[tuple[int, str]]]:
+    """The province of ?province= (its id, as the other equipment pages link it), else the
+    first the user reads whole; None when there is none. With it, the provinces to choose from."""
+    provinces = readable_provinces(request.user)
+    raw = request.GET.get("province", "")
+    if raw.isdigit() and len(raw) < 19:
+        return rebalance.province_version(request.user, int(raw)), provinces
+    if raw:
+        raise NotFound(_("No such province."))
+    if not provinces:
+        return None, provinces
+    return rebalance.province_version(request.user, provinces[0][0]), provinces
 
 
 def may_manage(user, province_id: int) -> bool:  # type: ignore[no-untyped-def]
@@ -72,7 +81,7 @@ def runs_page(request: HttpRequest) -> HttpResponse:
         )
         return redirect("equipment:rebalance_run", run_id=run.pk)
     try:
-        province = own_province(request)
+        province, provinces = own_province(request)
     except DomainError as error:
         return render_refusal(request, error)
     runs: list[RebalanceRun] = []
@@ -85,6 +94,7 @@ def runs_page(request: HttpRequest) -> HttpResponse:
         "equipment/rebalance_list.html",
         {
             "province": province,
+            "provinces": provinces,
             "runs": runs,
             "may_manage": province is not None and may_manage(request.user, province.unit_id),
         },

@@ -1118,6 +1118,12 @@ from tinhgon.equipment.tests import equipment_matrix  # noqa: E402
 API.update(equipment_matrix.api_rows())
 PAGES.update(equipment_matrix.page_rows())
 
+# Rebalancing and the equipment figures (their rows live with them).
+from tinhgon.equipment.tests import rebalance_matrix  # noqa: E402
+
+API.update(rebalance_matrix.api_rows())
+PAGES.update(rebalance_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()

@@ -3,21 +3,12 @@ profiles and inventories, as of today."""
 
 from __future__ import annotations
 
-import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tinhgon.conftest import unit
 from tinhgon.equipment import rebalance, services
 from tinhgon.equipment.models import InventoryItem
 from tinhgon.units import selectors
-
-
-@pytest.fixture
-def in_english(settings):  # type: ignore[no-untyped-def]
-    """Messages as written (the English source strings), here and in the test client."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def centre(ward: str) -> int:

@@ -18,14 +18,13 @@ from tinhgon.equipment.models import InventoryItem, ItemType, Transfer, Transfer
 from tinhgon.equipment.rebalance_models import RebalanceRun, RunStatus
 from tinhgon.equipment.tests.rebalance_factories import (
     centre,
-    in_english,  # noqa: F401
     profile,
     stock,
     usable,
 )
 from tinhgon.units import selectors
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = pytest.mark.django_db
 
 # Three neighbouring wards of the city of Sơn La, each with 4 officers in its service centre, which
 # needs a computer per officer: Tô Hiệu has computers to spare, Chiềng An lacks them, Chiềng Sinh

@@ -20,11 +20,11 @@ from tinhgon.conftest import unit
 from tinhgon.equipment import rebalance, selectors
 from tinhgon.equipment.preview import PANEL
 from tinhgon.equipment.rebalance_models import RunStatus
-from tinhgon.equipment.tests.rebalance_factories import in_english, stock  # noqa: F401
+from tinhgon.equipment.tests.rebalance_factories import stock
 from tinhgon.reorg import engine, planfile
 from tinhgon.units import selectors as units
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 1, 1)
 EARLIER = dt.date(2025, 9, 1)
