@@ -318,9 +318,9 @@ def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> No
         raise _stale(run.pk, problems)
 
 
-def _move_inventory(transfers: list[Transfer], province_id: int) -> int:
-    """Hand the transferred items over: the giver's usable lines, good and newest first; a line
-    that goes whole is repointed, one that goes in part is split. Returns the lines written."""
+def _lock_lines(transfers: list[Transfer]) -> dict[tuple[int, int], list[InventoryItem]]:
+    """The givers' usable lines of the items they give, locked until the transaction ends (a
+    write-off meanwhile waits), in the order they are handed over."""
     givers = {(t.from_unit_id, t.item_type_id) for t in transfers}
     lines: dict[tuple[int, int], list[InventoryItem]] = defaultdict(list)
     rank = {str(c): i for i, c in enumerate(USABLE)}
@@ -335,9 +335,20 @@ def _move_inventory(transfers: list[Transfer], province_id: int) -> int:
         .order_by("pk")
     )
     for line in held:
-        lines[(line.unit_id, line.item_type_id)].append(line)
+        if (line.unit_id, line.item_type_id) in givers:
+            lines[(line.unit_id, line.item_type_id)].append(line)
     for key in lines:
         lines[key].sort(key=lambda x: (rank[x.condition], -(x.acquired_year or 0), x.pk))
+    return lines
+
+
+def _move_inventory(
+    transfers: list[Transfer],
+    lines: dict[tuple[int, int], list[InventoryItem]],
+    province_id: int,
+) -> int:
+    """Hand the transferred items over from the givers' locked lines: a line that goes whole is
+    repointed, one that goes in part is split. Returns the lines written."""
     repointed: list[InventoryItem] = []  # whole lines, now the receiver's
     reduced: dict[int, InventoryItem] = {}  # lines that stay with the giver, smaller
     parts: list[InventoryItem] = []  # the receivers' new lines split off
@@ -413,8 +424,9 @@ def rebalance_approve(*, actor, run_id: int, version: int | None = None) -> Reba
             raise DomainError(_("Run %(run)s changed; reload it.") % {"run": run.pk}, status=409)
         transfers = run_transfers(run)
         today = timezone.localdate()
+        held = _lock_lines(transfers)
         _recheck(run, transfers, today)
-        lines = _move_inventory(transfers, run.province_id)
+        lines = _move_inventory(transfers, held, run.province_id)
         Transfer.objects.filter(pk__in=[t.pk for t in transfers]).update(
             status=TransferStatus.DONE,
             approved_by=user,

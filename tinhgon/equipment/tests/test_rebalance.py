@@ -235,3 +235,30 @@ def test_the_command_proposes_and_approves_what_scripts_read(son_la, centres):
         _command("rebalance")
     with pytest.raises(DomainError, match="No such rebalancing run"):
         _command("rebalance", "--approve", "999999")
+
+
+def test_the_giver_hands_over_its_newest_good_items_first_a_whole_line_keeping_its_identity(
+    son_la, centres
+):
+    newest = stock(centres[GIVER], "computer", 1, acquired_year=2024, value=15_000_000)
+    older = stock(centres[GIVER], "computer", 4, acquired_year=2019, value=40_000_000)
+    worn = stock(centres[GIVER], "computer", 1, "usable", acquired_year=2022, value=2_000_000)
+    stock(centres[TAKER], "computer", 2)
+    stock(centres[EXACT], "computer", 4)
+    run = rebalance.rebalance_propose(actor=None, province_id=son_la.unit_id)
+    assert moved(run, "computer") == {(centres[GIVER], centres[TAKER]): 2}
+
+    rebalance.rebalance_approve(actor=None, run_id=run.pk)
+
+    newest.refresh_from_db()
+    older.refresh_from_db()
+    worn.refresh_from_db()
+    assert (newest.unit_id, newest.quantity, newest.value) == (centres[TAKER], 1, 15_000_000)
+    assert "transfer" in newest.note
+    assert (older.unit_id, older.quantity, older.value) == (centres[GIVER], 3, 30_000_000)
+    assert worn.unit_id == centres[GIVER], "the worn computer stays: the good ones go first"
+    split = InventoryItem.objects.get(
+        unit_id=centres[TAKER], acquired_year=2019, item_type__code="computer"
+    )
+    assert (split.quantity, split.value, split.condition) == (1, 10_000_000, "good")
+    assert usable(centres[GIVER], "computer") == 4 and usable(centres[TAKER], "computer") == 4
