@@ -239,7 +239,7 @@ def _parse_row(  # type: ignore[no-untyped-def]
         )
     try:
         value = _whole(cell("value_vnd")) or 0
-        if value > services.MAX_VALUE:
+        if not 0 <= value <= services.MAX_VALUE:
             raise ValueError
         found["value"] = value
     except ValueError:
