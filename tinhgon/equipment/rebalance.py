@@ -216,7 +216,7 @@ def rebalance_propose(  # type: ignore[no-untyped-def]
     RunTransfer.objects.bulk_create([RunTransfer(run=run, transfer=t) for t in transfers])
     audit(
         actor=actor,
-        action="equipment.rebalance_propose",
+        action="equipment_rebalance_propose",
         unit=province.unit_id,
         run=run.pk,
         day=day.isoformat(),
@@ -389,11 +389,26 @@ def _move_inventory(
             raise DomainError(
                 _("The inventory changed while moving; nothing was moved."), status=409
             )
+    now = timezone.now()  # bulk_update does not touch auto_now columns
+    for line in [*repointed, *reduced.values()]:
+        line.updated_at = now
     InventoryItem.objects.bulk_update(
         repointed,
-        ["unit", "province", "premises", "location", "note", "quantity", "value", "version"],
+        [
+            "unit",
+            "province",
+            "premises",
+            "location",
+            "note",
+            "quantity",
+            "value",
+            "version",
+            "updated_at",
+        ],
     )
-    InventoryItem.objects.bulk_update(list(reduced.values()), ["quantity", "value", "version"])
+    InventoryItem.objects.bulk_update(
+        list(reduced.values()), ["quantity", "value", "version", "updated_at"]
+    )
     InventoryItem.objects.bulk_create(parts)
     return len(repointed) + len(reduced) + len(parts)
 
@@ -436,7 +451,7 @@ def rebalance_approve(*, actor, run_id: int, version: int | None = None) -> Reba
         )
         audit(
             actor=actor,
-            action="equipment.rebalance_approve",
+            action="equipment_rebalance_approve",
             unit=run.province_id,
             run=run.pk,
             transfers=len(transfers),

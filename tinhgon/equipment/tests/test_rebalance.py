@@ -83,7 +83,7 @@ def test_a_proposal_moves_the_surplus_to_the_unit_short_of_it_and_prices_what_is
     assert [(p["quantity"], p["unit_price"], p["cost"]) for p in taker] == [(3, price, 3 * price)]
     assert all(p["cost"] == p["quantity"] * p["unit_price"] for p in data["purchases"])
     assert data["cost"] == sum(p["cost"] for p in data["purchases"]) == run.cost
-    event = AuditEvent.objects.get(action="equipment.rebalance_propose", data__run=run.pk)
+    event = AuditEvent.objects.get(action="equipment_rebalance_propose", data__run=run.pk)
     assert event.unit_id == son_la.unit_id
     assert event.data["transfers"] == run.lines.count()
 
@@ -112,7 +112,7 @@ def test_approval_moves_the_items_once_and_a_second_approval_is_refused(
     assert set(Transfer.objects.filter(run_line__run=run).values_list("status", flat=True)) == {
         TransferStatus.DONE
     }
-    event = AuditEvent.objects.get(action="equipment.rebalance_approve")
+    event = AuditEvent.objects.get(action="equipment_rebalance_approve")
     assert (event.actor, event.data["run"], event.data["transfers"]) == (
         province_admin.user,
         run.pk,
@@ -123,7 +123,7 @@ def test_approval_moves_the_items_once_and_a_second_approval_is_refused(
         rebalance.rebalance_approve(actor=province_admin.user, run_id=run.pk)
     assert refused.value.code == "already_approved" and refused.value.status == 409
     assert usable(centres[TAKER], "computer") == 4, "nothing moved twice"
-    assert AuditEvent.objects.filter(action="equipment.rebalance_approve").count() == 1
+    assert AuditEvent.objects.filter(action="equipment_rebalance_approve").count() == 1
 
 
 def test_a_unit_holding_exactly_its_standard_gives_nothing(son_la, centres):
