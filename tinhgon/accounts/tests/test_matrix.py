@@ -1128,6 +1128,17 @@ from tinhgon.integrity.tests import figures_matrix as integrity_figures_matrix  
 
 API.update(integrity_figures_matrix.api_rows())
 PAGES.update(integrity_figures_matrix.page_rows())
+# Equipment and premises (their rows live with them).
+from tinhgon.equipment.tests import equipment_matrix  # noqa: E402
+
+API.update(equipment_matrix.api_rows())
+PAGES.update(equipment_matrix.page_rows())
+
+# Rebalancing and the equipment figures (their rows live with them).
+from tinhgon.equipment.tests import rebalance_matrix  # noqa: E402
+
+API.update(rebalance_matrix.api_rows())
+PAGES.update(rebalance_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
