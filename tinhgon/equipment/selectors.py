@@ -379,11 +379,7 @@ def ranking(found: list[Gap], day: dt.date) -> list[CommuneGaps]:
 # -- lists --------------------------------------------------------------------------------------
 def inventory_of(unit_id: int, *, written_off: bool = False) -> QuerySet[InventoryItem]:
     found = InventoryItem.objects.filter(unit_id=unit_id).select_related("item_type", "premises")
-    found = (
-        found.exclude(written_off_on__isnull=not written_off)
-        if written_off
-        else found.filter(written_off_on__isnull=True)
-    )
+    found = found.filter(written_off_on__isnull=not written_off)
     return found.order_by("item_type__category", "item_type__code", "pk")
 
 
