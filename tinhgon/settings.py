@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "tinhgon.staffing",
     "tinhgon.coordination",
     "tinhgon.integrity",
+    "tinhgon.commendations",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",
