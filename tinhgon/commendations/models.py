@@ -67,11 +67,11 @@ class Authority(models.TextChoices):
     COMMUNE = "commune", _("Chairman of the commune People's Committee")
 
 
-AUTHORITY_RANK = {
-    Authority.STATE: 1,
-    Authority.GOVERNMENT: 2,
-    Authority.PROVINCE: 3,
-    Authority.COMMUNE: 4,
+AUTHORITY_RANK: dict[str, int] = {
+    Authority.STATE.value: 1,
+    Authority.GOVERNMENT.value: 2,
+    Authority.PROVINCE.value: 3,
+    Authority.COMMUNE.value: 4,
 }
 
 
