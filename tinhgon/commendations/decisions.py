@@ -90,6 +90,18 @@ def _decision_head(  # type: ignore[no-untyped-def]
     return decision, False
 
 
+def waiting_items(campaign_id: int, authority: str):  # type: ignore[no-untyped-def]
+    """The accepted items of a campaign's reviewed proposals that `authority` decides and no
+    decision has commended yet."""
+    return ProposalItem.objects.filter(
+        proposal__campaign_id=campaign_id,
+        proposal__status=ProposalStatus.REVIEWED,
+        verdict=ItemVerdict.ACCEPTED,
+        commendation__isnull=True,
+        form__authority=authority,
+    )
+
+
 @transaction.atomic
 def decision_make(  # type: ignore[no-untyped-def]
     *,
@@ -122,13 +134,7 @@ def decision_make(  # type: ignore[no-untyped-def]
     )
     if existed:
         return decision
-    items = ProposalItem.objects.filter(
-        proposal__campaign=campaign,
-        proposal__status=ProposalStatus.REVIEWED,
-        verdict=ItemVerdict.ACCEPTED,
-        commendation__isnull=True,
-        form__authority=authority,
-    ).select_related("official", "proposal")
+    items = waiting_items(campaign.pk, authority).select_related("official", "proposal")
     if item_ids is not None:
         if len(item_ids) > 5000:
             raise invalid(_("At most 5.000 items in one decision."), field="items")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tinhgon.accounts.access import records_filter, scope_for
 from tinhgon.commendations.models import (
     AUTHORITY_RANK,
+    Campaign,
     Commendation,
     Decision,
     Proposal,
@@ -50,24 +51,31 @@ def visible_proposals(user, *, day: dt.date | None = None) -> QuerySet[Proposal]
     )
 
 
-def visible_decisions(user) -> QuerySet[Decision]:  # type: ignore[no-untyped-def]
-    """Decisions are public documents of a province: whoever reads anything of the province
-    (a department's or a commune's official) reads its decisions; the list inside follows the
-    register's scope."""
+def provinces_for(user) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """The provinces whose public acts (campaigns, decisions) a user reads: those of every unit
+    their scope starts from. None: every province (a superuser)."""
     scope = scope_for(user)
     if scope.everything:
-        return Decision.objects.all()
-    provinces = set()
+        return None
     today = timezone.localdate()
-    for root in scope.roots:
-        version = selectors.versions_on(today).filter(unit_id=root.admin_unit_id).first()
-        if version is not None:
-            provinces.add(version.province_id or version.unit_id)
-    for agency in scope.agencies:
-        version = selectors.versions_on(today).filter(unit_id=agency).first()
-        if version is not None and version.province_id:
-            provinces.add(version.province_id)
-    return Decision.objects.filter(province_id__in=provinces)
+    ids = [root.admin_unit_id for root in scope.roots] + list(scope.agencies)
+    return {
+        v.province_id or v.unit_id for v in selectors.versions_on(today).filter(unit_id__in=ids)
+    }
+
+
+def visible_decisions(user) -> QuerySet[Decision]:  # type: ignore[no-untyped-def]
+    """Decisions are public acts of a province: whoever reads anything of the province reads
+    its decisions (the register rows inside still follow the register's scope)."""
+    provinces = provinces_for(user)
+    found = Decision.objects.all()
+    return found if provinces is None else found.filter(province_id__in=provinces)
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:  # type: ignore[no-untyped-def]
+    provinces = provinces_for(user)
+    found = Campaign.objects.all()
+    return found if provinces is None else found.filter(province_id__in=provinces)
 
 
 def _codes(pairs: set[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], str]:
@@ -96,12 +104,17 @@ ROW_FIELDS = (
 
 
 def rows(
-    found: QuerySet[Commendation], *, inherited: set[int] | None = None
+    found: QuerySet[Commendation],
+    *,
+    inherited: set[int] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Register rows as plain data, newest first: `unit` is the unit's code on the decision's
     date; `via`, for a row of one of the `inherited` units (a predecessor), that unit's code."""
     inherited = inherited or set()
-    raw = list(found.order_by("-date", "decision_id", "id").values(*ROW_FIELDS))
+    ordered = found.order_by("-date", "decision_id", "id").values(*ROW_FIELDS)
+    raw = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
     codes = _codes({(r["unit_id"], r["date"]) for r in raw})
     result = []
     for r in raw:

@@ -1112,6 +1112,12 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
+# Commendations (their rows live with them).
+from tinhgon.commendations.tests import commendations_matrix  # noqa: E402
+
+API.update(commendations_matrix.api_rows())
+PAGES.update(commendations_matrix.page_rows())
+
 
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
