@@ -335,6 +335,11 @@ MOVES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "decide": ((ProposalStatus.REVIEWED,), (ProposalStatus.DECIDED,)),
 }
 
+
+class _Changed(Exception):
+    """A proposal changed between its read and its conditional UPDATE."""
+
+
 Change = Callable[[Proposal, dt.datetime], tuple[str, dict[str, Any]]]
 
 
@@ -375,12 +380,16 @@ def transition(  # type: ignore[no-untyped-def]
                 status=409,
             )
         now = timezone.now()
-        with transaction.atomic():
-            target, changes = change(proposal, now)
-            updated = Proposal.objects.filter(
-                pk=proposal.pk, status=proposal.status, version=proposal.version
-            ).update(status=target, version=F("version") + 1, **changes)
-            if updated:
+        try:
+            with transaction.atomic():
+                target, changes = change(proposal, now)
+                updated = Proposal.objects.filter(
+                    pk=proposal.pk, status=proposal.status, version=proposal.version
+                ).update(status=target, version=F("version") + 1, **changes)
+                if not updated:
+                    # Changed by someone else since it was read: undo what `change` wrote
+                    # (the items' verdicts) and read it again.
+                    raise _Changed
                 from_status = proposal.status
                 proposal.refresh_from_db()
                 _record(
@@ -393,6 +402,8 @@ def transition(  # type: ignore[no-untyped-def]
                     data=data,
                 )
                 return proposal
+        except _Changed:
+            continue
     raise DomainError(
         _("Proposal %(id)s is changing; try again.") % {"id": proposal_id}, code="busy", status=409
     )

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("decisions/<id:decision_id>/", views.decision, name="decision"),
     path("decisions/<id:decision_id>/pdf", views.decision_pdf, name="decision_pdf"),
     path("campaigns/", workflow_views.campaigns, name="campaigns"),
+    path("campaigns/new/", workflow_views.campaign_new, name="campaign_new"),
     path("campaigns/<id:campaign_id>/", workflow_views.campaign, name="campaign"),
     path("campaigns/<id:campaign_id>/propose/", workflow_views.proposal_new, name="proposal_new"),
     path("campaigns/<id:campaign_id>/decide/", workflow_views.decision_new, name="decision_new"),

@@ -66,7 +66,11 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commendations/campaigns.html",
-        {"campaigns": found, "today": timezone.localdate()},
+        {
+            "campaigns": found,
+            "today": timezone.localdate(),
+            "may_open": bool(_council_provinces(request)),
+        },
     )
 
 
@@ -103,6 +107,91 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "may_propose": bool(_proposing_units(request)),
         },
     )
+
+
+class CampaignForm(forms.Form):
+    province = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Province"))
+    code = forms.SlugField(max_length=40, label=gettext_lazy("Code"))
+    theme = forms.CharField(max_length=300, label=gettext_lazy("Theme"))
+    opens = DayField(label=gettext_lazy("Takes proposals from"))
+    closes = DayField(label=gettext_lazy("until"))
+
+    def __init__(self, *args: Any, provinces: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = provinces  # type: ignore[attr-defined]
+        for form in Form.objects.filter(active=True).exclude(authority=Authority.COMMUNE):
+            self.fields[f"quota_{form.code}"] = forms.IntegerField(
+                required=False,
+                min_value=0,
+                max_value=100000,
+                label=_("Quota: %(form)s") % {"form": form.name},
+            )
+
+    def quota_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("quota_")]
+
+    def quotas(self) -> dict[str, int]:
+        return {
+            name.removeprefix("quota_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("quota_") and value is not None
+        }
+
+
+def _council_provinces(request: HttpRequest) -> list[tuple[int, str]]:
+    """The provinces whose council the user sits on (a superuser: every province)."""
+    from tinhgon.units.kinds import Level
+
+    today = timezone.localdate()
+    provinces = selectors.provinces_for(request.user)
+    found = units.versions_on(today).filter(level=Level.PROVINCE, parent__isnull=True)
+    if provinces is not None:
+        found = found.filter(unit_id__in=provinces)
+    return [
+        (v.unit_id, v.name)
+        for v in found.order_by("name")
+        if roles.is_council_member(request.user, v.unit_id)
+    ]
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """The council opens a campaign of its province with its quotas."""
+    provinces = _council_provinces(request)
+    if not provinces:
+        return render_refusal(
+            request,
+            DomainError(
+                _("Only the emulation council (Sở Nội vụ of the province) opens campaigns."),
+                code="forbidden",
+                status=403,
+            ),
+        )
+    form = CampaignForm(request.POST or None, provinces=provinces)
+    context = {"form": form}
+    if request.method != "POST":
+        return render(request, "commendations/campaign_new.html", context)
+    if not form.is_valid():
+        from tinhgon.core.views import render_invalid_form
+
+        return render_invalid_form(request, "commendations/campaign_new.html", form, context)
+    data = form.cleaned_data
+    try:
+        made = services.campaign_create(
+            actor=request.user,
+            province_id=data["province"],
+            code=data["code"],
+            theme=data["theme"],
+            opens=data["opens"],
+            closes=data["closes"],
+            quotas=form.quotas(),
+        )
+    except DomainError as error:
+        return render_refusal(
+            request, error, template="commendations/campaign_new.html", context=context, form=form
+        )
+    messages.success(request, _("Campaign opened."))
+    return redirect("commendations:campaign", made.pk)
 
 
 # -- a unit's proposal -------------------------------------------------------------------------

@@ -19,7 +19,6 @@ ALL_200 = "200 200 200 200 200 200 200 200"
 PROVINCE_READERS = "200 200 200 200 200 200 200 404"
 READ_WARD = "200 200 200 200 200 404 200 404"
 WRITE_WARD = "200 200 200 403 200 404 403 404"
-COUNCIL = "200 200 200 200 403 403 403 404"
 DECIDERS = "200 200 200 403 403 403 403 404"
 World = Any
 
@@ -210,6 +209,13 @@ def page_rows() -> dict[str, list[Any]]:
         ],
         "commendations:campaigns": [
             Row("the campaigns", page(lambda w: base + "/campaigns/"), ALL_200)
+        ],
+        "commendations:campaign_new": [
+            Row(
+                "the form to open a campaign (a council: Hà Nội's administrator sits on Hà Nội's)",
+                page(lambda w: base + "/campaigns/new/"),
+                "200 200 200 200 403 403 403 200",
+            )
         ],
         "commendations:campaign": [
             Row(

@@ -179,3 +179,27 @@ def test_the_list_read_out_puts_collectives_before_individuals(son_la, chieng_an
     assert re.search(
         r"I\. TẬP THỂ .*Cờ thi đua.*1\. Phường Chiềng An.*II\. CÁ NHÂN.*Lò Văn Bình", text
     )
+
+
+def test_the_council_opens_a_campaign_with_its_quotas_and_a_ward_may_not(
+    son_la, home_affairs, commune_official
+):
+    from tinhgon.commendations.models import Campaign
+
+    fields = {
+        "province": son_la.unit_id,
+        "code": "nq18-2026",
+        "theme": "Thi đua thực hiện Nghị quyết 18",
+        "opens": "01/01/2026",
+        "closes": "31/12/2026",
+        "quota_bang-khen-chu-tich-tinh": "12",
+    }
+    assert (
+        commune_official.browser().post("/commendations/campaigns/new/", fields).status_code == 403
+    )
+
+    done = home_affairs.browser().post("/commendations/campaigns/new/", fields)
+
+    campaign = Campaign.objects.get(code="nq18-2026")
+    assert done["Location"] == f"/commendations/campaigns/{campaign.pk}/"
+    assert {q.form.code: q.quota for q in campaign.quotas.all()} == {"bang-khen-chu-tich-tinh": 12}
