@@ -141,3 +141,33 @@ def test_bad_input_is_one_line_and_exit_status_one(db, capsys, monkeypatch, args
     assert exited.value.code == 1
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1
+
+
+def test_commendations_follow_two_reorganizations_back_through_the_lineage(son_la):
+    """A 2023 commune → a 2025 ward (the national plan) → a 2026 ward formed by merging three
+    (a plan applied through the engine): the 2026 ward lists both its direct predecessor's 2025
+    commendation and the 2023 one of the commune before it."""
+    from tinhgon.reorg import engine
+    from tinhgon.staffing.tests.test_carriers import DAY, merge_three, new_ward, plan, wards
+
+    ward_2025 = wards()[1]  # Phường Chiềng An
+    (link, _distance), *_rest = units.lineage(ward_2025, direction="predecessors")
+    record_2023(son_la.unit_id, link.predecessor_id)
+    decisions.decision_record(
+        actor=None,
+        province_id=son_la.unit_id,
+        number="55/QĐ-UBND",
+        date=dt.date(2025, 9, 1),
+        authority=Authority.PROVINCE,
+        signed_by="Chủ tịch UBND tỉnh",
+        rows=[decisions.RecordedRow(form="co-thi-dua-tinh", unit_id=ward_2025, reason="2025")],
+    )
+
+    engine.apply_plan(plan(merge_three()))
+
+    code = units.version_on(new_ward(), DAY).code
+    found = list_json("--unit", code, "--with-predecessors")
+    assert [(r["decision"], r["via"] is not None) for r in found] == [
+        ("55/QĐ-UBND", True),
+        ("1234/QĐ-UBND", True),
+    ]
