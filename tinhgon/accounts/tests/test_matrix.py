@@ -1139,6 +1139,11 @@ from tinhgon.equipment.tests import rebalance_matrix  # noqa: E402
 
 API.update(rebalance_matrix.api_rows())
 PAGES.update(rebalance_matrix.page_rows())
+# Commendations (their rows live with them).
+from tinhgon.commendations.tests import commendations_matrix  # noqa: E402
+
+API.update(commendations_matrix.api_rows())
+PAGES.update(commendations_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
