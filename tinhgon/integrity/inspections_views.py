@@ -10,6 +10,7 @@ that must implement it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -627,22 +628,23 @@ def answer(request: HttpRequest, recommendation_id: int, action: str) -> HttpRes
 # -- a new inspection ---------------------------------------------------------------------------
 
 
-def _inspecting_units(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    """The provincial inspectorates and people's committees the user may inspect for."""
-    today = timezone.localdate()
+def _provinces(user, today: dt.date) -> list[int]:  # type: ignore[no-untyped-def]
+    """The provinces the user reads at the provincial level (all of them for a superuser)."""
     scope = scope_for(user)
     if scope.everything:
-        provinces = list(
+        return list(
             selectors.versions_on(today)
             .filter(level=Level.PROVINCE, parent__isnull=True)
             .values_list("unit_id", flat=True)[:100]
         )
-    else:
-        provinces = sorted(
-            {root.admin_unit_id for root in scope.roots if root.level == Level.PROVINCE}
-        )
+    return sorted({root.admin_unit_id for root in scope.roots if root.level == Level.PROVINCE})
+
+
+def _inspecting_units(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The provincial inspectorates and people's committees the user may inspect for."""
+    today = timezone.localdate()
     found = []
-    for province in provinces:
+    for province in _provinces(user, today):
         for body in inspections.provincial_bodies(province, today):
             if inspections.writes(user, body):
                 found.append(body)
@@ -728,20 +730,9 @@ def new(request: HttpRequest) -> HttpResponse:
 def _plan_provinces(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     """The provinces whose plan the user may draft and approve."""
     today = timezone.localdate()
-    scope = scope_for(user)
-    if scope.everything:
-        candidates = list(
-            selectors.versions_on(today)
-            .filter(level=Level.PROVINCE, parent__isnull=True)
-            .values_list("unit_id", flat=True)[:100]
-        )
-    else:
-        candidates = sorted(
-            {root.admin_unit_id for root in scope.roots if root.level == Level.PROVINCE}
-        )
     allowed = [
         province
-        for province in candidates
+        for province in _provinces(user, today)
         if any(inspections.writes(user, b) for b in inspections.provincial_bodies(province, today))
     ]
     names = read.names(set(allowed))
