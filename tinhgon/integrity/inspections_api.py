@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from tinhgon.accounts.access import access_unit, records_filter, scope_for, scopes_cached
+from tinhgon.accounts.access import access_unit, scopes_cached
 from tinhgon.core.errors import NotFound
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
 from tinhgon.integrity import inspections
@@ -80,11 +80,7 @@ def _plan_out(plan: InspectionPlan) -> dict[str, Any]:
 
 
 def _plans(request: HttpRequest):  # type: ignore[no-untyped-def]
-    scope = scope_for(request.user)
-    day = timezone.localdate()
-    return InspectionPlan.objects.filter(
-        records_filter(scope, day, unit_field="province", province_field="province")
-    )
+    return read.visible_plans(request.user)
 
 
 @router.get("/inspections/plans", response=list[PlanOut], summary="Inspection plans")

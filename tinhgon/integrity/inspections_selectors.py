@@ -21,6 +21,7 @@ from tinhgon.integrity.models import (
     OPEN_INSPECTION,
     OPEN_RECOMMENDATION,
     Inspection,
+    InspectionPlan,
     InspectionStatus,
     Recommendation,
     SampleVerdict,
@@ -48,6 +49,15 @@ def readable_inspection(user, inspection_id: int) -> Inspection:  # type: ignore
             _("Inspection %(id)s does not exist or is not in your scope.") % {"id": inspection_id}
         )
     return found
+
+
+def visible_plans(user, *, day: dt.date | None = None) -> QuerySet[InspectionPlan]:  # type: ignore[no-untyped-def]
+    """The plans of the provinces the user reads at the provincial level."""
+    day = day or timezone.localdate()
+    scope = scope_for(user)
+    return InspectionPlan.objects.filter(
+        records_filter(scope, day, unit_field="province", province_field="province")
+    )
 
 
 def visible_recommendations(user, *, day: dt.date | None = None) -> QuerySet[Recommendation]:  # type: ignore[no-untyped-def]

@@ -8,6 +8,9 @@ from tinhgon.integrity import inspections_views as views
 urlpatterns: list[URLPattern] = [
     path("", views.index, name="inspections"),
     path("new/", views.new, name="inspection-new"),
+    path("export.xlsx", views.export, name="inspections-xlsx"),
+    path("plans/", views.plans, name="inspection-plans"),
+    path("plans/<id:plan_id>/approve/", views.plan_approve, name="inspection-plan-approve"),
     path("<id:inspection_id>/", views.inspection, name="inspection"),
     path(
         "recommendations/<id:recommendation_id>/<slug:action>/",

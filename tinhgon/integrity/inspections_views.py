@@ -10,11 +10,13 @@ that must implement it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.accounts.access import access_unit, scope_for, scopes_cached
-from tinhgon.core.errors import DomainError, Forbidden, invalid
+from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.integrity import inspections
 from tinhgon.integrity import inspections_selectors as read
@@ -41,6 +43,7 @@ from tinhgon.units import selectors
 from tinhgon.units.kinds import Level
 
 PAGE_SIZE = 200
+EXPORT_LIMIT = 5000
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -104,6 +107,106 @@ def index(request: HttpRequest) -> HttpResponse:
             "may_create": bool(_inspecting_units(request.user)),
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, in Excel: one sheet of inspections, one of their recommendations
+    (those the reader may read)."""
+    import io
+
+    from openpyxl import Workbook
+
+    from tinhgon.core.xlsx import append_row
+
+    form = ListFilter(request.GET or {"state": "open"})
+    data = form.cleaned_data if form.is_valid() else {"state": "open"}
+    today = timezone.localdate()
+    with scopes_cached():
+        found = filtered(request.user, _Filters(data)).order_by("-decided_on", "-id")
+        ids = list(found.values_list("pk", flat=True)[:EXPORT_LIMIT])
+        rows = read.inspection_rows(Inspection.objects.filter(pk__in=ids), today=today)
+        owed = read.recommendation_rows(
+            read.visible_recommendations(request.user).filter(inspection_id__in=ids),
+            today=today,
+        )
+    kinds, statuses = dict(InspectionKind.choices), dict(InspectionStatus.choices)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = str(_("Inspections"))[:31]
+    append_row(
+        sheet,
+        [
+            str(_("Inspection")),
+            str(_("Decision number")),
+            str(_("Decided on")),
+            str(_("Title")),
+            str(_("Kind")),
+            str(_("Status")),
+            str(_("Inspecting unit")),
+            str(_("Subject unit")),
+            str(_("Period inspected from")),
+            str(_("Period inspected to")),
+            str(_("Open recommendations")),
+            str(_("overdue")),
+        ],
+    )
+    for r in rows:
+        append_row(
+            sheet,
+            [
+                r["id"],
+                r["decision_number"],
+                r["decided_on"],
+                r["title"],
+                str(kinds.get(r["kind"], r["kind"])),
+                str(statuses.get(r["status"], r["status"])),
+                r["inspecting_unit"],
+                r["subject_unit"],
+                r["period_from"],
+                r["period_to"],
+                r["recommendations_open"],
+                r["recommendations_overdue"],
+            ],
+        )
+    second = book.create_sheet(str(_("Recommendations"))[:31])
+    labels = dict(RecommendationStatus.choices)
+    append_row(
+        second,
+        [
+            str(_("Inspection")),
+            str(_("Recommendation")),
+            str(_("Unit to implement")),
+            str(_("Due")),
+            str(_("Status")),
+            str(_("overdue")),
+            str(_("Implemented on")),
+            str(_("Evidence")),
+        ],
+    )
+    for r in owed:
+        append_row(
+            second,
+            [
+                r["inspection_id"],
+                r["text"],
+                r["unit"],
+                r["due"],
+                str(labels.get(r["status"], r["status"])),
+                "x" if r["overdue"] else "",
+                r["implemented_on"],
+                r["evidence"],
+            ],
+        )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="inspections-{today}.xlsx"'
+    return response
 
 
 # -- an inspection ------------------------------------------------------------------------------
@@ -525,22 +628,23 @@ def answer(request: HttpRequest, recommendation_id: int, action: str) -> HttpRes
 # -- a new inspection ---------------------------------------------------------------------------
 
 
-def _inspecting_units(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    """The provincial inspectorates and people's committees the user may inspect for."""
-    today = timezone.localdate()
+def _provinces(user, today: dt.date) -> list[int]:  # type: ignore[no-untyped-def]
+    """The provinces the user reads at the provincial level (all of them for a superuser)."""
     scope = scope_for(user)
     if scope.everything:
-        provinces = list(
+        return list(
             selectors.versions_on(today)
             .filter(level=Level.PROVINCE, parent__isnull=True)
             .values_list("unit_id", flat=True)[:100]
         )
-    else:
-        provinces = sorted(
-            {root.admin_unit_id for root in scope.roots if root.level == Level.PROVINCE}
-        )
+    return sorted({root.admin_unit_id for root in scope.roots if root.level == Level.PROVINCE})
+
+
+def _inspecting_units(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The provincial inspectorates and people's committees the user may inspect for."""
+    today = timezone.localdate()
     found = []
-    for province in provinces:
+    for province in _provinces(user, today):
         for body in inspections.provincial_bodies(province, today):
             if inspections.writes(user, body):
                 found.append(body)
@@ -618,3 +722,109 @@ def new(request: HttpRequest) -> HttpResponse:
         return render_refusal(request, error, template=page, context=context, form=form)
     messages.success(request, _("Recorded."))
     return redirect("integrity:inspection", inspection_id=made.pk)
+
+
+# -- the yearly plan ----------------------------------------------------------------------------
+
+
+def _plan_provinces(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The provinces whose plan the user may draft and approve."""
+    today = timezone.localdate()
+    allowed = [
+        province
+        for province in _provinces(user, today)
+        if any(inspections.writes(user, b) for b in inspections.provincial_bodies(province, today))
+    ]
+    names = read.names(set(allowed))
+    return sorted(((p, names.get(p, str(p))) for p in allowed), key=lambda pair: pair[1])
+
+
+class PlanForm(forms.Form):
+    province = forms.TypedChoiceField(label=gettext_lazy("Province"), coerce=int, choices=[])
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
+
+    def __init__(self, *args: Any, provinces: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = provinces  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ApproveForm(forms.Form):
+    decision_number = forms.CharField(label=gettext_lazy("Decision number"), max_length=80)
+    approved_on = forms.DateField(label=gettext_lazy("Approved on"), widget=DATE)
+
+    def arguments(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+@login_required
+def plans(request: HttpRequest) -> HttpResponse:
+    page = "integrity/inspections/plans.html"
+    with scopes_cached():
+        provinces = _plan_provinces(request.user)
+        found = list(
+            read.visible_plans(request.user)
+            .annotate(planned=Count("inspections"))
+            .order_by("-year", "id")[:PAGE_SIZE]
+        )
+    names = read.names({p.province_id for p in found})
+    context = {
+        "plans": [(p, names.get(p.province_id, "")) for p in found],
+        "may_draft": bool(provinces),
+        "approvers": {province for province, _name in provinces},
+    }
+    if request.method != "POST":
+        return render(request, page, {**context, "form": PlanForm(provinces=provinces)})
+    form = PlanForm(request.POST, provinces=provinces)
+    if not form.is_valid():
+        return render_invalid_form(request, page, form, context)
+    try:
+        inspections.plan_create(
+            actor=request.user,
+            **{
+                "province_id": form.cleaned_data["province"],
+                "year": form.cleaned_data["year"],
+                "title": form.cleaned_data["title"],
+            },
+        )
+    except DomainError as error:
+        return render_refusal(request, error, template=page, context=context, form=form)
+    messages.success(request, _("Recorded."))
+    return redirect("integrity:inspection-plans")
+
+
+@login_required
+def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+    with scopes_cached():
+        found = read.visible_plans(request.user).filter(pk=plan_id).first()
+        if found is None:
+            return render_refusal(
+                request,
+                NotFound(
+                    _("Plan %(id)s does not exist or is not in your scope.") % {"id": plan_id}
+                ),
+            )
+        today = timezone.localdate()
+        bodies = inspections.provincial_bodies(found.province_id, today)
+        if not any(inspections.writes(request.user, body) for body in bodies):
+            return render_refusal(
+                request,
+                Forbidden(
+                    _(
+                        "Only the province's inspectorate or its people's committee drafts and "
+                        "approves the inspection plan."
+                    )
+                ),
+            )
+        return _act(
+            request,
+            title=str(_("Approve the plan")),
+            form_class=ApproveForm,
+            confirm=True,
+            back=reverse("integrity:inspection-plans"),
+            call=lambda arguments: inspections.plan_approve(
+                actor=request.user, plan_id=found.pk, **arguments
+            ),
+            context={"plan": found},
+        )

@@ -223,6 +223,31 @@ def page_rows() -> dict[str, list[Any]]:
         "integrity:inspection-new": [
             Row("the form of a new inspection", page(lambda w: f"{pages}/new/"), CREATE_PAGE)
         ],
+        "integrity:inspections-xlsx": [
+            Row("the list in Excel", page(lambda w: f"{pages}/export.xlsx"), ALL_200)
+        ],
+        "integrity:inspection-plans": [
+            Row("the plans", page(lambda w: f"{pages}/plans/"), ALL_200),
+            Row(
+                "draft the year's plan (the inspectorate or the committee)",
+                lambda w: (
+                    "post",
+                    f"{pages}/plans/",
+                    {"data": {"province": w.id("province"), "year": 2027, "title": "Kế hoạch"}},
+                ),
+                PLAN_FORM,
+            ),
+        ],
+        "integrity:inspection-plan-approve": [
+            Row(
+                "approve the plan, confirmed",
+                form(
+                    lambda w: f"{pages}/plans/{plan(w)}/approve/",
+                    {"decision_number": "1/QĐ-UBND", "approved_on": "2026-01-05", "confirm": "1"},
+                ),
+                PLAN_APPROVE_PAGE,
+            )
+        ],
         "integrity:inspection-act": [
             Row(
                 "the form to start an inspection (the inspectors)",
@@ -253,3 +278,7 @@ def page_rows() -> dict[str, list[Any]]:
 CREATE_PAGE = "200 200 200 200 200 200 200 200"
 ACT_PAGE = "302 302 302 403 403 404 403 404"
 ANSWER_PAGE = "302 302 302 403 302 404 403 404"
+# Drafting: the form offers only the provinces one may draft for; any other is refused by the
+# form (400, the form again). Approving: the provincial bodies' writers, others 403, outside 404.
+PLAN_FORM = "302 302 302 400 400 400 400 400"
+PLAN_APPROVE_PAGE = "302 302 302 403 404 404 404 404"

@@ -198,3 +198,49 @@ def test_the_demo_plants_a_labelled_plan_with_inspections_in_every_state_once(so
     again = inspections_demo.plant(province_id=son_la.unit_id, rng=random.Random(1))
     assert again["made"] is False
     assert Inspection.objects.filter(synthetic=True).count() == found.count()
+
+
+def test_the_inspectorate_drafts_its_plan_and_approves_it_after_confirming_on_the_pages(
+    son_la, inspector, commune_official
+):
+    browser = inspector.browser()
+    drafted = browser.post(
+        "/integrity/inspections/plans/",
+        {"province": son_la.unit_id, "year": 2027, "title": "Kế hoạch thanh tra 2027"},
+    )
+    assert drafted.status_code == 302
+    plan = InspectionPlan.objects.get(province_id=son_la.unit_id, year=2027)
+    approve = f"/integrity/inspections/plans/{plan.pk}/approve/"
+    assert commune_official.browser().get(approve).status_code == 404
+    asked = browser.post(approve, {"decision_number": "3/QĐ-UBND", "approved_on": "2026-12-01"})
+    assert asked.status_code == 200 and 'name="confirm" value="1"' in asked.content.decode()
+    plan.refresh_from_db()
+    assert plan.approved_on is None
+    done = browser.post(
+        approve, {"decision_number": "3/QĐ-UBND", "approved_on": "2026-12-01", "confirm": "1"}
+    )
+    assert done.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.decision_number, plan.approved_on) == ("3/QĐ-UBND", dt.date(2026, 12, 1))
+    listed = browser.get("/integrity/inspections/plans/").content.decode()
+    assert "3/QĐ-UBND" in listed and "01/12/2026" in listed
+
+
+def test_the_list_exports_to_excel_with_its_recommendations_and_no_formula(
+    chieng_an, commune_official
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    inspection, recommendation = make.concluded(chieng_an.unit_id)
+    Recommendation.objects.filter(pk=recommendation.pk).update(text="=HYPERLINK(1)")
+    answer = commune_official.browser().get("/integrity/inspections/export.xlsx", {"state": "all"})
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    inspections_sheet, recommendations_sheet = book.worksheets
+    assert [row[0] for row in inspections_sheet.iter_rows(min_row=2, values_only=True)] == [
+        inspection.pk
+    ]
+    row = next(recommendations_sheet.iter_rows(min_row=2))
+    assert row[1].value == "=HYPERLINK(1)" and row[1].data_type == "s"

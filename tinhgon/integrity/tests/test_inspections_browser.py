@@ -122,6 +122,7 @@ def test_the_ward_reports_and_the_province_starts_an_inspection_and_accepts_the_
     problems += page_problems(ward, "a concluded inspection, for the ward")
     screenshot(ward, f"insp-concluded-{size}", screens_folder(tmp_path))
     ward.locator(f"a[href='{report}']").click()
+    expect(ward.locator("#id_evidence")).to_be_visible()
     problems += page_problems(ward, "the report form")
     ward.locator("main form button[type=submit]").click()  # no evidence: refused, named
     expect(ward.locator(".field--error").first).to_be_visible()
@@ -141,6 +142,7 @@ def test_the_ward_reports_and_the_province_starts_an_inspection_and_accepts_the_
     province.goto(server + decided)
     problems += page_problems(province, "a decided inspection")
     province.locator(f"a[href='{decided}start/']").click()
+    expect(province.locator("#id_starts_on")).to_be_visible()
     problems += page_problems(province, "the start form")
     province.locator("main form button[type=submit]").click()
     expect(province.locator(".confirm h1")).to_be_visible()
@@ -153,6 +155,7 @@ def test_the_ward_reports_and_the_province_starts_an_inspection_and_accepts_the_
     accept = f"/integrity/inspections/recommendations/{made['recommendation']}/accept/"
     province.goto(server + concluded)
     province.locator(f"a[href='{accept}']").click()
+    expect(province).to_have_url(re.compile(re.escape(accept) + "$"))
     province.locator("main form button[type=submit]").click()
     expect(province.locator(".confirm h1")).to_be_visible()
     problems += page_problems(province, "accept: confirmation")
