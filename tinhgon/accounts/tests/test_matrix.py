@@ -1113,10 +1113,10 @@ API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
 # Integrity: the figures (their rows live with them).
-from tinhgon.integrity.tests import figures_matrix  # noqa: E402
+from tinhgon.integrity.tests import figures_matrix as integrity_figures  # noqa: E402
 
-API.update(figures_matrix.api_rows())
-PAGES.update(figures_matrix.page_rows())
+API.update(integrity_figures.api_rows())
+PAGES.update(integrity_figures.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:
