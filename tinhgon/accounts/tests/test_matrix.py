@@ -1112,11 +1112,22 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
-# Integrity: the figures (their rows live with them).
-from tinhgon.integrity.tests import figures_matrix as integrity_figures  # noqa: E402
+# Integrity: inspections (their rows live with them).
+from tinhgon.integrity.tests import inspections_matrix  # noqa: E402
 
-API.update(integrity_figures.api_rows())
-PAGES.update(integrity_figures.page_rows())
+API.update(inspections_matrix.api_rows())
+PAGES.update(inspections_matrix.page_rows())
+# Integrity: discipline proceedings (their rows live with them).
+from tinhgon.integrity.tests import discipline_matrix  # noqa: E402
+
+API.update(discipline_matrix.api_rows())
+PAGES.update(discipline_matrix.page_rows())
+
+# Integrity: the figures (their rows live with them).
+from tinhgon.integrity.tests import figures_matrix as integrity_figures_matrix  # noqa: E402
+
+API.update(integrity_figures_matrix.api_rows())
+PAGES.update(integrity_figures_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:

@@ -21,7 +21,6 @@ from tinhgon.workdays.calendar import VIETNAM
 
 pytestmark = pytest.mark.django_db
 
-COMMAND = ["integrity", "figures", "--unit", "03667"]
 MARCH = dt.datetime(2026, 3, 2, 9, tzinfo=VIETNAM)
 
 
@@ -74,7 +73,17 @@ def test_a_refusal_on_the_command_line_is_one_line_on_stderr_and_exit_status_1(t
     from tinhgon.browser import environment
 
     done = subprocess.run(
-        [sys.executable, "-m", "tinhgon.manage", *COMMAND, "--as-of", "not-a-day"],
+        [
+            sys.executable,
+            "-m",
+            "tinhgon.manage",
+            "integrity",
+            "figures",
+            "--unit",
+            "03667",
+            "--as-of",
+            "not-a-day",
+        ],
         capture_output=True,
         text=True,
         env=environment(tmp_path),

@@ -190,8 +190,9 @@ def test_the_flags_find_the_planted_officials_and_the_false_positives_are_listed
     raised: dict[str, set[str]] = {}
     explained: dict[tuple[str, str], str] = {}
     for flag in RedFlag.objects.select_related("official"):
-        raised.setdefault(flag.official.username, set()).add(flag.kind)
-        explained[(flag.official.username, flag.kind)] = flag.explanation
+        name = flags.official_key(flag)
+        raised.setdefault(name, set()).add(flag.kind)
+        explained[(name, flag.kind)] = flag.explanation
     found = [
         name
         for name, role in planted["officials"].items()
