@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,8 @@ from tinhgon.integrity import figures
 from tinhgon.units.kinds import Level
 
 TEMPLATE = "integrity/figures/index.html"
-RANKED = 20  # units drawn in the chart (all are in the tables)
+RANKED = 10  # units drawn in the chart
+PAGE_ROWS = 50  # rows of a unit table on the page (the spreadsheet has them all)
 MAX_CHOICES = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,7 +71,10 @@ def charts(data: dict[str, Any]) -> list[tuple[str, Any]]:
                 bar_chart(
                     _("Cases by kind"),
                     [_("Received"), _("Decided"), _("Open")],
-                    [(k["label"], [k["received"], k["decided"], k["open"]]) for k in kinds],
+                    [
+                        (capfirst(k["label"]), [k["received"], k["decided"], k["open"]])
+                        for k in kinds
+                    ],
                 ),
             )
         )
@@ -85,7 +90,7 @@ def charts(data: dict[str, Any]) -> list[tuple[str, Any]]:
                         _("Open past the deadline"),
                     ],
                     [
-                        (k["label"], [k["on_time"], k["late"], k["within"], k["overdue"]])
+                        (capfirst(k["label"]), [k["on_time"], k["late"], k["within"], k["overdue"]])
                         for k in kinds
                     ],
                 ),
@@ -99,8 +104,11 @@ def charts(data: dict[str, Any]) -> list[tuple[str, Any]]:
                 "chart-inspections",
                 stack_chart(
                     _("Inspections of the period by status"),
-                    [s["label"] for s in statuses],
-                    [(k["label"], [k[s["status"]] for s in statuses]) for k in inspections],
+                    [capfirst(s["label"]) for s in statuses],
+                    [
+                        (capfirst(k["label"]), [k[s["status"]] for s in statuses])
+                        for k in inspections
+                    ],
                 ),
             )
         )
@@ -222,12 +230,20 @@ def index(request: HttpRequest) -> HttpResponse:
                 (
                     "by-unit",
                     _("Cases by unit concerned"),
-                    [(r["unit"], r["name"], _texts(r, case_columns)) for r in c["by_unit"]],
+                    [
+                        (r["unit"], r["name"], _texts(r, case_columns))
+                        for r in c["by_unit"][:PAGE_ROWS]
+                    ],
+                    len(c["by_unit"]),
                 ),
                 (
                     "by-handler",
                     _("Cases by handler unit"),
-                    [(r["unit"], r["name"], _texts(r, case_columns)) for r in c["by_handler"]],
+                    [
+                        (r["unit"], r["name"], _texts(r, case_columns))
+                        for r in c["by_handler"][:PAGE_ROWS]
+                    ],
+                    len(c["by_handler"]),
                 ),
             ],
             "inspection_statuses": [s["label"] for s in data["inspections"]["statuses"]],
@@ -249,7 +265,9 @@ def index(request: HttpRequest) -> HttpResponse:
                     _texts(r, rec_columns),
                     figures.percent(r["implementation_rate"]),
                 )
-                for r in data["recommendations"]["by_unit"]
+                for r in data["recommendations"]["by_unit"][:PAGE_ROWS]
             ],
+            "recommendation_units": len(data["recommendations"]["by_unit"]),
+            "page_rows": PAGE_ROWS,
         },
     )

@@ -351,3 +351,17 @@ def test_no_output_of_the_figures_carries_an_author(
         stdout=out,
     )
     assert AUTHOR not in out.getvalue() and CONTACT not in out.getvalue()
+
+
+def test_a_case_closed_after_the_as_of_day_counts_as_decided_on_that_day(chieng_an):
+    case = decided(receive(chieng_an.unit_id, received_at=at("2026-03-02")), "2026-03-20")
+    cases.case_close(actor=None, case_id=case.pk)
+    CaseEvent.objects.filter(case=case, move="close").update(at=at("2026-04-10"))
+
+    def statuses(day: dt.date) -> dict[str, int]:
+        data = ward_figures(date_to=day, as_of=day)
+        return {row["status"]: row["total"] for row in data["cases"]["by_status"] if row["total"]}
+
+    assert statuses(dt.date(2026, 3, 10)) == {"received": 1}
+    assert statuses(dt.date(2026, 3, 31)) == {"decided": 1}
+    assert statuses(dt.date(2026, 4, 30)) == {"closed": 1}
