@@ -136,6 +136,10 @@ def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
                 reason=LABEL + rng.choice(REASONS[1:]),
             )
         ]
+        if n == 1:
+            items.append(
+                services.ItemIn(form="co-thi-dua-tinh", unit_id=unit_id, reason=LABEL + REASONS[2])
+            )
         officials = Official.objects.filter(
             unit_id__in=units.subtree_ids([unit_id], today), status=Status.ACTIVE, synthetic=True
         ).order_by("id")[:2]
@@ -156,17 +160,17 @@ def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
             synthetic=True,
         )
         services.proposal_submit(actor=None, proposal_id=proposal.pk)
-        verdicts = [
-            services.Verdict(item_id=item.pk, accept=not (n == 1 and at == len(items) - 1), note="")
-            for at, item in enumerate(ProposalItem.objects.filter(proposal=proposal).order_by("id"))
-        ]
-        if n == 1 and len(verdicts) > 1:
-            last = verdicts[-1]
+        # The second proposal's last item is rejected by the council, with its note.
+        ids = list(
+            ProposalItem.objects.filter(proposal=proposal)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        verdicts = [services.Verdict(item_id=i, accept=True) for i in ids]
+        if n == 1:
             verdicts[-1] = services.Verdict(
-                item_id=last.item_id, accept=False, note=LABEL + "Chưa đủ thời gian công tác"
+                item_id=ids[-1], accept=False, note=LABEL + "Chưa đủ thành tích tiêu biểu cấp tỉnh"
             )
-        else:
-            verdicts = [services.Verdict(item_id=v.item_id, accept=True) for v in verdicts]
         services.proposal_review(actor=None, proposal_id=proposal.pk, verdicts=verdicts)
         decided += 1
     if decided:

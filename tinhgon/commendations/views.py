@@ -8,6 +8,10 @@ roles.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,10 +21,26 @@ from django.utils.translation import gettext_lazy
 
 from tinhgon.commendations import figures, printing, selectors
 from tinhgon.commendations.models import Campaign, Commendation, Decision, Form, RecipientKind
-from tinhgon.core.errors import NotFound
+from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.views import render_refusal
 
 PAGE_SIZE = 300
+
+
+def refusals_as_pages(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A refusal raised while loading what the page shows (not found, not allowed) becomes the
+    error page of its status; refusals of a form are shown on the form by the view itself."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            return render_refusal(request, error)
+
+    return wrapper
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -80,6 +100,7 @@ def filtered(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @login_required
+@refusals_as_pages
 def register(request: HttpRequest) -> HttpResponse:
     found, query = filtered(request)
     total = found.count()
@@ -110,11 +131,9 @@ def _decision(request: HttpRequest, decision_id: int) -> Decision:
 
 
 @login_required
+@refusals_as_pages
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
-    try:
-        found = _decision(request, decision_id)
-    except NotFound as error:
-        return render_refusal(request, error)
+    found = _decision(request, decision_id)
     rows = Commendation.objects.filter(decision=found)
     return render(
         request,
@@ -124,17 +143,16 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def decision_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
-    try:
-        found = _decision(request, decision_id)
-    except NotFound as error:
-        return render_refusal(request, error)
+    found = _decision(request, decision_id)
     response = HttpResponse(printing.decision_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quyet-dinh-{found.pk}.pdf"'
     return response
 
 
 @login_required
+@refusals_as_pages
 def figures_page(request: HttpRequest) -> HttpResponse:
     found, query = filtered(request)
     data = selectors.figures(found)
@@ -152,6 +170,7 @@ def figures_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def figures_xlsx(request: HttpRequest) -> HttpResponse:
     found, _query = filtered(request)
     response = HttpResponse(figures.figures_xlsx(found), content_type=XLSX)
@@ -160,6 +179,7 @@ def figures_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def read_out(request: HttpRequest) -> HttpResponse:
     """The list a conference reads out, for the filters given (a campaign, a decision)."""
     found, query = filtered(request)
@@ -175,11 +195,12 @@ def read_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def read_out_pdf(request: HttpRequest) -> HttpResponse:
     found, query = filtered(request)
     first = found.values_list("province_id", flat=True).first()
     if first is None:
-        return render_refusal(request, NotFound(_("No commendation matches these filters.")))
+        raise NotFound(_("No commendation matches these filters."))
     title = "DANH SÁCH KHEN THƯỞNG"
     if query.is_bound and query.is_valid() and query.cleaned_data["campaign"]:
         title += "\n" + query.cleaned_data["campaign"].theme

@@ -29,7 +29,8 @@ from tinhgon.commendations.models import (
     ProposalStatus,
     RecipientKind,
 )
-from tinhgon.core.errors import DomainError, NotFound
+from tinhgon.commendations.views import refusals_as_pages
+from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.forms import DayField
 from tinhgon.core.views import render_refusal
 from tinhgon.units import selectors as units
@@ -61,6 +62,7 @@ def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
 
 
 @login_required
+@refusals_as_pages
 def campaigns(request: HttpRequest) -> HttpResponse:
     found = list(selectors.visible_campaigns(request.user).order_by("-opens", "id")[:200])
     return render(
@@ -75,11 +77,9 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    try:
-        found = _campaign(request, campaign_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _campaign(request, campaign_id)
     used = services.quota_use(found.pk)
     quotas = [
         {"form": q.form, "quota": q.quota, "used": used.get(q.form_id, 0)}
@@ -155,17 +155,13 @@ def _council_provinces(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 @login_required
+@refusals_as_pages
 def campaign_new(request: HttpRequest) -> HttpResponse:
     """The council opens a campaign of its province with its quotas."""
     provinces = _council_provinces(request)
     if not provinces:
-        return render_refusal(
-            request,
-            DomainError(
-                _("Only the emulation council (Sở Nội vụ of the province) opens campaigns."),
-                code="forbidden",
-                status=403,
-            ),
+        raise Forbidden(
+            _("Only the emulation council (Sở Nội vụ of the province) opens campaigns.")
         )
     form = CampaignForm(request.POST or None, provinces=provinces)
     context = {"form": form}
@@ -260,11 +256,9 @@ class ProposalForm(forms.Form):
 
 
 @login_required
+@refusals_as_pages
 def proposal_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    try:
-        found = _campaign(request, campaign_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _campaign(request, campaign_id)
     units_of = _proposing_units(request)
     form = ProposalForm(request.POST or None, units_of=units_of)
     context = {"campaign": found, "form": form, "units_of": units_of}
@@ -295,11 +289,9 @@ def proposal_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @login_required
+@refusals_as_pages
 def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    try:
-        found = _proposal(request, proposal_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _proposal(request, proposal_id)
     return render(request, "commendations/proposal.html", _proposal_context(request, found))
 
 
@@ -333,12 +325,10 @@ def _writes(request: HttpRequest, unit_id: int) -> bool:
 
 
 @login_required
+@refusals_as_pages
 def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """GET: the confirmation; POST: submit (the quotas are checked then)."""
-    try:
-        found = _proposal(request, proposal_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _proposal(request, proposal_id)
     url = reverse("commendations:proposal", args=[found.pk])
     if request.method != "POST":
         return render(
@@ -380,12 +370,10 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
+@refusals_as_pages
 def proposal_review(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """POST only: one verdict (accept_<item>=1 or a note_<item> with the rejection) per item."""
-    try:
-        found = _proposal(request, proposal_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _proposal(request, proposal_id)
     if request.method != "POST":
         return redirect("commendations:proposal", found.pk)
     verdicts = [
@@ -423,14 +411,12 @@ class DecisionForm(forms.Form):
 
 
 @login_required
+@refusals_as_pages
 def decision_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The form, then a confirmation page listing what the decision will commend, then the
     decision (the register rows written)."""
-    try:
-        found = _campaign(request, campaign_id)
-        roles.check_decider(request.user, found.province_id)
-    except DomainError as error:
-        return render_refusal(request, error)
+    found = _campaign(request, campaign_id)
+    roles.check_decider(request.user, found.province_id)
     form = DecisionForm(
         request.POST or None,
         initial={"date": timezone.localdate(), "authority": Authority.PROVINCE},

@@ -10,7 +10,13 @@ import pytest
 from django.core.management import call_command
 
 from tinhgon.commendations import demo, selectors
-from tinhgon.commendations.models import Campaign, Commendation, Decision, ProposalStatus
+from tinhgon.commendations.models import (
+    Campaign,
+    Commendation,
+    Decision,
+    ProposalItem,
+    ProposalStatus,
+)
 from tinhgon.units import selectors as units
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +36,9 @@ def test_the_demo_makes_a_labelled_set_and_a_second_run_makes_nothing(son_la):
     assert campaign.theme.startswith(demo.LABEL)
     statuses = set(campaign.proposals.values_list("status", flat=True))
     assert statuses == {ProposalStatus.DECIDED}
+    rejected = ProposalItem.objects.filter(proposal__campaign=campaign, verdict="rejected")
+    assert [r.note.startswith(demo.LABEL) for r in rejected] == [True]
+    assert not Commendation.objects.filter(item__in=rejected).exists()
 
 
 def test_the_demos_2023_commendation_of_a_merged_commune_shows_on_its_successor(son_la):
