@@ -73,7 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="equipment-{province.code}-{day.isoformat()}.xlsx"'
         )
         return response
-    short = [r for r in ranked if r.shortfall]
+    short = [r for r in ranked if r.shortfall and r.inventoried]
     chart = None
     if short:
         chart = bar_chart(
@@ -96,10 +96,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "cards": [
                 (_("communes short of the standard"), len(short)),
-                (_("communes assessed"), len(ranked)),
-                (_("items missing"), sum(r.shortfall for r in ranked if r.shortfall)),
+                (_("communes with an inventory"), sum(1 for r in ranked if r.inventoried)),
+                (_("communes without an inventory"), sum(1 for r in ranked if not r.inventoried)),
+                (_("items missing"), sum(r.shortfall for r in short)),
             ],
-            "cost": sum(r.cost for r in ranked),
+            "cost": sum(r.cost for r in short),
         },
     )
 
