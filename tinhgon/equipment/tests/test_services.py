@@ -5,6 +5,7 @@ each audited, each refusal naming its field, the same move again harmless."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -176,7 +177,9 @@ def test_a_bad_line_is_refused_naming_its_field(centre, change, field):
 
 def test_a_line_changed_since_it_was_read_is_refused_and_the_same_change_again_is_harmless(centre):
     line = item(centre, "computer", 3)
-    fields = dict(quantity=4, condition="usable", acquired_year=2020, value=0, location="", note="")
+    fields: dict[str, Any] = dict(
+        quantity=4, condition="usable", acquired_year=2020, value=0, location="", note=""
+    )
     services.inventory_update(actor=None, item_id=line.pk, version=0, **fields)
     again = services.inventory_update(actor=None, item_id=line.pk, version=0, **fields)
     assert again.version == 1 and again.quantity == 4
