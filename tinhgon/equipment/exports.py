@@ -112,7 +112,16 @@ def province_xlsx(ranked: list[CommuneGaps], gaps: list[Gap]) -> bytes:
             _("Items short"),
         ],
         [
-            [r.code, r.name, r.lines_short, r.shortfall, r.share, r.cost, ", ".join(r.items_short)]
+            [
+                r.code,
+                r.name,
+                r.lines_short,
+                r.shortfall,
+                r.share,
+                r.cost,
+                ", ".join(r.items_short),
+                _("yes") if r.inventoried else _("no"),
+            ]
             for r in ranked
         ],
     )

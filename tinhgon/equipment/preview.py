@@ -61,9 +61,9 @@ def pooled(
 
 
 def pooling_panel(routed: Routed) -> dict[str, Any] | None:
-    """One row per receiving unit; None when the plan moves no unit holding equipment or bound
-    by a standard."""
-    if not routed.closing:
+    """One row per receiving unit; None when the plan moves no inventory (a province that has
+    not recorded its inventories yet would see only its standards, nothing pooled)."""
+    if not routed.closing or not any(routed.moves.get(InventoryCarrier.name, {}).values()):
         return None
     day = routed.day - dt.timedelta(days=1)
     name = InventoryCarrier.name

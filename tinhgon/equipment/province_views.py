@@ -21,6 +21,7 @@ from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.equipment import exports, selectors, services
 from tinhgon.equipment.forms import LineFormSet, StandardForm
 from tinhgon.equipment.models import Standard
+from tinhgon.equipment.unit_views import may_write
 from tinhgon.units.kinds import Kind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="equipment-{province.code}-{day.isoformat()}.xlsx"'
         )
         return response
-    short = [r for r in ranked if r.shortfall]
+    short = [r for r in ranked if r.shortfall and r.inventoried]
     chart = None
     if short:
         chart = bar_chart(
@@ -96,10 +97,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "chart": chart,
             "cards": [
                 (_("communes short of the standard"), len(short)),
-                (_("communes assessed"), len(ranked)),
-                (_("items missing"), sum(r.shortfall for r in ranked if r.shortfall)),
+                (_("communes with an inventory"), sum(1 for r in ranked if r.inventoried)),
+                (_("communes without an inventory"), sum(1 for r in ranked if not r.inventoried)),
+                (_("items missing"), sum(r.shortfall for r in short)),
             ],
-            "cost": sum(r.cost for r in ranked),
+            "cost": sum(r.cost for r in short),
         },
     )
 
@@ -123,7 +125,7 @@ def surplus(request: HttpRequest) -> HttpResponse:
     writable = {
         unit_id
         for unit_id in {r.premises.unit_id for r in rows}
-        if _may_write(request.user, unit_id)
+        if may_write(request.user, unit_id)
     }
     return render(
         request,
@@ -136,14 +138,6 @@ def surplus(request: HttpRequest) -> HttpResponse:
             "candidates": sum(1 for r in rows if r.candidate),
         },
     )
-
-
-def _may_write(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
-    try:
-        services.unit_for(user, unit_id, write=True)
-    except DomainError:
-        return False
-    return True
 
 
 def _readable(user):  # type: ignore[no-untyped-def]
@@ -201,7 +195,7 @@ def standard_new_version(request: HttpRequest, standard_id: int) -> HttpResponse
         )
     national = scope_for(request.user).everything
     provinces = [
-        (pid, name) for pid, name in _provinces(request.user) if _may_write(request.user, pid)
+        (pid, name) for pid, name in _provinces(request.user) if may_write(request.user, pid)
     ]
     if not national and not provinces:
         return render_refusal(request, Forbidden(_("You may not change the standards.")))

@@ -321,6 +321,11 @@ class CommuneGaps:
     weight_required: int = 0
     weight_short: int = 0
     items_short: list[str] = field(default_factory=list)
+    held_lines: int = 0  # rows with anything held: none means no inventory was recorded
+
+    @property
+    def inventoried(self) -> bool:
+        return self.held_lines > 0
 
     @property
     def share(self) -> float:
@@ -341,12 +346,14 @@ class CommuneGaps:
             "share_missing": self.share,
             "estimated_cost": self.cost,
             "items_short": self.items_short,
+            "inventoried": self.inventoried,
         }
 
 
 def ranking(found: list[Gap], day: dt.date) -> list[CommuneGaps]:
     """The communes of the gap rows (each unit counted at the commune it serves), those that
-    fall short first: by weighted share missing, then estimated cost."""
+    fall short first: by weighted share missing, then estimated cost; the communes with no
+    inventory recorded at all come last (their "shortfall" is the whole standard, unknown)."""
     communes = {
         v.unit_id: v
         for v in units.versions_on(day).filter(
@@ -357,11 +364,15 @@ def ranking(found: list[Gap], day: dt.date) -> list[CommuneGaps]:
     rows: dict[int, CommuneGaps] = {}
     for gap in found:
         commune = communes.get(gap.admin_unit_id or 0)
-        if commune is None or gap.required == 0:
+        if commune is None:
             continue
         row = rows.setdefault(
             commune.unit_id, CommuneGaps(commune.unit_id, commune.code, commune.name)
         )
+        if gap.available:
+            row.held_lines += 1
+        if gap.required == 0:
+            continue
         weight = gap.unit_price or 1
         row.lines += 1
         row.required += gap.required
@@ -373,7 +384,7 @@ def ranking(found: list[Gap], day: dt.date) -> list[CommuneGaps]:
             row.weight_short += gap.shortfall * weight
             if gap.item_name not in row.items_short:
                 row.items_short.append(gap.item_name)
-    return sorted(rows.values(), key=lambda r: (-r.share, -r.cost, r.code))
+    return sorted(rows.values(), key=lambda r: (not r.inventoried, -r.share, -r.cost, r.code))
 
 
 # -- lists --------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ from tinhgon.equipment.models import PremisesStatus
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _may_write(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
+def may_write(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the user may change the unit's equipment (to offer the moves on a page)."""
     try:
         services.unit_for(user, unit_id, write=True)
     except DomainError:
@@ -76,7 +77,7 @@ def unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
             "written_off": list(selectors.inventory_of(unit_id, written_off=True)[:200]),
             "premises": list(selectors.premises_of(unit_id)[:200]),
             "profile": selectors.profile_of(unit_id),
-            "may_write": _may_write(request.user, unit_id),
+            "may_write": may_write(request.user, unit_id),
             "officers_unknown": any(g.officers_unknown for g in gaps),
         },
     )

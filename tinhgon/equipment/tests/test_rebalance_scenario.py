@@ -113,3 +113,8 @@ def test_merged_inventories_pool_and_rebalancing_leaves_no_unit_below_a_standard
     assert (
         total_after == total_before - 7 == data["gaps_after"] + (total_before - data["gaps_before"])
     )
+
+
+def test_a_plan_that_moves_no_inventory_has_no_equipment_panel(son_la):
+    report = engine.preview(merge_three())
+    assert [p for p in report["panels"] if p["name"] == PANEL] == []
