@@ -111,7 +111,7 @@ def test_a_case_nearing_its_due_date_reminds_the_handler_unit_once_without_its_a
     assert run() == {"remind": 1, "escalate": 0}
     assert [m.to for m in mail.outbox] == [["xa@example.vn"]]
     message = mail.outbox[0]
-    text = message.subject + message.body
+    text = f"{message.subject} {message.body}"
     assert f"#{case.pk}" in message.subject
     assert AUTHOR not in text and CONTACT not in text and SUBJECT not in text
     event = CaseEvent.objects.get(case=case, move="remind")
