@@ -173,3 +173,19 @@ def test_integrity_discipline_refuses_an_unknown_unit_and_an_unknown_status():
         call_command("integrity", "discipline", "--unit", "no-such-unit-zz")
     with pytest.raises(CommandError):
         call_command("integrity", "discipline", "--unit", "03667", "--status", "pending")
+
+
+def test_a_decided_case_about_an_official_offers_its_managers_a_proceeding(
+    chieng_an, official, commune_official, observer
+):
+    from tinhgon.integrity import cases
+    from tinhgon.integrity.tests.cases_factories import receive
+
+    case = receive(chieng_an.unit_id, received_at=None, official_id=official)
+    cases.case_accept(actor=None, case_id=case.pk)
+    cases.case_decide(actor=None, case_id=case.pk, decision="Tố cáo đúng")
+    link = f"/integrity/discipline/new/?official={official}&amp;case={case.pk}"
+    assert link in commune_official.browser().get(f"/integrity/cases/{case.pk}/").content.decode()
+    assert link not in observer.browser().get(f"/integrity/cases/{case.pk}/").content.decode()
+    form = commune_official.browser().get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{case.pk}"' in form and f'value="{official}"' in form
