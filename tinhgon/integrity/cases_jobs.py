@@ -183,7 +183,7 @@ def _one(case_id: int, move: str, now: dt.datetime) -> bool:
     today = local_time(now).date()
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .filter(windows(now)[move], pk=case_id, status__in=OPEN_CASE)
             .select_related("handler")
             .first()
