@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -25,12 +27,13 @@ from tinhgon.browser import (
     screens_folder,
     screenshot,
     serve,
-    tinhgon,
 )
 
 SIZES.setdefault("small-phone", {"width": 360, "height": 740})
 AUTHOR = "Hà Thị Tố Cáo"
 CHIENG_AN = "03667"
+OFFICIAL = "Quàng Văn Kỷ Luật"
+SETUP: dict[str, int] = {}
 
 _CASES = f"""
 from tinhgon.integrity import cases
@@ -42,6 +45,9 @@ for size in ("desktop", "small-phone"):
         body="Cán bộ một cửa yêu cầu bổ sung giấy tờ ba lần.", channel="online", unit_id=ward,
         author_name="{AUTHOR}", author_contact="0912 000 111",
     )
+from tinhgon.staffing.tests import factories as staff
+committee = UnitVersion.objects.filter(code="{CHIENG_AN}-UBND").order_by("-valid_from").first()
+print(staff.official(committee.unit_id, full_name="{OFFICIAL}"))
 """
 
 
@@ -51,7 +57,14 @@ def server(e2e_registry, tmp_path_factory) -> Iterator[str]:
     for item in e2e_registry.iterdir():
         if item.is_file():
             shutil.copy2(item, template / item.name)
-    tinhgon(environment(template), "shell", "-c", _CASES)
+    done = subprocess.run(
+        [sys.executable, "-m", "tinhgon.manage", "shell", "-c", _CASES],
+        env=environment(template),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    SETUP["official"] = int(done.stdout.strip().splitlines()[-1])
     with serve(template, tmp_path_factory.mktemp("cases-pages")) as address:
         yield address
 
@@ -135,4 +148,38 @@ def test_a_desk_records_a_case_and_a_refusal_keeps_what_was_typed(server, browse
     expect(desk.get_by_role("heading", level=1)).to_contain_text(subject)
     problems += page_problems(desk, "the case recorded")
     desk.context.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("size", ["desktop", "small-phone"])
+def test_the_province_opens_a_proceeding_and_decides_it_through_the_confirmation(
+    server, browser, size
+):
+    problems: list[str] = []
+    page = as_user(browser, server, size, "admin-son-la")
+    page.goto(server + "/integrity/discipline/new/")
+    problems += page_problems(page, "open a proceeding")
+    page.locator("#id_official").fill(str(SETUP["official"]))
+    page.locator("#id_measure").select_option("demotion")  # no longer a measure: refused
+    page.locator("#id_grounds").fill(f"Chậm giải quyết hồ sơ nhiều lần ({size})")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#id_grounds")).to_have_value(f"Chậm giải quyết hồ sơ nhiều lần ({size})")
+    problems += page_problems(page, "open a proceeding, refused")
+    page.locator("#id_measure").select_option("reprimand")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(OFFICIAL)
+    problems += page_problems(page, "a proceeding")
+    page.locator("#id_decision").fill("12/QĐ-UBND")
+    submit(page, "decide")
+    expect(page.locator(".confirm h1")).to_be_visible()
+    problems += page_problems(page, "decide: confirmation")
+    page.locator(".confirm button[type=submit]").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator("form[action$='/decide/']")).to_have_count(0)
+    page.goto(server + "/integrity/discipline/")
+    expect(page.get_by_text("12/QĐ-UBND").first).to_be_visible()
+    problems += page_problems(page, "the proceedings")
+    page.context.close()
     assert problems == []

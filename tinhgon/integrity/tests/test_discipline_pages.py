@@ -51,6 +51,8 @@ def test_a_manager_opens_a_proceeding_on_its_page_and_decides_it_through_the_con
     assert opened["Location"] == f"/integrity/discipline/{made.pk}/"
     page = client.get(opened["Location"]).content.decode()
     assert GROUNDS in page and "Lường Văn Chậm" in page
+    # A date input takes ISO dates only: the day prefilled in any other form would be empty.
+    assert f'value="{timezone.localdate().isoformat()}"' in page
 
     address = f"/integrity/discipline/{made.pk}/decide/"
     fields = {
