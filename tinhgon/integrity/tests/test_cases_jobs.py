@@ -22,6 +22,7 @@ from tinhgon.integrity.tests.cases_factories import (
     committee_of,
     receive,
 )
+from tinhgon.publicservices.tests.conftest import FrozenClock
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind
 from tinhgon.workdays.calendar import VIETNAM, local_time
@@ -30,14 +31,6 @@ from tinhgon.workdays.selectors import calendar_for
 pytestmark = pytest.mark.django_db
 
 SUBJECT = "Cán bộ Lò Thị Mẩy bị sách nhiễu"  # a subject that names someone: never mailed
-
-
-class FrozenClock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def now(self) -> dt.datetime:
-        return self.at.astimezone(dt.UTC)
 
 
 @pytest.fixture
