@@ -148,12 +148,23 @@ def test_the_api_opens_decides_and_answers_the_measure(official, commune_officia
         content_type="application/json",
     )
     assert again.status_code == 409
+    by_ward = api.get("/api/integrity/discipline", {"unit_id": official_ward(official)}).json()
+    assert [row["id"] for row in by_ward] == [body["id"]]
     bad = api.post(
         "/api/integrity/discipline",
         {"official_id": official, "measure": "exile", "grounds": GROUNDS},
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+def official_ward(official: int) -> int:
+    """The ward whose committee employs the official."""
+    from tinhgon.staffing.models import Official
+    from tinhgon.units import selectors
+
+    unit = Official.objects.get(pk=official).unit_id
+    return selectors.version_on(unit, timezone.localdate()).admin_unit_id
 
 
 def test_integrity_discipline_lists_a_units_proceedings_as_json(chieng_an, proceeding):
