@@ -28,7 +28,7 @@ from tinhgon.core.views import render_invalid_form, render_refusal
 from tinhgon.integrity import cases, cases_pdf
 from tinhgon.integrity.models import OPEN_CASE, Case, CaseKind, CaseStatus, Variant
 from tinhgon.publicservices.pdf_views import pdf_response
-from tinhgon.staffing.access import visible_officials
+from tinhgon.staffing.access import may_manage, visible_officials
 from tinhgon.units import selectors
 from tinhgon.units.models import UnitVersion
 from tinhgon.workdays.calendar import local_time
@@ -123,11 +123,21 @@ def _context(request: HttpRequest, case: Case, **forms_given: forms.Form) -> dic
         "may_decide": handler and case.status == CaseStatus.ACCEPTED,
         "may_close": handler and case.status == CaseStatus.DECIDED,
         "documents": _documents(request.user, case),
+        "may_discipline": _may_discipline(request.user, case),
         "extend_form": forms_given.get("extend_form")
         or ExtendForm(initial={**initial, "extensions": case.extensions + 1}),
         "decide_form": forms_given.get("decide_form") or DecideForm(initial=initial),
         "events": list(case.events.select_related("actor").order_by("id")),
     }
+
+
+def _may_discipline(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
+    """A decided case about an official: their managers may open a proceeding from it."""
+    return (
+        case.status in (CaseStatus.DECIDED, CaseStatus.CLOSED)
+        and case.official is not None
+        and may_manage(user, case.official)
+    )
 
 
 def _documents(user, case: Case) -> dict[str, bool]:  # type: ignore[no-untyped-def]

@@ -102,7 +102,9 @@ def proceeding_list(request: HttpRequest, filters: Query[ProceedingFilter]):
         found = discipline.visible_proceedings(request.user)
         if filters.unit_id is not None:
             access_unit(request.user, filters.unit_id)
-            found = found.filter(official__unit_id=filters.unit_id)
+            # The officials employed by the unit or by any unit serving it (a commune's
+            # committee and offices), as the command line lists them.
+            found = found.filter(pk__in=discipline.unit_proceedings(filters.unit_id).values("pk"))
         if filters.status is not None:
             found = found.filter(status=filters.status)
         rows = list(

@@ -74,7 +74,7 @@ class OpenForm(forms.Form):
     violation_on = forms.DateField(
         label=gettext_lazy("Violation committed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("The statute of limitations runs from it."),
     )
     case = forms.IntegerField(
@@ -142,7 +142,8 @@ class DecideForm(forms.Form):
         help_text=gettext_lazy("For example 15/QĐ-UBND"),
     )
     decided_on = forms.DateField(
-        label=gettext_lazy("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Decided on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     legal_basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=300)
     version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

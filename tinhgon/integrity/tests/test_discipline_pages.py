@@ -51,6 +51,8 @@ def test_a_manager_opens_a_proceeding_on_its_page_and_decides_it_through_the_con
     assert opened["Location"] == f"/integrity/discipline/{made.pk}/"
     page = client.get(opened["Location"]).content.decode()
     assert GROUNDS in page and "Lường Văn Chậm" in page
+    # A date input takes ISO dates only: the day prefilled in any other form would be empty.
+    assert f'value="{timezone.localdate().isoformat()}"' in page
 
     address = f"/integrity/discipline/{made.pk}/decide/"
     fields = {
@@ -146,12 +148,23 @@ def test_the_api_opens_decides_and_answers_the_measure(official, commune_officia
         content_type="application/json",
     )
     assert again.status_code == 409
+    by_ward = api.get("/api/integrity/discipline", {"unit_id": official_ward(official)}).json()
+    assert [row["id"] for row in by_ward] == [body["id"]]
     bad = api.post(
         "/api/integrity/discipline",
         {"official_id": official, "measure": "exile", "grounds": GROUNDS},
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+def official_ward(official: int) -> int:
+    """The ward whose committee employs the official."""
+    from tinhgon.staffing.models import Official
+    from tinhgon.units import selectors
+
+    unit = Official.objects.get(pk=official).unit_id
+    return selectors.version_on(unit, timezone.localdate()).admin_unit_id
 
 
 def test_integrity_discipline_lists_a_units_proceedings_as_json(chieng_an, proceeding):
@@ -173,3 +186,19 @@ def test_integrity_discipline_refuses_an_unknown_unit_and_an_unknown_status():
         call_command("integrity", "discipline", "--unit", "no-such-unit-zz")
     with pytest.raises(CommandError):
         call_command("integrity", "discipline", "--unit", "03667", "--status", "pending")
+
+
+def test_a_decided_case_about_an_official_offers_its_managers_a_proceeding(
+    chieng_an, official, commune_official, observer
+):
+    from tinhgon.integrity import cases
+    from tinhgon.integrity.tests.cases_factories import receive
+
+    case = receive(chieng_an.unit_id, received_at=None, official_id=official)
+    cases.case_accept(actor=None, case_id=case.pk)
+    cases.case_decide(actor=None, case_id=case.pk, decision="Tố cáo đúng")
+    link = f"/integrity/discipline/new/?official={official}&amp;case={case.pk}"
+    assert link in commune_official.browser().get(f"/integrity/cases/{case.pk}/").content.decode()
+    assert link not in observer.browser().get(f"/integrity/cases/{case.pk}/").content.decode()
+    form = commune_official.browser().get(link.replace("&amp;", "&")).content.decode()
+    assert f'value="{case.pk}"' in form and f'value="{official}"' in form
