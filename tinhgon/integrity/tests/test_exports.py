@@ -65,7 +65,8 @@ def test_the_cases_spreadsheet_holds_no_author_for_any_persona(
 ):
     handler = sealed["handler"]
     # The handler reads the author on the case's page: the spreadsheet still does not hold it.
-    assert cases.author_for(handler, sealed["cases"][1]).name == AUTHOR
+    author = cases.author_for(handler, sealed["cases"][1])
+    assert author is not None and author.name == AUTHOR
     people = {
         "superuser": superuser.user,
         "province": province_admin.user,
