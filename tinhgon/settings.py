@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "tinhgon.staffing",
     "tinhgon.coordination",
     "tinhgon.integrity",
+    "tinhgon.equipment",
+    "tinhgon.commendations",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,5 @@ class IntegrityConfig(AppConfig):
         cases_setup.register_all()
         # -- red flags (the effects hook of public services): flags_setup.register_all() ------
         flags_setup.register_all()
+        # -- inspections (carriers, job part) ----------------------------------------------------
+        import_module("tinhgon.integrity.inspections_setup").register_all()
