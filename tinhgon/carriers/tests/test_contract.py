@@ -29,6 +29,7 @@ from tinhgon.coordination.tests import tasks_factories as coordination
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.integrity.tests import cases_factories as integrity_cases
+from tinhgon.integrity.tests import flags_factories as integrity_flags
 from tinhgon.integrity.tests import inspections_factories as integrity_inspections
 from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
@@ -118,6 +119,9 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "obstacles": coord_reports.obstacle,
     "cases": integrity_cases.open_case,
     "case_handlers": integrity_cases.open_case,
+    "red_flags": integrity_flags.red_flag,
+    "flag_counters": integrity_flags.flag_counter,
+    "complaint_counters": integrity_flags.complaint_counter,
     "inspections": integrity_inspections.open_inspection,
     "recommendations": integrity_inspections.open_recommendation,
 }

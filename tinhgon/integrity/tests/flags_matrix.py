@@ -79,6 +79,20 @@ def page_rows() -> dict[str, list[Any]]:
     from tinhgon.accounts.tests.test_matrix import Row, page
 
     return {
+        "integrity:flags": [
+            Row(
+                "the ward's red flags",
+                page(lambda w: f"/integrity/flags/units/{w.id('ward')}/"),
+                READ_WARD,
+            )
+        ],
+        "integrity:flag-dismiss": [
+            Row(
+                "the dismissal form of a flag of the ward (an inspector: write scope)",
+                page(lambda w: f"/integrity/flags/{ward_flag(w)}/dismiss/"),
+                WRITE_WARD,
+            )
+        ],
         "integrity:export-flags": [
             Row(
                 "the ward's flags as a spreadsheet",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from tinhgon.accounts.models import Role
 from tinhgon.conftest import make_persona
-from tinhgon.core.errors import NotFound
+from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.integrity import cases, exports
 from tinhgon.integrity.models import CaseKind, RedFlag
 from tinhgon.integrity.tests.cases_factories import receive
@@ -133,3 +134,25 @@ def test_a_dossier_filed_is_no_case_and_a_unit_without_cases_gives_the_headers_o
     file_dossier(chieng_an.unit_id, actor=commune_official.user)
     found = cells(exports.cases_xlsx(commune_official.user, unit_id=chieng_an.unit_id))
     assert "Number" in found and len(found) == 16  # the title and the fifteen headers
+
+
+def test_the_command_writes_a_units_cases_without_authors_and_refuses_a_bad_file_name(
+    sealed, chieng_an, tmp_path
+):
+    target = tmp_path / "don-thu.xlsx"
+    out = io.StringIO()
+    call_command(
+        "integrity",
+        "export",
+        "cases",
+        "--unit",
+        chieng_an.code,
+        "--output",
+        str(target),
+        stdout=out,
+    )
+    found = cells(target.read_bytes())
+    assert str(sealed["cases"][1].pk) in found
+    assert AUTHOR not in "\n".join(found)
+    with pytest.raises(DomainError):
+        call_command("integrity", "export", "flags", "--unit", chieng_an.code, "--output", "a.csv")
