@@ -28,6 +28,7 @@ from tinhgon.coordination.tests import reports_factories as coord_reports
 from tinhgon.coordination.tests import tasks_factories as coordination
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
+from tinhgon.equipment.tests import factories as equipment
 from tinhgon.integrity.tests import cases_factories as integrity_cases
 from tinhgon.integrity.tests import flags_factories as integrity_flags
 from tinhgon.integrity.tests import inspections_factories as integrity_inspections
@@ -124,6 +125,8 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "complaint_counters": integrity_flags.complaint_counter,
     "inspections": integrity_inspections.open_inspection,
     "recommendations": integrity_inspections.open_recommendation,
+    "equipment_inventory": lambda ward: equipment.item(ward, "computer", 2).pk,
+    "equipment_premises": lambda ward: equipment.premises(ward, "Trụ sở cũ").pk,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)
