@@ -28,6 +28,7 @@ from tinhgon.coordination.tests import reports_factories as coord_reports
 from tinhgon.coordination.tests import tasks_factories as coordination
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError
+from tinhgon.equipment.tests import factories as equipment
 from tinhgon.integrity.tests import cases_factories as integrity_cases
 from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
@@ -117,6 +118,8 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "obstacles": coord_reports.obstacle,
     "cases": integrity_cases.open_case,
     "case_handlers": integrity_cases.open_case,
+    "equipment_inventory": equipment.inventory_example,
+    "equipment_premises": equipment.premises_example,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)
