@@ -66,9 +66,12 @@ def environment(data: Path) -> dict[str, str]:
 
 
 def tinhgon(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "tinhgon.manage", *args], env=env, check=True, capture_output=True
+    done = subprocess.run(
+        [sys.executable, "-m", "tinhgon.manage", *args], env=env, capture_output=True, text=True
     )
+    if done.returncode:
+        # The command's own words, not only its exit status, in the test's report.
+        raise AssertionError(f"tinhgon {' '.join(args)}: exit {done.returncode}\n{done.stderr}")
 
 
 def build_registry(data: Path) -> Path:

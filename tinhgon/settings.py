@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "tinhgon.coordination",
     "tinhgon.integrity",
     "tinhgon.equipment",
+    "tinhgon.commendations",
     "tinhgon.reports",
     "tinhgon.reorg",
     "tinhgon.operations",

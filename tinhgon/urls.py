@@ -23,6 +23,7 @@ urlpatterns = [
     path("coord/", include("tinhgon.coordination.urls")),
     path("integrity/", include("tinhgon.integrity.urls")),
     path("equipment/", include("tinhgon.equipment.urls")),
+    path("commendations/", include("tinhgon.commendations.urls")),
     path("services/figures/", include("tinhgon.publicservices.figures_urls")),
     path("services/pdf/", include("tinhgon.publicservices.pdf_urls")),
     path("services/", include("tinhgon.publicservices.urls")),

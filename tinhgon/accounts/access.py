@@ -263,6 +263,16 @@ def access_unit(
     return version
 
 
+def may_write_unit(user, unit_id: int, *, day: dt.date | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `access_unit(..., write=True)` would let the user change the unit's records: what
+    a page asks before it offers a form."""
+    try:
+        access_unit(user, unit_id, day=day, write=True)
+    except DomainError:
+        return False
+    return True
+
+
 def _through_plans_only(user, kind: str, message: str) -> None:  # type: ignore[no-untyped-def]
     """Administrative units change only through reorganization plans (approved by a second
     administrator, with lineage and every record moved): a direct write is a superuser's repair."""

@@ -19,6 +19,10 @@ class CoordinationConfig(AppConfig):
         from tinhgon.coordination import jobs
 
         register_part("coordination_tasks", jobs.run)
+        from tinhgon.coordination.dashboard import tasks_panel
+        from tinhgon.core.panels import register_panel
+
+        register_panel(tasks_panel)
 
         # -- reports and obstacles (carriers_reports.py, their jobs): registered below. --------
         from tinhgon.coordination import carriers_reports

@@ -93,10 +93,13 @@ class ObstaclesCarrier(UnitRowsCarrier):
 
 
 def register_all() -> None:
-    """The carriers and the scheduled job's part of reports and obstacles (from ready())."""
+    """The carriers and the scheduled job's parts of reports and obstacles (from ready())."""
     from tinhgon.coordination.obstacles import obstacles_remind_and_escalate
     from tinhgon.core.jobs import register_part
 
     register(ReportDutiesCarrier())
     register(ObstaclesCarrier())
     register_part("coordination_obstacles", obstacles_remind_and_escalate)
+    from tinhgon.coordination import reports_jobs
+
+    register_part("coordination_reports", reports_jobs.run)

@@ -23,17 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
+from tinhgon.accounts.models import WRITE_ROLES, Role
+from tinhgon.coordination import mail
 from tinhgon.coordination.models import Reminder, Task, TaskStatus
 from tinhgon.workdays.calendar import Calendar, local_time
 from tinhgon.workdays.selectors import calendar_for
@@ -43,8 +42,6 @@ log = logging.getLogger(__name__)
 WAITING = (TaskStatus.RECEIVED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
 BEFORE, OVERDUE, ESCALATE = "before", "overdue", "escalate"
 KINDS = (BEFORE, OVERDUE, ESCALATE)
-RECIPIENT_LIMIT = 50
-SUBJECT_LIMIT = 300
 
 
 def remind_days() -> int:
@@ -78,38 +75,12 @@ def windows(today: dt.date) -> dict[str, Q]:
     }
 
 
-def _in_force(day: dt.date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-    )
-
-
-def _emails(
-    unit_ids: Iterable[int], day: dt.date, *, roles: Iterable[str] = WRITE_ROLES
-) -> list[str]:
-    found = (
-        Membership.objects.filter(
-            _in_force(day), unit_id__in=list(unit_ids), role__in=list(roles), user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted(set(found))[:RECIPIENT_LIMIT]
-
-
 def recipients(task: Task, kind: str, day: dt.date) -> list[str]:
     if kind != ESCALATE:
-        return _emails([task.unit_id], day)
-    issuer = _emails([task.directive.issuer_id], day)
-    admins = _emails([task.directive.province_id], day, roles=[Role.PROVINCE_ADMIN])
-    return sorted(set(issuer) | set(admins))[:RECIPIENT_LIMIT]
-
-
-def _send(subject: str, body: str, to: list[str]) -> None:
-    try:
-        send_mail(subject, body, None, to)
-    except Exception:  # a mail server down must not undo the round: the row says it was due
-        log.exception("coordination reminder not sent to %s", to)
+        return mail.member_emails([task.unit_id], day, roles=WRITE_ROLES)
+    issuer = mail.member_emails([task.directive.issuer_id], day, roles=WRITE_ROLES)
+    admins = mail.member_emails([task.directive.province_id], day, roles=[Role.PROVINCE_ADMIN])
+    return sorted(set(issuer) | set(admins))[: mail.RECIPIENT_LIMIT]
 
 
 def _message(task: Task, kind: str) -> tuple[str, str]:
@@ -117,7 +88,7 @@ def _message(task: Task, kind: str) -> tuple[str, str]:
     with translation.override("vi"):
         subject = render_to_string("coordination/tasks/email/reminder_subject.txt", context)
         body = render_to_string("coordination/tasks/email/reminder_body.txt", context)
-    return " ".join(subject.split())[:SUBJECT_LIMIT], body.strip() + "\n"
+    return " ".join(subject.split())[: mail.SUBJECT_LIMIT], body.strip() + "\n"
 
 
 def run(*, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -153,7 +124,7 @@ def run(*, now: dt.datetime | None = None) -> dict[str, Any]:
                     continue  # another runner sent it
                 if to:
                     subject, body = _message(task, kind)
-                    transaction.on_commit(partial(_send, subject, body, to))
+                    mail.send_after_commit(subject, body, to)
             sent[kind] += 1
     return sent
 

@@ -178,11 +178,12 @@ class Extension(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder or escalation sent once (the scheduled job): before the deadline, on it,
-    overdue, escalated to the issuer."""
+    """A reminder or escalation sent once (the scheduled job) about a task, an obstacle or a
+    report duty: before the deadline, on it, overdue, escalated to the issuer."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, related_name="+")
     obstacle = models.ForeignKey("Obstacle", on_delete=models.CASCADE, null=True, related_name="+")
+    duty = models.ForeignKey("ReportDuty", on_delete=models.CASCADE, null=True, related_name="+")
     kind = models.CharField(max_length=16)
     day = models.DateField()
     recipients = models.JSONField(default=list)
@@ -194,6 +195,7 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["obstacle", "kind", "day"], name="obstacle_reminded_once"
             ),
+            models.UniqueConstraint(fields=["duty", "kind", "day"], name="duty_reminded_once"),
         ]
 
     def __str__(self) -> str:

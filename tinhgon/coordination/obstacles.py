@@ -20,15 +20,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts.access import access_unit, memberships_in_force, records_filter, scope_for
-from tinhgon.accounts.models import Membership
+from tinhgon.coordination import mail
 from tinhgon.coordination.models import (
     Obstacle,
     ObstacleCategory,
@@ -399,39 +397,11 @@ def obstacle_publish(*, actor, obstacle_id: int, published: bool = True) -> Obst
 
 
 # -- the scheduled job -----------------------------------------------------------------------
-def _emails(unit_ids: Iterable[int], day: dt.date) -> list[str]:
-    return sorted(
-        set(
-            Membership.objects.filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-                Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-                unit_id__in=list(unit_ids),
-                user__is_active=True,
-            )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-    )
-
-
 def _notify(unit_ids: Iterable[int], subject: str, body: str) -> list[str]:
     """Email the officials of the units after the transaction commits (a change rolled back
     sends nothing; a mail server that fails does not undo the change)."""
-    recipients = _emails(unit_ids, timezone.localdate())
-    if recipients:
-
-        def send() -> None:
-            try:
-                send_mail(
-                    " ".join(subject.split())[:SUBJECT_LIMIT],
-                    body,
-                    settings.DEFAULT_FROM_EMAIL,
-                    recipients,
-                )
-            except Exception:  # the change stands; the log says why the mail failed
-                log.exception("obstacle email failed")
-
-        transaction.on_commit(send)
+    recipients = mail.member_emails(unit_ids, timezone.localdate())
+    mail.send_after_commit(subject, body, recipients)
     return recipients
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -43,6 +43,7 @@ from tinhgon.coordination.models import (
 )
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem, invalid
 from tinhgon.core.models import audit
+from tinhgon.core.numbers import parse_decimal
 from tinhgon.core.xlsx import append_row
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Kind, Level
@@ -74,30 +75,8 @@ OPEN_DUTY = (DutyStatus.PENDING, DutyStatus.SUBMITTED, DutyStatus.RETURNED)
 
 # -- the typed fields ------------------------------------------------------------------------
 def _number(value: Any) -> Decimal | None:
-    """A finite number within the bounds of a report's figures, or None. NaN (which JSON bodies may
-    carry), infinities and huge exponents are refused here, before any arithmetic could raise."""
-    if isinstance(value, bool):
-        return None
-    number: Decimal
-    if isinstance(value, int | float | Decimal):
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            return None
-    elif isinstance(value, str):
-        cleaned = value.strip().replace(" ", "")[:64]
-        # Vietnamese write 1,5 for one and a half.
-        if "," in cleaned and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    if not number.is_finite() or number.adjusted() > 15 or number.adjusted() < -15:
-        return None
-    return number
+    """A finite number within the bounds of a report's figures, or None (core.numbers)."""
+    return parse_decimal(value)
 
 
 def _plain(number: Decimal) -> int | float:

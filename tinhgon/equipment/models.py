@@ -320,3 +320,7 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_unit_id} → {self.to_unit_id}: {self.item_type_id} × {self.quantity}"
+
+
+# The rebalancing runs live in the rebalancing part's own module; importing it registers them.
+from tinhgon.equipment import rebalance_models  # noqa: E402, F401

@@ -9,3 +9,8 @@ def register_all() -> None:
 
     register(InventoryCarrier())
     register(PremisesCarrier())
+
+    from tinhgon.carriers.contract import register_preview
+    from tinhgon.equipment.preview import pooling_panel
+
+    register_preview(pooling_panel)

@@ -1,6 +1,6 @@
 """The equipment pages, under /equipment/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from tinhgon.equipment import province_views, unit_views
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("items/<int:item_id>/", unit_views.item_edit, name="item"),
     path("items/<int:item_id>/write-off/", unit_views.item_write_off, name="item_write_off"),
     path("premises/<int:premises_id>/", unit_views.premises_edit, name="premises"),
+    path("", include("tinhgon.equipment.rebalance_urls")),
 ]

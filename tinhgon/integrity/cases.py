@@ -41,6 +41,7 @@ from tinhgon.accounts.access import records_filter, scope_for
 from tinhgon.accounts.models import Membership, Role
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
+from tinhgon.integrity import flags_complaints
 from tinhgon.integrity.models import (
     OPEN_CASE,
     Case,
@@ -332,6 +333,7 @@ def case_receive(  # type: ignore[no-untyped-def]
         at=received_at,
         data={"limit": limit.days, "source": limit.source},
     )
+    flags_complaints.case_received(case)  # the complaints red flag (integrity/flags_complaints.py)
     return case
 
 

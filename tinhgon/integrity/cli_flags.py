@@ -2,7 +2,9 @@
 
 - `tinhgon integrity flags --unit CODE [--dismissed] [--format json]`: the red flags of a unit
   (at least `official`, `kind`, `score`, `dossiers`, with the explanation and the peers);
-- `tinhgon integrity flags --rebuild`: recompute every counter and flag from the history.
+- `tinhgon integrity flags --rebuild`: recompute every counter and flag from the history;
+- `tinhgon integrity export flags|cases --unit CODE --output FILE.xlsx`: a unit's red flags, or
+  its cases (never their authors), as a spreadsheet (integrity/exports.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import table, to_json
 from tinhgon.core.errors import DomainError, Problem
-from tinhgon.integrity import flags
+from tinhgon.integrity import exports, flags
 from tinhgon.units import selectors as units
 
 
@@ -27,7 +29,33 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
         "--rebuild", action="store_true", help=_("Recompute every flag from the history")
     )
     listing.add_argument("--format", choices=["table", "json"], default="table")
-    return {"flags": flags_command}
+    export = sub.add_parser(
+        "export", help=_("A unit's red flags or cases as a spreadsheet (never an author).")
+    )
+    export.add_argument("what", choices=["flags", "cases"])
+    export.add_argument("--unit", required=True, help=_("Code or name"))
+    export.add_argument("--output", required=True, help=_("The spreadsheet to write (.xlsx)"))
+    return {"flags": flags_command, "export": export_command}
+
+
+def export_command(command: Any, *, what: str, unit: str, output: str, **_options: Any) -> None:
+    if not output.lower().endswith(".xlsx"):
+        raise DomainError(
+            _("A spreadsheet needs --output FILE.xlsx."),
+            problems=[Problem(_("a file name ending in .xlsx"), field="output")],
+        )
+    version = units.resolve(unit[:100], day=timezone.localdate())
+    build = exports.flags_xlsx if what == "flags" else exports.cases_xlsx
+    content = build(None, unit_id=version.unit_id)
+    try:
+        with open(output, "wb") as target:
+            target.write(content)
+    except OSError as error:
+        raise DomainError(
+            _("Cannot write %(path)s: %(reason)s") % {"path": output, "reason": error.strerror},
+            problems=[Problem(str(error.strerror), field="output")],
+        ) from None
+    command.stdout.write(_("Written: %(path)s") % {"path": output})
 
 
 def flags_command(

@@ -128,6 +128,9 @@ def _make(province_id: int, *, seed: int, today: dt.date) -> None:
                 if rng.random() < 0.4:
                     cases.case_decide(actor=None, case_id=case.pk, decision="Kết luận minh họa.")
     _plant_flags(province_id, rng)
+    importlib.import_module("tinhgon.integrity.inspections_demo").plant(
+        province_id=province_id, rng=rng
+    )
 
 
 def _plant_flags(province_id: int, rng: random.Random) -> None:

@@ -28,8 +28,15 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.access import access_unit, records_filter, scope_for
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
-from tinhgon.integrity.models.flags import COUNTS, FlagCounter, FlagKind, RedFlag
-from tinhgon.publicservices.models import Dossier, DossierEvent, Status
+from tinhgon.integrity.models.flags import (
+    COUNTS,
+    ComplaintCounter,
+    FlagCounter,
+    FlagKind,
+    RedFlag,
+)
+from tinhgon.publicservices.models import Dossier, DossierEvent, Rating, Status
+from tinhgon.units.models import UnitLink
 from tinhgon.workdays.calendar import local_time
 from tinhgon.workdays.selectors import calendar_around
 
@@ -43,10 +50,51 @@ RATE_MIN_HANDLED = 5  # an official counts in a rate (as subject or peer) from t
 RATE_MIN_PEERS = 3  # a rate is compared only with at least this many peers
 RATE_FACTOR = 2.0  # flagged at twice the peers' median or more ...
 RATE_MARGIN = 0.25  # ... and at least this much above it
+LOW_RATING = Rating.UNSATISFIED  # a rating this low or lower counts as low
 DOSSIERS_LISTED = 50
 REASON_LIMIT = 1000
 
 DECISIONS = ("approve", "reject")
+
+
+# -- units through plans ---------------------------------------------------------------------
+# The events stay where they happened; the counters and flags of a unit a plan closes follow its
+# default successor (flags_setup.py: the carriers). So the events behind a unit's flags are those
+# of the unit and of every unit whose default successor it became, at any depth.
+def behind(unit_id: int) -> list[int]:
+    """The unit and the closed units whose flags it holds (default successors, transitively)."""
+    found, frontier = [unit_id], [unit_id]
+    while frontier:
+        frontier = [
+            u
+            for u in UnitLink.objects.filter(
+                successor_id__in=frontier, is_default=True
+            ).values_list("predecessor_id", flat=True)
+            if u not in found
+        ]
+        found += frontier
+    return found
+
+
+def heirs(unit_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Where the flags of each closed unit are held now ({closed unit: heir}; units not closed
+    are absent): its default successor, followed to the end. None: every closed unit."""
+    links: dict[int, int] = {}
+    frontier = None if unit_ids is None else set(unit_ids)
+    while frontier is None or frontier:
+        found = UnitLink.objects.filter(is_default=True)
+        if frontier is not None:
+            found = found.filter(predecessor_id__in=frontier)
+        step = dict(found.values_list("predecessor_id", "successor_id"))
+        links.update(step)
+        frontier = set(step.values()) - set(links) if frontier is not None else set()
+    resolved = {}
+    for unit in links:
+        heir, hops = unit, 0
+        while heir in links and hops <= len(links):
+            heir, hops = links[heir], hops + 1
+        resolved[unit] = heir
+    return resolved
 
 
 # -- kept current ----------------------------------------------------------------------------
@@ -61,6 +109,9 @@ def _deltas(event: DossierEvent, dossier: Dossier, prior: list[DossierEvent]) ->
     mine = [e for e in prior if e.actor_id == event.actor_id and e.move != "submit"]
     if not mine:
         deltas["handled"] += 1
+        if dossier.rating is not None:  # rated already: counted for everyone who handled it
+            deltas["rated"] += 1
+            deltas["low_rated"] += int(dossier.rating <= LOW_RATING)
     if event.move == "request_supplement":
         deltas["supplements"] += 1
         if sum(1 for e in mine if e.move == "request_supplement") + 1 == REPEATED_AT:
@@ -123,7 +174,37 @@ def follow(dossier: Dossier, event: DossierEvent) -> None:
         recompute_official(official_id=dossier.assignee_id, unit_id=dossier.unit_id, now=now)
     if deltas.get("handled") or deltas.get("supplements") or deltas.get("decided"):
         recompute_procedure(
-            procedure_id=procedure_id, now=now, acting=(event.actor_id, event.unit_id)
+            procedure_id=procedure_id, now=now, acting={(event.actor_id, event.unit_id)}
+        )
+
+
+def rated(dossier: Dossier) -> None:
+    """The rating hook (publicservices.effects.register_rated): the rating counts for every
+    official who handled the dossier, at the unit where each first acted on it (the key their
+    `handled` was counted under), then the procedure's rate flags are recomputed."""
+    if dossier.rating is None:
+        return
+    firsts: dict[int, int] = {}
+    for actor_id, unit_id in (
+        DossierEvent.objects.filter(dossier_id=dossier.pk, actor__isnull=False)
+        .exclude(move="submit")
+        .order_by("id")
+        .values_list("actor_id", "unit_id")
+    ):
+        firsts.setdefault(actor_id, unit_id)
+    procedure_id = dossier.procedure.procedure_id
+    low = int(dossier.rating <= LOW_RATING)
+    heir = heirs(set(firsts.values()))  # handled at a unit a plan closed since
+    firsts = {actor_id: heir.get(unit_id, unit_id) for actor_id, unit_id in firsts.items()}
+    _add(
+        {
+            (actor_id, unit_id, procedure_id): {"rated": 1, "low_rated": low}
+            for actor_id, unit_id in firsts.items()
+        }
+    )
+    if firsts:
+        recompute_procedure(
+            procedure_id=procedure_id, now=timezone.now(), acting=set(firsts.items())
         )
 
 
@@ -138,16 +219,17 @@ class Found:
 
 def _store(
     *,
-    official_id: int,
+    official_id: int | None,
     unit_id: int,
     kind: str,
     procedure_id: int | None,
     found: Found | None,
     now: dt.datetime,
+    staff_id: int | None = None,
 ) -> None:
     """Write the flag (or delete it when the figures no longer raise it). A dismissed flag keeps
     its dismissal; it disappears only when the figures fall below the rule."""
-    existing = _flag(official_id, unit_id, kind, procedure_id)
+    existing = _flag(official_id, unit_id, kind, procedure_id, staff_id)
     if found is None:
         existing.delete()
         return
@@ -166,6 +248,7 @@ def _store(
         with transaction.atomic():
             RedFlag.objects.create(
                 official_id=official_id,
+                staff_id=staff_id,
                 unit_id=unit_id,
                 kind=kind,
                 procedure_id=procedure_id,
@@ -175,8 +258,17 @@ def _store(
         existing.update(**values)
 
 
-def _flag(official_id: int, unit_id: int, kind: str, procedure_id: int | None) -> QuerySet[RedFlag]:
-    """The one flag of that key (the procedure: None for the kinds without one)."""
+def _flag(
+    official_id: int | None,
+    unit_id: int,
+    kind: str,
+    procedure_id: int | None,
+    staff_id: int | None = None,
+) -> QuerySet[RedFlag]:
+    """The one flag of that key (the procedure: None for the kinds without one; the official
+    of the personnel records, `staff_id`, for complaints)."""
+    if staff_id is not None:
+        return RedFlag.objects.filter(staff_id=staff_id, unit_id=unit_id, kind=kind)
     found = RedFlag.objects.filter(official_id=official_id, unit_id=unit_id, kind=kind)
     if procedure_id is None:
         return found.filter(procedure__isnull=True)
@@ -192,7 +284,7 @@ def recompute_official(*, official_id: int, unit_id: int, now: dt.datetime) -> N
     totals = FlagCounter.objects.filter(official_id=official_id, unit_id=unit_id).aggregate(
         repeated=Sum("repeated"), bounced=Sum("bounced")
     )
-    mine = DossierEvent.objects.filter(actor_id=official_id, unit_id=unit_id)
+    mine = DossierEvent.objects.filter(actor_id=official_id, unit_id__in=behind(unit_id))
     # Repeated supplements: the dossiers sent back REPEATED_AT times or more.
     found = None
     if (totals["repeated"] or 0) >= REPEATED_MIN:
@@ -317,9 +409,21 @@ def _idle(*, official_id: int, unit_id: int, now: dt.datetime) -> Found | None:
     )
 
 
+RATE_TEXT = {
+    FlagKind.LOW_RATINGS: lambda: _(
+        "%(n)s of %(total)s rated dossiers (%(rate)s%%) were rated “not satisfied”, against a "
+        "median of %(median)s%% among %(peers)s peers on the same procedure."
+    ),
+    None: lambda: _(
+        "%(n)s of %(total)s dossiers (%(rate)s%%) against a median of %(median)s%% "
+        "among %(peers)s peers on the same procedure."
+    ),
+}
+
 RATES = (
     (FlagKind.SUPPLEMENT_RATE, "supplements", "handled", "request_supplement"),
-    (FlagKind.LATE_RATE, "late", "decided", None),
+    (FlagKind.LATE_RATE, "late", "decided", "late"),
+    (FlagKind.LOW_RATINGS, "low_rated", "rated", "low"),
 )
 
 
@@ -342,12 +446,12 @@ def _quartiles(rates: list[float]) -> list[float]:
 
 
 def recompute_procedure(
-    *, procedure_id: int, now: dt.datetime, acting: tuple[int, int] | None = None
+    *, procedure_id: int, now: dt.datetime, acting: set[tuple[int, int]] | None = None
 ) -> None:
     """The rate flags of every official on one procedure: each official's rate against the
     median of the others' (officials with RATE_MIN_HANDLED dossiers or more). The dossiers
-    behind a flag are read again only for the official who acted (`acting`: official, unit;
-    None: everyone) and for a flag newly raised: the others' dossiers have not changed, only
+    behind a flag are read again only for the officials whose counts moved (`acting`: a set of
+    (official, unit); None: everyone) and for a flag newly raised: the others' dossiers have not changed, only
     their peers' figures."""
     counters = list(
         FlagCounter.objects.filter(procedure_id=procedure_id).values(
@@ -369,26 +473,25 @@ def recompute_procedure(
             if rate < max(RATE_FACTOR * median, median + RATE_MARGIN):
                 continue
             key = (c["official_id"], c["unit_id"])
-            if key in existing and acting is not None and key != acting:
+            if key in existing and acting is not None and key not in acting:
                 dossiers = list(existing[key].dossiers)
-            elif move is not None:
+            elif move == "late":
+                dossiers = _late_codes(c["official_id"], c["unit_id"], procedure_id)
+            elif move == "low":
+                dossiers = _low_codes(c["official_id"], c["unit_id"], procedure_id)
+            else:
                 dossiers = _codes(
                     DossierEvent.objects.filter(
                         actor_id=c["official_id"],
-                        unit_id=c["unit_id"],
+                        unit_id__in=behind(c["unit_id"]),
                         move=move,
                         dossier__procedure__procedure_id=procedure_id,
                     ).values_list("dossier_id", flat=True)
                 )
-            else:
-                dossiers = _late_codes(c["official_id"], c["unit_id"], procedure_id)
             flagged[key] = Found(
                 score=rate / max(median, 0.05),
                 dossiers=dossiers,
-                explanation=_(
-                    "%(n)s of %(total)s dossiers (%(rate)s%%) against a median of %(median)s%% "
-                    "among %(peers)s peers on the same procedure."
-                )
+                explanation=(RATE_TEXT[kind] if kind in RATE_TEXT else RATE_TEXT[None])()
                 % {
                     "n": c[numerator],
                     "total": c[denominator],
@@ -429,30 +532,54 @@ def recompute_procedure(
 def _late_codes(official_id: int, unit_id: int, procedure_id: int) -> list[str]:
     decided = DossierEvent.objects.filter(
         actor_id=official_id,
-        unit_id=unit_id,
+        unit_id__in=behind(unit_id),
         move__in=DECISIONS,
         dossier__procedure__procedure_id=procedure_id,
     ).values_list("dossier_id", "at", "dossier__due_at")
     return _codes(d for d, at, due in decided if due is not None and at > due)
 
 
+def _low_codes(official_id: int, unit_id: int, procedure_id: int) -> list[str]:
+    """The dossiers rated low that the official handled at the unit (first acted on there)."""
+    firsts: dict[int, int] = {}
+    for dossier_id, at_unit in (
+        DossierEvent.objects.filter(
+            actor_id=official_id,
+            dossier__procedure__procedure_id=procedure_id,
+            dossier__rating__lte=LOW_RATING,
+        )
+        .exclude(move="submit")
+        .order_by("id")
+        .values_list("dossier_id", "unit_id")
+    ):
+        firsts.setdefault(dossier_id, at_unit)
+    units = set(behind(unit_id))
+    return _codes(d for d, at_unit in firsts.items() if at_unit in units)
+
+
 # -- rebuild ---------------------------------------------------------------------------------
 @transaction.atomic
 def rebuild(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Recompute every counter from the dossiers' history and every flag from the counters:
-    the same answer as the effects gave, one event at a time (dismissals are kept)."""
+    the same answer as the effects gave, one event at a time (dismissals are kept). An event at
+    a unit a plan closed counts at the unit's heir, where the carriers took its counters."""
+    from tinhgon.integrity import flags_complaints
+
     now = now or timezone.now()
     dismissed = {
-        (f.official_id, f.unit_id, f.kind, f.procedure_id): f
+        (f.official_id, f.unit_id, f.kind, f.procedure_id, f.staff_id): f
         for f in RedFlag.objects.filter(dismissed_at__isnull=False)
     }
+    heir = heirs()
     rows: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     history: list[DossierEvent] = []
     current: int | None = None
     dossiers = dict(
         Dossier.objects.values_list("pk", "procedure__procedure_id")
     )  # the procedure of every dossier
-    due = dict(Dossier.objects.values_list("pk", "due_at"))
+    due = {
+        pk: (at, rating) for pk, at, rating in Dossier.objects.values_list("pk", "due_at", "rating")
+    }
     for event in (
         DossierEvent.objects.order_by("dossier_id", "id")
         .only("id", "dossier_id", "actor_id", "move", "unit_id", "data", "at")
@@ -460,10 +587,12 @@ def rebuild(*, now: dt.datetime | None = None) -> dict[str, int]:
     ):
         if event.dossier_id != current:
             current, history = event.dossier_id, []
-        holder = Dossier(pk=event.dossier_id, due_at=due[event.dossier_id])
+        due_at, rating = due[event.dossier_id]
+        holder = Dossier(pk=event.dossier_id, due_at=due_at, rating=rating)
         for name, n in _deltas(event, holder, history).items():
             if n and event.actor_id is not None:
-                rows[(event.actor_id, event.unit_id, dossiers[event.dossier_id])][name] += n
+                at = heir.get(event.unit_id, event.unit_id)
+                rows[(event.actor_id, at, dossiers[event.dossier_id])][name] += n
         history.append(event)
     FlagCounter.objects.all().delete()
     RedFlag.objects.all().delete()
@@ -480,13 +609,17 @@ def rebuild(*, now: dt.datetime | None = None) -> dict[str, int]:
         recompute_official(official_id=official_id, unit_id=unit_id, now=now)
     for procedure_id in {k[2] for k in rows}:
         recompute_procedure(procedure_id=procedure_id, now=now)
+    flags_complaints.rebuild(now=now, heir=heir)
     for key, old in dismissed.items():
         _flag(*key).update(
             dismissed_at=old.dismissed_at,
             dismissed_by_id=old.dismissed_by_id,
             dismissed_reason=old.dismissed_reason,
         )
-    return {"counters": FlagCounter.objects.count(), "flags": RedFlag.objects.count()}
+    return {
+        "counters": FlagCounter.objects.count() + ComplaintCounter.objects.count(),
+        "flags": RedFlag.objects.count(),
+    }
 
 
 # -- reading and dismissing ------------------------------------------------------------------
@@ -495,7 +628,7 @@ def flags_of_unit(user, *, unit_id: int, dismissed: bool = False):  # type: igno
     so never to the public. User None: the operator (commands)."""
     if user is not None:
         access_unit(user, unit_id)
-    found = RedFlag.objects.filter(unit_id=unit_id).select_related("official", "procedure")
+    found = RedFlag.objects.filter(unit_id=unit_id).select_related("official", "staff", "procedure")
     if not dismissed:
         found = found.filter(dismissed_at__isnull=True)
     return found
@@ -544,11 +677,26 @@ def flag_dismiss(*, actor, flag_id: int, reason: str) -> RedFlag:  # type: ignor
     return flag
 
 
+def official_key(flag: RedFlag) -> str:
+    """The user name of the official who acted; for a person of the personnel records (the
+    complaints flag) `staff:<id>`."""
+    if flag.official is not None:
+        return str(flag.official.get_username())
+    return f"staff:{flag.staff_id}"
+
+
+def official_name(flag: RedFlag) -> str:
+    if flag.official is not None:
+        return str(flag.official.get_full_name())
+    return flag.staff.full_name if flag.staff is not None else ""
+
+
 def as_json(flag: RedFlag) -> dict[str, Any]:
     return {
         "id": flag.pk,
-        "official": flag.official.get_username(),
-        "official_name": flag.official.get_full_name(),
+        "official": official_key(flag),
+        "official_name": official_name(flag),
+        "staff": flag.staff_id,
         "unit": flag.unit_id,
         "kind": flag.kind,
         "procedure": flag.procedure.code if flag.procedure is not None else None,

@@ -19,6 +19,7 @@ class FlagOut(Schema):
     id: int
     official: str
     official_name: str
+    staff: int | None
     unit: int
     kind: str
     procedure: str | None

@@ -11,7 +11,14 @@ Planted (the answer the flags should find):
 - one who asks for documents on most dossiers, once each: `supplement_rate`;
 - one who sits on dossiers: three assigned to them and left; their history is then aged by
   three weeks (the only rows written directly: a service cannot file in the past), so they
-  are idle: `idle`.
+  are idle: `idle`;
+- one whose applicants rate them "not satisfied" on most dossiers (through the portal's rating,
+  which the rating hook counts): `low_ratings`;
+- one person of the personnel records (a synthetic `staffing.Official`, "Cán bộ mẫu bị khiếu
+  nại") concerned by complaints and denunciations received through the cases' service (subjects
+  "[Minh họa] ...", synthetic, the denunciations anonymous): `complaints`.
+Every dossier decided is rated by its applicant: "very satisfied", now and then (rng) "not
+satisfied".
 The peers: five officials who ask for a supplement now and then (rng), which can raise a flag on
 one of them by chance: the test lists such false positives with their explanations.
 """
@@ -31,10 +38,13 @@ from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
-from tinhgon.integrity import flags
-from tinhgon.publicservices import catalogue
+from tinhgon.integrity import cases, flags
+from tinhgon.integrity.models import CaseKind, Channel
+from tinhgon.publicservices import catalogue, portal
 from tinhgon.publicservices import services as dossiers
-from tinhgon.publicservices.models import DossierEvent, ProcedureVersion
+from tinhgon.publicservices.models import Dossier, DossierEvent, ProcedureVersion, Rating
+from tinhgon.staffing import services as staffing
+from tinhgon.staffing.models import Category, Field, Gender, Qualification
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Level
 
@@ -49,12 +59,18 @@ HIGH_RATE_DOSSIERS = 8
 HIGH_RATE = 0.75
 IDLE_LEFT = 3
 AGED = dt.timedelta(days=21)
+LOW_RATED = 5  # of PEER_DOSSIERS, rated "not satisfied" for the rude official
+CHANCE_LOW = 0.08  # anyone else's dossier, rated "not satisfied" by chance
+COMPLAINTS = 2  # and DENUNCIATIONS, concerning the complained-of person
+DENUNCIATIONS = 2
 
 # The kinds each planted role should raise (the first: the pattern itself).
 EXPECTED = {
     "harasser": ("repeated_supplements", "supplement_rate"),
     "high_rate": ("supplement_rate",),
     "idle": ("idle",),
+    "rude": ("low_ratings",),
+    "complained": ("complaints",),
     "peer": (),
 }
 
@@ -81,7 +97,7 @@ class _Desk:
         dossiers.dossier_assign(actor=official, code=dossier.code, assignee=official)
         return dossier.code
 
-    def handle(self, official, *, sent_back: int) -> str:  # type: ignore[no-untyped-def]
+    def handle(self, official, *, sent_back: int, low: bool = False) -> str:  # type: ignore[no-untyped-def]
         code = self.file(official)
         for _time in range(sent_back):
             dossiers.dossier_request_supplement(
@@ -89,6 +105,9 @@ class _Desk:
             )
             dossiers.dossier_supplement(actor=None, code=code)
         dossiers.dossier_approve(actor=official, code=code)
+        low = low or self.rng.random() < CHANCE_LOW
+        rating = Rating.UNSATISFIED if low else Rating.VERY_SATISFIED
+        portal.portal_rate(dossier=Dossier.objects.get(code=code), rating=rating)
         return code
 
 
@@ -109,7 +128,7 @@ def plant(*, province_id: int, rng: random.Random) -> dict[str, Any]:
         catalogue.catalogue_import(actor=None, data=catalogue.starter(), valid_from=today)
     tag = f"{rng.randrange(16**6):06x}"
     user_model = get_user_model()
-    roles = ["peer"] * PEERS + ["harasser"] * HARASSERS + ["high_rate", "idle"]
+    roles = ["peer"] * PEERS + ["harasser"] * HARASSERS + ["high_rate", "idle", "rude"]
     officials: dict[str, Any] = {}
     desks: dict[str, _Desk] = {}
     with transaction.atomic():
@@ -137,10 +156,14 @@ def plant(*, province_id: int, rng: random.Random) -> dict[str, Any]:
             elif role == "high_rate":
                 for n in range(HIGH_RATE_DOSSIERS):
                     desk.handle(user, sent_back=int(n < HIGH_RATE * HIGH_RATE_DOSSIERS))
+            elif role == "rude":
+                for n in range(PEER_DOSSIERS):
+                    desk.handle(user, sent_back=0, low=n < LOW_RATED)
             else:
                 for _n in range(PEER_DOSSIERS):
                     desk.handle(user, sent_back=0)
                 idle_codes += [desk.file(user) for _n in range(IDLE_LEFT)]
+        complained = _complained(communes[0], tag, rng)
         # The idle official's open dossiers: three weeks without a move.
         DossierEvent.objects.filter(dossier__code__in=idle_codes).update(at=F("at") - AGED)
         idle_user, _role = next(v for v in officials.values() if v[1] == "idle")
@@ -160,8 +183,50 @@ def plant(*, province_id: int, rng: random.Random) -> dict[str, Any]:
         )
     return {
         "synthetic": True,
-        "officials": {name: role for name, (_user, role) in officials.items()},
-        "expected": {name: list(EXPECTED[role]) for name, (_user, role) in officials.items()},
+        "officials": {
+            **{name: role for name, (_user, role) in officials.items()},
+            complained: "complained",
+        },
+        "expected": {
+            **{name: list(EXPECTED[role]) for name, (_user, role) in officials.items()},
+            complained: list(EXPECTED["complained"]),
+        },
         "units": communes,
         "dossiers": filed,
     }
+
+
+def _complained(commune_id: int, tag: str, rng: random.Random) -> str:
+    """A synthetic person of the personnel records at the commune, and the complaints and
+    (anonymous) denunciations concerning them; returns their key as flags name it (`staff:ID`)."""
+    person = staffing.official_create(
+        actor=None,
+        unit_id=commune_id,
+        full_name="Cán bộ mẫu bị khiếu nại",
+        national_id=f"000{rng.randrange(10**9):09d}",
+        birth_date=dt.date(1985, 5, 1),
+        gender=Gender.MALE,
+        ethnicity="Thái",
+        level=Qualification.BACHELOR,
+        field=Field.ADMINISTRATION,
+        category=Category.CIVIL_SERVANT,
+        salary_coefficient="3.00",
+        hire_date=dt.date(2010, 9, 1),
+        synthetic=True,
+    )
+    kinds = [CaseKind.COMPLAINT] * COMPLAINTS + [CaseKind.DENUNCIATION] * DENUNCIATIONS
+    for n, kind in enumerate(kinds):
+        named = kind == CaseKind.COMPLAINT  # a complaint names its author (Law on Complaints)
+        cases.case_receive(
+            actor=None,
+            kind=kind,
+            subject=f"[Minh họa] Sách nhiễu khi giải quyết hồ sơ ({tag}-{n})",
+            body="Dữ liệu mẫu: cán bộ yêu cầu bổ sung giấy tờ không có trong quy định.",
+            channel=Channel.ONLINE,
+            unit_id=commune_id,
+            official_id=person.pk,
+            anonymous=not named,
+            author_name=f"Người dân minh họa {n}" if named else "",
+            synthetic=True,
+        )
+    return f"staff:{person.pk}"

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from ortools.graph.python import min_cost_flow
 
 from tinhgon.staffing import placement_solver as solver
-from tinhgon.staffing.placement import legacy_coordinates
 from tinhgon.staffing.placement_solver import (
     CATEGORIES,
     EVALUATION_COST,
@@ -31,6 +30,7 @@ from tinhgon.staffing.placement_solver import (
     UNLIMITED,
     Instance,
 )
+from tinhgon.units.geo import legacy_coordinates
 
 MAX_OFFICIALS = 2_000_000
 

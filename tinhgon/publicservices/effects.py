@@ -5,6 +5,10 @@ its `DossierEvent`, inside the same transaction: the figures kept current, the p
 the applicant's notification. Each follows by registering a function here (in the app's
 `ready()` or the module that owns it); they run in the order registered. A function that must
 not run unless the transaction commits (an email) defers itself with `transaction.on_commit`.
+
+A rating is not a transition (no DossierEvent): `rated(dossier)` runs the functions registered
+with `register_rated`, in the transaction of `portal.portal_rate`, once the rating is written
+(the red flags count ratings per official: integrity.flags_ratings).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ if TYPE_CHECKING:
 
 Effect = Callable[["Dossier", "DossierEvent"], None]
 _effects: list[Effect] = []
+Rated = Callable[["Dossier"], None]
+_rated: list[Rated] = []
 # The units' versions the change read already (unit id -> version), while its effects run.
 _versions: ContextVar[Mapping[int, UnitVersion] | None] = ContextVar(
     "tinhgon_effect_versions", default=None
@@ -56,3 +62,16 @@ def known_version(unit_id: int, day: dt.date) -> UnitVersion | None:
     ):
         return version
     return None
+
+
+def register_rated(effect: Rated) -> Rated:
+    """What follows a rating (registering the same function twice keeps one)."""
+    if effect not in _rated:
+        _rated.append(effect)
+    return effect
+
+
+def rated(dossier: Dossier) -> None:
+    """Run what follows the applicant's rating of `dossier` (its `rating` and `rated_at` set)."""
+    for effect in list(_rated):
+        effect(dossier)

@@ -27,7 +27,7 @@ from tinhgon.core import throttle
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.core.text import fold
-from tinhgon.publicservices import documents, services
+from tinhgon.publicservices import documents, effects, services
 from tinhgon.publicservices.models import (
     Channel,
     Document,
@@ -454,8 +454,8 @@ RATEABLE = (Status.DONE, Status.RETURNED)
 def portal_rate(*, dossier: Dossier, rating: int) -> Dossier:
     """The applicant rates the service once the dossier is processed (9) or its result returned
     (10), once: a second rating is refused (409), so the figures count each dossier once and
-    nobody can change an applicant's rating later. Not a status change: no DossierEvent, no
-    effects; an audit row records it."""
+    nobody can change an applicant's rating later. Not a status change: no DossierEvent; an
+    audit row records it, and `effects.rated` runs in the same transaction."""
     if isinstance(rating, bool) or rating not in Rating.values:
         raise DomainError(
             _("Choose a rating."),
@@ -485,5 +485,6 @@ def portal_rate(*, dossier: Dossier, rating: int) -> Dossier:
             dossier=dossier.code,
             rating=int(rating),
         )
-    dossier.rating, dossier.rated_at = rating, now
+        dossier.rating, dossier.rated_at = rating, now
+        effects.rated(dossier)  # the red flags count it (integrity.flags_ratings)
     return dossier

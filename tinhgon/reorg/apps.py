@@ -9,10 +9,10 @@ class ReorgConfig(AppConfig):
 
     def ready(self) -> None:
         from tinhgon.carriers.contract import register
+        from tinhgon.core.panels import register_panel
         from tinhgon.reorg.carriers import ChildUnitsCarrier
         from tinhgon.reorg.dashboard import plan_titles, plans_panel
         from tinhgon.reorg.routing import refuse_units_in_transit
-        from tinhgon.reports.dashboard import register_panel
         from tinhgon.units.selectors import register_plan_titles
         from tinhgon.units.services import register_guard
 

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tinhgon.core.panels import Panel
 from tinhgon.reorg.access import administered_provinces, visible_plans
 from tinhgon.reorg.models import Plan
-from tinhgon.reports.dashboard import Panel
 from tinhgon.units.access import Scope
 
 

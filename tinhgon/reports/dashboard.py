@@ -1,19 +1,17 @@
-"""The home page: the apparatus of the user's scope at a glance, and panels that the capabilities
-above register (the engine's plans waiting, later dossiers or tasks overdue).
+"""The home page: the apparatus of the user's scope at a glance, and the panels that capabilities
+register (`core.panels`: the engine's plans waiting, coordination's tasks).
 
-Why a registry: the dashboard shows plans, but plans live in `reorg`, a layer above `reports`
-(operations > reorg > reports > accounts > ...). Putting the dashboard in `reorg` would make the
-engine the owner of every capability's home-page figures, and a new app above everything would
-have to import each capability. Instead each capability registers a panel provider from its
-`AppConfig.ready()`, as carriers register with the engine, and the dashboard draws whatever is
-registered, knowing none of them.
+Why a registry: the dashboard shows plans, but plans live in `reorg`, a layer above `reports`,
+and tasks in coordination, a layer below. Putting the dashboard in `reorg` would make the engine
+the owner of every capability's home-page figures. Instead each app registers a panel provider
+from its `AppConfig.ready()` in `core.panels` (the lowest layer, so any app may), as carriers
+register with the engine, and the dashboard draws whatever is registered, knowing none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Q, When
@@ -32,34 +30,6 @@ from tinhgon.units import selectors
 from tinhgon.units.access import Scope
 from tinhgon.units.kinds import ADMINISTRATIVE_KINDS, Category, Level
 from tinhgon.units.models import UnitVersion
-
-
-@dataclass
-class Panel:
-    """A box on the home page: a title, a template drawn with `context`, and warnings that go
-    to the warnings list at the top."""
-
-    title: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    order: int = 50
-
-
-PanelProvider = Callable[[Any, Scope, dt.date], "Panel | None"]
-_providers: list[PanelProvider] = []
-
-
-def register_panel(provider: PanelProvider) -> None:
-    """Add a panel to the home page; `provider(user, scope, today)` returns None to show nothing
-    (the plans panel, to someone who administers no province). Registering twice is harmless."""
-    if provider not in _providers:
-        _providers.append(provider)
-
-
-def panels(user: Any, scope: Scope, today: dt.date) -> list[Panel]:
-    found = [panel for provider in _providers if (panel := provider(user, scope, today))]
-    return sorted(found, key=lambda p: p.order)
 
 
 def history_filter(scope: Scope, day: dt.date) -> Q:

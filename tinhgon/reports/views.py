@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.accounts import access
 from tinhgon.core.errors import DomainError
+from tinhgon.core.panels import panels
 from tinhgon.core.views import error_summary, render_refusal
 from tinhgon.reports import dashboard, staff_report
 from tinhgon.reports.exports import figures_workbook
@@ -86,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return tree(request)
     today = timezone.localdate()
     scope = access.scope_for(request.user)
-    found = dashboard.panels(request.user, scope, today)
+    found = panels(request.user, scope, today)
     summary = dashboard.overview(request.user, today)
     warnings = summary.warnings + [w for panel in found for w in panel.warnings]
     return render(

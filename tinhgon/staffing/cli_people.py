@@ -2,7 +2,8 @@
 
 - `demo --province NAME [--seed S] [--as-of DATE] [--format json]`: synthetic staff for every
   unit of the province, clearly labelled;
-- `officials --unit CODE [--as-of DATE] [--format json]`: the officials of a unit, identity
+- `officials --unit CODE [--as-of DATE] [--format json]`: the officials of a unit (of a commune:
+  those of the agencies serving it too), identity
   numbers masked (a command's output ends up in logs and terminals: nobody needs the whole
   number there);
 - `import FILE [--dry-run]`: positions and staff lists from the Excel template
@@ -23,6 +24,7 @@ from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_js
 from tinhgon.core.upload import read_path
 from tinhgon.staffing import excel, selectors, synthetic
 from tinhgon.units import selectors as registry
+from tinhgon.units.kinds import is_administrative
 
 
 def add(sub: Any) -> dict[str, Callable[..., None]]:
@@ -94,18 +96,41 @@ def _demo(command: Any, *, province: str, seed: int, as_of: str | None, **option
 def _officials(command: Any, *, unit: str, as_of: str | None, **options: Any) -> None:
     day = parse_day(as_of) or timezone.localdate()
     version = registry.resolve(unit, day=day)
-    rows = selectors.officials_of_unit(user=None, unit_id=version.unit_id, day=day)
-    listed = [selectors.official_row(None, o, manages=False) for o in rows]
+    # A commune or ward employs no one itself: its officials work for the agencies serving it
+    # (people's committee, party committee, ...), so the commune's code lists theirs too.
+    unit_ids = [version.unit_id]
+    if is_administrative(version.kind):
+        unit_ids += list(
+            registry.versions_on(day)
+            .filter(admin_unit_id=version.unit_id)
+            .exclude(unit_id=version.unit_id)
+            .values_list("unit_id", flat=True)
+        )
+    codes = dict(
+        registry.versions_on(day).filter(unit_id__in=unit_ids).values_list("unit_id", "code")
+    )
+    listed = []
+    for unit_id in unit_ids:
+        for official in selectors.officials_of_unit(user=None, unit_id=unit_id, day=day):
+            row = selectors.official_row(None, official, manages=False)
+            listed.append({**row, "unit": codes.get(unit_id, "")})
     if options.get("format") == "json":
         command.stdout.write(to_json({"unit": version.code, "day": day, "officials": listed}))
         return
     command.stdout.write(
         table(
             [
-                (r["id"], r["full_name"], r["national_id"], r["category_label"], r["rank"])
+                (
+                    r["id"],
+                    r["full_name"],
+                    r["unit"],
+                    r["national_id"],
+                    r["category_label"],
+                    r["rank"],
+                )
                 for r in listed
             ],
-            [_("id"), _("full name"), _("identity number"), _("category"), _("rank")],
+            [_("id"), _("full name"), _("unit"), _("identity number"), _("category"), _("rank")],
         )
     )
 

@@ -103,8 +103,9 @@ def _located(
         unit_params = list(unit_ids)
     sql = (
         f"SELECT t.unit_id AS unit, {columns} FROM {table} t WHERE {stayed} AND {live} "
-        f"AND t.id NOT IN (SELECT m0.record_id FROM {moves} m0 "
-        f"WHERE m0.plan_ref IN (SELECT plan_ref FROM {after} l0) AND m0.carrier = %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {moves} m0 "
+        f"WHERE m0.plan_ref IN (SELECT plan_ref FROM {after} l0) AND m0.carrier = %s "
+        "AND m0.record_id = t.id) "
         "UNION ALL "
         f"SELECT m.from_unit_id AS unit, {columns} FROM {moves} m "
         f"JOIN {after} l ON l.plan_ref = m.plan_ref "

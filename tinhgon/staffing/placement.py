@@ -38,12 +38,9 @@ graph and the solver are in placement_solver.py.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -87,86 +84,10 @@ from tinhgon.staffing.placement_solver import (
     solve_greedy,
 )
 from tinhgon.units import selectors
-from tinhgon.units.models import Source, UnitLink, UnitVersion
+from tinhgon.units.geo import COORDINATES_SOURCE, coordinates
+from tinhgon.units.models import UnitLink, UnitVersion
 
 OFFICIALS = "officials"  # the carrier that moves officials in place (staffing/carriers.py)
-
-# Where the coordinates come from (docs/staffing-placement.md). The 2025 table of the same
-# package numbers some wards differently from the official list our registry follows (Phường
-# Chiềng An: 03664 there, 03667 officially), so units from 2025 on are located through their
-# lineage instead, which the legacy codes of our registry match exactly.
-COORDINATES_SOURCE = (
-    "vietnamadminunits 1.0.4, data/dataset.db, table admin_units_legacy (wardLat/wardLon, "
-    "districtLat/districtLon, provinceLat/provinceLon by code) for the units imported from it; "
-    "a unit formed by a reorganization takes the mean of its predecessors' coordinates; an "
-    "agency, those of the administrative unit it serves"
-)
-
-
-@lru_cache(maxsize=1)
-def legacy_coordinates() -> dict[str, tuple[float, float]]:
-    """Legacy code of a province, district or commune → (latitude, longitude), read once."""
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
-    found: dict[str, tuple[float, float]] = {}
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        for code, lat, lon in db.execute(
-            "SELECT provinceCode, provinceLat, provinceLon FROM admin_units_legacy "
-            "UNION SELECT districtCode, districtLat, districtLon FROM admin_units_legacy "
-            "UNION SELECT wardCode, wardLat, wardLon FROM admin_units_legacy"
-        ):
-            if code and lat is not None and lon is not None:
-                found[code] = (lat, lon)
-    return found
-
-
-def coordinates(
-    unit_ids: Iterable[int], day: dt.date, _depth: int = 0
-) -> dict[int, tuple[float, float]]:
-    """Latitude and longitude of each unit that has them (COORDINATES_SOURCE): a few queries
-    per generation of lineage."""
-    table = legacy_coordinates()
-    wanted = set(unit_ids)
-    found: dict[int, tuple[float, float]] = {}
-    if not wanted or _depth > 8:
-        return found
-    versions = list(
-        UnitVersion.objects.filter(unit_id__in=wanted)
-        .order_by("unit_id", "valid_from")
-        .values_list("unit_id", "code", "source", "admin_unit_id", "valid_from", "valid_to")
-    )
-    admin_of: dict[int, int] = {}
-    for unit_id, code, source, admin_unit_id, valid_from, valid_to in versions:
-        if admin_unit_id != unit_id:
-            on_day = (valid_from is None or valid_from <= day) and (
-                valid_to is None or valid_to >= day
-            )
-            if on_day or unit_id not in admin_of:
-                admin_of[unit_id] = admin_unit_id
-        elif source == Source.LEGACY and code in table:
-            found[unit_id] = table[code]
-    admin_of = {u: a for u, a in admin_of.items() if u not in found}
-    if admin_of:
-        admins = coordinates(set(admin_of.values()), day, _depth + 1)
-        for unit_id, admin in admin_of.items():
-            if admin in admins:
-                found[unit_id] = admins[admin]
-    missing = wanted - set(found) - set(admin_of)
-    predecessors: dict[int, list[int]] = {}
-    for successor, predecessor in UnitLink.objects.filter(successor_id__in=missing).values_list(
-        "successor_id", "predecessor_id"
-    ):
-        predecessors.setdefault(successor, []).append(predecessor)
-    if predecessors:
-        before = coordinates({p for ps in predecessors.values() for p in ps}, day, _depth + 1)
-        for unit_id, ps in predecessors.items():
-            points = [before[p] for p in ps if p in before]
-            if points:
-                found[unit_id] = (
-                    sum(p[0] for p in points) / len(points),
-                    sum(p[1] for p in points) / len(points),
-                )
-    return found
-
 
 # --- From the database --------------------------------------------------------------------
 

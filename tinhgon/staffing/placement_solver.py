@@ -15,6 +15,7 @@ from ortools.graph.python import min_cost_flow
 
 from tinhgon.core.errors import DomainError
 from tinhgon.staffing.models import Category, Field, Rating
+from tinhgon.units.geo import haversine_km
 
 # The weights of the cost (integers; stored with every run so an old run explains itself).
 WEIGHTS: dict[str, int] = {
@@ -47,14 +48,6 @@ CATEGORIES = [c.value for c in Category]
 FIELDS = [f.value for f in Field]
 OTHER_FIELD = FIELDS.index(Field.OTHER.value)
 UNLIMITED = -1  # a (unit, category) without a quota row: no limit (said in the result)
-
-
-def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle distance in km (numpy arrays or numbers; NaN where a point is missing)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 # --- The instance ------------------------------------------------------------------------

@@ -120,14 +120,6 @@ def _unit(request: HttpRequest, wanted: str) -> UnitVersion:
     return access.access_any_version(request.user, version.unit_id)
 
 
-def _may_write(user: Any, unit_id: int) -> bool:
-    try:
-        access.access_unit(user, unit_id, write=True)
-    except DomainError:
-        return False
-    return True
-
-
 # -- evaluations ------------------------------------------------------------------------------
 EVALUATIONS = "staffing/rules/evaluations.html"
 
@@ -135,7 +127,7 @@ EVALUATIONS = "staffing/rules/evaluations.html"
 def _evaluation_context(request: HttpRequest, unit: UnitVersion, year: int) -> dict[str, Any]:
     dist = evaluation.distribution(unit_id=unit.unit_id, year=year)
     counts = dist.as_dict()["counts"]
-    writable = _may_write(request.user, unit.unit_id)
+    writable = access.may_write_unit(request.user, unit.unit_id)
     officials = list(
         Official.objects.filter(unit_id=unit.unit_id, status=Status.ACTIVE)
         .order_by("full_name", "id")
@@ -267,7 +259,7 @@ LEAVERS = "staffing/rules/leavers.html"
 def _leavers_context(request: HttpRequest, unit: UnitVersion) -> dict[str, Any]:
     today = timezone.localdate()
     # The amounts are months of salary: shown only to those who manage the unit's people.
-    writable = _may_write(request.user, unit.unit_id)
+    writable = access.may_write_unit(request.user, unit.unit_id)
     rows = leavers.leavers_of(
         unit_ids=leavers.units_answered_by(unit.unit_id, today), amounts=writable
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -28,6 +28,7 @@ from tinhgon.accounts.access import access_unit
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound, Problem, invalid
 from tinhgon.core.models import audit
+from tinhgon.core.numbers import parse_decimal
 from tinhgon.staffing import protect
 from tinhgon.staffing.access import access_official, access_position
 from tinhgon.staffing.models import (
@@ -92,16 +93,13 @@ def _text(value: str | None, name: str, limit: int, *, required: bool = True) ->
 
 
 def _coefficient(value: Any) -> Decimal:
-    try:
-        number = Decimal(str(value).replace(",", "."))
-        if not number.is_finite():  # NaN and Infinity parse, then break every comparison
-            raise InvalidOperation
-        number = number.quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
+    number = parse_decimal(value)
+    if number is None:
         raise invalid(
             _("'%(value)s' is not a number.") % {"value": str(value)[:20]},
             field="salary_coefficient",
-        ) from None
+        )
+    number = number.quantize(Decimal("0.01"))
     if not MIN_COEFFICIENT <= number <= MAX_COEFFICIENT:
         raise invalid(
             _("A salary coefficient lies between %(low)s and %(high)s.")

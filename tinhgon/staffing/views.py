@@ -23,7 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tinhgon.accounts.access import access_unit, memberships_in_force, scope_for, scopes_cached
+from tinhgon.accounts.access import (
+    access_unit,
+    may_write_unit,
+    memberships_in_force,
+    scope_for,
+    scopes_cached,
+)
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.forms import DayField, text_field
@@ -119,7 +125,7 @@ def officials_page(request: HttpRequest) -> HttpResponse:
             ],
             more=len(officials) > PAGE_LIMIT,
             synthetic=any(o.synthetic for o in officials),
-            writable=_may_write(request.user, version.unit_id, today),
+            writable=may_write_unit(request.user, version.unit_id, day=today),
         )
     return render(request, "staffing/people/officials.html", page)
 
@@ -176,7 +182,7 @@ def positions_page(request: HttpRequest) -> HttpResponse:
             held=sum(len(v.holders) for v in views),
             vacant=sum(v.vacant for v in views),
             synthetic=any(v.position.synthetic for v in views),
-            writable=_may_write(request.user, version.unit_id, timezone.localdate()),
+            writable=may_write_unit(request.user, version.unit_id, day=timezone.localdate()),
         )
     return render(request, "staffing/people/positions.html", page)
 
@@ -226,14 +232,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 # -- writes ------------------------------------------------------------------------------------
 FORM = "staffing/people/form.html"
-
-
-def _may_write(user: Any, unit_id: int, day: dt.date) -> bool:
-    try:
-        access_unit(user, unit_id, day=day, write=True)
-    except DomainError:
-        return False
-    return True
 
 
 def _unit_to_write(request: HttpRequest, day: dt.date) -> UnitVersion:
@@ -617,7 +615,7 @@ def quotas_page(request: HttpRequest) -> HttpResponse:
             version = selectors.unit_for(request.user, code, today)
         except DomainError as error:
             return render_refusal(request, error, template=template, context=context)
-        writable = _may_write(request.user, version.unit_id, today)
+        writable = may_write_unit(request.user, version.unit_id, day=today)
         if request.method == "POST" and not writable:
             return render_refusal(
                 request,

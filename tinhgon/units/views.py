@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tinhgon.core.errors import DomainError
 from tinhgon.core.views import error_summary, render_refusal
-from tinhgon.units import access, selectors
+from tinhgon.units import access, sections, selectors
 from tinhgon.units.forms import AsOfForm, SearchForm
 from tinhgon.units.kinds import KIND_INFO, Category, Level
 from tinhgon.units.models import UnitVersion
@@ -157,5 +157,6 @@ def detail(request: HttpRequest, unit_id: int) -> HttpResponse:
             "after": lineage["after"],
             "child_groups": by_category(children),
             "children_day": day,
+            "sections": sections.render_sections(request, current, day),
         },
     )

@@ -1112,11 +1112,38 @@ from tinhgon.integrity.tests import flags_matrix  # noqa: E402
 API.update(flags_matrix.api_rows())
 PAGES.update(flags_matrix.page_rows())
 
+# Integrity: inspections (their rows live with them).
+from tinhgon.integrity.tests import inspections_matrix  # noqa: E402
+
+API.update(inspections_matrix.api_rows())
+PAGES.update(inspections_matrix.page_rows())
+# Integrity: discipline proceedings (their rows live with them).
+from tinhgon.integrity.tests import discipline_matrix  # noqa: E402
+
+API.update(discipline_matrix.api_rows())
+PAGES.update(discipline_matrix.page_rows())
+
+# Integrity: the figures (their rows live with them).
+from tinhgon.integrity.tests import figures_matrix as integrity_figures_matrix  # noqa: E402
+
+API.update(integrity_figures_matrix.api_rows())
+PAGES.update(integrity_figures_matrix.page_rows())
 # Equipment and premises (their rows live with them).
 from tinhgon.equipment.tests import equipment_matrix  # noqa: E402
 
 API.update(equipment_matrix.api_rows())
 PAGES.update(equipment_matrix.page_rows())
+
+# Rebalancing and the equipment figures (their rows live with them).
+from tinhgon.equipment.tests import rebalance_matrix  # noqa: E402
+
+API.update(rebalance_matrix.api_rows())
+PAGES.update(rebalance_matrix.page_rows())
+# Commendations (their rows live with them).
+from tinhgon.commendations.tests import commendations_matrix  # noqa: E402
+
+API.update(commendations_matrix.api_rows())
+PAGES.update(commendations_matrix.page_rows())
 
 
 def api_operations() -> set[tuple[str, str]]:

@@ -30,6 +30,8 @@ from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.equipment.tests import factories as equipment
 from tinhgon.integrity.tests import cases_factories as integrity_cases
+from tinhgon.integrity.tests import flags_factories as integrity_flags
+from tinhgon.integrity.tests import inspections_factories as integrity_inspections
 from tinhgon.publicservices.tests.factories import open_dossier
 from tinhgon.reorg import engine, planfile, services
 from tinhgon.reorg.models import Plan
@@ -120,6 +122,11 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "case_handlers": integrity_cases.open_case,
     "equipment_inventory": equipment.inventory_example,
     "equipment_premises": equipment.premises_example,
+    "red_flags": integrity_flags.red_flag,
+    "flag_counters": integrity_flags.flag_counter,
+    "complaint_counters": integrity_flags.complaint_counter,
+    "inspections": integrity_inspections.open_inspection,
+    "recommendations": integrity_inspections.open_recommendation,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)

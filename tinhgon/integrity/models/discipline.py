@@ -47,6 +47,13 @@ class Proceeding(models.Model):
         _("proposed measure"), max_length=16, choices=Measure.choices
     )
     grounds = models.TextField(_("grounds"))
+    # When the violation was committed: the statute of limitations runs from it.
+    violation_on = models.DateField(_("violation committed on"), null=True, blank=True)
+    # The official's own account, when they have one: it never reads the proceeding before the
+    # proceeding is closed (officials and accounts are not linked elsewhere in tinhgon).
+    concerned_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

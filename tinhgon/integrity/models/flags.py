@@ -14,18 +14,29 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tinhgon.publicservices.models import Procedure
+from tinhgon.staffing.models import Official
 from tinhgon.units.models import Unit
 
-__all__ = ["FlagCounter", "FlagKind", "RedFlag"]
+__all__ = ["ComplaintCounter", "FlagCounter", "FlagKind", "RedFlag"]
 
-COUNTS = ("handled", "decided", "supplements", "repeated", "bounced", "late")
+COUNTS = (
+    "handled",
+    "decided",
+    "supplements",
+    "repeated",
+    "bounced",
+    "late",
+    "rated",
+    "low_rated",
+)
 
 
 class FlagCounter(models.Model):
     """Counts for (official, unit, procedure): dossiers handled (the official acted on them),
-    decided (approved or rejected), supplement requests, dossiers sent back for documents two
-    times or more by the official, transfers back to a unit the dossier had left, late
-    decisions."""
+        decided (approved or rejected), supplement requests, dossiers sent back for documents two
+        times or more by the official, transfers back to a unit the dossier had left, late
+        decisions, dossiers rated by their applicant and rated "not satisfied" (each counted for every
+    official who handled the dossier, at the unit where they first acted on it)."""
 
     official = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -38,6 +49,9 @@ class FlagCounter(models.Model):
     repeated = models.IntegerField(default=0)
     bounced = models.IntegerField(default=0)
     late = models.IntegerField(default=0)
+    # Of the dossiers handled: those the applicant rated, and those rated "not satisfied".
+    rated = models.IntegerField(default=0)
+    low_rated = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("red flag counter")
@@ -61,15 +75,42 @@ class FlagKind(models.TextChoices):
     BOUNCING_TRANSFERS = "bouncing_transfers", _("transfers bounced back")
     LATE_RATE = "late_rate", _("late decisions far above peers")
     LOW_RATINGS = "low_ratings", _("low ratings")
+    COMPLAINTS = "complaints", _("complaints and denunciations")
+
+
+class ComplaintCounter(models.Model):
+    """Complaints and denunciations received concerning one official of the personnel records
+    (staffing.Official: a case names the person, not a user account), counted at the unit
+    that handles them (the routing keeps them away from the official and those the official
+    manages: a flag there tells no one what the routing hid)."""
+
+    staff = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    complaints = models.IntegerField(default=0)
+    denunciations = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("complaint counter")
+        verbose_name_plural = _("complaint counters")
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "unit"], name="complaint_counter_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.unit_id}"
 
 
 class RedFlag(models.Model):
     """A lead: the official, the unit, the kind (per procedure for the rates), a score, the
     dossiers behind it and the peers' figures; dismissed by an inspector with a reason (a
-    dismissed flag stays dismissed when its figures change)."""
+    dismissed flag stays dismissed when its figures change). The official is the user who acted
+    on the dossiers, or, for complaints, the person of the personnel records (`staff`)."""
 
     official = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=32, choices=FlagKind.choices)
@@ -101,6 +142,16 @@ class RedFlag(models.Model):
                 fields=["official", "unit", "kind"],
                 condition=Q(procedure__isnull=True),
                 name="red_flag_key",
+            ),
+            models.UniqueConstraint(
+                fields=["staff", "unit", "kind"],
+                condition=Q(staff__isnull=False),
+                name="red_flag_key_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(official__isnull=True, staff__isnull=False)
+                | Q(official__isnull=False, staff__isnull=True),
+                name="red_flag_names_one_official",
             ),
         ]
         indexes = [models.Index(fields=["unit", "kind"], name="red_flag_unit_kind")]

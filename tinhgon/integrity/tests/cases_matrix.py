@@ -16,14 +16,19 @@ ALL_200 = "200 200 200 200 200 200 200 200"
 READ_WARD = "200 200 200 200 200 404 200 404"
 HANDLER = "403 403 403 403 200 404 403 404"
 RECEIVE_AT_WARD = "200 200 200 403 200 404 403 404"
+RECEIVE_PAGE = "200 200 200 200 200 200 403 200"
 World = Any
 
 
-def ward_case(suffix: str = "") -> Callable[[World], str]:
+def ward_case(suffix: str = "", *, decided: bool = False) -> Callable[[World], str]:
     def url(world: World) -> str:
+        from tinhgon.integrity import cases
         from tinhgon.integrity.tests.cases_factories import receive
 
         case = receive(world.id("ward"), received_at=None)
+        if decided:
+            cases.case_accept(actor=None, case_id=case.pk)
+            cases.case_decide(actor=None, case_id=case.pk, decision="Kết luận")
         return f"/api/integrity/cases/{case.pk}{suffix}"
 
     return url
@@ -64,10 +69,38 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
 def page_rows() -> dict[str, list[Any]]:
     from tinhgon.accounts.tests.test_matrix import Row, page
 
-    def case_page(world: World) -> str:
-        return ward_case()(world).replace("/api/integrity/cases/", "/integrity/cases/") + "/"
+    def case_page(suffix: str = "", *, decided: bool = False) -> Callable[[World], str]:
+        def url(world: World) -> str:
+            api = ward_case(decided=decided)(world)
+            return api.replace("/api/integrity/cases/", "/integrity/cases/") + suffix
+
+        return url
 
     return {
         "integrity:cases": [Row("the inbox", page(lambda w: "/integrity/"), ALL_200)],
-        "integrity:case": [Row("a case the ward's committee handles", page(case_page), READ_WARD)],
+        "integrity:case": [
+            Row("a case the ward's committee handles", page(case_page("/")), READ_WARD)
+        ],
+        "integrity:case_new": [
+            Row("the desk's form", page(lambda w: "/integrity/cases/new/"), RECEIVE_PAGE)
+        ],
+        "integrity:case_move": [
+            Row(
+                "close: the confirmation (the handler)",
+                page(case_page("/close/", decided=True)),
+                HANDLER,
+            )
+        ],
+        "integrity:case_pdf": [
+            Row(
+                "the decision of a decided case",
+                page(case_page("/decision.pdf", decided=True)),
+                READ_WARD,
+            ),
+            Row(
+                "the notice to the author (the handler)",
+                page(case_page("/notice.pdf", decided=True)),
+                "404 404 404 404 200 404 404 404",
+            ),
+        ],
     }

@@ -1,5 +1,5 @@
-"""The access matrix's rows of the red flags (accounts/tests/test_matrix.py adds them): they name
-officials, so only readers with a scope on the flag's unit see them, and only writers there (the
+"""The access matrix's rows of the red flags and of the integrity spreadsheets (flags and cases;
+accounts/tests/test_matrix.py adds them): flags name officials, so only readers with a scope on the flag's unit see them, and only writers there (the
 inspectors) dismiss them; never the public.
 
 Columns: SU AD A2 DE WA NB OB OP (see test_matrix). The flag is one of Phường Chiềng An, made
@@ -44,6 +44,24 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
                 READ_WARD,
             )
         ],
+        ("GET", "/api/integrity/exports/flags.xlsx"): [
+            Row(
+                "the ward's flags as a spreadsheet",
+                get(
+                    lambda w: "/api/integrity/exports/flags.xlsx", lambda w: {"unit": w.id("ward")}
+                ),
+                READ_WARD,
+            )
+        ],
+        ("GET", "/api/integrity/exports/cases.xlsx"): [
+            Row(
+                "the ward's cases as a spreadsheet (no author, for anyone)",
+                get(
+                    lambda w: "/api/integrity/exports/cases.xlsx", lambda w: {"unit": w.id("ward")}
+                ),
+                READ_WARD,
+            )
+        ],
         ("POST", "/api/integrity/flags/{flag_id}/dismiss"): [
             Row(
                 "dismiss a flag of the ward (an inspector: write scope)",
@@ -58,4 +76,35 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
 
 
 def page_rows() -> dict[str, list[Any]]:
-    return {}
+    from tinhgon.accounts.tests.test_matrix import Row, page
+
+    return {
+        "integrity:flags": [
+            Row(
+                "the ward's red flags",
+                page(lambda w: f"/integrity/flags/units/{w.id('ward')}/"),
+                READ_WARD,
+            )
+        ],
+        "integrity:flag-dismiss": [
+            Row(
+                "the dismissal form of a flag of the ward (an inspector: write scope)",
+                page(lambda w: f"/integrity/flags/{ward_flag(w)}/dismiss/"),
+                WRITE_WARD,
+            )
+        ],
+        "integrity:export-flags": [
+            Row(
+                "the ward's flags as a spreadsheet",
+                page(lambda w: "/integrity/exports/flags.xlsx", lambda w: {"unit": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+        "integrity:export-cases": [
+            Row(
+                "the ward's cases as a spreadsheet",
+                page(lambda w: "/integrity/exports/cases.xlsx", lambda w: {"unit": w.id("ward")}),
+                READ_WARD,
+            )
+        ],
+    }

@@ -189,17 +189,17 @@ def test_the_flags_find_the_planted_officials_and_the_false_positives_are_listed
     assert planted["synthetic"] is True
     raised: dict[str, set[str]] = {}
     explained: dict[tuple[str, str], str] = {}
-    for flag in RedFlag.objects.select_related("official"):
-        raised.setdefault(flag.official.username, set()).add(flag.kind)
-        explained[(flag.official.username, flag.kind)] = flag.explanation
+    for flag in RedFlag.objects.select_related("official", "staff"):
+        name = flags.official_key(flag)
+        raised.setdefault(name, set()).add(flag.kind)
+        explained[(name, flag.kind)] = flag.explanation
+    patterns = {name: role for name, role in planted["officials"].items() if role != "peer"}
     found = [
         name
-        for name, role in planted["officials"].items()
-        if role != "peer" and flags_demo.EXPECTED[role][0] in raised.get(name, set())
+        for name, role in patterns.items()
+        if flags_demo.EXPECTED[role][0] in raised.get(name, set())
     ]
-    missed = [
-        name for name, role in planted["officials"].items() if role != "peer" and name not in found
-    ]
+    missed = [name for name in patterns if name not in found]
     false_positives = {
         (name, kind): explained[(name, kind)]
         for name, kinds in raised.items()
@@ -207,9 +207,23 @@ def test_the_flags_find_the_planted_officials_and_the_false_positives_are_listed
         if kind not in planted["expected"].get(name, [])
     }
     print("found", found, "missed", missed, "false positives", false_positives)
-    assert len(found) == 4 and missed == []
-    # The peers ask for a document now and then: at most one of them may look like a pattern by
-    # chance, and then it says why (the test lists it above).
+    # Every planted pattern, of every kind, is found: two harassers, the high supplement rate,
+    # the idle desk, the low ratings, the complaints.
+    assert sorted(patterns.values()) == [
+        "complained",
+        "harasser",
+        "harasser",
+        "high_rate",
+        "idle",
+        "rude",
+    ]
+    assert len(found) == len(patterns) == 6 and missed == []
+    assert {kind for kinds in raised.values() for kind in kinds} == set(FlagKind.values) - {
+        FlagKind.BOUNCING_TRANSFERS,  # no transfer planted
+        FlagKind.LATE_RATE,  # every decision in time
+    }
+    # The peers ask for a document now and then, and are rated "not satisfied" by chance: at
+    # most one of them may look like a pattern, and then it says why (the test lists it above).
     assert len(false_positives) <= 1
     assert all(text for text in false_positives.values())
 

@@ -243,3 +243,15 @@ def test_the_officials_command_lists_a_table_with_masked_numbers(chieng_an, mai)
     call_command("staff", "officials", "--unit", "Phường Chiềng An", stdout=out)
     assert "Lò Thị Mai" in out.getvalue() and "********0777" in out.getvalue()
     assert NUMBER not in out.getvalue()
+
+
+def test_the_officials_command_lists_a_communes_agencies_by_the_communes_code(chieng_an):
+    from tinhgon.units.selectors import versions_on
+
+    committee = versions_on(factories.EARLIER).get(code=f"{chieng_an.code}-UBND")
+    assert committee.unit_id != chieng_an.unit_id
+    factories.official(committee.unit_id, number="014185000888", full_name="Cầm Văn Hùng")
+    out = io.StringIO()
+    call_command("staff", "officials", "--unit", chieng_an.code, "--format", "json", stdout=out)
+    (row,) = json.loads(out.getvalue())["officials"]
+    assert row["full_name"] == "Cầm Văn Hùng" and row["unit"] == committee.code

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import TranslatedCommand
-from tinhgon.equipment import cli_gaps, cli_inventory
+from tinhgon.equipment import cli_gaps, cli_inventory, cli_rebalance
 
-PARTS = (cli_gaps, cli_inventory)
+PARTS = (cli_gaps, cli_inventory, cli_rebalance)
 
 
 class Command(TranslatedCommand):

@@ -4,7 +4,8 @@ in a `cli_*.py` module (`add(sub)` adds its parsers and returns {name: handler})
 Scripts depend on (issue 11, Interfaces):
 - `tinhgon integrity demo --province NAME [--seed S]`;
 - `tinhgon integrity flags --unit CODE --format json` (cli_flags.py);
-- `tinhgon integrity cases --unit CODE [--open] --format json` (cli_cases.py).
+- `tinhgon integrity cases --unit CODE [--open] --format json` (cli_cases.py);
+- `tinhgon integrity discipline --unit CODE [--format json]` (cli_discipline.py).
 Refusals are one line on stderr with exit status 1.
 """
 
@@ -16,9 +17,15 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import TranslatedCommand
-from tinhgon.integrity import cli_cases, cli_flags
+from tinhgon.integrity import (
+    cli_cases,
+    cli_discipline,
+    cli_figures,
+    cli_flags,
+    cli_inspections,
+)
 
-PARTS = (cli_cases, cli_flags)
+PARTS = (cli_cases, cli_flags, cli_inspections, cli_discipline, cli_figures)
 
 
 class Command(TranslatedCommand):

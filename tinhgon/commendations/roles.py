@@ -1,0 +1,90 @@
+"""Who proposes, who reviews, who decides, who reads (decided here, documented in
+docs/commendations.md).
+
+- **Propose**: whoever may write the proposing unit (`accounts.access.access_unit(write=True)`):
+  its officials and the province's administrators.
+- **Review** (the emulation council): the council's standing body in a province is the Ban Thi
+  đua - Khen thưởng inside the province's Sở Nội vụ. A council member is an official whose
+  membership in force is at the province's Sở Nội vụ or a unit under it, or an administrator of
+  the province. No new role: the membership already says it, and it follows a reorganization of
+  the department like every membership.
+- **Decide**: the provincial People's Committee's chairman signs; in the register the decision is
+  recorded by an administrator of the province (the chairman's office), never by the council
+  that reviewed the proposal.
+- **Read**: the register follows the scope of the unit it names (its province column for
+  province-wide readers); a unit's page shows the commendations of the unit and of its
+  predecessors to whoever may open that page.
+Superusers do everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhgon.accounts.access import memberships_in_force, scope_for
+from tinhgon.accounts.models import Role
+from tinhgon.core.errors import Forbidden
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind
+
+
+def council_unit(province_id: int, day: dt.date) -> int | None:
+    """The province's Sở Nội vụ on `day` (a department under the province's people's committee
+    whose name starts with "Sở Nội vụ"), the council's standing body."""
+    committees = selectors.versions_on(day).filter(
+        parent_id=province_id, kind=Kind.PEOPLES_COMMITTEE
+    )
+    return (
+        selectors.versions_on(day)
+        .filter(
+            parent_id__in=committees.values("unit_id"),
+            kind=Kind.DEPARTMENT,
+            name_folded__startswith="so noi vu",
+        )
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
+def _administers(user, province_id: int) -> bool:  # type: ignore[no-untyped-def]
+    return memberships_in_force(user).filter(unit_id=province_id, role=Role.PROVINCE_ADMIN).exists()
+
+
+def is_council_member(user, province_id: int) -> bool:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if scope_for(user).everything or _administers(user, province_id):
+        return True
+    today = timezone.localdate()
+    council = council_unit(province_id, today)
+    if council is None:
+        return False
+    return (
+        memberships_in_force(user)
+        .filter(role=Role.UNIT_OFFICIAL)
+        .filter(Q(unit_id=council) | Q(unit_id__in=selectors.subtree_ids([council], today)))
+        .exists()
+    )
+
+
+def may_decide(user, province_id: int) -> bool:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return scope_for(user).everything or _administers(user, province_id)
+
+
+def check_council(actor, province_id: int) -> None:  # type: ignore[no-untyped-def]
+    """None is the system (a command, the demo): it acts as the operator."""
+    if actor is not None and not is_council_member(actor, province_id):
+        raise Forbidden(
+            _("Only the emulation council (Sở Nội vụ of the province) reviews proposals.")
+        )
+
+
+def check_decider(actor, province_id: int) -> None:  # type: ignore[no-untyped-def]
+    if actor is not None and not may_decide(actor, province_id):
+        raise Forbidden(_("Only an administrator of the province records its decisions."))

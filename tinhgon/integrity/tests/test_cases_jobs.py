@@ -1,0 +1,172 @@
+"""Reminders and escalation of cases by the scheduled job, under a frozen clock, with Django's
+locmem mail backend: each once per due date, recorded on the case's events, never naming the
+author."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from tinhgon.accounts.models import Role
+from tinhgon.conftest import make_persona
+from tinhgon.core import jobs as core_jobs
+from tinhgon.integrity import cases, cases_jobs
+from tinhgon.integrity.models import Case, CaseEvent
+from tinhgon.integrity.tests.cases_factories import (
+    AUTHOR,
+    CONTACT,
+    RECEIVED,
+    committee_of,
+    receive,
+)
+from tinhgon.publicservices.tests.conftest import FrozenClock
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind
+from tinhgon.workdays.calendar import VIETNAM, local_time
+from tinhgon.workdays.selectors import calendar_for
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT = "Cán bộ Lò Thị Mẩy bị sách nhiễu"  # a subject that names someone: never mailed
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    frozen = FrozenClock(RECEIVED)
+    monkeypatch.setattr(timezone, "now", frozen.now)
+    return frozen
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    def one_round() -> dict[str, int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return cases_jobs.run()
+
+    return one_round
+
+
+def _with_email(persona, email: str):  # type: ignore[no-untyped-def]
+    persona.user.email = email
+    persona.user.save(update_fields=["email"])
+    return persona
+
+
+def _working_days_before(day: dt.date, count: int) -> dt.date:
+    calendar = calendar_for(day.year - 1, day.year)
+    while count:
+        day -= dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            count -= 1
+    return day
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=VIETNAM)
+
+
+@pytest.fixture
+def case(chieng_an, clock) -> Case:
+    return receive(chieng_an.unit_id, subject=SUBJECT)
+
+
+@pytest.fixture
+def ward_member(chieng_an):
+    return _with_email(
+        make_persona("ward-handler", chieng_an.unit_id, Role.UNIT_OFFICIAL), "xa@example.vn"
+    )
+
+
+@pytest.fixture
+def inspector(son_la):
+    committee = committee_of(son_la.unit_id)
+    inspectorate = (
+        selectors.versions_on(RECEIVED.date())
+        .filter(parent_id=committee, kind=Kind.DEPARTMENT, name__startswith="Thanh tra")
+        .values_list("unit_id", flat=True)
+        .get()
+    )
+    return _with_email(
+        make_persona("inspector", inspectorate, Role.UNIT_OFFICIAL), "thanhtra@example.vn"
+    )
+
+
+def test_a_case_nearing_its_due_date_reminds_the_handler_unit_once_without_its_author(
+    case, ward_member, clock, run
+):
+    due_day = local_time(case.due).date()
+    clock.at = _at(_working_days_before(due_day, 4))
+    assert run() == {"remind": 0, "escalate": 0}  # four working days before: not yet
+    clock.at = _at(_working_days_before(due_day, 2))
+    assert run() == {"remind": 1, "escalate": 0}
+    assert [m.to for m in mail.outbox] == [["xa@example.vn"]]
+    message = mail.outbox[0]
+    text = f"{message.subject} {message.body}"
+    assert f"#{case.pk}" in message.subject
+    assert AUTHOR not in text and CONTACT not in text and SUBJECT not in text
+    event = CaseEvent.objects.get(case=case, move="remind")
+    assert event.data == {"due": cases_jobs.due_key(case.due), "recipients": 1}
+    assert event.to_status == case.status and event.actor is None
+    assert run() == {"remind": 0, "escalate": 0}  # once
+    assert len(mail.outbox) == 1
+    case.refresh_from_db()
+    assert case.version == 1  # the handler's forms stay valid
+
+
+def test_the_remind_window_is_a_setting(case, ward_member, clock, run, settings):
+    settings.TINHGON_CASE_REMIND_DAYS = 5
+    clock.at = _at(_working_days_before(local_time(case.due).date(), 4))
+    assert run()["remind"] == 1
+
+
+def test_an_overdue_denunciation_is_escalated_to_the_inspectorate_above_once(
+    case, ward_member, inspector, clock, run
+):
+    clock.at = case.due + dt.timedelta(hours=16)
+    assert run() == {"remind": 0, "escalate": 1}
+    assert [m.to for m in mail.outbox] == [["thanhtra@example.vn"]]
+    assert AUTHOR not in mail.outbox[0].body and SUBJECT not in mail.outbox[0].body
+    event = CaseEvent.objects.get(case=case, move="escalate")
+    assert event.unit_id == inspector.user.memberships.get().unit_id
+    clock.at = case.due + dt.timedelta(days=3)
+    assert run() == {"remind": 0, "escalate": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_an_extension_moves_the_due_date_and_the_new_one_is_escalated_again(
+    case, ward_member, inspector, clock, run
+):
+    clock.at = case.due + dt.timedelta(hours=16)
+    run()
+    cases.case_accept(actor=ward_member.user, case_id=case.pk)
+    extended = cases.case_extend(
+        actor=ward_member.user, case_id=case.pk, reason="Xác minh thêm", extensions=1
+    )
+    clock.at = extended.due - dt.timedelta(hours=2)
+    assert run() == {"remind": 1, "escalate": 0}
+    clock.at = extended.due + dt.timedelta(hours=16)
+    assert run() == {"remind": 0, "escalate": 1}
+    assert CaseEvent.objects.filter(case=case, move="escalate").count() == 2
+
+
+def test_a_decided_case_is_neither_reminded_nor_escalated(case, ward_member, clock, run):
+    cases.case_accept(actor=ward_member.user, case_id=case.pk)
+    cases.case_decide(actor=ward_member.user, case_id=case.pk, decision="Kết luận")
+    clock.at = case.due + dt.timedelta(days=2)
+    assert run() == {"remind": 0, "escalate": 0}
+    assert mail.outbox == []
+
+
+def test_a_case_a_provincial_department_handles_escalates_to_the_provinces_committee(son_la, clock):
+    department = selectors.versions_on(RECEIVED.date()).get(code="14-SNV")
+    handled = receive(department.unit_id, subject=SUBJECT)
+    assert handled.handler_unit_id == department.unit_id
+    above = cases_jobs.level_above(handled, RECEIVED.date())
+    assert above == committee_of(son_la.unit_id)
+
+
+def test_the_job_part_is_registered():
+    assert core_jobs.parts()["integrity_cases"] is cases_jobs.run
