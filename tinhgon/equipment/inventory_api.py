@@ -42,7 +42,17 @@ class ItemIn(Schema):
     premises_id: BodyId | None = None
 
 
-class ItemUpdateIn(ItemIn):
+class ItemUpdateIn(Schema):
+    """The whole line as it should be (its item type does not change: write it off, add
+    another)."""
+
+    quantity: int = Field(ge=1, le=services.MAX_QUANTITY)
+    condition: Condition = "good"
+    acquired_year: int | None = Field(None, ge=services.FIRST_YEAR, le=9999)
+    value: int = Field(0, ge=0, le=services.MAX_VALUE)
+    location: str = Field("", max_length=services.NAME_LIMIT, pattern=PRINTABLE_REGEX)
+    note: str = Field("", max_length=services.TEXT_LIMIT, pattern=PRINTABLE_REGEX)
+    premises_id: BodyId | None = None
     version: int | None = Field(None, ge=0, le=2**31)
 
 
@@ -101,7 +111,19 @@ class PremisesIn(Schema):
     note: str = Field("", max_length=services.NOTE_LIMIT)
 
 
-class PremisesUpdateIn(PremisesIn):
+class PremisesUpdateIn(Schema):
+    """What changes (fields left out stay as they are)."""
+
+    name: str | None = Field(
+        None, min_length=1, max_length=services.NAME_LIMIT, pattern=PRINTABLE_REGEX
+    )
+    use: Use | None = None
+    address: str | None = Field(None, max_length=300, pattern=PRINTABLE_REGEX)
+    area_m2: int | None = Field(None, ge=0, le=services.MAX_AREA)
+    land_m2: int | None = Field(None, ge=0, le=services.MAX_AREA)
+    built_year: int | None = Field(None, ge=services.FIRST_YEAR, le=9999)
+    planned_use: str | None = Field(None, max_length=services.TEXT_LIMIT, pattern=PRINTABLE_REGEX)
+    note: str | None = Field(None, max_length=services.NOTE_LIMIT)
     status: PremisesStatusIn | None = None
     version: int | None = Field(None, ge=0, le=2**31)
 
@@ -161,6 +183,7 @@ class CommuneOut(Schema):
     share_missing: float
     estimated_cost: int
     items_short: list[str]
+    inventoried: bool
 
 
 class SurplusOut(Schema):
@@ -205,9 +228,7 @@ def inventory_add(request: HttpRequest, unit_id: Id, body: ItemIn):
 
 @router.post("/inventory/{item_id}", response=ItemOut, summary="Change a line")
 def inventory_update(request: HttpRequest, item_id: Id, body: ItemUpdateIn):
-    data = body.dict()
-    data.pop("item")  # the type of a line does not change: write it off, add another
-    done = services.inventory_update(actor=request.user, item_id=item_id, **data)
+    done = services.inventory_update(actor=request.user, item_id=item_id, **body.dict())
     return item_out(done)
 
 
@@ -244,7 +265,8 @@ def premises_add(request: HttpRequest, unit_id: Id, body: PremisesIn):
 
 @router.post("/premises/{premises_id}", response=PremisesOut, summary="Change premises or status")
 def premises_update(request: HttpRequest, premises_id: Id, body: PremisesUpdateIn):
-    return services.premises_update(actor=request.user, premises_id=premises_id, **body.dict())
+    changes = body.dict(exclude_none=True)
+    return services.premises_update(actor=request.user, premises_id=premises_id, **changes)
 
 
 @router.get("/units/{unit_id}/profile", response=ProfileOut, summary="A unit's figures")

@@ -24,10 +24,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.accounts.access import access_unit, scope_for, unit_filter
 from tinhgon.carriers.contract import id_list, in_ids
 from tinhgon.carriers.models import RecordMove
+from tinhgon.core.errors import invalid
 from tinhgon.equipment.carriers import PremisesCarrier
 from tinhgon.equipment.models import (
     EquipmentProfile,
@@ -273,8 +275,6 @@ def visible_provinces(actor) -> list[int]:  # type: ignore[no-untyped-def]
 def province_for(actor, province_id: int, day: dt.date | None = None) -> UnitVersion:  # type: ignore[no-untyped-def]
     """The province if the actor reads it whole (its administrators and the officials of its
     bodies; a commune's officials read their own units' pages instead)."""
-    from tinhgon.core.errors import invalid
-
     day = day or timezone.localdate()
     version = (
         access_unit(actor, province_id, day=day)
@@ -282,8 +282,6 @@ def province_for(actor, province_id: int, day: dt.date | None = None) -> UnitVer
         else units.version_on(province_id, day)
     )
     if version.level != Level.PROVINCE or version.admin_unit_id != version.unit_id:
-        from django.utils.translation import gettext as _
-
         raise invalid(_("%(name)s is not a province.") % {"name": version.name}, field="province")
     return version
 

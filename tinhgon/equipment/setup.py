@@ -14,3 +14,9 @@ def register_all() -> None:
     from tinhgon.equipment.preview import pooling_panel
 
     register_preview(pooling_panel)
+
+    # The unit page's section (units/sections.py): the unit's equipment against its standard.
+    from tinhgon.equipment.unit_section import unit_section
+    from tinhgon.units.sections import register_section
+
+    register_section(unit_section, name="equipment")

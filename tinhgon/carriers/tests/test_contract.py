@@ -120,6 +120,8 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "obstacles": coord_reports.obstacle,
     "cases": integrity_cases.open_case,
     "case_handlers": integrity_cases.open_case,
+    "equipment_inventory": equipment.inventory_example,
+    "equipment_premises": equipment.premises_example,
     "red_flags": integrity_flags.red_flag,
     "flag_counters": integrity_flags.flag_counter,
     "complaint_counters": integrity_flags.complaint_counter,

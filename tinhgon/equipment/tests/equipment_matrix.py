@@ -151,7 +151,7 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
                 "change a line",
                 post(
                     lambda w: f"/api/equipment/inventory/{line(w)}",
-                    lambda w: {"item": "scanner", "quantity": 3, "condition": "usable"},
+                    lambda w: {"quantity": 3, "condition": "usable"},
                 ),
                 WRITE_WARD,
             )
@@ -184,7 +184,7 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
                 "declare premises surplus",
                 post(
                     lambda w: f"/api/equipment/premises/{building(w)}",
-                    lambda w: {"name": "Trụ sở", "use": "headquarters", "status": "surplus"},
+                    lambda w: {"status": "surplus", "planned_use": "Bán đấu giá"},
                 ),
                 WRITE_WARD,
             )

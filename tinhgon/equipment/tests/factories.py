@@ -50,3 +50,12 @@ def premises(unit_id: int, name: str, **more) -> Premises:  # type: ignore[no-un
         use=more.pop("use", PremisesUse.HEADQUARTERS),
         **more,
     )
+
+
+# -- the carrier contract suite's examples (carriers/tests/test_contract.py) --------------------
+def inventory_example(unit_id: int) -> int:
+    return item(unit_id, "scanner", 2).pk
+
+
+def premises_example(unit_id: int) -> int:
+    return premises(unit_id, "Trụ sở làm việc").pk
