@@ -127,8 +127,6 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "complaint_counters": integrity_flags.complaint_counter,
     "inspections": integrity_inspections.open_inspection,
     "recommendations": integrity_inspections.open_recommendation,
-    "equipment_inventory": lambda ward: equipment.item(ward, "computer", 2).pk,
-    "equipment_premises": lambda ward: equipment.premises(ward, "Trụ sở cũ").pk,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)
