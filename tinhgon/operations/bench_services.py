@@ -776,9 +776,6 @@ def profile_intake(count: int = 300, *, top: int = 0, sort: str = "cumulative") 
 
     from django.test import Client
 
-    # One connection kept between requests, as the server keeps it (`serve`), not a new one each.
-    connection.close()
-    connection.settings_dict["CONN_MAX_AGE"] = None
     token, communes, procedure = intake_actor()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
     bodies = intake_bodies(communes, procedure, count=2 + count * (2 if top else 1))
