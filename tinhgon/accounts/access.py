@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.models import WRITE_ROLES, Membership, Role
 from tinhgon.carriers.models import Priority, Route
 from tinhgon.core import text
+from tinhgon.core.db import instances
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
@@ -231,7 +232,7 @@ def access_unit(
     if not scope.everything:
         # The usual case without building the scope's filter: the version read, then found
         # under one of the roots (every filing checks its centre this way).
-        version = next(iter(UnitVersion.objects.raw(_VERSION, [unit_id, day, day])), None)
+        version = next(iter(instances(UnitVersion, _VERSION, [unit_id, day, day])), None)
         if version is None:
             raise NotFound(
                 _("Unit %(id)s is not open on %(day)s or not in your scope.")

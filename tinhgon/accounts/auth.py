@@ -11,7 +11,12 @@ from tinhgon.accounts.services import token_authenticate
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[override]
+        # Looked up once per request, however many times it is asked.
+        known = request.__dict__.get("_tinhgon_token")
+        if known is not None and known[0] == token:
+            return known[1]
         user = token_authenticate(secret=token)
+        request.__dict__["_tinhgon_token"] = (token, user)
         if user is not None:
             request.user = user
         return user

@@ -9,18 +9,21 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from tinhgon.accounts.models import ApiToken, Membership, Role
+from tinhgon.core.db import instances
 from tinhgon.core.errors import DomainError, Problem, invalid
 from tinhgon.core.models import audit
 from tinhgon.units import selectors
 from tinhgon.units.models import Unit
 
 TOKEN_PREFIX = "tg_"
+# A secret is the prefix and 43 characters (token_urlsafe(32)); a longer one is no token.
+TOKEN_LIMIT = 100
 
 
 def _digest(secret: str) -> str:
@@ -48,22 +51,33 @@ def token_create(*, actor, user, name: str, days: int | None = None) -> tuple[Ap
     return token, secret
 
 
+# The user of a token neither revoked nor expired, if active, and whether the token's last use
+# is older than a minute, in one statement: every API request asks it, and the ORM's building
+# of this join cost more than PostgreSQL's running it (docs/benchmarks.md, intake).
+_TOKEN_USER = (
+    "SELECT u.*, t.id AS token_id, "
+    "(t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale "
+    "FROM {user} u JOIN {token} t ON t.user_id = u.id "
+    "WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active = %s"
+)
+
+
 def token_authenticate(*, secret: str):  # type: ignore[no-untyped-def]
     """The user of a token that is neither revoked nor expired, else None (the API's 401)."""
-    if not secret.startswith(TOKEN_PREFIX):
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > TOKEN_LIMIT:
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(secret), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    User = get_user_model()
+    sql = _TOKEN_USER.format(user=User._meta.db_table, token=ApiToken._meta.db_table)
+    # The last use is written at most once a minute per token, so reads do not turn into writes.
+    moment = connection.ops.adapt_datetimefield_value
+    params = [moment(now - dt.timedelta(seconds=60)), _digest(secret), moment(now), True]
+    user = next(iter(instances(User, sql, params)), None)
+    if user is None:
         return None
-    # Written at most once a minute per token, so reads do not turn into writes.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if user.token_stale:  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)  # type: ignore[attr-defined]
+    return user
 
 
 @transaction.atomic

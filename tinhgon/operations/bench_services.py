@@ -496,6 +496,8 @@ def _free_port() -> int:
 
 # The last lines of the server's log naming an error (why a request got a 500).
 SERVER_ERRORS: list[str] = []
+# The process id of the server serving each address (`serve`), to read the CPU it spends.
+SERVED: dict[str, int] = {}
 
 
 @contextlib.contextmanager
@@ -542,8 +544,11 @@ def serve(workers: int = 1) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("the server did not start within 60 s")
                 time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
+            url = f"http://127.0.0.1:{port}"
+            SERVED[url] = process.pid
+            yield url
         finally:
+            SERVED.pop(f"http://127.0.0.1:{port}", None)
             process.terminate()
             try:
                 process.wait(timeout=30)
@@ -581,6 +586,28 @@ def intake_actor() -> tuple[str, list[int], str]:
     return secret, communes, str(procedure)
 
 
+def intake_bodies(communes: list[int], procedure: str, *, count: int) -> list[bytes]:
+    """The JSON bodies of `count` filings at a counter, each at the applicant's own commune
+    (picked at random among `communes`) with a reference of its own."""
+    run = time.time_ns()
+    rng = random.Random(run)
+    return [
+        json.dumps(
+            {
+                "procedure_code": procedure,
+                "applicant_kind": "citizen",
+                "applicant_name": f"Công dân mẫu {n:06d}",
+                "applicant_id": f"000{n:09d}",
+                "applicant_commune_id": (commune := rng.choice(communes)),
+                "channel": "in_person",
+                "receiving_unit_id": commune,
+                "client_ref": f"bench-{run}-{n}",
+            }
+        ).encode()
+        for n in range(count)
+    ]
+
+
 def intake(
     base_urls: list[str],
     token: str,
@@ -596,23 +623,7 @@ def intake(
     kept). The bodies are built before the clock starts: the clients share the server's cores,
     so what they spend is taken from the server."""
     hosts = [url.removeprefix("http://") for url in base_urls]
-    run = time.time_ns()
-    rng = random.Random(run)
-    bodies = [
-        json.dumps(
-            {
-                "procedure_code": procedure,
-                "applicant_kind": "citizen",
-                "applicant_name": f"Công dân mẫu {n:06d}",
-                "applicant_id": f"000{n:09d}",
-                "applicant_commune_id": (commune := rng.choice(communes)),
-                "channel": "in_person",
-                "receiving_unit_id": commune,
-                "client_ref": f"bench-{run}-{n}",
-            }
-        ).encode()
-        for n in range(count)
-    ]
+    bodies = intake_bodies(communes, procedure, count=count)
     numbers = iter(range(count))
     lock = threading.Lock()
     latencies: list[float] = []
@@ -666,6 +677,151 @@ def intake(
     }
 
 
+# -- what a filing costs ---------------------------------------------------------------------
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Processor seconds (user + system) each process has spent, read from /proc (Linux); a
+    process that ended or that /proc does not show is left out."""
+    tick = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return spent
+
+
+def _process_tree(root: int) -> list[int]:
+    """The process and its descendants (the server's master and its workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends serving this database, this process's own left out."""
+    if not _pg():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    # a process that started in between (a backend) spent all it has in between
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+class CpuWatch:
+    """The processor time spent between `start` and `per_filing` by the server (its process
+    tree), the database's backends (PostgreSQL on this machine) and this process (the clients)."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+
+    def _read(self) -> tuple[dict[int, float], dict[int, float], float]:
+        server = _cpu_seconds(_process_tree(self.server_pid)) if self.server_pid else {}
+        times = os.times()
+        return server, _cpu_seconds(_backends()), times.user + times.system
+
+    def start(self) -> None:
+        self.before = self._read()
+
+    def per_filing(self, filings: int) -> dict[str, Any]:
+        """Milliseconds of processor a filing cost each side (None where not read), and the
+        machine's load average over the last minute (the share of the cores the run got)."""
+        (server, database, clients), (server_was, database_was, clients_was) = (
+            self._read(),
+            self.before,
+        )
+
+        def per(seconds: float) -> float | None:
+            return round(seconds * 1000 / filings, 2) if filings else None
+
+        return {
+            "intake_cpu_ms_server": per(_spent(server_was, server)) if self.server_pid else None,
+            "intake_cpu_ms_database": per(_spent(database_was, database)) if _pg() else None,
+            "intake_cpu_ms_clients": per(clients - clients_was),
+            "intake_load_average": round(os.getloadavg()[0], 1),
+        }
+
+
+def profile_intake(count: int = 300, *, top: int = 0, sort: str = "cumulative") -> dict[str, Any]:
+    """Filings through the staff API inside this process (Django's test client: the middleware,
+    the authentication, ninja and the service; no server, no network), on this database: the
+    queries of one filing, and the processor time a filing costs this process, in rounds of 50
+    (the cheapest round and the median; the database's own work is in its process, not here).
+    With `top`, as many again run under cProfile on the processor clock, and its `top`
+    costliest functions (by `sort`: cumulative time by default) go to standard error."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    token, communes, procedure = intake_actor()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    bodies = intake_bodies(communes, procedure, count=2 + count * (2 if top else 1))
+
+    def post(body: bytes) -> None:
+        answer = client.post(INTAKE_PATH, body, content_type="application/json")
+        if answer.status_code != 201:
+            raise RuntimeError(f"filing answered {answer.status_code}: {answer.content[:300]!r}")
+
+    # The queries of one filing (CaptureQueriesContext would lose them: a request starts by
+    # resetting the connection's log).
+    sql: list[str] = []
+
+    def record(execute, statement, params, many, context):  # type: ignore[no-untyped-def]
+        sql.append(statement)
+        return execute(statement, params, many, context)
+
+    post(bodies[0])  # what is built on first use, and the token's first use written
+    with connection.execute_wrapper(record):
+        post(bodies[1])
+    # In rounds of 50, the cheapest round counted: on a shared machine a round that met
+    # contention (caches, frequency) costs more processor time, never less.
+    rounds = []
+    for first in range(2, count + 2, 50):
+        batch = bodies[first : min(first + 50, count + 2)]
+        start = time.process_time()
+        for body in batch:
+            post(body)
+        rounds.append((time.process_time() - start) / len(batch))
+    if top:  # as many again, profiled (the profiler's own cost left out of `spent`)
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for body in bodies[count + 2 :]:
+            post(body)
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(sort).print_stats(top)
+    return {
+        "filings": count,
+        "queries": len(sql),
+        "sql": [statement[:160] for statement in sql],
+        "cpu_ms_per_filing": round(min(rounds) * 1000, 2),
+        "cpu_ms_per_filing_median": round(statistics.median(rounds) * 1000, 2),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
 # -- the whole run ---------------------------------------------------------------------------
 def run(
     *,
@@ -703,9 +859,12 @@ def run(
         SERVER_ERRORS.clear()
         servers = servers or min(8, os.cpu_count() or 1)
         with (server or serve)(servers) as url:
+            watch = CpuWatch(SERVED.get(url))
+            watch.start()
             figures.update(
                 intake([url], token, communes, procedure, count=intake_count, clients=clients)
             )
+            figures.update(watch.per_filing(figures["intake_dossiers"]))
         figures["intake_servers"] = servers
         if figures["intake_failed"]:
             figures["intake_server_errors"] = SERVER_ERRORS

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone, translation
 
-from tinhgon.publicservices import effects, outbox
+from tinhgon.publicservices import effects, inserts, outbox
 from tinhgon.publicservices.models import Dossier, DossierEvent, Notification, Status
 from tinhgon.workdays.calendar import local_time
 
@@ -68,7 +68,8 @@ def queue(
     """Write the email in the current transaction; it is sent when that transaction commits."""
     subject, body = _render(template, context)
     now = timezone.now()
-    notification = Notification.objects.create(
+    notification = inserts.insert(
+        Notification,
         dossier=dossier,
         event=event,
         kind=kind,

@@ -20,7 +20,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone, translation
 
 from tinhgon.core.errors import NotFound
-from tinhgon.publicservices import effects
+from tinhgon.publicservices import effects, inserts
 from tinhgon.publicservices.models import (
     ERROR_LIMIT,
     PENDING,
@@ -113,7 +113,8 @@ def enqueue(dossier: Dossier, event: DossierEvent) -> None:
     """Queue the change for the portal, in the transaction that made it (a rolled-back change
     leaves no row)."""
     now = timezone.now()
-    PortalOutbox.objects.create(
+    inserts.insert(
+        PortalOutbox,
         dossier=dossier,
         event=event,
         event_at=event.at,

@@ -35,8 +35,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts.access import access_unit, records_filter, scope_for
+from tinhgon.core.db import instances
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem
-from tinhgon.publicservices import effects
+from tinhgon.publicservices import effects, inserts
 from tinhgon.publicservices.models import (
     Apology,
     ApplicantKind,
@@ -139,7 +140,7 @@ _PROCEDURE_ON = (
 
 
 def procedure_version_on(code: str, day: dt.date) -> ProcedureVersion:
-    version = next(iter(ProcedureVersion.objects.raw(_PROCEDURE_ON, [code[:32], day, day])), None)
+    version = next(iter(instances(ProcedureVersion, _PROCEDURE_ON, [code[:32], day, day])), None)
     if version is not None:
         code_read = version.procedure_code  # type: ignore[attr-defined]
         version.procedure = Procedure.from_db(
@@ -216,6 +217,18 @@ def dossier_submit(  # type: ignore[no-untyped-def]
     ).dossier
 
 
+def _by_client_ref(client_ref: str) -> tuple[int, int] | None:
+    """The id and receiving centre of the dossier filed with this reference (its unique index),
+    written out: every filing with a reference asks it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, receiving_unit_id FROM {Dossier._meta.db_table} WHERE client_ref = %s",
+            [client_ref],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
 @dataclass(frozen=True)
 class Filed:
     """A filing's dossier; for a new one, its event and the units' versions it named (to
@@ -252,11 +265,7 @@ def dossier_file(  # type: ignore[no-untyped-def]
         # be able to file there first, and a reference used elsewhere names no dossier.
         if actor is not None:
             centre = access_unit(actor, receiving_unit_id, day=today, write=True)
-        existing = (
-            Dossier.objects.filter(client_ref=client_ref)
-            .values_list("pk", "receiving_unit_id")
-            .first()
-        )
+        existing = _by_client_ref(client_ref)
         if existing is not None and existing[1] == receiving_unit_id:
             return Filed(Dossier.objects.get(pk=existing[0]))
         if existing is not None:
@@ -309,7 +318,8 @@ def dossier_file(  # type: ignore[no-untyped-def]
     if unit_id not in versions:
         versions[unit_id] = units.version_on(unit_id, today)
     unit = versions[unit_id]
-    dossier = Dossier.objects.create(
+    dossier = inserts.insert(
+        Dossier,
         code=_next_code(centre, today),
         procedure=procedure,
         status=Status.REGISTERED,
@@ -328,7 +338,8 @@ def dossier_file(  # type: ignore[no-untyped-def]
         admin_unit_id=unit.admin_unit_id or unit.unit_id,
         submitted_at=now,
     )
-    event = DossierEvent.objects.create(
+    event = inserts.insert(
+        DossierEvent,
         dossier=dossier,
         move="submit",
         from_status=None,

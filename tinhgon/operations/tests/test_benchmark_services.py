@@ -97,6 +97,14 @@ def test_intake_files_dossiers_through_the_api_with_concurrent_clients(benchmark
         "SELECT COUNT(*) FROM publicservices_dossier WHERE client_ref LIKE 'bench-%'"
     )
     assert filed == [(figures["intake_dossiers"],)]
+    # What a filing cost in processor time: the server's workers always, PostgreSQL's backends
+    # when the database is PostgreSQL on this machine, the clients' process.
+    assert figures["intake_cpu_ms_server"] > 0 and figures["intake_cpu_ms_clients"] > 0
+    if figures["database"] == "postgresql":
+        assert figures["intake_cpu_ms_database"] > 0
+    else:
+        assert figures["intake_cpu_ms_database"] is None
+    assert figures["intake_load_average"] >= 0
 
 
 @pytest.mark.django_db
@@ -112,3 +120,17 @@ def test_the_services_benchmark_refuses_a_registry_that_is_not_empty():
 def test_the_services_benchmark_refuses_numbers_out_of_bounds(argv):
     with pytest.raises(CommandError, match=r"dossiers|rows|hồ sơ|bản ghi"):
         call_command("benchmark", "services", *argv)
+
+
+@pytest.mark.django_db
+def test_a_filing_profiled_in_process_reports_its_statements_and_processor_time(
+    commune_official, chieng_an
+):
+    from tinhgon.operations import bench_services
+    from tinhgon.publicservices.tests.factories import load_catalogue
+
+    load_catalogue()
+    found = bench_services.profile_intake(3)
+    assert found["filings"] == 3 and found["cpu_ms_per_filing"] > 0
+    assert found["cpu_ms_per_filing"] <= found["cpu_ms_per_filing_median"]
+    assert any(s.startswith("INSERT INTO") and "publicservices_dossier" in s for s in found["sql"])
