@@ -496,9 +496,14 @@ def figures(user, scope: Scope, p: Period) -> dict[str, Any]:  # type: ignore[no
     if user is not None:
         reader = access.scope_for(user)
         day = timezone.localdate()
+        # The inspected side reads an inspection once decided, never while planned (an
+        # unannounced inspection): the rule of inspections_selectors.visible_inspections.
         inspections = inspections.filter(
-            access.records_filter(
-                reader, day, unit_field="subject_unit", province_field="subject_province"
+            (
+                access.records_filter(
+                    reader, day, unit_field="subject_unit", province_field="subject_province"
+                )
+                & ~Q(status=InspectionStatus.PLANNED)
             )
             | access.records_filter(reader, day, unit_field="inspecting_unit")
         )

@@ -50,6 +50,7 @@ from tinhgon.integrity.models import (
     TeamRole,
 )
 from tinhgon.publicservices.models import Dossier, DossierEvent
+from tinhgon.staffing import access as staff_access
 from tinhgon.staffing.models import Official
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Level
@@ -272,9 +273,17 @@ def inspection_create(  # type: ignore[no-untyped-def]
         raise invalid(_("The period inspected cannot start in the future."), field="period_from")
     subject = selectors.version_on(subject_unit_id, today)
     selectors.version_on(inspecting_unit_id, today)
+    province = subject.province_id or subject.unit_id
+    if inspecting_unit_id not in provincial_bodies(province, today):
+        raise invalid(
+            _(
+                "An inspection is opened by the inspectorate or the people's committee of the "
+                "inspected unit's province."
+            ),
+            field="inspecting_unit_id",
+        )
     if not writes(actor, inspecting_unit_id):
         raise Forbidden(_("You may not inspect on behalf of this unit."))
-    province = subject.province_id or subject.unit_id
     if plan_id is not None:
         plan = InspectionPlan.objects.filter(pk=plan_id).first()
         if plan is None:
@@ -402,8 +411,24 @@ def _move_inspection(  # type: ignore[no-untyped-def]
     )
 
 
-def _team(team: list[dict[str, Any]]) -> list[TeamMember]:
-    """The team's rows, checked: one head, names or officials, no one twice."""
+def _official(actor, official_id: int, *, province_id: int | None) -> Official:  # type: ignore[no-untyped-def]
+    """An official named in an inspection: one the actor may see (staffing's rule) and employed
+    in the inspection's province; any other does not exist for the inspection (404), so neither
+    their name nor their existence leaks."""
+    try:
+        official = staff_access.access_official(actor, official_id)
+    except NotFound:
+        official = None
+    if official is not None:
+        province = official.province_id or _province_of(official.unit_id, _today())
+        if province == province_id:
+            return official
+    raise NotFound(_("No official %(id)s in your scope.") % {"id": official_id})
+
+
+def _team(actor, team: list[dict[str, Any]], *, province_id: int | None) -> list[TeamMember]:  # type: ignore[no-untyped-def]
+    """The team's rows, checked: one head, names or officials (of the inspection's province,
+    seen by the actor), no one twice."""
     if not team:
         raise invalid(_("A decision names its team."), field="team")
     if len(team) > TEAM_LIMIT:
@@ -421,13 +446,7 @@ def _team(team: list[dict[str, Any]]) -> list[TeamMember]:
         official_id = given.get("official_id")
         name = " ".join(str(given.get("name") or "").split())[:200]
         if official_id is not None:
-            official = Official.objects.filter(pk=official_id).first()
-            if official is None:
-                raise invalid(
-                    _("Official %(id)s does not exist.") % {"id": official_id},
-                    field="team",
-                    row=row,
-                )
+            official = _official(actor, official_id, province_id=province_id)
             name = name or official.full_name
         if not name:
             raise invalid(_("A team member needs a name."), field="team", row=row)
@@ -462,9 +481,10 @@ def inspection_decide(  # type: ignore[no-untyped-def]
         message=_("A decision needs its number."),
         one_line=True,
     )
-    members = _team(team)
     if decided_on > _today():
         raise invalid(_("A decision cannot be dated in the future."), field="decided_on")
+    inspection = access_inspection(actor, inspection_id)
+    members = _team(actor, team, province_id=inspection.subject_province_id)
 
     def change(inspection: Inspection) -> dict[str, Any]:
         plan = inspection.plan
@@ -612,15 +632,23 @@ def finding_add(  # type: ignore[no-untyped-def]
     text = _clean(text, field="text", limit=TEXT_LIMIT, message=_("A finding needs its text."))
     if severity not in Severity.values:
         raise invalid(_("Unknown severity: %(v)s.") % {"v": severity}, field="severity")
-    if official_id is not None and not Official.objects.filter(pk=official_id).exists():
-        raise invalid(
-            _("Official %(id)s does not exist.") % {"id": official_id}, field="official_id"
-        )
+    if official_id is not None:
+        _official(actor, official_id, province_id=inspection.subject_province_id)
     code = (dossier_code or "").strip()
     if len(code) > 64:
         raise invalid(_("At most %(n)s characters, please.") % {"n": 64}, field="dossier_code")
-    if code and not Dossier.objects.filter(code=code).exists():
-        raise invalid(_("Dossier %(code)s does not exist.") % {"code": code}, field="dossier_code")
+    subject = inspection.subject_unit_id
+    if (
+        code
+        and not Dossier.objects.filter(code=code)
+        .filter(Q(unit_id=subject) | Q(receiving_unit_id=subject))
+        .exists()
+    ):
+        # Only the subject unit's dossiers: whether a code exists elsewhere is not said.
+        raise invalid(
+            _("The subject unit has no dossier %(code)s.") % {"code": code},
+            field="dossier_code",
+        )
     existing = Finding.objects.filter(inspection=inspection, text=text).first()
     if existing is not None:
         return existing
@@ -633,6 +661,26 @@ def finding_add(  # type: ignore[no-untyped-def]
     )
     _audit(inspection, actor=actor, move="finding", finding=finding.pk, severity=severity)
     return finding
+
+
+def _implementing_unit(actor, inspection: Inspection, unit_id: int):  # type: ignore[no-untyped-def]
+    """The unit a recommendation is addressed to: one the actor sees, open today, in the subject
+    unit's province. Any other is refused alike (naming the field), so nothing leaks."""
+    refused = invalid(
+        _("The unit to implement must be a unit of the inspected unit's province."),
+        field="unit",
+    )
+    try:
+        unit = (
+            selectors.version_on(unit_id, _today())
+            if actor is None
+            else access_unit(actor, unit_id)
+        )
+    except DomainError:
+        raise refused from None
+    if (unit.province_id or unit.unit_id) != inspection.subject_province_id:
+        raise refused
+    return unit
 
 
 @transaction.atomic
@@ -651,9 +699,8 @@ def recommendation_add(  # type: ignore[no-untyped-def]
     text = _clean(
         text, field="text", limit=TEXT_LIMIT, message=_("A recommendation needs its text.")
     )
-    unit_id = unit_id or inspection.subject_unit_id
-    today = _today()
-    unit = selectors.version_on(unit_id, today)
+    unit = _implementing_unit(actor, inspection, unit_id or inspection.subject_unit_id)
+    unit_id = unit.unit_id
     if inspection.decided_on and due < inspection.decided_on:
         raise invalid(_("The due date is before the inspection's decision."), field="due")
     if (

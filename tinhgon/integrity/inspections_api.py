@@ -475,8 +475,6 @@ class RecommendationIn(Schema):
 def recommendation_add(request: HttpRequest, inspection_id: Id, payload: RecommendationIn):
     with scopes_cached():
         read.readable_inspection(request.user, inspection_id)
-        if payload.unit_id is not None:
-            access_unit(request.user, payload.unit_id)
         inspections.recommendation_add(
             actor=request.user, inspection_id=inspection_id, **payload.dict()
         )

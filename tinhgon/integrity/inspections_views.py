@@ -33,7 +33,6 @@ from tinhgon.integrity.inspections_api import detail, filtered
 from tinhgon.integrity.models import (
     Inspection,
     InspectionKind,
-    InspectionPlan,
     InspectionStatus,
     RecommendationStatus,
     SampleVerdict,
@@ -674,10 +673,10 @@ class NewForm(forms.Form):
         choices=[],
     )
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: list[tuple[int, str]], user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspecting_unit"].choices = units  # type: ignore[attr-defined]
-        plans = InspectionPlan.objects.order_by("-year")[:20]
+        plans = read.visible_plans(user).order_by("-year", "-id")[:20]
         self.fields["plan"].choices = [  # type: ignore[attr-defined]
             ("", _("none: an ad hoc inspection")),
             *((p.pk, f"{p.year}: {p.title}") for p in plans),
@@ -690,8 +689,8 @@ def new(request: HttpRequest) -> HttpResponse:
     units = _inspecting_units(request.user)
     context = {"title": _("A new inspection"), "back": reverse("integrity:inspections")}
     if request.method != "POST":
-        return render(request, page, {**context, "form": NewForm(units=units)})
-    form = NewForm(request.POST, units=units)
+        return render(request, page, {**context, "form": NewForm(units=units, user=request.user)})
+    form = NewForm(request.POST, units=units, user=request.user)
     if not form.is_valid():
         return render_invalid_form(request, page, form, context)
     data = form.cleaned_data

@@ -365,3 +365,17 @@ def test_a_case_closed_after_the_as_of_day_counts_as_decided_on_that_day(chieng_
     assert statuses(dt.date(2026, 3, 10)) == {"received": 1}
     assert statuses(dt.date(2026, 3, 31)) == {"decided": 1}
     assert statuses(dt.date(2026, 4, 30)) == {"closed": 1}
+
+
+def test_the_inspected_side_does_not_count_an_inspection_still_planned(
+    inspected, commune_official, province_admin
+):
+    # The planned (unannounced) inspection of the ward's committee is hidden from the ward, as
+    # its pages hide it; the province, which reads the inspectorate, counts it.
+    def planned(user: Any) -> int:
+        live = figures.figures(user, figures.resolve_scope(user, "03667"), figures.period(FROM))
+        return sum(row["planned"] for row in live["inspections"]["by_kind"])
+
+    assert planned(commune_official.user) == 0
+    assert planned(province_admin.user) == 1
+    assert ward_figures(user=commune_official.user)["inspections"]["total"] == 1
