@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,7 @@ from tinhgon.core.db import instances
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.units import selectors
 from tinhgon.units.access import Root, Scope
-from tinhgon.units.kinds import Level, is_administrative
+from tinhgon.units.kinds import Kind, Level, is_administrative
 from tinhgon.units.models import UnitLink, UnitVersion
 
 
@@ -187,6 +187,43 @@ def covers(
         if column is not None and column == root.admin_unit_id:
             return True
     return False
+
+
+def member_of(user, unit_id: int, *, day: dt.date | None = None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the user is an official (not an administrator, not an observer) of the unit on
+    `day` (default: today) by a membership in force there, or, for a people's committee, at the
+    administrative unit it serves."""
+    day = day or timezone.localdate()
+    units = [unit_id]
+    version = selectors.versions_on(day).filter(unit_id=unit_id).first()
+    if version is not None and version.kind == Kind.PEOPLES_COMMITTEE and version.parent_id:
+        units.append(version.parent_id)
+    return (
+        memberships_in_force(user, day).filter(unit_id__in=units, role=Role.UNIT_OFFICIAL).exists()
+    )
+
+
+def hierarchy_filter(user, day: dt.date, *, unit_field: str, province_field: str) -> Q:  # type: ignore[no-untyped-def]
+    """The rows whose unit lies at or under the unit of one of the user's memberships in force on
+    `day` (or is on its way there), through the registry's tree: a real hierarchy, where the scope
+    (`records_filter`) also lets an agency's official read their whole province. A membership in
+    a province itself reads what its province holds (`province_field`). Superusers: every row."""
+    if scope_for(user).everything:
+        return Q()
+    held = set(memberships_in_force(user, day).values_list("unit_id", flat=True))
+    provinces = set(
+        selectors.versions_on(day)
+        .filter(unit_id__in=held, admin_unit_id=F("unit_id"), level=Level.PROVINCE)
+        .values_list("unit_id", flat=True)
+    )
+    condition = Q(pk__in=[])  # no membership: nothing
+    if provinces:
+        condition |= Q(**{f"{province_field}__in": sorted(provinces)})
+    if held - provinces:
+        subtree = selectors.subtree_ids(sorted(held - provinces), day)
+        condition |= Q(**{f"{unit_field}__in": subtree})
+        condition |= Q(**{f"{unit_field}__in": _in_transit_to(subtree)})
+    return condition
 
 
 def _in_transit_to(units):  # type: ignore[no-untyped-def]

@@ -37,8 +37,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.access import records_filter, scope_for
-from tinhgon.accounts.models import Membership, Role
+from tinhgon.accounts.access import (
+    hierarchy_filter,
+    member_of,
+    memberships_in_force,
+    records_filter,
+    scope_for,
+)
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
 from tinhgon.integrity import flags_complaints
@@ -91,18 +96,7 @@ def is_handler(user, case: Case) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _member_of(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
-    today = timezone.localdate()
-    units = [unit_id]
-    version = selectors.versions_on(today).filter(unit_id=unit_id).first()
-    if version is not None and version.kind == Kind.PEOPLES_COMMITTEE and version.parent_id:
-        units.append(version.parent_id)
-    return Membership.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        user=user,
-        unit_id__in=units,
-        role=Role.UNIT_OFFICIAL,
-    ).exists()
+    return member_of(user, unit_id)
 
 
 def author_for(user, case: Case) -> Author | None:  # type: ignore[no-untyped-def]
@@ -493,20 +487,50 @@ def case_close(*, actor, case_id: int, version: int | None = None) -> Case:  # t
 
 
 def visible_cases(user, *, day: dt.date | None = None) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
-    """The cases a user may read: those whose handler unit the scope covers; feedback and
-    complaints also where the scope covers the unit concerned. A denunciation is never shown
-    to the unit it concerns (only its handler's side sees it)."""
+    """The cases a user may read (docs/integrity-cases.md, "Who reads a case").
+
+    Feedback and complaints: those whose handler unit the scope covers, or the unit concerned.
+    A denunciation: only on its handler's side, and through a real hierarchy: the members of
+    its handler unit and those whose membership is at a unit above it (a department's official
+    reads the province's scope, but not what the province's other bodies handle); never anyone
+    holding a membership at a unit the official concerned leads (nor its administrative unit
+    when they lead its people's committee), whatever else they hold. Superusers read all."""
     day = day or timezone.localdate()
     scope = scope_for(user)
     if scope.everything:
         return Case.objects.all()  # an empty Q() in an OR would drop to the other side
+    if not scope.roots:
+        return Case.objects.none()  # anonymous, inactive, or no membership in force
     handled = records_filter(
         scope, day, unit_field="handler_unit", province_field="handler_province"
     )
-    concerned = records_filter(scope, day, unit_field="unit", province_field="province") & ~Q(
-        kind=CaseKind.DENUNCIATION
+    concerned = records_filter(scope, day, unit_field="unit", province_field="province")
+    above = hierarchy_filter(
+        user, day, unit_field="handler_unit", province_field="handler_province"
     )
-    return Case.objects.filter(handled | concerned)
+    denunciation = Q(kind=CaseKind.DENUNCIATION)
+    return Case.objects.filter(
+        (~denunciation & (handled | concerned))
+        | (
+            denunciation
+            & ((handled & above) | Q(handler_id=user.pk))
+            & ~_led_by_concerned(user, day)
+        )
+    )
+
+
+def _led_by_concerned(user, day: dt.date) -> Q:  # type: ignore[no-untyped-def]
+    """The cases whose official concerned leads (head or deputy, on `day`) a unit the user holds
+    a membership in, or the people's committee of an administrative unit they hold one in."""
+    held = list(memberships_in_force(user, day).values_list("unit_id", flat=True))
+    committees = selectors.versions_on(day).filter(parent_id__in=held, kind=Kind.PEOPLES_COMMITTEE)
+    leaders = Assignment.objects.filter(
+        Q(unit_id__in=held) | Q(unit_id__in=committees.values("unit_id")),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        valid_from__lte=day,
+        position__leader_role__in=[LeaderRole.HEAD, LeaderRole.DEPUTY],
+    )
+    return Q(official_id__in=leaders.values("official_id"))
 
 
 def readable_case(user, case_id: int) -> Case:  # type: ignore[no-untyped-def]

@@ -35,7 +35,12 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.access import records_filter, scope_for, visible_unit_ids
+from tinhgon.accounts.access import (
+    memberships_in_force,
+    records_filter,
+    scope_for,
+    visible_unit_ids,
+)
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
@@ -200,11 +205,18 @@ def _source(actor, *, official_id: int, case_id: int | None, finding_id: int | N
             )
 
 
-def _concerned(username: str) -> int | None:
+def _concerned(actor, username: str) -> int | None:  # type: ignore[no-untyped-def]
+    """The account of the official concerned, among those the actor's scope reads (a membership
+    in force at a unit it covers); an unknown name and one outside get the same answer, so the
+    form does not tell who has an account (actor None: the operator, any account)."""
     username = (username or "").strip()
     if not username:
         return None
     user = get_user_model().objects.filter(username=username).first()
+    if user is not None and actor is not None and not scope_for(actor).everything:
+        units = memberships_in_force(user).values_list("unit_id", flat=True)
+        if not visible_unit_ids(actor, units):
+            user = None
     if user is None:
         raise invalid(
             _("No account '%(name)s'.") % {"name": username[:150]}, field="concerned_user"
@@ -244,7 +256,7 @@ def proceeding_open(  # type: ignore[no-untyped-def]
         raise invalid(_("The violation cannot be after today."), field="violation_on")
     _check_limitation(violation_on, measure, today)
     _source(actor, official_id=official.pk, case_id=case_id, finding_id=finding_id)
-    concerned = _concerned(concerned_username)
+    concerned = _concerned(actor, concerned_username)
     if concerned is not None and concerned == getattr(actor, "pk", None):
         raise Forbidden(_("An official does not open a proceeding against themselves."))
     proceeding = Proceeding.objects.create(

@@ -25,7 +25,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.access import access_unit, records_filter, scope_for
+from tinhgon.accounts.access import access_unit, member_of, records_filter, scope_for
 from tinhgon.core.errors import DomainError, NotFound, Problem
 from tinhgon.core.models import audit
 from tinhgon.integrity.models.flags import (
@@ -625,13 +625,22 @@ def rebuild(*, now: dt.datetime | None = None) -> dict[str, int]:
 # -- reading and dismissing ------------------------------------------------------------------
 def flags_of_unit(user, *, unit_id: int, dismissed: bool = False):  # type: ignore[no-untyped-def]
     """The flags at a unit the user may read (NotFound outside the scope): they name officials,
-    so never to the public. User None: the operator (commands)."""
+    so never to the public; the complaints flag only to the members of the unit, which handles
+    the cases behind it (integrity/flags_complaints.py). User None: the operator (commands)."""
+    found = RedFlag.objects.filter(unit_id=unit_id).select_related("official", "staff", "procedure")
     if user is not None:
         access_unit(user, unit_id)
-    found = RedFlag.objects.filter(unit_id=unit_id).select_related("official", "staff", "procedure")
+        if not _reads_complaints(user, unit_id):
+            found = found.exclude(kind=FlagKind.COMPLAINTS)
     if not dismissed:
         found = found.filter(dismissed_at__isnull=True)
     return found
+
+
+def _reads_complaints(user, unit_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """The complaints flag at a unit: its members (as `cases.is_handler` decides before a case is
+    accepted), and superusers; not everyone whose scope covers the unit."""
+    return scope_for(user).everything or member_of(user, unit_id)
 
 
 def access_flag(user, flag_id: int, *, write: bool = False) -> RedFlag:  # type: ignore[no-untyped-def]
@@ -642,7 +651,11 @@ def access_flag(user, flag_id: int, *, write: bool = False) -> RedFlag:  # type:
     if user is not None:
         found = found.filter(records_filter(scope_for(user), today, unit_field="unit"))
     flag = found.first()
-    if flag is None:
+    if flag is None or (
+        user is not None
+        and flag.kind == FlagKind.COMPLAINTS
+        and not _reads_complaints(user, flag.unit_id)
+    ):
         raise NotFound(_("No red flag %(id)s in your scope.") % {"id": flag_id})
     if write and user is not None:
         access_unit(user, flag.unit_id, day=today, write=True)
@@ -669,10 +682,27 @@ def flag_dismiss(*, actor, flag_id: int, reason: str) -> RedFlag:  # type: ignor
     flag = access_flag(actor, flag_id, write=True)
     if flag.dismissed_at is not None and flag.dismissed_reason == reason:
         return flag
-    flag.dismissed_at = timezone.now()
-    flag.dismissed_by = actor if getattr(actor, "is_authenticated", False) else None
-    flag.dismissed_reason = reason
-    flag.save(update_fields=["dismissed_at", "dismissed_by", "dismissed_reason"])
+    # Conditional on the state as read: of two inspectors at once, one wins and audits; the
+    # other finds the flag changed (the same reason: nothing to do; another: reload).
+    changes = {
+        "dismissed_at": timezone.now(),
+        "dismissed_by": actor if getattr(actor, "is_authenticated", False) else None,
+        "dismissed_reason": reason,
+    }
+    updated = RedFlag.objects.filter(
+        pk=flag.pk, dismissed_at=flag.dismissed_at, dismissed_reason=flag.dismissed_reason
+    ).update(**changes)
+    if not updated:
+        current = RedFlag.objects.filter(pk=flag.pk).first()
+        if current is not None and current.dismissed_reason == reason and current.dismissed_at:
+            return current
+        raise DomainError(
+            _("Red flag %(id)s changed since you read it; reload it.") % {"id": flag.pk},
+            code="stale",
+            status=409,
+        )
+    for name, value in changes.items():
+        setattr(flag, name, value)
     audit(actor=actor, action="red_flag_dismiss", unit=flag.unit_id, flag=flag.pk, reason=reason)
     return flag
 

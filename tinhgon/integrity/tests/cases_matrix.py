@@ -3,8 +3,11 @@ endpoint of this part.
 
 Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Each request gets a new denunciation
 concerning Phường Chiềng An, handled by the ward's people's committee, made before its savepoint.
-Reading follows the scope; acting is the handler's alone: the ward's official (WA), not the
-superuser nor the provincial administrators, who never act on (nor read the author of) a case.
+Reading a denunciation follows the hierarchy above its handler unit, not the whole scope: the
+department's official (DE), whose scope is the province, does not read what the ward handles
+(docs/integrity-cases.md, "Who reads a case"). Acting is the handler's alone: the ward's official
+(WA), not the superuser nor the provincial administrators, who never act on (nor read the author
+of) a case.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 ALL_200 = "200 200 200 200 200 200 200 200"
-READ_WARD = "200 200 200 200 200 404 200 404"
-HANDLER = "403 403 403 403 200 404 403 404"
+# A denunciation the ward handles: read at the ward and above it, not by a department (DE).
+READ_WARD = "200 200 200 404 200 404 200 404"
+# DE: 404, as it does not read the denunciation at all (its existence does not leak).
+HANDLER = "403 403 403 404 200 404 403 404"
 RECEIVE_AT_WARD = "200 200 200 403 200 404 403 404"
 RECEIVE_PAGE = "200 200 200 200 200 200 403 200"
 World = Any

@@ -1,0 +1,237 @@
+"""Who reads a denunciation: its handler's side through a real hierarchy, not everyone whose
+scope is the province, and never anyone at a unit the official concerned leads (the security
+review of the integrity part); the complaints flag only to the handler unit's members; a flag
+dismissed by two inspectors at once is dismissed and audited once; the discipline form answers
+the same for an unknown account and one outside the actor's scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinhgon.accounts import services as accounts
+from tinhgon.accounts.models import Role
+from tinhgon.conftest import make_persona
+from tinhgon.core.errors import DomainError, NotFound
+from tinhgon.core.models import AuditEvent
+from tinhgon.integrity import cases, discipline, exports, flags
+from tinhgon.integrity.models import Case, CaseKind, FlagKind, RedFlag
+from tinhgon.integrity.tests.cases_factories import RECEIVED, committee_of, leader, receive
+from tinhgon.integrity.tests.test_exports import cells
+from tinhgon.staffing.models import Measure
+from tinhgon.staffing.tests import factories as staff
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT = "Tố cáo giám đốc Sở Y tế nhận hối lộ"
+
+
+def _under_committee(son_la, name: str) -> int:
+    return (
+        selectors.versions_on(RECEIVED.date())
+        .filter(parent_id=committee_of(son_la.unit_id), name__startswith=name)
+        .values_list("unit_id", flat=True)
+        .get()
+    )
+
+
+def _inspectorate(son_la) -> int:
+    return (
+        selectors.versions_on(RECEIVED.date())
+        .filter(
+            parent_id=committee_of(son_la.unit_id),
+            kind=Kind.DEPARTMENT,
+            name__startswith="Thanh tra",
+        )
+        .values_list("unit_id", flat=True)
+        .get()
+    )
+
+
+def _reads(persona, case: Case) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the persona reads the case on the page, the API and the spreadsheets of the unit
+    concerned and of the handler unit: all four agree, or the test fails."""
+    page = persona.browser().get(f"/integrity/cases/{case.pk}/").status_code
+    api = persona.api().get(f"/api/integrity/cases/{case.pk}").status_code
+    listed = str(case.pk) in {
+        str(item["id"]) for item in persona.api().get("/api/integrity/cases").json()
+    }
+    exported = []
+    for unit_id in (case.unit_id, case.handler_unit_id):
+        try:
+            content = exports.cases_xlsx(persona.user, unit_id=unit_id)
+        except NotFound:
+            exported.append(False)
+            continue
+        exported.append(SUBJECT in cells(content))
+    found = {page == 200, api == 200, listed, *exported}
+    assert len(found) == 1, (page, api, listed, exported)
+    assert page in (200, 404) and api in (200, 404)
+    return found.pop()
+
+
+@pytest.fixture
+def health(son_la) -> int:
+    return _under_committee(son_la, "Sở Y tế")
+
+
+@pytest.fixture
+def director(health) -> int:
+    return leader(health)
+
+
+@pytest.mark.parametrize("handled_by", ["routed", "inspectorate"])
+def test_a_department_official_does_not_read_a_denunciation_against_their_director(
+    son_la, health, director, province_admin, handled_by
+):
+    case = receive(health, official_id=director, subject=SUBJECT)
+    if handled_by == "inspectorate":
+        # As when the provincial committee hands it to its inspectorate.
+        Case.objects.filter(pk=case.pk).update(handler_unit_id=_inspectorate(son_la))
+        case.refresh_from_db()
+    health_official = make_persona("so-y-te", health, Role.UNIT_OFFICIAL)
+    elsewhere = make_persona("so-noi-vu", _under_committee(son_la, "Sở Nội vụ"), Role.UNIT_OFFICIAL)
+    handler = make_persona("handler", case.handler_unit_id, Role.UNIT_OFFICIAL)
+    assert not _reads(health_official, case)
+    assert not _reads(elsewhere, case)
+    assert _reads(handler, case)
+    assert _reads(province_admin, case)  # a membership in the province itself: above everything
+
+
+def test_a_unit_above_the_handler_reads_the_denunciation_and_one_beside_it_does_not(
+    son_la, chieng_an
+):
+    chairman = leader(committee_of(chieng_an.unit_id))
+    case = receive(chieng_an.unit_id, official_id=chairman, subject=SUBJECT)
+    assert case.handler_unit_id == _inspectorate(son_la)
+    provincial_committee = make_persona(
+        "ubnd-tinh", committee_of(son_la.unit_id), Role.UNIT_OFFICIAL
+    )
+    health = make_persona("so-y-te", _under_committee(son_la, "Sở Y tế"), Role.UNIT_OFFICIAL)
+    assert _reads(provincial_committee, case)
+    assert not _reads(health, case)
+
+
+def test_no_membership_reads_a_denunciation_against_the_leader_of_a_unit_it_holds(
+    son_la, health, director
+):
+    case = receive(health, official_id=director, subject=SUBJECT)
+    both = make_persona("ubnd-va-so", case.handler_unit_id, Role.UNIT_OFFICIAL)
+    assert _reads(both, case)
+    accounts.membership_add(actor=None, user=both.user, unit_id=health, role=Role.OBSERVER)
+    assert not _reads(both, case)
+    # A denunciation the department handles itself, naming no one it is led by: read there.
+    other = receive(health, subject=SUBJECT + " (khác)")
+    assert other.handler_unit_id == health
+    assert cases.visible_cases(both.user).filter(pk=other.pk).exists()
+
+
+def test_complaints_and_feedback_keep_the_scope_rule(son_la, health, director):
+    complaint = receive(health, official_id=director, kind=CaseKind.COMPLAINT, subject=SUBJECT)
+    elsewhere = make_persona("so-noi-vu", _under_committee(son_la, "Sở Nội vụ"), Role.UNIT_OFFICIAL)
+    assert _reads(elsewhere, complaint)
+
+
+# -- the complaints flag -------------------------------------------------------------------------
+
+
+def test_the_complaints_flag_is_read_by_the_handler_units_members_only(
+    settings, son_la, chieng_an, province_admin
+):
+    settings.TINHGON_FLAG_COMPLAINTS_AT = 1
+    chairman = leader(committee_of(chieng_an.unit_id))
+    receive(chieng_an.unit_id, official_id=chairman)
+    flag = RedFlag.objects.get(kind=FlagKind.COMPLAINTS)
+    member = make_persona("thanh-tra", flag.unit_id, Role.UNIT_OFFICIAL)
+    health = make_persona("so-y-te", _under_committee(son_la, "Sở Y tế"), Role.UNIT_OFFICIAL)
+    assert list(flags.flags_of_unit(member.user, unit_id=flag.unit_id)) == [flag]
+    assert flags.access_flag(member.user, flag.pk) == flag
+    listed = member.api().get("/api/integrity/flags", {"unit": flag.unit_id}).json()
+    assert [item["id"] for item in listed] == [flag.pk]
+    for reader in (province_admin, health):  # their scope covers the unit: not enough
+        assert not flags.flags_of_unit(reader.user, unit_id=flag.unit_id).exists()
+        with pytest.raises(NotFound):
+            flags.access_flag(reader.user, flag.pk)
+        assert reader.api().get("/api/integrity/flags", {"unit": flag.unit_id}).json() == []
+        answer = reader.api().post(
+            f"/api/integrity/flags/{flag.pk}/dismiss",
+            content_type="application/json",
+            data={"reason": "Không có cơ sở"},
+        )
+        assert answer.status_code == 404
+        page = reader.browser().get(f"/integrity/flags/units/{flag.unit_id}/")
+        assert page.status_code == 200 and f"staff:{chairman}" not in page.content.decode()
+    assert RedFlag.objects.get(pk=flag.pk).dismissed_at is None
+
+
+# -- dismissing a flag twice at once -------------------------------------------------------------
+
+
+@pytest.fixture
+def raced(settings, chieng_an, monkeypatch):  # type: ignore[no-untyped-def]
+    """A flag, and the second inspector's read of it taken before the first dismissed it."""
+    settings.TINHGON_FLAG_COMPLAINTS_AT = 1
+    receive(chieng_an.unit_id, official_id=staff.official(chieng_an.unit_id))
+    flag = RedFlag.objects.get(kind=FlagKind.COMPLAINTS)
+    stale = RedFlag.objects.get(pk=flag.pk)
+    first = make_persona("thanh-tra-1", flag.unit_id, Role.UNIT_OFFICIAL)
+    second = make_persona("thanh-tra-2", flag.unit_id, Role.UNIT_OFFICIAL)
+    flags.flag_dismiss(actor=first.user, flag_id=flag.pk, reason="Đã xác minh")
+    # The second request read the flag before the first one's update.
+    monkeypatch.setattr(flags, "access_flag", lambda *args, **kwargs: stale)
+    return flag, first, second
+
+
+def test_a_second_dismissal_at_once_with_the_same_reason_does_nothing(raced):
+    flag, first, second = raced
+    again = flags.flag_dismiss(actor=second.user, flag_id=flag.pk, reason="Đã xác minh")
+    assert again.dismissed_by_id == first.user.pk
+    assert AuditEvent.objects.filter(action="red_flag_dismiss").count() == 1
+
+
+def test_a_second_dismissal_at_once_with_another_reason_is_refused_as_stale(raced):
+    flag, first, second = raced
+    with pytest.raises(DomainError, match="changed since you read it") as refused:
+        flags.flag_dismiss(actor=second.user, flag_id=flag.pk, reason="Lý do khác")
+    assert refused.value.status == 409
+    kept = RedFlag.objects.get(pk=flag.pk)
+    assert (kept.dismissed_by_id, kept.dismissed_reason) == (first.user.pk, "Đã xác minh")
+    assert AuditEvent.objects.filter(action="red_flag_dismiss").count() == 1
+
+
+# -- the discipline form's account ---------------------------------------------------------------
+
+
+def test_the_account_concerned_is_answered_alike_when_unknown_and_when_outside_the_scope(
+    chieng_an, to_hieu, commune_official
+):
+    official = staff.official(committee_of(chieng_an.unit_id), full_name="Cầm Văn Bổ")
+    make_persona("ben-canh", to_hieu.unit_id, Role.UNIT_OFFICIAL)  # the neighbouring ward's
+    answers = []
+    for name in ("khong-co-ai", "ben-canh"):
+        with pytest.raises(DomainError) as refused:
+            discipline.proceeding_open(
+                actor=commune_official.user,
+                official_id=official,
+                measure=Measure.REPRIMAND,
+                grounds="Vi phạm quy chế",
+                concerned_username=name,
+            )
+        answers.append(
+            (
+                refused.value.status,
+                str(refused.value).replace(name, "?"),
+                [p.field for p in refused.value.problems],
+            )
+        )
+    assert answers[0] == answers[1]
+    make_persona("cam-van-bo", chieng_an.unit_id, Role.UNIT_OFFICIAL)  # within the ward
+    proceeding = discipline.proceeding_open(
+        actor=commune_official.user,
+        official_id=official,
+        measure=Measure.REPRIMAND,
+        grounds="Vi phạm quy chế",
+        concerned_username="cam-van-bo",
+    )
+    assert proceeding.concerned_user is not None
