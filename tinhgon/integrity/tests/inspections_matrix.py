@@ -194,7 +194,7 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
                 CREATE,
             )
         ],
-        ("POST", f"{base}/plans/{{plan_id}}/approve"): [
+        ("POST", f"{base}/plans/{{inspection_plan_id}}/approve"): [
             Row(
                 "approve the plan",
                 post(
