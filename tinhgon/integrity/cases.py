@@ -137,7 +137,7 @@ def _managed(official: Official | None, day: dt.date) -> tuple[set[int], set[int
     return led, whole
 
 
-def _committee_of(admin_unit_id: int, day: dt.date) -> int | None:
+def committee_of(admin_unit_id: int, day: dt.date) -> int | None:
     return (
         selectors.versions_on(day)
         .filter(parent_id=admin_unit_id, kind=Kind.PEOPLES_COMMITTEE)
@@ -146,8 +146,8 @@ def _committee_of(admin_unit_id: int, day: dt.date) -> int | None:
     )
 
 
-def _inspectorate_of(admin_unit_id: int, day: dt.date) -> int | None:
-    committee = _committee_of(admin_unit_id, day)
+def inspectorate_of(admin_unit_id: int, day: dt.date) -> int | None:
+    committee = committee_of(admin_unit_id, day)
     return (
         selectors.versions_on(day)
         .filter(parent_id=committee, kind=Kind.DEPARTMENT, name_folded__startswith="thanh tra")
@@ -172,7 +172,7 @@ def route(*, kind: str, unit_id: int, official: Official | None, day: dt.date) -
         version = versions[candidate]
         if version.kind in ADMIN_KINDS and candidate != concerned.admin_unit_id:
             # Above the administrative unit concerned: its inspectorate or people's committee.
-            target = _above(kind, candidate, day)
+            target = above(kind, candidate, day)
             if target is not None and not _is_managed_unit(target, led, whole, day):
                 return target
             continue
@@ -190,14 +190,14 @@ def route(*, kind: str, unit_id: int, official: Official | None, day: dt.date) -
 def _handling_unit(candidate: int, version: UnitVersion, day: dt.date) -> int:
     """An administrative unit handles through its people's committee."""
     if version.kind in ADMIN_KINDS:
-        return _committee_of(candidate, day) or candidate
+        return committee_of(candidate, day) or candidate
     return candidate
 
 
-def _above(kind: str, admin_unit_id: int, day: dt.date) -> int | None:
+def above(kind: str, admin_unit_id: int, day: dt.date) -> int | None:
     if kind in (CaseKind.COMPLAINT, CaseKind.DENUNCIATION):
-        return _inspectorate_of(admin_unit_id, day) or _committee_of(admin_unit_id, day)
-    return _committee_of(admin_unit_id, day)
+        return inspectorate_of(admin_unit_id, day) or committee_of(admin_unit_id, day)
+    return committee_of(admin_unit_id, day)
 
 
 def _is_managed_unit(unit_id: int, led: set[int], whole: set[int], day: dt.date) -> bool:

@@ -111,10 +111,10 @@ def level_above(case: Case, day: dt.date) -> int | None:
             break
         parent_admin = version.parent_id
     if parent_admin is not None:
-        return cases._above(case.kind, parent_admin, day)
+        return cases.above(case.kind, parent_admin, day)
     # The handler is a provincial body: the province's people's committee, unless it is that
     # committee itself (then no one above it in the registry: the province's administrators).
-    committee = cases._committee_of(handler.admin_unit_id, day)
+    committee = cases.committee_of(handler.admin_unit_id, day)
     return committee if committee != case.handler_unit_id else None
 
 

@@ -36,7 +36,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     return {"cases": cases_command, "demo": demo_command}
 
 
-def _unit(code: str):  # type: ignore[no-untyped-def]
+def unit_by_code(code: str):  # type: ignore[no-untyped-def]
     """The unit open today with this code or name; else one that had it (a closed unit keeps
     the cases decided there)."""
     try:
@@ -77,7 +77,7 @@ def case_rows(unit_id: int, *, open_only: bool) -> list[dict[str, Any]]:
 
 
 def cases_command(command: Any, *, unit: str, open: bool, format: str, **_options: Any) -> None:
-    found = _unit(unit)
+    found = unit_by_code(unit)
     rows = case_rows(found.unit_id, open_only=open)
     if format == "json":
         command.stdout.write(to_json(rows))

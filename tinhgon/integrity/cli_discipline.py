@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import day_text, table, to_json
 from tinhgon.integrity import discipline
-from tinhgon.integrity.cli_cases import _unit
+from tinhgon.integrity.cli_cases import unit_by_code
 from tinhgon.integrity.models import ProceedingStatus
 from tinhgon.staffing.models import Measure
 
@@ -60,7 +60,7 @@ def proceeding_rows(unit_id: int, *, status: str | None) -> list[dict[str, Any]]
 def discipline_command(
     command: Any, *, unit: str, status: str | None, format: str, **_options: Any
 ) -> None:
-    rows = proceeding_rows(_unit(unit).unit_id, status=status)
+    rows = proceeding_rows(unit_by_code(unit).unit_id, status=status)
     if format == "json":
         command.stdout.write(to_json(rows))
         return

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import day_text, table, to_json
 from tinhgon.integrity import inspections_selectors as read
-from tinhgon.integrity.cli_cases import _unit
+from tinhgon.integrity.cli_cases import unit_by_code
 from tinhgon.integrity.models import (
     OPEN_INSPECTION,
     OPEN_RECOMMENDATION,
@@ -71,7 +71,7 @@ def recommendation_rows(unit_id: int, *, open_only: bool) -> list[dict[str, Any]
 def inspections_command(
     command: Any, *, unit: str, open: bool, format: str, **_options: Any
 ) -> None:
-    rows = inspection_rows(_unit(unit).unit_id, open_only=open)
+    rows = inspection_rows(unit_by_code(unit).unit_id, open_only=open)
     if format == "json":
         command.stdout.write(to_json(rows))
         return
@@ -108,7 +108,7 @@ def inspections_command(
 def recommendations_command(
     command: Any, *, unit: str, open: bool, format: str, **_options: Any
 ) -> None:
-    rows = recommendation_rows(_unit(unit).unit_id, open_only=open)
+    rows = recommendation_rows(unit_by_code(unit).unit_id, open_only=open)
     if format == "json":
         command.stdout.write(to_json(rows))
         return

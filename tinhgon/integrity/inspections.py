@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.access import access_unit
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
-from tinhgon.integrity.cases import _committee_of, _inspectorate_of
+from tinhgon.integrity.cases import committee_of, inspectorate_of
 from tinhgon.integrity.models import (
     OPEN_RECOMMENDATION,
     Finding,
@@ -98,7 +98,7 @@ def may_answer(actor, recommendation: Recommendation) -> bool:  # type: ignore[n
 
 def provincial_bodies(province_id: int, day: dt.date) -> list[int]:
     """The province's people's committee and its inspectorate (those that exist)."""
-    found = [_committee_of(province_id, day), _inspectorate_of(province_id, day)]
+    found = [committee_of(province_id, day), inspectorate_of(province_id, day)]
     return [unit for unit in found if unit is not None]
 
 
@@ -917,9 +917,9 @@ def level_above(unit_id: int, day: dt.date) -> int:
     above = admin.unit_id
     if admin.level != Level.PROVINCE and admin.parent_id is not None:
         above = selectors.version_on(admin.parent_id, day).admin_unit_id
-    committee = _committee_of(above, day)
+    committee = committee_of(above, day)
     if committee is None or committee == unit_id:
-        committee = _committee_of(version.province_id or version.unit_id, day)
+        committee = committee_of(version.province_id or version.unit_id, day)
     return committee or (version.province_id or version.unit_id)
 
 
