@@ -25,14 +25,10 @@ def demo_command(command: Any, *, province: str, seed: int, format: str, **_opti
     if format == "json":
         command.stdout.write(to_json(made))
         return
-    if made["made"]:
-        message = _(
+    command.stdout.write(
+        _(
             "Synthetic commendations made in %(province)s: %(campaigns)s campaigns, "
             "%(proposals)s proposals, %(decisions)s decisions, %(commendations)s commendations."
         )
-    else:
-        message = _(
-            "%(province)s already holds synthetic commendations: %(campaigns)s campaigns, "
-            "%(proposals)s proposals, %(decisions)s decisions, %(commendations)s commendations."
-        )
-    command.stdout.write(message % made)
+        % made
+    )

@@ -13,7 +13,8 @@ council's review are the real ones:
   submitted, reviewed by the council (one item rejected with its note) and decided under one
   number.
 
-Run twice in a province, it makes nothing new and says what is there.
+Run again in a province that holds the set, it is refused (naming the province and what it
+holds) and writes nothing, as every demo but `services demo` is.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.commendations import decisions, services
 from tinhgon.commendations.models import (
@@ -34,6 +36,8 @@ from tinhgon.commendations.models import (
     Proposal,
     ProposalItem,
 )
+from tinhgon.core import text
+from tinhgon.core.errors import DomainError
 from tinhgon.staffing.models import Official, Status
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
@@ -94,7 +98,18 @@ def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
     found = units.resolve_province(province, day=today)
     province_id = found.unit_id
     if Campaign.objects.filter(province_id=province_id, code=CODE).exists():
-        return {"province": found.name, "made": False, **summary(province_id)}
+        raise DomainError(
+            _(
+                "%(province)s already holds synthetic commendations (%(campaigns)s campaigns, "
+                "%(decisions)s decisions, %(commendations)s commendations): nothing was written."
+            )
+            % {
+                "province": found.name,
+                **{key: text.number(count) for key, count in summary(province_id).items()},
+            },
+            code="already_generated",
+            status=409,
+        )
     rng = random.Random(seed)
     past = _closed_by_merger(province_id, rng)
     if past:

@@ -88,17 +88,9 @@ def demo_command(command: Any, *, province: str, seed: int, format: str, **_opti
     if format == "json":
         command.stdout.write(to_json(made))
         return
-    if made["made"]:
-        command.stdout.write(
-            _(
-                "Synthetic coordination data made in %(province)s: %(directives)s directives, %(tasks)s tasks."
-            )
-            % made
+    command.stdout.write(
+        _(
+            "Synthetic coordination data made in %(province)s: %(directives)s directives, %(tasks)s tasks."
         )
-    else:
-        command.stdout.write(
-            _(
-                "%(province)s already holds synthetic coordination data: %(directives)s directives, %(tasks)s tasks."
-            )
-            % made
-        )
+        % made
+    )

@@ -6,7 +6,8 @@ gives the same set (units in a fixed order, one `random.Random(seed)`). Everythi
 the services, so the history of each task reads as if people had done it. Then the reports and
 obstacles part adds its own (`demo_parts.reports_and_obstacles`).
 
-Run twice in a province, it makes nothing new and says what is there.
+Run again in a province that holds the set, it is refused (naming the province and what it
+holds) and writes nothing, as every demo but `services demo` is.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tinhgon.coordination import demo_parts, services
 from tinhgon.coordination.models import Directive, Extension, Task, TaskStatus
 from tinhgon.coordination.services import TargetKind, TaskSpec
+from tinhgon.core import text
+from tinhgon.core.errors import DomainError
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
 
@@ -96,12 +100,26 @@ def summary(province_id: int) -> dict[str, Any]:
 
 
 def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
-    """Make the demo set in the province (or find the one made before); return what is there."""
+    """Make the demo set in the province and return what is there; refused, writing nothing, if
+    the province holds one already."""
     today = timezone.localdate()
     version = units.resolve_province(province, day=today)
     province_id = version.unit_id
     if Directive.objects.filter(province_id=province_id, synthetic=True).exists():
-        return {"province": version.name, "made": False, **summary(province_id)}
+        held = summary(province_id)
+        raise DomainError(
+            _(
+                "%(province)s already holds synthetic coordination data (%(directives)s "
+                "directives, %(tasks)s tasks): nothing was written."
+            )
+            % {
+                "province": version.name,
+                "directives": text.number(held["directives"]),
+                "tasks": text.number(held["tasks"]),
+            },
+            code="already_generated",
+            status=409,
+        )
     rng = random.Random(seed)
     communes = list(
         units.versions_on(today)

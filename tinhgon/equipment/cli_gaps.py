@@ -75,12 +75,9 @@ def demo_command(command: Any, *, province: str, seed: int, format: str, **_opti
     if format == "json":
         command.stdout.write(to_json(made))
         return
-    if made["made"]:
-        message = _(
+    command.stdout.write(
+        _(
             "Synthetic equipment data made in %(province)s: %(inventory_lines)s inventory lines, %(premises)s premises."
         )
-    else:
-        message = _(
-            "%(province)s already holds synthetic equipment data: %(inventory_lines)s inventory lines, %(premises)s premises."
-        )
-    command.stdout.write(message % made)
+        % made
+    )

@@ -7,7 +7,9 @@ its public administration service centre (TTHCC) and of its office (VP) (officer
 inventory lines for every item their standards list (some communes short, some with surplus,
 some items worn or broken), its headquarters, and one former headquarters per commune merged
 into it in 2025 (from the lineage), some of them already declared surplus or being repurposed.
-The same seed on the same registry gives the same set. Run twice, it makes nothing new.
+The same seed on the same registry gives the same set. Run again in a province that holds the
+set, it is refused (naming the province and what it holds) and writes nothing, as every demo but
+`services demo` is.
 
 Needs the apparatus of the communes (`tinhgon generate-apparatus`): the standards are those of
 the service centre and the office.
@@ -22,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import audit
 from tinhgon.equipment.models import (
@@ -61,12 +64,24 @@ def summary(province_id: int) -> dict[str, Any]:
 
 
 def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
-    """Make the demo set in the province (or find the one made before); return what is there."""
+    """Make the demo set in the province and return what is there; refused, writing nothing, if
+    the province holds one already."""
     today = timezone.localdate()
     version = units.resolve_province(province[:100], day=today)
     province_id = version.unit_id
     if InventoryItem.objects.filter(province_id=province_id, synthetic=True).exists():
-        return {"province": version.name, "made": False, **summary(province_id)}
+        raise DomainError(
+            _(
+                "%(province)s already holds synthetic equipment data (%(inventory_lines)s "
+                "inventory lines, %(premises)s premises): nothing was written."
+            )
+            % {
+                "province": version.name,
+                **{key: text.number(count) for key, count in summary(province_id).items()},
+            },
+            code="already_generated",
+            status=409,
+        )
     communes = list(
         units.versions_on(today)
         .filter(province_id=province_id, kind__in=KINDS_BY_LEVEL[Level.COMMUNE])

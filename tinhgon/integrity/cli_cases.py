@@ -105,8 +105,6 @@ def demo_command(command: Any, *, province: str, seed: int, format: str, **_opti
     if format == "json":
         command.stdout.write(to_json(made))
         return
-    if made["made"]:
-        message = _("Synthetic cases made in %(province)s: %(cases)s cases, %(open)s open.")
-    else:
-        message = _("%(province)s already holds synthetic cases: %(cases)s cases, %(open)s open.")
-    command.stdout.write(message % made)
+    command.stdout.write(
+        _("Synthetic cases made in %(province)s: %(cases)s cases, %(open)s open.") % made
+    )

@@ -11,7 +11,8 @@ Then, if the red flags part is present, its own synthetic histories are planted
 (`tinhgon.integrity.flags_demo.plant(province_id=..., rng=...)`), found by import so that this
 part needs nothing from that one.
 
-Run twice in a province, it makes nothing new and says what is there.
+Run again in a province that holds the set, it is refused (naming the province and what it
+holds) and writes nothing, as every demo but `services demo` is.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tinhgon.core import text
+from tinhgon.core.errors import DomainError
 from tinhgon.integrity import cases
 from tinhgon.integrity.models import Case, CaseKind, Channel, Variant
 from tinhgon.staffing.models import Assignment, LeaderRole
@@ -73,17 +77,23 @@ def _chairman(commune_id: int, day: dt.date) -> int | None:
 
 
 def demo(*, province: str, seed: int = 1) -> dict[str, Any]:
-    """Make the set (or find it made) and return what the province holds."""
+    """Make the set and return what the province holds; refused, writing nothing, if the
+    province holds one already."""
     today = timezone.localdate()
     found = units.resolve_province(province, day=today)
     existing = Case.objects.filter(synthetic=True, province_id=found.unit_id)
-    made = not existing.exists()
-    if made:
-        with transaction.atomic():
-            _make(found.unit_id, seed=seed, today=today)
+    if existing.exists():
+        raise DomainError(
+            _("%(province)s already holds synthetic cases (%(cases)s cases): nothing was written.")
+            % {"province": found.name, "cases": text.number(existing.count())},
+            code="already_generated",
+            status=409,
+        )
+    with transaction.atomic():
+        _make(found.unit_id, seed=seed, today=today)
     return {
         "province": found.name,
-        "made": made,
+        "made": True,
         "cases": existing.count(),
         "open": existing.filter(status__in=[s.value for s in cases.OPEN_CASE]).count(),
     }

@@ -670,7 +670,8 @@ def _trainings(officials: list[Official], day: dt.date, rng: random.Random) -> l
 def demo(*, province: str, seed: int = 1, day: dt.date | None = None, actor: Any = None) -> Result:
     """`tinhgon staff demo`: synthetic staff for every unit under the province that is not an
     administrative unit (its agencies and its communes' agencies); a commune without agencies
-    gets the commune template itself."""
+    gets the commune template itself. Refused, writing nothing, if any of them holds synthetic
+    staff already."""
     day = day or timezone.localdate()
     root = registry.resolve_province(province, day=day)
     tree = list(
@@ -688,5 +689,14 @@ def demo(*, province: str, seed: int = 1, day: dt.date | None = None, actor: Any
         raise DomainError(
             _("%(province)s has no unit open on %(day)s.")
             % {"province": root.name, "day": text.day(day)}
+        )
+    # `generate` refuses too, naming a unit; a second demo names the province, as every demo's.
+    filled = Position.objects.filter(unit_id__in=chosen, synthetic=True).values("unit_id")
+    if filled.exists():
+        raise DomainError(
+            _("%(province)s already holds synthetic staff (%(units)s units): nothing was written.")
+            % {"province": root.name, "units": text.number(filled.distinct().count())},
+            code="already_generated",
+            status=409,
         )
     return generate(units=sorted(chosen), seed=seed, day=day, actor=actor)

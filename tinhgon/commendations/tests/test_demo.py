@@ -17,19 +17,32 @@ from tinhgon.commendations.models import (
     ProposalItem,
     ProposalStatus,
 )
+from tinhgon.core.tests.cli import refused
 from tinhgon.units import selectors as units
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_makes_a_labelled_set_and_a_second_run_makes_nothing(son_la):
+def test_the_demo_makes_a_labelled_set_and_a_second_run_is_refused_writing_nothing(
+    son_la, capsys, monkeypatch
+):
     out = io.StringIO()
     call_command("commendations", "demo", "--province", "Sơn La", "--format", "json", stdout=out)
     first = json.loads(out.getvalue())
-    second = demo.demo(province="Sơn La")
+    line = refused(
+        "commendations", "demo", "--province", "Sơn La", monkeypatch=monkeypatch, capsys=capsys
+    )
 
-    assert first["made"] and not second["made"]
-    assert first["commendations"] == second["commendations"] > 0
+    assert first["made"] and first["commendations"] > 0
+    assert line == (
+        f"{son_la.name} already holds synthetic commendations ({first['campaigns']} campaigns, "
+        f"{first['decisions']} decisions, {first['commendations']} commendations): "
+        "nothing was written."
+    )
+    held = demo.summary(son_la.unit_id)
+    assert held == {
+        key: first[key] for key in ("campaigns", "proposals", "decisions", "commendations")
+    }
     assert not Commendation.objects.filter(synthetic=False).exists()
     assert all(d.number.startswith(demo.LABEL) for d in Decision.objects.all())
     campaign = Campaign.objects.get(code=demo.CODE)

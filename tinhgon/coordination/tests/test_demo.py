@@ -8,10 +8,14 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
+from tinhgon.coordination import demo
 from tinhgon.coordination.models import Directive, Task, TaskEvent, TaskStatus
 from tinhgon.coordination.tests import tasks_factories as make
-from tinhgon.core.errors import NotFound
+from tinhgon.core import text
+from tinhgon.core.errors import DomainError, NotFound
+from tinhgon.core.tests.cli import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +57,8 @@ def test_the_demo_is_labelled_deterministic_by_seed_and_made_once(son_la):
     assert {TaskStatus.ACCEPTED, TaskStatus.RETURNED} <= states
     fingerprint = sorted(tasks.values_list("unit_id", "status", "due"))
     events = TaskEvent.objects.count()
-    again = json.loads(_run("demo", "--province", "Sơn La", "--seed", "7", "--format", "json"))
-    assert again["made"] is False and again["tasks"] == made["tasks"]
+    with pytest.raises(DomainError, match="Sơn La already holds"):
+        _run("demo", "--province", "Sơn La", "--seed", "7", "--format", "json")
     assert TaskEvent.objects.count() == events
     # The same seed on a fresh database gives the same set.
     Task.objects.filter(directive__in=directives).update(parent=None)
@@ -67,3 +71,21 @@ def test_the_demo_is_labelled_deterministic_by_seed_and_made_once(son_la):
     _run("demo", "--province", "Sơn La", "--seed", "7", "--format", "json")
     redone = Task.objects.filter(directive__province_id=son_la.unit_id)
     assert sorted(redone.values_list("unit_id", "status", "due")) == fingerprint
+
+
+def test_a_second_demo_in_a_province_is_one_line_naming_it_exit_1_and_writes_nothing(
+    son_la, capsys, monkeypatch
+):
+    _run("demo", "--province", "Sơn La", "--seed", "2")
+    before = (Directive.objects.count(), Task.objects.count(), TaskEvent.objects.count())
+    line = refused(
+        "coord", "demo", "--province", son_la.code, monkeypatch=monkeypatch, capsys=capsys
+    )
+    held = demo.summary(son_la.unit_id)
+    with translation.override("en"):
+        tasks = text.number(held["tasks"])
+    assert line == (
+        f"{son_la.name} already holds synthetic coordination data ({held['directives']} "
+        f"directives, {tasks} tasks): nothing was written."
+    )
+    assert (Directive.objects.count(), Task.objects.count(), TaskEvent.objects.count()) == before

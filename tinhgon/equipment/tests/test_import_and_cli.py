@@ -9,10 +9,12 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError
+from tinhgon.core.tests.cli import refused
 from tinhgon.equipment import importer
 from tinhgon.equipment.models import InventoryItem, Premises
 from tinhgon.units import selectors as units
@@ -135,11 +137,22 @@ def test_a_units_page_imports_its_own_lines_only_and_the_actor_must_write_every_
     assert done == {"lines": 1, "units": 1}
 
 
-def test_demo_makes_a_labelled_synthetic_set_once_and_gaps_read_it_as_json(son_la):
+def test_demo_makes_a_labelled_synthetic_set_once_and_gaps_read_it_as_json(
+    son_la, capsys, monkeypatch
+):
     first = json.loads(_run("demo", "--province", "Sơn La", "--seed", "3", "--format", "json"))
     assert first["made"] is True and first["inventory_lines"] > 100 and first["premises"] >= 75
-    again = json.loads(_run("demo", "--province", "Sơn La", "--format", "json"))
-    assert again["made"] is False and again["inventory_lines"] == first["inventory_lines"]
+    line = refused(
+        "equipment", "demo", "--province", "Sơn La", monkeypatch=monkeypatch, capsys=capsys
+    )
+    with translation.override("en"):
+        lines = text.number(first["inventory_lines"])
+    assert line == (
+        f"{son_la.name} already holds synthetic equipment data ({lines} inventory lines, "
+        f"{first['premises']} premises): nothing was written."
+    )
+    assert InventoryItem.objects.count() == first["inventory_lines"]
+    assert Premises.objects.count() == first["premises"]
     assert not InventoryItem.objects.filter(synthetic=False).exists()
     assert all(p.name.startswith("[Minh họa]") for p in Premises.objects.all())
     rows = json.loads(_run("gaps", "--province", "Sơn La", "--format", "json"))

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from tinhgon.core.errors import NotFound
+from tinhgon.core.tests.cli import refused
 from tinhgon.integrity import cases
 from tinhgon.integrity.models import Case, CaseEvent, CaseKind
 from tinhgon.integrity.tests.cases_factories import AUTHOR, CONTACT, committee_of, leader, receive
@@ -65,7 +66,9 @@ def test_integrity_cases_refuses_an_unknown_unit_and_a_bad_format():
         _run("cases", "--unit", "no-such-unit-99999", "--format", "json")
 
 
-def test_the_demo_is_labelled_made_once_and_routes_through_the_services(son_la):
+def test_the_demo_is_labelled_made_once_and_routes_through_the_services(
+    son_la, capsys, monkeypatch
+):
     found = Case.objects.filter(province_id=son_la.unit_id)
     # The same seed on the same registry gives the same set: made, rolled back, made again.
     savepoint = transaction.savepoint_create()
@@ -82,6 +85,11 @@ def test_the_demo_is_labelled_made_once_and_routes_through_the_services(son_la):
     assert set(found.values_list("kind", flat=True)) == set(CaseKind.values)
     assert found.filter(anonymous=True).exists() and found.filter(anonymous=False).exists()
     assert CaseEvent.objects.filter(case__in=found, move="receive").count() == made["cases"]
-    again = json.loads(_run("demo", "--province", "Sơn La", "--seed", "7", "--format", "json"))
-    assert again["made"] is False and again["cases"] == made["cases"]
-    assert found.count() == made["cases"]
+    events = CaseEvent.objects.count()
+    line = refused(
+        "integrity", "demo", "--province", "Sơn La", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert line == (
+        f"{son_la.name} already holds synthetic cases ({made['cases']} cases): nothing was written."
+    )
+    assert found.count() == made["cases"] and CaseEvent.objects.count() == events

@@ -8,8 +8,10 @@ from django.db.models import Sum
 from django.utils import translation
 
 from tinhgon.conftest import unit
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError
 from tinhgon.core.models import AuditEvent
+from tinhgon.core.tests.cli import refused
 from tinhgon.staffing import figures, protect, services, synthetic
 from tinhgon.staffing.models import Assignment, Official, Position, Quota
 from tinhgon.units import selectors
@@ -164,7 +166,9 @@ def test_a_quota_decided_by_a_person_that_is_too_small_refuses_the_run(son_la):
     assert not Official.objects.exists() and not Position.objects.exists()
 
 
-def test_the_demo_command_fills_every_unit_of_the_province_and_says_it_is_synthetic(son_la):
+def test_the_demo_command_fills_every_unit_of_the_province_and_says_it_is_synthetic(
+    son_la, capsys, monkeypatch
+):
     out = io.StringIO()
     call_command(
         "staff", "demo", "--province", "Sơn La", "--seed", "5", "--as-of", "2026-01-15", stdout=out
@@ -176,8 +180,18 @@ def test_the_demo_command_fills_every_unit_of_the_province_and_says_it_is_synthe
     snv = selectors.versions_on(DAY).get(code__endswith="-SNV", province_id=son_la.unit_id)
     head = Position.objects.get(unit_id=snv.unit_id, leader_role="head")
     assert head.assignments.count() == 1
-    with pytest.raises(DomainError, match="exist already"):
-        call_command("staff", "demo", "--province", "Sơn La", "--as-of", "2026-01-15")
+    officials = Official.objects.count()
+    line = refused(
+        "staff", "demo", "--province", "Sơn La", "--as-of", "2026-01-15",
+        monkeypatch=monkeypatch, capsys=capsys,
+    )  # fmt: skip
+    filled = Position.objects.values("unit_id").distinct().count()
+    with translation.override("en"):
+        count = text.number(filled)
+    assert (
+        line == f"{son_la.name} already holds synthetic staff ({count} units): nothing was written."
+    )
+    assert Official.objects.count() == officials
 
 
 def test_the_demo_command_speaks_json(son_la):
