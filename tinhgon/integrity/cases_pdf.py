@@ -17,7 +17,6 @@ documents is not in tinhgon yet, and the case number is unique and stable.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,6 @@ from tinhgon.core.errors import NotFound
 from tinhgon.integrity import cases
 from tinhgon.integrity.models import Case, CaseKind, CaseStatus
 from tinhgon.publicservices import printing
-from tinhgon.publicservices.models import Dossier
 from tinhgon.units import selectors as units
 from tinhgon.workdays.calendar import local_time
 
@@ -61,37 +59,29 @@ def _place(province_id: int | None, day: dt.date) -> tuple[str, str]:
     return name, name
 
 
-class _Sheet(printing._Sheet):
-    """The dossier sheet with a document number ("Số: ...") in place of the dossier's code."""
-
-    def __init__(self, title: str, reference: str) -> None:
-        kind = printing.Kind("case", title, "Mẫu giải quyết đơn", "giai-quyet", False)
-        # The sheet reads only the dossier's `code` (its title and heading): the reference.
-        super().__init__(kind, cast(Dossier, _Reference(reference)))
-        self.reference = reference
-
-    def head(self, case: Case) -> str:
-        day = local_time(case.decided_at or timezone.now()).date()
-        province, place = _place(case.handler_province_id, day)
-        unit = _name(case.handler_unit_id, day)
-        self.heading(
-            authority=province if unit != province else "",
-            unit=unit,
-            code=self.reference,
-            place_date=printing.dated(place or unit, case.decided_at or timezone.now()),
-        )
-        return unit
-
-    def multi_cell(self, w, h=None, text="", *args, **kwargs):  # type: ignore[no-untyped-def,override]
-        # The sheet's heading prints the dossier's code as "Mã hồ sơ: X"; a decision is numbered.
-        if text == f"Mã hồ sơ: {self.reference}":
-            text = f"Số: {self.reference}"
-        return super().multi_cell(w, h, text, *args, **kwargs)
+def _sheet(title: str, reference: str) -> printing.Sheet:
+    """The administrative sheet with the document's number ("Số: ...") as its reference."""
+    return printing.Sheet(
+        title=title,
+        form="Mẫu giải quyết đơn",
+        document=f"{title.capitalize()} - {reference}",
+        reference_label="Số",
+    )
 
 
-class _Reference:
-    def __init__(self, code: str) -> None:
-        self.code = code
+def _head(sheet: printing.Sheet, case: Case, reference: str) -> str:
+    """The header as issued by the handler unit on the day of the decision; returns the unit's
+    name for the body."""
+    day = local_time(case.decided_at or timezone.now()).date()
+    province, place = _place(case.handler_province_id, day)
+    unit = _name(case.handler_unit_id, day)
+    sheet.heading(
+        authority=province if unit != province else "",
+        unit=unit,
+        reference=reference,
+        place_date=printing.dated(place or unit, case.decided_at or timezone.now()),
+    )
+    return unit
 
 
 def _decider(case: Case) -> str:
@@ -122,8 +112,8 @@ def render(case: Case, document: str, *, reader) -> bytes:  # type: ignore[no-un
 def _decision(case: Case) -> bytes:
     title, _mark, what = TITLES[CaseKind(case.kind)]
     with override("vi"):
-        sheet = _Sheet(title, number(case))
-        unit = sheet.head(case)
+        sheet = _sheet(title, number(case))
+        unit = _head(sheet, case, number(case))
         day = local_time(case.received_at).date()
         sheet.field("Về việc", case.subject)
         sheet.field(f"Đơn vị bị {what}", _name(case.unit_id, day))
@@ -140,8 +130,9 @@ def _decision(case: Case) -> bytes:
 def _notice(case: Case, author: cases.Author) -> bytes:
     _title, _mark, what = TITLES[CaseKind(case.kind)]
     with override("vi"):
-        sheet = _Sheet(NOTICE_TITLE, f"{case.pk}/TB-GQ")
-        unit = sheet.head(case)
+        reference = f"{case.pk}/TB-GQ"
+        sheet = _sheet(NOTICE_TITLE, reference)
+        unit = _head(sheet, case, reference)
         sheet.field("Kính gửi", f"Ông/Bà {author.name}")
         sheet.field("Địa chỉ liên hệ", author.contact)
         sheet.para(

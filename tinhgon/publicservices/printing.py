@@ -177,7 +177,12 @@ def render(dossier: Dossier, kind: str, *, tracking_url: str = "") -> bytes:
     if kind not in KINDS or kind not in kinds_for(dossier):
         raise _no_such(dossier, kind)
     with override("vi"):
-        sheet = _Sheet(KINDS[kind], dossier)
+        found = KINDS[kind]
+        sheet = Sheet(
+            title=found.title,
+            form=found.form,
+            document=f"{found.title.capitalize()} - {dossier.code}",
+        )
         WRITERS[kind](sheet, dossier, tracking_url)
         return bytes(sheet.output())
 
@@ -293,21 +298,28 @@ def amount(value: int) -> str:
     return f"{core_text.number(value)} đồng"  # 15.000 đồng (rendered in Vietnamese)
 
 
-class _Sheet(FPDF):
+class Sheet(FPDF):
     """An A4 page in the administrative style (Decree 30/2020: margins, the motto, Noto Serif
-    at 13 pt for the body)."""
+    at 13 pt for the body), for any app's document: `title` is printed under the heading,
+    `form` in the footer before the page number, `document` is the PDF's own title, and
+    `reference_label` is what the heading says before the reference ("Mã hồ sơ" of a dossier,
+    "Số" of a numbered decision or notice)."""
 
     BODY = 13
     LINE = 6.5
 
-    def __init__(self, kind: Kind, dossier: Dossier) -> None:
+    def __init__(
+        self, *, title: str, form: str, document: str, reference_label: str = "Mã hồ sơ"
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.kind = kind
+        self.heading_title = title
+        self.form = form
+        self.reference_label = reference_label
         self.set_margins(left=30, top=20, right=15)
         self.set_auto_page_break(auto=True, margin=20)
         for style, path in font_files().items():
             self.add_font(FONT, style, str(path))
-        self.set_title(text(f"{kind.title.capitalize()} - {dossier.code}"))
+        self.set_title(text(document))
         self.set_creator("tinhgon")
         self.set_lang("vi")
         self.creation_date = timezone.now()
@@ -316,11 +328,12 @@ class _Sheet(FPDF):
     def footer(self) -> None:
         self.set_y(-14)
         self.set_font(FONT, "I", 9)
-        self.cell(0, 5, text(f"{self.kind.form} - trang {self.page_no()}"), align="R")
+        self.cell(0, 5, text(f"{self.form} - trang {self.page_no()}"), align="R")
 
-    def heading(self, *, authority: str, unit: str, code: str, place_date: str) -> None:
-        """The two header blocks: the issuing unit and the code on the left, the national motto
-        and the place and date on the right; then the title."""
+    def heading(self, *, authority: str, unit: str, reference: str, place_date: str) -> None:
+        """The two header blocks: the issuing unit and the reference (a dossier's code, a
+        document's number) on the left, the national motto and the place and date on the right;
+        then the title."""
         top = self.get_y()
         left = 68.0
         right_x = self.l_margin + left
@@ -333,7 +346,9 @@ class _Sheet(FPDF):
         self._rule(self.l_margin + left / 2, 24)
         self.set_font(FONT, "", 11)
         self.ln(1.5)
-        self.multi_cell(left, 5.5, text(f"Mã hồ sơ: {code}"), align="C", **_next_line())
+        self.multi_cell(
+            left, 5.5, text(f"{self.reference_label}: {reference}"), align="C", **_next_line()
+        )
         bottom = self.get_y()
         self.set_xy(right_x, top)
         self.set_font(FONT, "B", 12)
@@ -349,7 +364,7 @@ class _Sheet(FPDF):
         self.multi_cell(right, 5.5, text(place_date), align="C", **_next_line())
         self.set_y(max(bottom, self.get_y()) + 8)
         self.set_font(FONT, "B", 14)
-        self.multi_cell(0, 7, text(self.kind.title), align="C", **_next_line())
+        self.multi_cell(0, 7, text(self.heading_title), align="C", **_next_line())
         self.ln(4)
 
     def _rule(self, centre: float, width: float) -> None:
@@ -376,11 +391,12 @@ class _Sheet(FPDF):
         self.write(self.LINE, text(value or "-"))
         self.ln(self.LINE + 0.8)
 
-    def items(self, values: list[str]) -> None:
+    def items(self, values: list[str], *, mark: str = ")") -> None:
+        """A numbered list, indented: "1) ...", or "1. ..." with `mark="."`."""
         self.set_font(FONT, "", self.BODY)
         for number, value in enumerate(values, start=1):
             self.set_x(self.l_margin + 6)
-            self.multi_cell(0, self.LINE, text(f"{number}) {value}"), **_next_line())
+            self.multi_cell(0, self.LINE, text(f"{number}{mark} {value}"), **_next_line())
 
     def signatures(
         self, blocks: list[tuple[str, str, str]], *, receivers: list[str] | None = None
@@ -460,7 +476,7 @@ def _procedure(dossier: Dossier) -> str:
     return f"{version.name} (mã thủ tục {version.procedure.code})"
 
 
-def _applicant_block(sheet: _Sheet, dossier: Dossier) -> None:
+def _applicant_block(sheet: Sheet, dossier: Dossier) -> None:
     sheet.field("Tên người nộp", _addressee(dossier))
     sheet.field(_identity_label(dossier), dossier.applicant_id_masked)
     commune = _unit_name(dossier.applicant_commune_id)
@@ -468,7 +484,7 @@ def _applicant_block(sheet: _Sheet, dossier: Dossier) -> None:
     sheet.field("Nội dung yêu cầu giải quyết", _procedure(dossier))
 
 
-def _head(sheet: _Sheet, dossier: Dossier, unit_id: int, when: dt.datetime) -> str:
+def _head(sheet: Sheet, dossier: Dossier, unit_id: int, when: dt.datetime) -> str:
     """The header as issued by `unit_id` (its name of today) on `when`; returns the unit's
     name for the body."""
     province, place = _province_place(dossier)
@@ -476,7 +492,7 @@ def _head(sheet: _Sheet, dossier: Dossier, unit_id: int, when: dt.datetime) -> s
     sheet.heading(
         authority=province if unit != province else "",
         unit=unit,
-        code=dossier.code,
+        reference=dossier.code,
         place_date=dated(place, when),
     )
     return unit
@@ -501,7 +517,7 @@ def _fees(dossier: Dossier) -> list[str]:
 
 
 # -- the documents ---------------------------------------------------------------------------
-def _receipt(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _receipt(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 01: what was received, when, and when the result is due."""
     received = _last_event(dossier, "receive")
     when = dossier.received_at or timezone.now()
@@ -537,7 +553,7 @@ def _receipt(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     )
 
 
-def _tracking(sheet: _Sheet, dossier: Dossier, url: str) -> None:
+def _tracking(sheet: Sheet, dossier: Dossier, url: str) -> None:
     """The tracking address and its QR code (drawn as squares: no image library)."""
     import segno
 
@@ -568,7 +584,7 @@ def _tracking(sheet: _Sheet, dossier: Dossier, url: str) -> None:
     sheet.set_y(max(sheet.get_y(), top + size) + 2)
 
 
-def _supplement(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _supplement(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 02: what to add, from the note of the latest request for a supplement."""
     event = _last_event(dossier, "request_supplement")
     assert event is not None  # kinds_for checked it
@@ -589,7 +605,7 @@ def _supplement(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     sheet.signatures([("NGƯỜI HƯỚNG DẪN", "(Ký và ghi rõ họ tên)", _person(event.actor))])
 
 
-def _refusal(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _refusal(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 03: the reason for not receiving the dossier, from the refuse event's note."""
     event = _last_event(dossier, "refuse")
     assert event is not None
@@ -606,7 +622,7 @@ def _refusal(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     sheet.signatures([("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", _person(event.actor))])
 
 
-def _letter_opening(sheet: _Sheet, dossier: Dossier) -> None:
+def _letter_opening(sheet: Sheet, dossier: Dossier) -> None:
     """The addressee, and which dossier the letter is about."""
     sheet.para(f"Kính gửi: {_addressee(dossier)}", style="B", align="C")
     sheet.para(
@@ -616,7 +632,7 @@ def _letter_opening(sheet: _Sheet, dossier: Dossier) -> None:
     )
 
 
-def _apology(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _apology(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 04: the latest apology, its reason and the new date."""
     apology = (
         Apology.objects.filter(dossier=dossier).select_related("actor").order_by("-at").first()
@@ -642,7 +658,7 @@ def _apology(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
     )
 
 
-def _stop(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _stop(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 05: processing stopped, from the stop event's note."""
     event = _last_event(dossier, "stop")
     assert event is not None
@@ -688,7 +704,7 @@ def step_result(at: dt.datetime, due: dt.datetime | None) -> str:
     return "Đúng hạn" if at <= due else "Quá hạn"
 
 
-def _control(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
+def _control(sheet: Sheet, dossier: Dossier, tracking_url: str) -> None:
     """Mẫu 06: every event, with its unit, official, time, move and timeliness."""
     now = timezone.now()
     unit = _head(sheet, dossier, dossier.unit_id, now)
@@ -733,7 +749,7 @@ def _control(sheet: _Sheet, dossier: Dossier, tracking_url: str) -> None:
             row.cell(text(event.note[:300]))
 
 
-WRITERS: dict[str, Callable[[_Sheet, Dossier, str], None]] = {
+WRITERS: dict[str, Callable[[Sheet, Dossier, str], None]] = {
     "receipt": _receipt,
     "supplement": _supplement,
     "refusal": _refusal,

@@ -287,3 +287,30 @@ def test_the_command_refuses_a_kind_that_does_not_apply_in_one_line(walked, tmp_
         )
     assert stopped.value.code == 1
     assert capsys.readouterr().err.strip() == f"Hồ sơ {walked.code} không bị từ chối tiếp nhận."
+
+
+def test_another_apps_document_on_the_public_sheet_prints_its_own_label_title_and_footer(clock):
+    # Integrity's and commendations' documents are numbered: "Số: ...", never "Mã hồ sơ".
+    sheet = printing.Sheet(
+        title="QUYẾT ĐỊNH GIẢI QUYẾT KHIẾU NẠI",
+        form="Mẫu giải quyết đơn",
+        document="Quyết định giải quyết khiếu nại - 12/QĐ-GQKN",
+        reference_label="Số",
+    )
+    sheet.heading(
+        authority="",
+        unit="Ủy ban nhân dân Phường Chiềng An",
+        reference="12/QĐ-GQKN",
+        place_date=printing.dated("Sơn La", at(2)),
+    )
+    sheet.items(["Ông A", "Bà B"], mark=".")
+    pdf = bytes(sheet.output())
+    shown = words(pdf)
+    assert "Số: 12/QĐ-GQKN" in shown and "Mã hồ sơ" not in shown
+    assert "QUYẾT ĐỊNH GIẢI QUYẾT KHIẾU NẠI" in shown
+    assert "Sơn La, ngày 02 tháng 3 năm 2026" in shown
+    assert "1. Ông A 2. Bà B" in shown
+    assert "Mẫu giải quyết đơn - trang 1" in shown
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None
+    assert metadata.title == "Quyết định giải quyết khiếu nại - 12/QĐ-GQKN"
