@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts import access
@@ -417,6 +418,91 @@ def leaver_pay(*, actor: Any, leaver_id: int, paid_on: dt.date) -> Leaver:
         total=str(leaver.total),
     )
     return leaver
+
+
+def _figure(value: Any) -> str:
+    """A coefficient as the active language writes it: 0,5 and 2.340.000 in Vietnamese, 1 rather
+    than 1,0."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return formats.number_format(int(number), force_grouping=True)
+    return formats.number_format(number.normalize(), force_grouping=True)
+
+
+def _times_s(value: Any) -> str:
+    return "–" if not value else f"S × {_figure(value)}"
+
+
+def formula_terms(coefficients: dict[str, Any]) -> dict[str, Any]:
+    """A formula's coefficients as an official reads them, in the active language: rows of
+    (label, value) for what applies to every leaver and to resignations, the early retirement
+    brackets as a table (months early, then per month, per year and for the service, x S)."""
+    c = coefficients
+    e, r = c["early_retirement"], c["resignation"]
+    service = _("S × (%(first)s + %(later)s × (Y − %(years)s)), from %(years)s insured years") % {
+        "first": _figure(e["first_years_months"]),
+        "later": _figure(e["per_later_year"]),
+        "years": _figure(e["first_years"]),
+    }
+    brackets, low = [], e["min_months_early"]
+    for bracket in e["brackets"]:
+        high = min(bracket["max_months_early"], e["max_months_early"])
+        brackets.append(
+            {
+                "months": f"{_figure(low)}–{_figure(high)}",
+                "per_month": _times_s(bracket["per_month_early"]),
+                "per_year": _times_s(bracket["per_year_early"]),
+                "service": service if bracket["service"] else "–",
+            }
+        )
+        low = bracket["max_months_early"] + 1
+    return {
+        "general": [
+            (_("Base salary"), _("%(amount)s VND") % {"amount": _figure(c["base_salary"])}),
+            (
+                _("Full allowance for the months"),
+                _("when leaving within %(months)s months of the reorganization decision")
+                % {"months": _figure(c["full_rate_months"])},
+            ),
+            (
+                _("Leaving later"),
+                _("the allowance for the months × %(factor)s")
+                % {"factor": _figure(c["late_factor"])},
+            ),
+            (
+                _("Odd months of a year"),
+                _("1 to 6 months count %(short)s year, more than 6 count %(long)s year")
+                % {
+                    "short": _figure(c["odd_months_up_to_6"]),
+                    "long": _figure(c["odd_months_over_6"]),
+                },
+            ),
+        ],
+        "early": _(
+            "From %(low)s to %(high)s months before the retirement age; at most %(counted)s "
+            "months are paid for."
+        )
+        % {
+            "low": _figure(e["min_months_early"]),
+            "high": _figure(e["max_months_early"]),
+            "counted": _figure(e["months_counted_max"]),
+        },
+        "pension": (
+            _("The pension is reduced for retiring early.")
+            if e["pension_reduced"]
+            else _("The pension is not reduced for retiring early.")
+        ),
+        "brackets": brackets,
+        "resignation": [
+            (
+                _("For each insured month (at most %(months)s)")
+                % {"months": _figure(r["months_counted_max"])},
+                _times_s(r["per_month"]),
+            ),
+            (_("For each insured year"), _times_s(r["per_year_worked"])),
+            (_("To look for work"), _times_s(r["job_search_months"])),
+        ],
+    }
 
 
 @transaction.atomic

@@ -402,9 +402,7 @@ def formulas(request: HttpRequest) -> HttpResponse:
     versions = list(LeaverFormula.objects.order_by("-valid_from", "-id"))
     latest = versions[0] if versions else None
     context: dict[str, Any] = {
-        "versions": [
-            (v, json.dumps(v.coefficients, ensure_ascii=False, indent=2)) for v in versions
-        ],
+        "versions": [(v, leavers.formula_terms(v.coefficients)) for v in versions],
         "editable": editable,
     }
     if request.method == "POST":

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from tinhgon.staffing import evaluation, leavers
 from tinhgon.staffing.models import Evaluation, Leaver, LeaverFormula, Official
@@ -178,3 +179,22 @@ def test_a_leaver_recorded_on_the_page_is_listed_with_the_amount(commune_officia
     )
     assert done.status_code == 302, done.content.decode()[:500]
     assert Leaver.objects.get(official_id=person).total == 455843700
+
+
+def test_the_formula_page_reads_the_coefficients_as_terms_with_vietnamese_numbers(observer):
+    # The seeded version (Decree 178 as amended by Decree 67): S x 0.9 for the months from 61
+    # to 120 months early, S x 4 a year early, the service term from 20 insured years.
+    body = observer.browser().get("/staff/rules/formulas/").content.decode()
+    assert "2.340.000" in body and "2340000" not in body
+    assert '<th scope="row">61–120</th><td>S × 0,9</td><td>S × 4</td>' in body
+    assert '<th scope="row">1–23</th><td>S × 1</td><td>–</td><td>–</td>' in body
+    assert "S × (5 + 0,5 × (Y − 20))" in body
+    assert "S × 1,5" in body and "S × 0,8" in body
+    assert '"base_salary"' not in body and "early_retirement" not in body
+    with translation.override("en"):
+        terms = leavers.formula_terms(LeaverFormula.objects.get().coefficients)
+    assert terms["general"][0] == ("Base salary", "2,340,000 VND")
+    assert terms["general"][2] == ("Leaving later", "the allowance for the months × 0.5")
+    assert terms["pension"] == "The pension is not reduced for retiring early."
+    assert terms["resignation"][0] == ("For each insured month (at most 60)", "S × 0.8")
+    assert [b["months"] for b in terms["brackets"]] == ["1–23", "24–60", "61–120"]
