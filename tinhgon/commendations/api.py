@@ -196,6 +196,12 @@ class ItemOut(Schema):
     reason: str
     verdict: str
     note: str
+    unit_closed_since: dt.date | None = Field(
+        None, description="a collective whose unit has closed: the first day it was closed"
+    )
+    unit_successor_ids: list[int] = Field(
+        default_factory=list, description="that unit's successors open today, by the lineage"
+    )
 
 
 class ProposalOut(Schema):
@@ -209,6 +215,8 @@ class ProposalOut(Schema):
 
 
 def _proposal_out(proposal: Proposal) -> dict:
+    items = list(proposal.items.select_related("form").order_by("id"))
+    closed = selectors.closed_collectives({i.unit_id for i in items if i.official_id is None})
     return {
         "id": proposal.pk,
         "unit_id": proposal.unit_id,
@@ -226,8 +234,16 @@ def _proposal_out(proposal: Proposal) -> dict:
                 "reason": i.reason,
                 "verdict": i.verdict,
                 "note": i.note,
+                **(
+                    {
+                        "unit_closed_since": closed[i.unit_id].since,
+                        "unit_successor_ids": [u for u, _n in closed[i.unit_id].successors],
+                    }
+                    if i.official_id is None and i.unit_id in closed
+                    else {}
+                ),
             }
-            for i in proposal.items.select_related("form").order_by("id")
+            for i in items
         ],
     }
 

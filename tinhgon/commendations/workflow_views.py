@@ -30,6 +30,7 @@ from tinhgon.commendations.models import (
     RecipientKind,
 )
 from tinhgon.commendations.views import refusals_as_pages
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.forms import DayField
 from tinhgon.core.views import render_refusal
@@ -295,18 +296,49 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "commendations/proposal.html", _proposal_context(request, found))
 
 
+def closed_note(closed: selectors.ClosedCollective) -> str:
+    """What the proposal page and the council read about a collective that has closed."""
+    values = {
+        "unit": closed.name,
+        "day": text.day(closed.since) if closed.since else "?",
+        "successors": ", ".join(name for _u, name in closed.successors),
+    }
+    if not closed.successors:
+        return (
+            _(
+                "%(unit)s has closed (since %(day)s), with no successor. A commendation decided "
+                "now is given to the collective as it was before it closed."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(unit)s has closed: since %(day)s its successor is %(successors)s. A commendation "
+            "decided now is given to the collective as it was before it closed, not to its "
+            "successor."
+        )
+        % values
+    )
+
+
 def _proposal_context(request: HttpRequest, found: Proposal) -> dict[str, Any]:
     items = list(found.items.select_related("form", "official").order_by("id"))
-    names = {
-        v.unit_id: v.name
-        for v in units.versions_on(timezone.localdate()).filter(
-            unit_id__in={i.unit_id for i in items} | {found.unit_id}
-        )
-    }
+    today = timezone.localdate()
+    wanted = {i.unit_id for i in items} | {found.unit_id}
+    # A closed unit is named as it last stood.
+    names = {key[0]: v.name for key, v in units.versions_at({(u, today) for u in wanted}).items()}
+    closed = selectors.closed_collectives(
+        {i.unit_id for i in items if i.recipient_kind == RecipientKind.COLLECTIVE}, day=today
+    )
+    notes = {unit_id: closed_note(c) for unit_id, c in closed.items()}
     return {
         "proposal": found,
         "unit_name": names.get(found.unit_id, ""),
-        "items": [(i, names.get(i.unit_id, "")) for i in items],
+        "items": [
+            (i, names.get(i.unit_id, ""), notes.get(i.unit_id, "") if not i.official else "")
+            for i in items
+        ],
+        "closed_notes": list(notes.values()),
         "events": list(found.events.select_related("actor").order_by("id")),
         "may_submit": found.status == ProposalStatus.DRAFT and _writes(request, found.unit_id),
         "may_review": found.status == ProposalStatus.SUBMITTED
