@@ -39,7 +39,7 @@ from tinhgon.units import selectors as units
 ITEM_ROWS = 5
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def campaign_in_scope(request: HttpRequest, campaign_id: int) -> Campaign:
     found = selectors.visible_campaigns(request.user).filter(pk=campaign_id).first()
     if found is None:
         raise NotFound(
@@ -80,7 +80,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @login_required
 @refusals_as_pages
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     used = services.quota_use(found.pk)
     quotas = [
         {"form": q.form, "quota": q.quota, "used": used.get(q.form_id, 0)}
@@ -105,6 +105,8 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "quotas": quotas,
             "proposals": [(p, names.get(p.unit_id, "")) for p in proposals],
             "may_decide": roles.may_decide(request.user, found.province_id),
+            "may_set_quotas": found.closes >= timezone.localdate()
+            and roles.is_council_member(request.user, found.province_id),
             "may_propose": bool(_proposing_units(request)),
         },
     )
@@ -132,11 +134,16 @@ class CampaignForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("quota_")]
 
     def quotas(self) -> dict[str, int]:
-        return {
-            name.removeprefix("quota_"): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("quota_") and value is not None
-        }
+        return quotas_of(self.cleaned_data)
+
+
+def quotas_of(cleaned: dict[str, Any]) -> dict[str, int]:
+    """{form code: quota} from a form's quota_<code> fields (empty: no quota)."""
+    return {
+        name.removeprefix("quota_"): value
+        for name, value in cleaned.items()
+        if name.startswith("quota_") and value is not None
+    }
 
 
 def _council_provinces(request: HttpRequest) -> list[tuple[int, str]]:
@@ -259,7 +266,7 @@ class ProposalForm(forms.Form):
 @login_required
 @refusals_as_pages
 def proposal_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     units_of = _proposing_units(request)
     form = ProposalForm(request.POST or None, units_of=units_of)
     context = {"campaign": found, "form": form, "units_of": units_of}
@@ -447,7 +454,7 @@ class DecisionForm(forms.Form):
 def decision_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The form, then a confirmation page listing what the decision will commend, then the
     decision (the register rows written)."""
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     roles.check_decider(request.user, found.province_id)
     form = DecisionForm(
         request.POST or None,
