@@ -13,11 +13,11 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from tinhgon.accounts.access import access_any_version, access_unit, scopes_cached
-from tinhgon.commendations import decisions, selectors, services
-from tinhgon.commendations.models import Campaign, Form, Proposal
+from tinhgon.commendations import catalogue, decisions, selectors, services
+from tinhgon.commendations.models import Campaign, Form, Proposal, ProposalRule
 from tinhgon.core.errors import NotFound
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
 from tinhgon.staffing.access import access_official
@@ -112,6 +112,71 @@ def form_list(request: HttpRequest):
     return list(Form.objects.filter(active=True).order_by("rank", "code"))
 
 
+class FormUpdateIn(Schema):
+    name: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=200)]
+    legal_basis: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=300)]
+    to_confirm: bool
+    active: bool
+
+
+class FormFullOut(FormOut):
+    active: bool
+
+
+@router.put(
+    "/forms/{code}",
+    response=FormFullOut,
+    summary="Change a form's name, legal basis, to-confirm mark and use (the council)",
+)
+def form_update(
+    request: HttpRequest,
+    code: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
+    payload: FormUpdateIn,
+):
+    with scopes_cached():
+        return catalogue.form_update(actor=request.user, code=code, **payload.dict())
+
+
+class RuleOut(Schema):
+    id: int
+    unit_kind: str
+    form: str = Field(alias="form.code")
+    source: str
+
+
+class RuleIn(Schema):
+    unit_kind: Annotated[str, Field(pattern=r"^[a-z_]{1,24}$")]
+    form: Slug
+    source: Annotated[str, Field(pattern=PRINTABLE_REGEX, max_length=300)] = ""
+
+
+@router.get("/rules", response=list[RuleOut], summary="Which unit kind may propose which form")
+def rule_list(request: HttpRequest):
+    return list(ProposalRule.objects.select_related("form").order_by("unit_kind", "form__rank"))
+
+
+@router.post("/rules", response=RuleOut, summary="Let a unit kind propose a form (the council)")
+def rule_add(request: HttpRequest, payload: RuleIn):
+    with scopes_cached():
+        return catalogue.rule_add(
+            actor=request.user,
+            unit_kind=payload.unit_kind,
+            form_code=payload.form,
+            source=payload.source,
+        )
+
+
+@router.delete(
+    "/rules/{rule_id}",
+    response={204: None},
+    summary="Remove a rule (the council); again, or an unknown rule: 204, nothing changes",
+)
+def rule_remove(request: HttpRequest, rule_id: Id):
+    with scopes_cached():
+        catalogue.rule_remove(actor=request.user, rule_id=rule_id)
+        return Status(204, None)
+
+
 class QuotaOut(Schema):
     form: str
     quota: int
@@ -170,6 +235,27 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
         return _campaign_out(campaign)
 
 
+class QuotasIn(Schema):
+    quotas: dict[Slug, int] = Field(default_factory=dict, max_length=50)
+
+
+@router.put(
+    "/campaigns/{campaign_id}/quotas",
+    response=CampaignOut,
+    summary="Replace a campaign's quotas while it is open (the council; none below the use)",
+)
+def campaign_quotas_set(request: HttpRequest, campaign_id: Id, payload: QuotasIn):
+    with scopes_cached():
+        if not selectors.visible_campaigns(request.user).filter(pk=campaign_id).exists():
+            raise NotFound(
+                _("Campaign %(id)s does not exist or is not in your scope.") % {"id": campaign_id}
+            )
+        campaign = catalogue.campaign_quotas_set(
+            actor=request.user, campaign_id=campaign_id, quotas=payload.quotas
+        )
+        return _campaign_out(campaign)
+
+
 class ItemIn(Schema):
     form: Slug
     reason: Line
@@ -196,6 +282,12 @@ class ItemOut(Schema):
     reason: str
     verdict: str
     note: str
+    unit_closed_since: dt.date | None = Field(
+        None, description="a collective whose unit has closed: the first day it was closed"
+    )
+    unit_successor_ids: list[int] = Field(
+        default_factory=list, description="that unit's successors open today, by the lineage"
+    )
 
 
 class ProposalOut(Schema):
@@ -209,6 +301,8 @@ class ProposalOut(Schema):
 
 
 def _proposal_out(proposal: Proposal) -> dict:
+    items = list(proposal.items.select_related("form").order_by("id"))
+    closed = selectors.closed_collectives({i.unit_id for i in items if i.official_id is None})
     return {
         "id": proposal.pk,
         "unit_id": proposal.unit_id,
@@ -226,8 +320,16 @@ def _proposal_out(proposal: Proposal) -> dict:
                 "reason": i.reason,
                 "verdict": i.verdict,
                 "note": i.note,
+                **(
+                    {
+                        "unit_closed_since": closed[i.unit_id].since,
+                        "unit_successor_ids": [u for u, _n in closed[i.unit_id].successors],
+                    }
+                    if i.official_id is None and i.unit_id in closed
+                    else {}
+                ),
             }
-            for i in proposal.items.select_related("form").order_by("id")
+            for i in items
         ],
     }
 

@@ -12,3 +12,7 @@ class CommendationsConfig(AppConfig):
         from tinhgon.commendations import history
 
         history.register_all()
+        # Open proposals follow their proposing unit through a plan (carriers.py).
+        from tinhgon.commendations import carriers
+
+        carriers.register_all()

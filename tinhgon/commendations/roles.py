@@ -11,6 +11,10 @@ docs/commendations.md).
 - **Decide**: the provincial People's Committee's chairman signs; in the register the decision is
   recorded by an administrator of the province (the chairman's office), never by the council
   that reviewed the proposal.
+- **Manage the forms and the proposing rules**: they are one list for the whole database (the Law
+  and Decree 98 are national). They are edited by the council of the deployment's province
+  (`settings.TINHGON_PORTAL_PROVINCE`): another province's council reads them and cannot change
+  them. A campaign's quotas are its province's council's, like the campaign.
 - **Read**: the register follows the scope of the unit it names (its province column for
   province-wide readers); a unit's page shows the commendations of the unit and of its
   predecessors to whoever may open that page.
@@ -88,3 +92,44 @@ def check_council(actor, province_id: int) -> None:  # type: ignore[no-untyped-d
 def check_decider(actor, province_id: int) -> None:  # type: ignore[no-untyped-def]
     if actor is not None and not may_decide(actor, province_id):
         raise Forbidden(_("Only an administrator of the province records its decisions."))
+
+
+def forms_province() -> int | None:
+    """The province whose council edits the forms and rules: the deployment's own (the
+    portal's, `settings.TINHGON_PORTAL_PROVINCE`)."""
+    from django.conf import settings
+
+    from tinhgon.core.errors import DomainError
+
+    try:
+        return selectors.resolve_province(
+            settings.TINHGON_PORTAL_PROVINCE, day=timezone.localdate()
+        ).unit_id
+    except DomainError:
+        return None
+
+
+def may_manage_forms(user) -> bool:  # type: ignore[no-untyped-def]
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if scope_for(user).everything:
+        return True
+    province = forms_province()
+    return province is not None and is_council_member(user, province)
+
+
+def check_forms_manager(actor) -> None:  # type: ignore[no-untyped-def]
+    if actor is not None and not may_manage_forms(actor):
+        raise Forbidden(
+            _(
+                "Only the emulation council (Sở Nội vụ) of %(province)s changes the forms and "
+                "the proposing rules."
+            )
+            % {"province": settings_province()}
+        )
+
+
+def settings_province() -> str:
+    from django.conf import settings
+
+    return str(settings.TINHGON_PORTAL_PROVINCE)

@@ -243,3 +243,48 @@ def read_out(found: QuerySet[Commendation]) -> list[ReadOutGroup]:
             groups.append(ReadOutGroup(r["recipient_kind"], r["form__name"], []))
         groups[-1].rows.append(r)
     return groups
+
+
+# -- collectives closed while a proposal is open ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosedCollective:
+    """A unit named by a collective item that is no longer open: its name when it closed, the
+    day its successors took over (`since`: the first day it was no longer open) and the units
+    open today that the lineage carries it to."""
+
+    unit_id: int
+    name: str
+    since: dt.date | None
+    successors: list[tuple[int, str]]
+
+
+def closed_collectives(
+    unit_ids: set[int], *, day: dt.date | None = None
+) -> dict[int, ClosedCollective]:
+    """For each unit of `unit_ids` not open on `day` (today): when it closed and where the
+    lineage leads (the units open on `day`, nearest first; else the nearest successors)."""
+    day = day or timezone.localdate()
+    open_ids = set(
+        selectors.versions_on(day).filter(unit_id__in=unit_ids).values_list("unit_id", flat=True)
+    )
+    found: dict[int, ClosedCollective] = {}
+    for unit_id in sorted(unit_ids - open_ids):
+        last = selectors.latest_version(unit_id)
+        links = selectors.lineage(unit_id, direction="successors")
+        reached = [link.successor_id for link, _distance in links]
+        names = {v.unit_id: v.name for v in selectors.versions_on(day).filter(unit_id__in=reached)}
+        current = list(dict.fromkeys(u for u in reached if u in names))
+        if not current:  # nothing open today: the nearest successors as they last stood
+            current = [link.successor_id for link, distance in links if distance == 1]
+            names = {u: selectors.latest_version(u).name for u in current}
+        first = min((link.effective_date for link, d in links if d == 1), default=None)
+        since = first or (last.valid_to + dt.timedelta(days=1) if last.valid_to else None)
+        found[unit_id] = ClosedCollective(
+            unit_id=unit_id,
+            name=last.name,
+            since=since,
+            successors=[(u, names[u]) for u in current],
+        )
+    return found

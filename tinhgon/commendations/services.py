@@ -83,6 +83,21 @@ def form_by_code(code: str, *, field: str = "form") -> Form:
     return form
 
 
+def quota_forms(quotas: dict[str, int]) -> dict[str, Form]:
+    """The forms of `quotas` ({form code: quota}), each quota checked (0 to 100.000)."""
+    if len(quotas) > MAX_QUOTAS:
+        raise invalid(_("At most %(n)s quotas.") % {"n": MAX_QUOTAS}, field="quotas")
+    forms = {c: form_by_code(c, field="quotas") for c in quotas}
+    for form_code, quota in quotas.items():
+        if not 0 <= quota <= 100000:
+            raise invalid(
+                _("The quota of %(form)s must be between 0 and 100.000.")
+                % {"form": forms[form_code].name},
+                field="quotas",
+            )
+    return forms
+
+
 @transaction.atomic
 def campaign_create(  # type: ignore[no-untyped-def]
     *,
@@ -103,16 +118,7 @@ def campaign_create(  # type: ignore[no-untyped-def]
     if closes < opens:
         raise invalid(_("A campaign closes on or after it opens."), field="closes")
     quotas = quotas or {}
-    if len(quotas) > MAX_QUOTAS:
-        raise invalid(_("At most %(n)s quotas.") % {"n": MAX_QUOTAS}, field="quotas")
-    forms = {c: form_by_code(c, field="quotas") for c in quotas}
-    for form_code, quota in quotas.items():
-        if not 0 <= quota <= 100000:
-            raise invalid(
-                _("The quota of %(form)s must be between 0 and 100.000.")
-                % {"form": forms[form_code].name},
-                field="quotas",
-            )
+    forms = quota_forms(quotas)
     found = Campaign.objects.filter(province_id=province_id, code=code).first()
     if found is not None:
         same = (

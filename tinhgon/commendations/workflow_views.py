@@ -30,6 +30,7 @@ from tinhgon.commendations.models import (
     RecipientKind,
 )
 from tinhgon.commendations.views import refusals_as_pages
+from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound
 from tinhgon.core.forms import DayField
 from tinhgon.core.views import render_refusal
@@ -38,7 +39,7 @@ from tinhgon.units import selectors as units
 ITEM_ROWS = 5
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def campaign_in_scope(request: HttpRequest, campaign_id: int) -> Campaign:
     found = selectors.visible_campaigns(request.user).filter(pk=campaign_id).first()
     if found is None:
         raise NotFound(
@@ -79,7 +80,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
 @login_required
 @refusals_as_pages
 def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     used = services.quota_use(found.pk)
     quotas = [
         {"form": q.form, "quota": q.quota, "used": used.get(q.form_id, 0)}
@@ -104,6 +105,8 @@ def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "quotas": quotas,
             "proposals": [(p, names.get(p.unit_id, "")) for p in proposals],
             "may_decide": roles.may_decide(request.user, found.province_id),
+            "may_set_quotas": found.closes >= timezone.localdate()
+            and roles.is_council_member(request.user, found.province_id),
             "may_propose": bool(_proposing_units(request)),
         },
     )
@@ -131,11 +134,16 @@ class CampaignForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("quota_")]
 
     def quotas(self) -> dict[str, int]:
-        return {
-            name.removeprefix("quota_"): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("quota_") and value is not None
-        }
+        return quotas_of(self.cleaned_data)
+
+
+def quotas_of(cleaned: dict[str, Any]) -> dict[str, int]:
+    """{form code: quota} from a form's quota_<code> fields (empty: no quota)."""
+    return {
+        name.removeprefix("quota_"): value
+        for name, value in cleaned.items()
+        if name.startswith("quota_") and value is not None
+    }
 
 
 def _council_provinces(request: HttpRequest) -> list[tuple[int, str]]:
@@ -258,7 +266,7 @@ class ProposalForm(forms.Form):
 @login_required
 @refusals_as_pages
 def proposal_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     units_of = _proposing_units(request)
     form = ProposalForm(request.POST or None, units_of=units_of)
     context = {"campaign": found, "form": form, "units_of": units_of}
@@ -295,18 +303,49 @@ def proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     return render(request, "commendations/proposal.html", _proposal_context(request, found))
 
 
+def closed_note(closed: selectors.ClosedCollective) -> str:
+    """What the proposal page and the council read about a collective that has closed."""
+    values = {
+        "unit": closed.name,
+        "day": text.day(closed.since) if closed.since else "?",
+        "successors": ", ".join(name for _u, name in closed.successors),
+    }
+    if not closed.successors:
+        return (
+            _(
+                "%(unit)s has closed (since %(day)s), with no successor. A commendation decided "
+                "now is given to the collective as it was before it closed."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(unit)s has closed: since %(day)s its successor is %(successors)s. A commendation "
+            "decided now is given to the collective as it was before it closed, not to its "
+            "successor."
+        )
+        % values
+    )
+
+
 def _proposal_context(request: HttpRequest, found: Proposal) -> dict[str, Any]:
     items = list(found.items.select_related("form", "official").order_by("id"))
-    names = {
-        v.unit_id: v.name
-        for v in units.versions_on(timezone.localdate()).filter(
-            unit_id__in={i.unit_id for i in items} | {found.unit_id}
-        )
-    }
+    today = timezone.localdate()
+    wanted = {i.unit_id for i in items} | {found.unit_id}
+    # A closed unit is named as it last stood.
+    names = {key[0]: v.name for key, v in units.versions_at({(u, today) for u in wanted}).items()}
+    closed = selectors.closed_collectives(
+        {i.unit_id for i in items if i.recipient_kind == RecipientKind.COLLECTIVE}, day=today
+    )
+    notes = {unit_id: closed_note(c) for unit_id, c in closed.items()}
     return {
         "proposal": found,
         "unit_name": names.get(found.unit_id, ""),
-        "items": [(i, names.get(i.unit_id, "")) for i in items],
+        "items": [
+            (i, names.get(i.unit_id, ""), notes.get(i.unit_id, "") if not i.official else "")
+            for i in items
+        ],
+        "closed_notes": list(notes.values()),
         "events": list(found.events.select_related("actor").order_by("id")),
         "may_submit": found.status == ProposalStatus.DRAFT and _writes(request, found.unit_id),
         "may_review": found.status == ProposalStatus.SUBMITTED
@@ -415,7 +454,7 @@ class DecisionForm(forms.Form):
 def decision_new(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The form, then a confirmation page listing what the decision will commend, then the
     decision (the register rows written)."""
-    found = _campaign(request, campaign_id)
+    found = campaign_in_scope(request, campaign_id)
     roles.check_decider(request.user, found.province_id)
     form = DecisionForm(
         request.POST or None,

@@ -23,6 +23,7 @@ from tinhgon.carriers import contract
 from tinhgon.carriers.models import Priority, RecordMove, Route
 from tinhgon.carriers.tests.testapp.carriers import ParcelsCarrier
 from tinhgon.carriers.tests.testapp.models import Parcel, Posting
+from tinhgon.commendations.tests import factories as commendations
 from tinhgon.conftest import db_checksum, unit
 from tinhgon.coordination.tests import reports_factories as coord_reports
 from tinhgon.coordination.tests import tasks_factories as coordination
@@ -127,6 +128,7 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "complaint_counters": integrity_flags.complaint_counter,
     "inspections": integrity_inspections.open_inspection,
     "recommendations": integrity_inspections.open_recommendation,
+    "commendation_proposals": commendations.open_proposal,
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)

@@ -20,6 +20,11 @@ PROVINCE_READERS = "200 200 200 200 200 200 200 404"
 READ_WARD = "200 200 200 200 200 404 200 404"
 WRITE_WARD = "200 200 200 403 200 404 403 404"
 DECIDERS = "200 200 200 403 403 403 403 404"
+# The forms and rules are edited by the council of the deployment's province (Sơn La); Hà Nội's
+# administrator sits on another council (403).
+FORM_MANAGERS = "200 200 200 200 403 403 403 403"
+# A campaign's quotas: its province's council; Hà Nội's administrator does not see the campaign.
+QUOTA_SETTERS = "200 200 200 200 403 403 403 404"
 World = Any
 
 
@@ -59,12 +64,24 @@ def decision(world: World):  # type: ignore[no-untyped-def]
     )
 
 
+def ward_rule(world: World) -> Any:  # type: ignore[no-untyped-def]
+    from tinhgon.commendations.models import ProposalRule
+
+    return ProposalRule.objects.filter(unit_kind="ward").order_by("id").first()
+
+
 def _url(make: Callable[[World], Any], template: str) -> Callable[[World], str]:
     return lambda world: template.format(id=make(world).pk)
 
 
 def api_rows() -> dict[tuple[str, str], list[Any]]:
-    from tinhgon.accounts.tests.test_matrix import Row, get, post
+    from tinhgon.accounts.tests.test_matrix import Row, get, json_body, post
+
+    def put(path, body):  # type: ignore[no-untyped-def]
+        return lambda world: ("put", path(world), json_body(body(world)))
+
+    def delete(path):  # type: ignore[no-untyped-def]
+        return lambda world: ("delete", path(world), {})
 
     base = "/api/commendations"
     return {
@@ -102,6 +119,49 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
                     },
                 ),
                 "200 200 200 200 404 404 404 404",
+            )
+        ],
+        ("PUT", base + "/forms/{code}"): [
+            Row(
+                "edit a form's data (the council of the deployment's province)",
+                put(
+                    lambda w: base + "/forms/bang-khen-chu-tich-tinh",
+                    lambda w: {
+                        "name": "Bằng khen của Chủ tịch UBND tỉnh",
+                        "legal_basis": "Luật Thi đua, khen thưởng 2022",
+                        "to_confirm": True,
+                        "active": True,
+                    },
+                ),
+                FORM_MANAGERS,
+            )
+        ],
+        ("GET", base + "/rules"): [Row("the rules", get(lambda w: base + "/rules"), ALL_200)],
+        ("POST", base + "/rules"): [
+            Row(
+                "add a rule (the council of the deployment's province)",
+                post(
+                    lambda w: base + "/rules",
+                    lambda w: {"unit_kind": "ward", "form": "giay-khen-chu-tich-xa"},
+                ),
+                FORM_MANAGERS,
+            )
+        ],
+        ("DELETE", base + "/rules/{rule_id}"): [
+            Row(
+                "remove a rule (the council of the deployment's province)",
+                delete(_url(ward_rule, base + "/rules/{id}")),
+                "204 204 204 204 403 403 403 403",
+            )
+        ],
+        ("PUT", base + "/campaigns/{campaign_id}/quotas"): [
+            Row(
+                "set a campaign's quotas (its province's council)",
+                put(
+                    _url(campaign, base + "/campaigns/{id}/quotas"),
+                    lambda w: {"quotas": {"bang-khen-chu-tich-tinh": 4}},
+                ),
+                QUOTA_SETTERS,
             )
         ],
         ("POST", base + "/proposals"): [
@@ -206,6 +266,33 @@ def page_rows() -> dict[str, list[Any]]:
         ],
         "commendations:decision_pdf": [
             Row("its PDF", page(_url(decision, base + "/decisions/{id}/pdf")), PROVINCE_READERS)
+        ],
+        "commendations:forms": [
+            Row("the forms of commendation", page(lambda w: base + "/forms/"), ALL_200)
+        ],
+        "commendations:form_edit": [
+            Row(
+                "a form's edit page (the council of the deployment's province)",
+                page(lambda w: base + "/forms/bang-khen-chu-tich-tinh/edit/"),
+                FORM_MANAGERS,
+            )
+        ],
+        "commendations:rules": [
+            Row("the proposing rules", page(lambda w: base + "/rules/"), ALL_200)
+        ],
+        "commendations:rule_remove": [
+            Row(
+                "the confirmation before removing a rule",
+                page(_url(ward_rule, base + "/rules/{id}/remove/")),
+                FORM_MANAGERS,
+            )
+        ],
+        "commendations:campaign_quotas": [
+            Row(
+                "a campaign's quotas (its province's council)",
+                page(_url(campaign, base + "/campaigns/{id}/quotas/")),
+                QUOTA_SETTERS,
+            )
         ],
         "commendations:campaigns": [
             Row("the campaigns", page(lambda w: base + "/campaigns/"), ALL_200)

@@ -40,3 +40,15 @@ def proposal(
         title="Đề nghị khen thưởng",
         items=items,
     )
+
+
+# -- the carrier contract suite's example (carriers/tests/test_contract.py) --------------------
+
+
+def open_proposal(unit_id: int) -> int:
+    """A draft proposal of the unit in a campaign of its province (one campaign, reused)."""
+    from tinhgon.units import selectors
+
+    version = selectors.version_on(unit_id, timezone.localdate())
+    made = campaign(version.province_id or version.unit_id, code="contract", quotas={})
+    return proposal(unit_id, made.pk).pk

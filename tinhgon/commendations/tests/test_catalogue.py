@@ -1,0 +1,171 @@
+"""The council of the deployment's province edits a form's data, the proposing rules and a
+campaign's quotas (never below what is already proposed); others are refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from tinhgon.accounts.models import Role
+from tinhgon.commendations import catalogue, services
+from tinhgon.commendations.models import CampaignQuota, Form, ProposalRule
+from tinhgon.commendations.tests import factories as make
+from tinhgon.conftest import AFTER, make_persona
+from tinhgon.core.errors import DomainError, Forbidden
+from tinhgon.core.models import AuditEvent
+from tinhgon.units import selectors
+
+pytestmark = pytest.mark.django_db
+
+FORM = "bang-khen-chu-tich-tinh"
+
+
+@pytest.fixture
+def home_affairs(db):  # type: ignore[no-untyped-def]
+    unit = selectors.versions_on(AFTER).get(code="14-SNV")
+    return make_persona("snv-official", unit.unit_id, Role.UNIT_OFFICIAL)
+
+
+def test_the_council_edits_a_form_s_data_but_not_its_legal_identity(home_affairs):
+    form = Form.objects.get(code=FORM)
+    updated = catalogue.form_update(
+        actor=home_affairs.user,
+        code=FORM,
+        name=form.name,
+        legal_basis="Điều 74 Luật Thi đua, khen thưởng 2022",
+        to_confirm=False,
+        active=True,
+    )
+    assert (updated.legal_basis, updated.to_confirm, updated.authority) == (
+        "Điều 74 Luật Thi đua, khen thưởng 2022",
+        False,
+        form.authority,
+    )
+    event = AuditEvent.objects.get(action="form_update")
+    assert event.actor == home_affairs.user and event.data["changed"]["to_confirm"] == [True, False]
+    catalogue.form_update(
+        actor=home_affairs.user,
+        code=FORM,
+        name=form.name,
+        legal_basis="Điều 74 Luật Thi đua, khen thưởng 2022",
+        to_confirm=False,
+        active=True,
+    )
+    assert AuditEvent.objects.filter(action="form_update").count() == 1, "the same again: nothing"
+
+
+def test_a_ward_official_may_not_edit_forms_or_rules(commune_official):
+    with pytest.raises(Forbidden):
+        catalogue.rule_add(
+            actor=commune_official.user, unit_kind="ward", form_code="giay-khen-chu-tich-xa"
+        )
+    with pytest.raises(Forbidden):
+        catalogue.form_update(
+            actor=commune_official.user,
+            code=FORM,
+            name="X",
+            legal_basis="Y",
+            to_confirm=True,
+            active=False,
+        )
+
+
+def test_a_rule_added_lets_the_kind_propose_and_removed_refuses_its_drafts(
+    son_la, chieng_an, home_affairs
+):
+    campaign = make.campaign(son_la.unit_id, quotas={})
+    rule = ProposalRule.objects.get(unit_kind="ward", form__code=FORM)
+    draft = make.proposal(chieng_an.unit_id, campaign.pk)
+    assert catalogue.rule_remove(actor=home_affairs.user, rule_id=rule.pk)
+    assert not catalogue.rule_remove(actor=home_affairs.user, rule_id=rule.pk), "again: nothing"
+    with pytest.raises(DomainError) as refused:
+        services.proposal_submit(actor=None, proposal_id=draft.pk)
+    assert refused.value.code == "rule"
+    again = catalogue.rule_add(
+        actor=home_affairs.user, unit_kind="ward", form_code=FORM, source="Điều 74"
+    )
+    assert again.source == "Điều 74"
+    assert services.proposal_submit(actor=None, proposal_id=draft.pk).status == "submitted"
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="rule_").order_by("id").values_list("action")
+    )
+    assert actions == [("rule_remove",), ("rule_add",)]
+    with pytest.raises(DomainError) as unknown:
+        catalogue.rule_add(actor=home_affairs.user, unit_kind="planet", form_code=FORM)
+    assert unknown.value.problems[0].field == "unit_kind"
+
+
+def test_a_quota_below_what_is_proposed_is_refused_naming_the_figures(
+    son_la, chieng_an, to_hieu, home_affairs
+):
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    for unit in (chieng_an, to_hieu):
+        made = make.proposal(unit.unit_id, campaign.pk)
+        services.proposal_submit(actor=None, proposal_id=made.pk)
+    with pytest.raises(DomainError) as refused:
+        catalogue.campaign_quotas_set(
+            actor=home_affairs.user, campaign_id=campaign.pk, quotas={FORM: 1}
+        )
+    assert refused.value.code == "quota"
+    assert "a quota of 1 is below the 2 already proposed (0 of them accepted" in str(
+        refused.value.message
+    )
+    assert CampaignQuota.objects.get(campaign=campaign).quota == 3, "unchanged"
+
+    catalogue.campaign_quotas_set(
+        actor=home_affairs.user, campaign_id=campaign.pk, quotas={FORM: 2}
+    )
+    assert CampaignQuota.objects.get(campaign=campaign).quota == 2
+    catalogue.campaign_quotas_set(actor=home_affairs.user, campaign_id=campaign.pk, quotas={})
+    assert not CampaignQuota.objects.filter(campaign=campaign).exists(), "left out: no limit"
+    assert AuditEvent.objects.filter(action="campaign_quotas_set").count() == 2
+
+
+def test_the_quota_pages_refuse_below_the_use_and_save_otherwise(son_la, chieng_an, home_affairs):
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    made = make.proposal(chieng_an.unit_id, campaign.pk)
+    services.proposal_submit(actor=None, proposal_id=made.pk)
+    browser = home_affairs.browser()
+    url = f"/commendations/campaigns/{campaign.pk}/quotas/"
+    assert browser.get(url).status_code == 200
+    refused = browser.post(url, {f"quota_{FORM}": "0"})
+    assert refused.status_code == 400
+    assert "a quota of 0 is below the 1 already proposed" in refused.content.decode()
+    saved = browser.post(url, {f"quota_{FORM}": "5"})
+    assert saved.status_code == 302
+    assert CampaignQuota.objects.get(campaign=campaign).quota == 5
+
+
+def test_the_rule_pages_confirm_before_removing(home_affairs):
+    rule = ProposalRule.objects.filter(unit_kind="ward").first()
+    assert rule is not None
+    browser = home_affairs.browser()
+    confirm = browser.get(f"/commendations/rules/{rule.pk}/remove/")
+    assert "Remove this proposing rule?" in confirm.content.decode()
+    assert ProposalRule.objects.filter(pk=rule.pk).exists()
+    assert browser.post(f"/commendations/rules/{rule.pk}/remove/").status_code == 302
+    assert not ProposalRule.objects.filter(pk=rule.pk).exists()
+    added = browser.post(
+        "/commendations/rules/", {"unit_kind": "ward", "form": rule.form.code, "source": "Đ. 74"}
+    )
+    assert added.status_code == 302
+    assert ProposalRule.objects.filter(unit_kind="ward", form=rule.form, source="Đ. 74").exists()
+
+
+def test_the_api_sets_quotas_and_edits_rules(son_la, home_affairs, commune_official):
+    campaign = make.campaign(son_la.unit_id, quotas={})
+    api = home_affairs.api()
+    answer = api.put(
+        f"/api/commendations/campaigns/{campaign.pk}/quotas",
+        {"quotas": {FORM: 4}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["quotas"][0]["quota"] == 4
+    added = api.post(
+        "/api/commendations/rules",
+        {"unit_kind": "ward", "form": "giay-khen-chu-tich-xa"},
+        content_type="application/json",
+    )
+    assert added.status_code == 200 and added.json()["form"] == "giay-khen-chu-tich-xa"
+    denied = commune_official.api().delete(f"/api/commendations/rules/{added.json()['id']}")
+    assert denied.status_code == 403
+    assert api.delete(f"/api/commendations/rules/{added.json()['id']}").status_code == 204
