@@ -19,8 +19,9 @@ distance, approve them (the inventory moves), and buy what is still missing (doc
   move (whole lines repointed, a line split when only part of it goes), the transfers are done,
   and one audit row records it. A second approval is refused and moves nothing.
 
-Items that cannot be carried (NOT_MOVABLE: a connection's bandwidth) are never transferred:
-their shortfall goes straight to the purchase list.
+Item types marked not movable (`ItemType.movable`: the seeded connection's bandwidth, and any
+type a superuser marks so) are never transferred: their shortfall goes straight to the purchase
+list.
 """
 
 from __future__ import annotations
@@ -54,8 +55,6 @@ from tinhgon.units.geo import coordinates
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
 
-# A connection's bandwidth is bought for the place, not carried from another commune.
-NOT_MOVABLE = frozenset({"bandwidth"})
 # The longest transfer a run may be limited to (km): beyond any province.
 MAX_KM_LIMIT = 2000
 # The conditions that count as usable, and the order in which a giver hands its lines over:
@@ -115,7 +114,8 @@ class Proposal:
 def propose(province_id: int, day: dt.date, *, max_km: int | None = None) -> Proposal:
     """The optimal transfers for the province as of `day` (read-only)."""
     rows = holdings(province_id, day)
-    fixed = set(ItemType.objects.filter(code__in=NOT_MOVABLE).values_list("pk", flat=True))
+    # What is bought for the place (a connection's bandwidth) is never carried: one query.
+    fixed = set(ItemType.objects.filter(movable=False).values_list("pk", flat=True))
     balances = [
         Balance(h.unit_id, h.item_type_id, surplus=h.surplus, shortfall=h.shortfall)
         for h in rows
