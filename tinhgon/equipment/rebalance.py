@@ -271,8 +271,9 @@ def _stale(run_id: int, problems: list[Problem]) -> DomainError:
 
 
 def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> None:
-    """Every giver still holds what it gives above its requirement, every receiver still lacks
-    what it receives (the inventory as it is now, in this transaction)."""
+    """Every item still movable, every giver still holds what it gives above its requirement,
+    every receiver still lacks what it receives (the inventory and the item types as they are
+    now, in this transaction)."""
     now = {(h.unit_id, h.item_type_id): h for h in holdings(run.province_id, today)}
     given: dict[tuple[int, int], int] = defaultdict(int)
     received: dict[tuple[int, int], int] = defaultdict(int)
@@ -281,7 +282,13 @@ def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> No
         received[(t.to_unit_id, t.item_type_id)] += t.quantity
     names = selectors.names_of({u for u, _i in given} | {u for u, _i in received}, today)
     codes = {t.item_type_id: t.item_type.code for t in transfers}
-    problems = []
+    problems = [
+        Problem(
+            _("%(item)s is no longer movable between units: it is bought.") % {"item": code},
+            field="transfers",
+        )
+        for code in sorted({t.item_type.code for t in transfers if not t.item_type.movable})
+    ]
     for (unit_id, item), quantity in sorted(given.items()):
         h = now.get((unit_id, item))
         if h is None or h.surplus < quantity:

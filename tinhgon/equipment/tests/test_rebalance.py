@@ -193,6 +193,22 @@ def test_an_item_type_marked_not_movable_is_never_transferred_while_a_movable_on
     assert ("computer", 2) in bought, "what cannot be carried is bought"
 
 
+def test_a_run_whose_item_type_was_marked_not_movable_since_is_refused_and_moves_nothing(
+    son_la, centres
+):
+    lines = computers(centres)
+    run = rebalance.rebalance_propose(actor=None, province_id=son_la.unit_id)
+    assert moved(run, "computer")
+    ItemType.objects.filter(code="computer").update(movable=False)
+    with pytest.raises(DomainError) as refused:
+        rebalance.rebalance_approve(actor=None, run_id=run.pk)
+    assert refused.value.code == "stale"
+    assert "computer is no longer movable" in refused.value.problems[0].message
+    assert InventoryItem.objects.get(pk=lines[GIVER].pk).unit_id == centres[GIVER]
+    run.refresh_from_db()
+    assert run.status == RunStatus.PROPOSED
+
+
 def test_the_seeded_bandwidth_is_marked_not_movable_and_nothing_else_is():
     assert list(ItemType.objects.filter(movable=False).values_list("code", flat=True)) == [
         "bandwidth"
