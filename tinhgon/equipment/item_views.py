@@ -100,7 +100,6 @@ def item_type_edit(request: HttpRequest, code: str) -> HttpResponse:
         services.item_type_update(
             actor=request.user,
             code=item_type.code,
-            version=item_type.version,
             **{k: form.cleaned_data[k] for k in FIELDS},
         )
     except DomainError as error:
