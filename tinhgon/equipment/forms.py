@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tinhgon.core.forms import DayField
 from tinhgon.equipment import services
-from tinhgon.equipment.models import Condition, ItemType, Per, PremisesStatus, PremisesUse
+from tinhgon.equipment.models import (
+    Category,
+    Condition,
+    ItemType,
+    Per,
+    PremisesStatus,
+    PremisesUse,
+)
 
 
 def _item_choices() -> list[tuple[str, str]]:
@@ -46,6 +53,45 @@ class ItemForm(forms.Form):
             self.fields["item"].help_text = _(
                 "The type of a line does not change: write it off and add another."
             )
+
+
+class ItemTypeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=services.ITEM_CODE_REGEX,
+        max_length=40,
+        help_text=_(
+            "Lower-case letters, digits and hyphens (queue-system): the import sheets and the "
+            "standards name the type by it. It does not change later."
+        ),
+        error_messages={"invalid": _("Lower-case letters, digits and hyphens only.")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=services.NAME_LIMIT)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    unit_of_measure = forms.CharField(
+        label=_("Unit of measure"),
+        max_length=services.MEASURE_LIMIT,
+        help_text=_("chiếc, bộ, Mbps"),
+    )
+    unit_price = forms.IntegerField(
+        label=_("Estimated unit price (VND)"),
+        min_value=0,
+        max_value=services.MAX_VALUE,
+        initial=0,
+        help_text=_("For purchase lists; 0: not estimated"),
+    )
+    source = forms.CharField(label=_("Source of the price"), required=False, max_length=255)
+    movable = forms.BooleanField(
+        label=_("Can be moved between units"),
+        required=False,
+        initial=True,
+        help_text=ItemType._meta.get_field("movable").help_text,
+    )
+
+    def __init__(self, *args: Any, fixed_code: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if fixed_code:
+            self.fields["code"].disabled = True
 
 
 class WriteOffForm(forms.Form):

@@ -1,7 +1,8 @@
 """Equipment and premises of the apparatus, against the standards that say what a unit needs.
 
 - `ItemType`: a kind of equipment (a scanner, a queue display, a car, a connection's bandwidth)
-  with its unit of measure and an estimated unit price for purchase lists.
+  with its unit of measure and an estimated unit price for purchase lists; national (shared by
+  every province, a superuser's to write); movable between units or not (rebalancing).
 - `Standard` + `StandardItem`: what a unit of one kind (and role: the code suffix the apparatus
   template gives an agency, "TTHCC" for a commune public administration service centre, "VP"
   for the office of the commune's council and committee; blank for every unit of the kind)
@@ -51,6 +52,17 @@ class ItemType(models.Model):
     # Estimated price of one unit of measure, for purchase lists (0: not estimated).
     unit_price = models.BigIntegerField(_("estimated unit price (VND)"), default=0)
     source = models.CharField(_("source"), max_length=255, blank=True)
+    # Rebalancing transfers only movable items; what is bought for the place (a connection's
+    # bandwidth) goes straight to the purchase list.
+    movable = models.BooleanField(
+        _("can be moved between units"),
+        default=True,
+        help_text=_(
+            "Untick for what is bought for the place and cannot be carried to another unit "
+            "(a connection's bandwidth): rebalancing never transfers it."
+        ),
+    )
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("item type")

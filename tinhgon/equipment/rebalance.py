@@ -19,8 +19,9 @@ distance, approve them (the inventory moves), and buy what is still missing (doc
   move (whole lines repointed, a line split when only part of it goes), the transfers are done,
   and one audit row records it. A second approval is refused and moves nothing.
 
-Items that cannot be carried (NOT_MOVABLE: a connection's bandwidth) are never transferred:
-their shortfall goes straight to the purchase list.
+Item types marked not movable (`ItemType.movable`: the seeded connection's bandwidth, and any
+type a superuser marks so) are never transferred: their shortfall goes straight to the purchase
+list.
 """
 
 from __future__ import annotations
@@ -54,8 +55,6 @@ from tinhgon.units.geo import coordinates
 from tinhgon.units.kinds import Level
 from tinhgon.units.models import UnitVersion
 
-# A connection's bandwidth is bought for the place, not carried from another commune.
-NOT_MOVABLE = frozenset({"bandwidth"})
 # The longest transfer a run may be limited to (km): beyond any province.
 MAX_KM_LIMIT = 2000
 # The conditions that count as usable, and the order in which a giver hands its lines over:
@@ -115,7 +114,8 @@ class Proposal:
 def propose(province_id: int, day: dt.date, *, max_km: int | None = None) -> Proposal:
     """The optimal transfers for the province as of `day` (read-only)."""
     rows = holdings(province_id, day)
-    fixed = set(ItemType.objects.filter(code__in=NOT_MOVABLE).values_list("pk", flat=True))
+    # What is bought for the place (a connection's bandwidth) is never carried: one query.
+    fixed = set(ItemType.objects.filter(movable=False).values_list("pk", flat=True))
     balances = [
         Balance(h.unit_id, h.item_type_id, surplus=h.surplus, shortfall=h.shortfall)
         for h in rows
@@ -271,8 +271,9 @@ def _stale(run_id: int, problems: list[Problem]) -> DomainError:
 
 
 def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> None:
-    """Every giver still holds what it gives above its requirement, every receiver still lacks
-    what it receives (the inventory as it is now, in this transaction)."""
+    """Every item still movable, every giver still holds what it gives above its requirement,
+    every receiver still lacks what it receives (the inventory and the item types as they are
+    now, in this transaction)."""
     now = {(h.unit_id, h.item_type_id): h for h in holdings(run.province_id, today)}
     given: dict[tuple[int, int], int] = defaultdict(int)
     received: dict[tuple[int, int], int] = defaultdict(int)
@@ -281,7 +282,13 @@ def _recheck(run: RebalanceRun, transfers: list[Transfer], today: dt.date) -> No
         received[(t.to_unit_id, t.item_type_id)] += t.quantity
     names = selectors.names_of({u for u, _i in given} | {u for u, _i in received}, today)
     codes = {t.item_type_id: t.item_type.code for t in transfers}
-    problems = []
+    problems = [
+        Problem(
+            _("%(item)s is no longer movable between units: it is bought.") % {"item": code},
+            field="transfers",
+        )
+        for code in sorted({t.item_type.code for t in transfers if not t.item_type.movable})
+    ]
     for (unit_id, item), quantity in sorted(given.items()):
         h = now.get((unit_id, item))
         if h is None or h.surplus < quantity:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,8 @@ from tinhgon.equipment.models import (
     Premises,
     PremisesStatus,
     Standard,
+    StandardItem,
+    Transfer,
 )
 from tinhgon.units import selectors as units
 from tinhgon.units.kinds import KINDS_BY_LEVEL, Level
@@ -386,6 +389,27 @@ def ranking(found: list[Gap], day: dt.date) -> list[CommuneGaps]:
 
 
 # -- lists --------------------------------------------------------------------------------------
+def item_types_with_uses() -> QuerySet[ItemType]:
+    """Every item type with how many inventory lines (written-off ones included), standard lines
+    and transfers name it (`inventory_uses`, `standard_uses`, `transfer_uses`): one query."""
+
+    def uses(model: Any) -> Coalesce:
+        counted = (
+            model.objects.filter(item_type=OuterRef("pk"))
+            .order_by()
+            .values("item_type")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    return ItemType.objects.annotate(
+        inventory_uses=uses(InventoryItem),
+        standard_uses=uses(StandardItem),
+        transfer_uses=uses(Transfer),
+    ).order_by("category", "code")
+
+
 def inventory_of(unit_id: int, *, written_off: bool = False) -> QuerySet[InventoryItem]:
     found = InventoryItem.objects.filter(unit_id=unit_id).select_related("item_type", "premises")
     found = found.filter(written_off_on__isnull=not written_off)

@@ -1,5 +1,6 @@
-"""Writes of equipment and premises: standards (a new version), a unit's profile, inventory lines
-(add, update, write off) and premises (add, update, status). Pages, the API and the commands
+"""Writes of equipment and premises: item types (create, update, delete one nothing uses),
+standards (a new version), a unit's profile, inventory lines (add, update, write off) and
+premises (add, update, status). Pages, the API and the commands
 call these functions and nothing else.
 
 Every write: keyword-only arguments, an `actor` (None: the operator on the command line, on
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ from tinhgon.accounts.access import access_unit, scope_for
 from tinhgon.core import text
 from tinhgon.core.errors import DomainError, Forbidden, NotFound, Problem, invalid
 from tinhgon.core.models import audit
+from tinhgon.equipment import selectors
 from tinhgon.equipment.models import (
+    Category,
     Condition,
     EquipmentProfile,
     InventoryItem,
@@ -45,6 +48,11 @@ NAME_LIMIT = 200
 TEXT_LIMIT = 500
 NOTE_LIMIT = 2000
 ROLE_PATTERN = re.compile(r"^[A-Z0-9]{0,16}$")
+# An item type's code: lower-case letters, digits and hyphens ("queue-system"), as the
+# standards, the API and the import sheets write it.
+ITEM_CODE_REGEX = r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"
+ITEM_CODE_PATTERN = re.compile(ITEM_CODE_REGEX)
+MEASURE_LIMIT = 20
 MAX_QUANTITY = 1_000_000
 MAX_VALUE = 10**15  # VND: a thousand trillion, beyond any single line
 MAX_AREA = 10_000_000  # m²
@@ -86,6 +94,15 @@ def _bounded(value: int | None, field: str, high: int, *, low: int = 0) -> None:
         )
 
 
+def _choice(value: str, choices: type[models.TextChoices], field: str) -> None:
+    if value not in choices.values:
+        raise invalid(
+            _("'%(value)s' is not one of %(values)s.")
+            % {"value": str(value)[:20], "values": ", ".join(choices.values)},
+            field=field,
+        )
+
+
 def _text(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
@@ -102,6 +119,197 @@ def item_type_by_code(code: str, *, field: str = "item") -> ItemType:
             _("No item type coded '%(code)s'.") % {"code": (code or "")[:40]}, field=field
         )
     return found
+
+
+# -- item types ---------------------------------------------------------------------------------
+def _may_edit_item_types(actor) -> None:  # type: ignore[no-untyped-def]
+    """Item types are national (every province's standards and inventories share them): a
+    superuser's to write, as the national standards are."""
+    if actor is not None and not scope_for(actor).everything:
+        raise Forbidden(
+            _("Item types are shared by every province: a superuser creates and changes them.")
+        )
+
+
+def _item_type_fields(
+    *,
+    name: str,
+    category: str,
+    unit_of_measure: str,
+    unit_price: int,
+    source: str,
+    movable: bool,
+) -> dict[str, Any]:
+    name = _text(name, "name", NAME_LIMIT)
+    if not name:
+        raise invalid(_("Give the item type a name."), field="name")
+    _choice(category, Category, "category")
+    measure = _text(unit_of_measure, "unit_of_measure", MEASURE_LIMIT)
+    if not measure:
+        raise invalid(_("Give the unit of measure (chiếc, bộ, Mbps)."), field="unit_of_measure")
+    _bounded(unit_price, "unit_price", MAX_VALUE)
+    return {
+        "name": name,
+        "category": category,
+        "unit_of_measure": measure,
+        "unit_price": unit_price,
+        "source": _text(source, "source", 255),
+        "movable": bool(movable),
+    }
+
+
+@transaction.atomic
+def item_type_create(  # type: ignore[no-untyped-def]
+    *,
+    actor,
+    code: str,
+    name: str,
+    category: str,
+    unit_of_measure: str,
+    unit_price: int = 0,
+    source: str = "",
+    movable: bool = True,
+) -> ItemType:
+    """A new item type (a superuser's: item types are national). Its code is unique and never
+    changes (standards, inventories, import sheets and past runs name it). The same type again
+    is harmless; another one with a code already used is refused."""
+    _may_edit_item_types(actor)
+    code = (code or "").strip()
+    if not ITEM_CODE_PATTERN.match(code):
+        raise invalid(
+            _(
+                "A code is 1 to 40 lower-case letters, digits or hyphens, "
+                "not starting or ending with a hyphen (queue-system)."
+            ),
+            field="code",
+        )
+    fields = _item_type_fields(
+        name=name,
+        category=category,
+        unit_of_measure=unit_of_measure,
+        unit_price=unit_price,
+        source=source,
+        movable=movable,
+    )
+    existing = ItemType.objects.filter(code=code).first()
+    if existing is not None:
+        if all(getattr(existing, k) == v for k, v in fields.items()):
+            return existing
+        raise DomainError(
+            _("An item type coded '%(code)s' exists already.") % {"code": code},
+            code="exists",
+            status=409,
+            problems=[Problem(_("already used"), field="code")],
+        )
+    made = ItemType.objects.create(code=code, **fields)
+    audit(actor=actor, action="equipment_item_type_create", item_type=code, **fields)
+    return made
+
+
+def item_type_get(code: str) -> ItemType:
+    found = ItemType.objects.filter(code=(code or "")[:40]).first()
+    if found is None:
+        raise NotFound(_("No item type coded '%(code)s'.") % {"code": (code or "")[:40]})
+    return found
+
+
+@transaction.atomic
+def item_type_update(  # type: ignore[no-untyped-def]
+    *,
+    actor,
+    code: str,
+    version: int | None = None,
+    name: str,
+    category: str,
+    unit_of_measure: str,
+    unit_price: int = 0,
+    source: str = "",
+    movable: bool = True,
+) -> ItemType:
+    """Change an item type (all but its code). A new price counts from now on (past runs keep
+    the purchase lists they priced); marking a type not movable keeps rebalancing from
+    transferring it. Refused when the type changed since `version` was read."""
+    _may_edit_item_types(actor)
+    item_type = item_type_get(code)
+    fields = _item_type_fields(
+        name=name,
+        category=category,
+        unit_of_measure=unit_of_measure,
+        unit_price=unit_price,
+        source=source,
+        movable=movable,
+    )
+    if all(getattr(item_type, k) == v for k, v in fields.items()):
+        return item_type  # the same change again
+    stale = _stale(_("Item type %(code)s") % {"code": item_type.code})
+    if version is not None and version != item_type.version:
+        raise stale
+    updated = ItemType.objects.filter(pk=item_type.pk, version=item_type.version).update(
+        version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise stale
+    audit(
+        actor=actor,
+        action="equipment_item_type_update",
+        item_type=item_type.code,
+        before={k: getattr(item_type, k) for k in fields},
+        after=fields,
+    )
+    item_type.refresh_from_db()
+    return item_type
+
+
+def item_type_uses(item_type: ItemType) -> dict[str, int]:
+    """How many inventory lines (written-off ones included), standard lines and transfers name
+    the item type."""
+    # The counts are annotations of the selector, which the type checker cannot follow.
+    found = (
+        selectors.item_types_with_uses()
+        .values("inventory_uses", "standard_uses", "transfer_uses")  # type: ignore[misc]
+        .get(pk=item_type.pk)
+    )
+    return {
+        "inventory": found["inventory_uses"],
+        "standards": found["standard_uses"],
+        "transfers": found["transfer_uses"],
+    }
+
+
+def item_type_refuse_if_used(item_type: ItemType) -> None:
+    """Refuse to delete an item type that inventory lines, standards or transfers name, saying
+    how many: they are the record."""
+    uses = item_type_uses(item_type)
+    if any(uses.values()):
+        raise DomainError(
+            _(
+                "Item type %(code)s is used by %(inventory)s inventory lines, %(standards)s "
+                "standard lines and %(transfers)s transfers: it cannot be deleted."
+            )
+            % {"code": item_type.code, **uses},
+            code="in_use",
+            status=409,
+            problems=[Problem(_("in use"), field="code")],
+        )
+
+
+@transaction.atomic
+def item_type_delete(*, actor, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Delete an item type that nothing uses (one created by mistake). One that inventory lines,
+    standards or transfers name is refused, saying how many: they are the record."""
+    _may_edit_item_types(actor)
+    item_type = item_type_get(code)
+    # Locked: a line or standard being written meanwhile holds a key-share lock on its type
+    # (PostgreSQL), so one waits for the other and the counts below see it.
+    ItemType.objects.select_for_update().filter(pk=item_type.pk).first()
+    item_type_refuse_if_used(item_type)
+    ItemType.objects.filter(pk=item_type.pk).delete()
+    audit(
+        actor=actor,
+        action="equipment_item_type_delete",
+        item_type=item_type.code,
+        name=item_type.name,
+    )
 
 
 # -- standards ----------------------------------------------------------------------------------
@@ -311,12 +519,7 @@ def _item_fields(
     note: str,
 ) -> dict[str, Any]:
     _bounded(quantity, "quantity", MAX_QUANTITY, low=1)
-    if condition not in Condition.values:
-        raise invalid(
-            _("'%(value)s' is not one of %(values)s.")
-            % {"value": str(condition)[:20], "values": ", ".join(Condition.values)},
-            field="condition",
-        )
+    _choice(condition, Condition, "condition")
     _year(acquired_year, "acquired_year")
     _bounded(value, "value", MAX_VALUE)
     return {
@@ -540,12 +743,7 @@ def _premises_fields(
     name = _text(name, "name", NAME_LIMIT)
     if not name:
         raise invalid(_("Give the premises a name."), field="name")
-    if use not in PremisesUse.values:
-        raise invalid(
-            _("'%(value)s' is not one of %(values)s.")
-            % {"value": str(use)[:20], "values": ", ".join(PremisesUse.values)},
-            field="use",
-        )
+    _choice(use, PremisesUse, "use")
     _bounded(area_m2, "area_m2", MAX_AREA)
     _bounded(land_m2, "land_m2", MAX_AREA)
     _year(built_year, "built_year")

@@ -1,15 +1,16 @@
-"""Equipment API: item types and standards (/api/equipment/standards): read them, write a new
-version (national: a superuser; a province's own: its administrators)."""
+"""Equipment API: item types and standards (/api/equipment/standards): read them; create,
+change and delete an item type (national: a superuser); write a new version of a standard
+(national: a superuser; a province's own: its administrators)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from tinhgon.accounts.access import scope_for
 from tinhgon.core.errors import NotFound
@@ -21,6 +22,10 @@ from tinhgon.equipment.selectors import visible_provinces
 router = Router(tags=["equipment"])
 
 
+Category = Literal["it", "network", "service", "meeting", "vehicle", "furniture", "other"]
+ItemCode = Annotated[str, Path(pattern=services.ITEM_CODE_REGEX, min_length=1, max_length=40)]
+
+
 class ItemTypeOut(Schema):
     code: str
     name: str
@@ -28,6 +33,26 @@ class ItemTypeOut(Schema):
     unit_of_measure: str
     unit_price: int
     source: str
+    movable: bool
+    version: int
+
+
+class ItemTypeUpdateIn(Schema):
+    """The whole item type as it should be (its code does not change)."""
+
+    name: str = Field(min_length=1, max_length=services.NAME_LIMIT, pattern=PRINTABLE_REGEX)
+    category: Category
+    unit_of_measure: str = Field(
+        min_length=1, max_length=services.MEASURE_LIMIT, pattern=PRINTABLE_REGEX
+    )
+    unit_price: int = Field(0, ge=0, le=services.MAX_VALUE)
+    source: str = Field("", max_length=255, pattern=PRINTABLE_REGEX)
+    movable: bool = True
+    version: int | None = Field(None, ge=0, le=2**31)
+
+
+class ItemTypeIn(ItemTypeUpdateIn):
+    code: str = Field(min_length=1, max_length=40, pattern=services.ITEM_CODE_REGEX)
 
 
 class LineIO(Schema):
@@ -88,6 +113,27 @@ def readable_standards(user):  # type: ignore[no-untyped-def]
 @router.get("/item-types", response=list[ItemTypeOut], summary="The item types")
 def item_types(request: HttpRequest):
     return list(ItemType.objects.all()[:1000])
+
+
+@router.post("/item-types", response={201: ItemTypeOut}, summary="A new item type (superuser)")
+def item_type_create(request: HttpRequest, body: ItemTypeIn):
+    fields = body.dict(exclude={"version"})
+    return Status(201, services.item_type_create(actor=request.user, **fields))
+
+
+@router.post("/item-types/{code}", response=ItemTypeOut, summary="Change an item type (superuser)")
+def item_type_update(request: HttpRequest, code: ItemCode, body: ItemTypeUpdateIn):
+    return services.item_type_update(actor=request.user, code=code, **body.dict())
+
+
+@router.delete(
+    "/item-types/{code}",
+    response={204: None},
+    summary="Delete an item type nothing uses (superuser); one in use is refused with its counts",
+)
+def item_type_delete(request: HttpRequest, code: ItemCode):
+    services.item_type_delete(actor=request.user, code=code)
+    return Status(204, None)
 
 
 @router.get("", response=list[StandardOut], summary="Standards, every version")

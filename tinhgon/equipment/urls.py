@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from tinhgon.equipment import province_views, unit_views
+from tinhgon.equipment import item_views, province_views, unit_views
 
 app_name = "equipment"
 
@@ -16,6 +16,10 @@ urlpatterns = [
         province_views.standard_new_version,
         name="standard_new_version",
     ),
+    path("item-types/", item_views.item_types, name="item_types"),
+    path("item-types/new/", item_views.item_type_new, name="item_type_new"),
+    path("item-types/<slug:code>/", item_views.item_type_edit, name="item_type"),
+    path("item-types/<slug:code>/delete/", item_views.item_type_delete, name="item_type_delete"),
     path("template.xlsx", unit_views.template_download, name="template"),
     path("units/<int:unit_id>/", unit_views.unit_page, name="unit"),
     path("units/<int:unit_id>/items/new/", unit_views.item_new, name="item_new"),

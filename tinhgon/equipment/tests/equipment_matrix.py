@@ -6,6 +6,8 @@ Chiềng An (03667-TTHCC): its readers read its equipment, its writers (the ward
 province's administrators) change it; the department's official reads it but does not write it.
 A province's figures are read by those who read the province whole (not the ward's officials).
 National standards are a superuser's to change; a province's own version its administrators'.
+Item types are national too: everyone reads them, a superuser alone creates, changes and deletes
+them (a type made for the row, used by nothing, so that the deletion can succeed).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ READ_PROVINCE = "200 200 200 200 404 404 404 404"
 NATIONAL = "201 403 403 403 403 403 403 403"
 PROVINCE_OWN = "201 201 201 403 404 404 404 404"
 NEW_VERSION_PAGE = "200 200 200 403 403 403 403 200"
+SUPERUSER_PAGE = "200 403 403 403 403 403 403 403"
+SUPERUSER = "200 403 403 403 403 403 403 403"
+SUPERUSER_DELETES = "204 403 403 403 403 403 403 403"
 World = Any
 
 
@@ -59,6 +64,18 @@ def national_standard(world: World) -> int:
     from tinhgon.equipment.models import Standard
 
     return Standard.objects.filter(province__isnull=True, role="TTHCC").order_by("pk").first().pk  # type: ignore[union-attr]
+
+
+def spare_type(world: World) -> str:
+    """An item type nothing uses (created for the row; each persona's request is rolled back)."""
+    from tinhgon.equipment import services
+
+    return services.item_type_create(
+        actor=None, code="spare-type", name="Loại dự phòng", category="other", unit_of_measure="cái"
+    ).code
+
+
+ITEM_TYPE = {"name": "Máy quét tài liệu", "category": "service", "unit_of_measure": "chiếc"}
 
 
 def unit_api(suffix: str) -> Callable[[World], str]:
@@ -110,6 +127,39 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
     return {
         ("GET", "/api/equipment/standards/item-types"): [
             Row("the item types", get(lambda w: "/api/equipment/standards/item-types"), ALL_200)
+        ],
+        ("POST", "/api/equipment/standards/item-types"): [
+            Row(
+                "a new item type",
+                post(
+                    lambda w: "/api/equipment/standards/item-types",
+                    lambda w: {
+                        "code": "label-printer",
+                        "name": "Máy in nhãn",
+                        "category": "it",
+                        "unit_of_measure": "chiếc",
+                        "unit_price": 3_000_000,
+                    },
+                ),
+                NATIONAL,
+            )
+        ],
+        ("POST", "/api/equipment/standards/item-types/{code}"): [
+            Row(
+                "change an item type",
+                post(
+                    lambda w: "/api/equipment/standards/item-types/scanner",
+                    lambda w: {**ITEM_TYPE, "unit_price": 19_000_000},
+                ),
+                SUPERUSER,
+            )
+        ],
+        ("DELETE", "/api/equipment/standards/item-types/{code}"): [
+            Row(
+                "delete an item type nothing uses",
+                lambda w: ("delete", f"/api/equipment/standards/item-types/{spare_type(w)}", {}),
+                SUPERUSER_DELETES,
+            )
         ],
         ("GET", "/api/equipment/standards"): [
             Row("the standards", get(lambda w: "/api/equipment/standards"), ALL_200)
@@ -251,6 +301,30 @@ def page_rows() -> dict[str, list[Any]]:
                 "the form of a new version",
                 page(lambda w: f"/equipment/standards/{national_standard(w)}/new-version/"),
                 NEW_VERSION_PAGE,
+            )
+        ],
+        "equipment:item_types": [
+            Row("the item types", page(lambda w: "/equipment/item-types/"), ALL_200)
+        ],
+        "equipment:item_type_new": [
+            Row(
+                "the form of a new item type",
+                page(lambda w: "/equipment/item-types/new/"),
+                SUPERUSER_PAGE,
+            )
+        ],
+        "equipment:item_type": [
+            Row(
+                "the form of an item type",
+                page(lambda w: "/equipment/item-types/scanner/"),
+                SUPERUSER_PAGE,
+            )
+        ],
+        "equipment:item_type_delete": [
+            Row(
+                "the confirmation of an item type's deletion",
+                page(lambda w: f"/equipment/item-types/{spare_type(w)}/delete/"),
+                SUPERUSER_PAGE,
             )
         ],
         "equipment:template": [

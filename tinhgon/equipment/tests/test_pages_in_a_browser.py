@@ -119,3 +119,37 @@ def test_the_province_ranks_its_communes_and_decides_on_a_surplus_building(
     problems += page_problems(province, "a new version")
     province.context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("size", ["desktop", "small-phone"])
+def test_a_superuser_adds_an_item_type_and_deletes_it_after_its_confirmation(
+    server, browser, size, tmp_path
+):
+    problems: list[str] = []
+    code = f"label-printer-{size}"
+    admin = as_user(browser, server, size, "superuser")
+    admin.goto(server + "/equipment/item-types/")
+    problems += page_problems(admin, "item types")
+    screenshot(admin, f"equipment-item-types-{size}", screens_folder(tmp_path))
+    admin.locator("a[href='/equipment/item-types/new/']").click()
+    admin.locator("#id_code").fill(code)
+    admin.locator("#id_name").fill("Máy in nhãn")
+    admin.locator("#id_category").select_option("it")
+    admin.locator("#id_unit_of_measure").fill("chiếc")
+    admin.locator("#id_unit_price").fill("-5")
+    admin.locator("#id_movable").uncheck()
+    admin.locator("main form button[type=submit]").click()
+    expect(admin.locator("a[href='#id_unit_price']")).to_be_visible()
+    expect(admin.locator("#id_code")).to_have_value(code)
+    problems += page_problems(admin, "a refused item type")
+    admin.locator("#id_unit_price").fill("3000000")
+    admin.locator("main form button[type=submit]").click()
+    admin.locator(f"main table a[href='/equipment/item-types/{code}/']").click()
+    expect(admin.locator("#id_movable")).not_to_be_checked()
+    problems += page_problems(admin, "an item type")
+    admin.locator(f"a[href='/equipment/item-types/{code}/delete/']").click()
+    problems += page_problems(admin, "the deletion's confirmation")
+    admin.locator("main form button[type=submit]").click()
+    expect(admin.locator(f"main table a[href='/equipment/item-types/{code}/']")).to_have_count(0)
+    admin.context.close()
+    assert problems == []

@@ -175,6 +175,46 @@ def test_bandwidth_is_bought_not_carried(son_la, centres):
     assert [(p["quantity"], p["cost"]) for p in taker] == [(100, 100 * 50_000)]
 
 
+def test_an_item_type_marked_not_movable_is_never_transferred_while_a_movable_one_is(
+    son_la, centres
+):
+    computers(centres)  # Tô Hiệu has 2 computers to spare, Chiềng An lacks 2
+    stock(centres[GIVER], "scanner", 6)  # 3 counters: 3 scanners to spare, to the nearest
+    ItemType.objects.filter(code="computer").update(movable=False)
+    run = rebalance.rebalance_propose(actor=None, province_id=son_la.unit_id)
+
+    assert moved(run, "computer") == {}
+    scanners = moved(run, "scanner")
+    assert sum(scanners.values()) == 3
+    assert {giver for giver, _taker in scanners} == {centres[GIVER]}
+    data = rebalance.run_data(run)
+    code = selectors.version_on(centres[TAKER], timezone.localdate()).code
+    bought = {(p["item"], p["quantity"]) for p in data["purchases"] if p["unit"] == code}
+    assert ("computer", 2) in bought, "what cannot be carried is bought"
+
+
+def test_a_run_whose_item_type_was_marked_not_movable_since_is_refused_and_moves_nothing(
+    son_la, centres
+):
+    lines = computers(centres)
+    run = rebalance.rebalance_propose(actor=None, province_id=son_la.unit_id)
+    assert moved(run, "computer")
+    ItemType.objects.filter(code="computer").update(movable=False)
+    with pytest.raises(DomainError) as refused:
+        rebalance.rebalance_approve(actor=None, run_id=run.pk)
+    assert refused.value.code == "stale"
+    assert "computer is no longer movable" in refused.value.problems[0].message
+    assert InventoryItem.objects.get(pk=lines[GIVER].pk).unit_id == centres[GIVER]
+    run.refresh_from_db()
+    assert run.status == RunStatus.PROPOSED
+
+
+def test_the_seeded_bandwidth_is_marked_not_movable_and_nothing_else_is():
+    assert list(ItemType.objects.filter(movable=False).values_list("code", flat=True)) == [
+        "bandwidth"
+    ]
+
+
 def test_a_limit_on_distance_keeps_far_units_apart(son_la, centres):
     computers(centres)
     run = rebalance.rebalance_propose(actor=None, province_id=son_la.unit_id, max_km=1)
