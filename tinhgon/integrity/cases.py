@@ -342,15 +342,18 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 def access_case(actor, case_id: int) -> Case:  # type: ignore[no-untyped-def]
-    """A case the actor may act on: a member of its handler unit (None: the system)."""
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(_("Case %(id)s does not exist.") % {"id": case_id})
-    if (
-        actor is not None
-        and case.handler_id != actor.pk
-        and not _member_of(actor, case.handler_unit_id)
-    ):
+    """A case the actor may act on: one they may read (`readable_case`: else it does not exist
+    for them, as an unknown case) and whose handler unit they are a member of, or which they
+    accepted (else Forbidden). None: the system. Acting never reaches further than reading: a
+    member of the handler unit who also holds a membership at a unit the official concerned
+    leads reads no denunciation against that official, so does not act on it either."""
+    if actor is None:
+        case = Case.objects.filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(_("Case %(id)s does not exist.") % {"id": case_id})
+        return case
+    case = readable_case(actor, case_id)
+    if case.handler_id != actor.pk and not _member_of(actor, case.handler_unit_id):
         raise Forbidden(_("Only the handler unit acts on this case."))
     return case
 

@@ -7,7 +7,9 @@
   numbers masked (a command's output ends up in logs and terminals: nobody needs the whole
   number there);
 - `import FILE [--dry-run]`: positions and staff lists from the Excel template
-  (docs/staffing-import.md); `import-template --output FILE` writes the template.
+  (docs/staffing-import.md); `import-template --output FILE` writes the template;
+- `link-user --official ID --user USERNAME [--unlink]`: link an official to their own account
+  (staffing/user_link.py), or undo it (`--unlink`, the user name then checked against the link).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json
 from tinhgon.core.upload import read_path
-from tinhgon.staffing import excel, selectors, synthetic
+from tinhgon.staffing import excel, selectors, synthetic, user_link
+from tinhgon.staffing.models import Official
 from tinhgon.units import selectors as registry
 from tinhgon.units.kinds import is_administrative
 
@@ -48,12 +51,48 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     )
     template = sub.add_parser("import-template", help=_("Write the Excel template to fill in."))
     template.add_argument("--output", required=True, help=_("The .xlsx file to write."))
+
+    link = sub.add_parser(
+        "link-user", help=_("Link an official to their own user account (or undo it).")
+    )
+    link.add_argument(
+        "--official", required=True, type=bounded_int(1, 2**63 - 1), help=_("The official's id.")
+    )
+    link.add_argument("--user", required=True, help=_("The account's user name."))
+    link.add_argument("--unlink", action="store_true", help=_("Undo the link instead."))
     return {
         "demo": _demo,
         "officials": _officials,
         "import": _import,
         "import-template": _template,
+        "link-user": _link_user,
     }
+
+
+def _link_user(command: Any, *, official: int, user: str, unlink: bool, **options: Any) -> None:
+    if not unlink:
+        linked = user_link.official_link_user(actor=None, official_id=official, username=user)
+        command.stdout.write(
+            _("%(name)s (#%(id)s) is linked to the account '%(username)s'.")
+            % {
+                "name": linked.full_name,
+                "id": linked.pk,
+                "username": user_link.account_name(linked),
+            }
+        )
+        return
+    current = Official.objects.filter(pk=official).select_related("user").first()
+    if current is not None and current.user is not None and current.user.get_username() != user:
+        # Undo only the link the operator names: a typo must not unlink someone else.
+        raise CommandError(
+            _("Official %(id)s is linked to the account '%(username)s', not '%(given)s'.")
+            % {"id": official, "username": current.user.get_username(), "given": user[:150]}
+        )
+    unlinked = user_link.official_unlink_user(actor=None, official_id=official)
+    command.stdout.write(
+        _("%(name)s (#%(id)s) is linked to no account.")
+        % {"name": unlinked.full_name, "id": official}
+    )
 
 
 def _template(command: Any, *, output: str, **options: Any) -> None:

@@ -201,6 +201,20 @@ class EndForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class LinkUserForm(forms.Form):
+    """The user name of the official's own account (staffing/user_link.py)."""
+
+    username = forms.CharField(
+        label=gettext_lazy("User name of the official's account"),
+        max_length=150,
+        help_text=gettext_lazy(
+            "The account the official signs in with: what concerns them (a denunciation, a "
+            "proceeding, a red flag) is kept from it."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+
 class TrainingForm(forms.Form):
     course = forms.CharField(label=gettext_lazy("Course"), max_length=200)
     field = forms.ChoiceField(label=gettext_lazy("Field"), choices=_choices(Field.choices))

@@ -169,6 +169,18 @@ class Official(models.Model):
     hire_date = models.DateField(_("hired on"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     synthetic = models.BooleanField(default=False)
+    # The person's own user account, linked by those who manage them (services.official_link_user):
+    # integrity keeps what concerns the person from it. PROTECT, not SET_NULL: the link is undone
+    # only by official_unlink_user, with its audit row, never as a side effect of deleting the
+    # account (tinhgon deactivates accounts; the admin refuses to delete a linked one).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="official",
+        verbose_name=_("user account"),
+    )
 
     class Meta:
         verbose_name = _("official")

@@ -21,7 +21,7 @@ from ninja import Field, Router, Schema, Status
 from tinhgon.accounts.access import access_unit, scopes_cached
 from tinhgon.core.errors import NotFound
 from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, SearchText
-from tinhgon.staffing import access, selectors, services
+from tinhgon.staffing import access, selectors, services, user_link
 from tinhgon.staffing.models import Assignment
 
 router = Router(tags=["staff"])
@@ -95,6 +95,8 @@ class EvaluationOut(Schema):
 
 class OfficialDetailOut(Schema):
     official: OfficialOut
+    # The official's own account: for those who manage the official only (null otherwise).
+    user: str | None = None
     assignments: list[AssignmentOut]
     trainings: list[TrainingOut]
     evaluations: list[EvaluationOut]
@@ -165,6 +167,7 @@ def official_read(request: HttpRequest, official_id: Id) -> OfficialDetailOut:
     manages = access.may_manage(request.user, official)
     return OfficialDetailOut(
         official=OfficialOut(**selectors.official_row(request.user, official, manages=manages)),
+        user=user_link.linked_username(request.user, official, manages=manages),
         assignments=[
             AssignmentOut(
                 id=a.pk,
@@ -472,3 +475,40 @@ def training_record(request: HttpRequest, official_id: Id, payload: TrainingIn) 
                 result=training.result,
             ),
         )
+
+
+class LinkUserIn(Schema):
+    username: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=150)]
+
+
+class LinkedUserOut(Schema):
+    official_id: int
+    user: str | None
+
+
+@router.post(
+    "/officials/{official_id}/link-user",
+    response=LinkedUserOut,
+    summary="Link the official to their own user account (those who manage the official)",
+    description="400 when the account is linked to another official (named) or the official "
+    "to another account; an unknown account and one outside your scope answer alike.",
+)
+def official_link_user(request: HttpRequest, official_id: Id, payload: LinkUserIn) -> Any:
+    with scopes_cached():
+        access.access_official(request.user, official_id, write=True)
+        official = user_link.official_link_user(
+            actor=request.user, official_id=official_id, username=payload.username
+        )
+        return LinkedUserOut(official_id=official.pk, user=user_link.account_name(official))
+
+
+@router.post(
+    "/officials/{official_id}/unlink-user",
+    response=LinkedUserOut,
+    summary="Undo the link between the official and their user account",
+)
+def official_unlink_user(request: HttpRequest, official_id: Id) -> Any:
+    with scopes_cached():
+        access.access_official(request.user, official_id, write=True)
+        official = user_link.official_unlink_user(actor=request.user, official_id=official_id)
+        return LinkedUserOut(official_id=official.pk, user=None)

@@ -11,6 +11,12 @@ urlpatterns: list[URLPattern] = [
     path("officials/<id:official_id>/", views.official_page, name="official"),
     path("officials/<id:official_id>/edit/", views.official_edit, name="official_edit"),
     path("officials/<id:official_id>/training/", views.official_training, name="official_training"),
+    path("officials/<id:official_id>/user/", views.official_user, name="official_user"),
+    path(
+        "officials/<id:official_id>/user/unlink/",
+        views.official_user_unlink,
+        name="official_user_unlink",
+    ),
     path("positions/", views.positions_page, name="positions"),
     path("positions/new/", views.position_new, name="position_new"),
     path("positions/<id:position_id>/close/", views.position_close, name="position_close"),

@@ -35,10 +35,11 @@ from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.forms import DayField, text_field
 from tinhgon.core.upload import read_upload
 from tinhgon.core.views import render_invalid_form, render_refusal
-from tinhgon.staffing import access, excel, selectors, services
+from tinhgon.staffing import access, excel, selectors, services, user_link
 from tinhgon.staffing.forms import (
     AssignmentForm,
     EndForm,
+    LinkUserForm,
     OfficialForm,
     PositionForm,
     QuotaForm,
@@ -154,6 +155,8 @@ def official_page(request: HttpRequest, official_id: int) -> HttpResponse:
             "unit": unit,
             "home": home,
             "history": history,
+            "linked_user": user_link.linked_username(request.user, official, manages=manages),
+            "link_form": LinkUserForm() if manages else None,
         },
     )
 
@@ -436,6 +439,83 @@ def official_training(request: HttpRequest, official_id: int) -> HttpResponse:
             return _form_page(request, form, error=error, **page)  # type: ignore[arg-type]
     messages.success(request, _("Training recorded: %(course)s.") % {"course": data["course"]})
     return redirect("staffing:official", official_id=official.pk)
+
+
+@login_required
+def official_user(request: HttpRequest, official_id: int) -> HttpResponse:
+    """Link the official to their own account by its user name (those who manage them)."""
+    with scopes_cached():
+        try:
+            official = access.access_official(request.user, official_id, write=True)
+        except DomainError as error:
+            return render_refusal(request, error)
+        form = LinkUserForm(request.POST if request.method == "POST" else None)
+        page = {
+            "title": _("Link a user account"),
+            "lead": official.full_name,
+            "button": _("Link the account"),
+            "cancel_url": reverse("staffing:official", kwargs={"official_id": official.pk}),
+        }
+        if request.method != "POST" or not form.is_valid():
+            return _form_page(request, form, **page)  # type: ignore[arg-type]
+        try:
+            linked = user_link.official_link_user(
+                actor=request.user, official_id=official.pk, username=form.cleaned_data["username"]
+            )
+        except DomainError as error:
+            return _form_page(request, form, error=error, **page)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("%(name)s is linked to the account '%(username)s'.")
+        % {"name": official.full_name, "username": user_link.account_name(linked)},
+    )
+    return redirect("staffing:official", official_id=official.pk)
+
+
+@login_required
+def official_user_unlink(request: HttpRequest, official_id: int) -> HttpResponse:
+    """GET: the confirmation page; POST: undo the link to the official's account."""
+    with scopes_cached():
+        try:
+            official = access.access_official(request.user, official_id, write=True)
+        except DomainError as error:
+            return render_refusal(request, error)
+        back = reverse("staffing:official", kwargs={"official_id": official.pk})
+        username = user_link.linked_username(request.user, official, manages=True)
+        if username is None:
+            return redirect(back)
+        if request.method != "POST":
+            return render(
+                request,
+                "confirm.html",
+                {
+                    "title": _("Confirm the unlinking"),
+                    "lead": _("%(name)s will no longer be linked to the account '%(username)s'.")
+                    % {"name": official.full_name, "username": username},
+                    "rows": [(_("Official"), official.full_name), (_("Account"), username)],
+                    "warning": _(
+                        "Once unlinked, that account is no longer kept from the denunciations, "
+                        "proceedings and red flags concerning this official by its link; only "
+                        "its memberships count."
+                    ),
+                    "action": reverse(
+                        "staffing:official_user_unlink", kwargs={"official_id": official.pk}
+                    ),
+                    "fields": {},
+                    "button": _("Unlink the account"),
+                    "cancel_url": back,
+                },
+            )
+        try:
+            user_link.official_unlink_user(actor=request.user, official_id=official.pk)
+        except DomainError as error:
+            return render_refusal(request, error)
+    messages.success(
+        request,
+        _("%(name)s is no longer linked to the account '%(username)s'.")
+        % {"name": official.full_name, "username": username},
+    )
+    return redirect(back)
 
 
 @login_required

@@ -6,6 +6,8 @@ the same for an unknown account and one outside the actor's scope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tinhgon.accounts import services as accounts
@@ -125,6 +127,36 @@ def test_no_membership_reads_a_denunciation_against_the_leader_of_a_unit_it_hold
     other = receive(health, subject=SUBJECT + " (khác)")
     assert other.handler_unit_id == health
     assert cases.visible_cases(both.user).filter(pk=other.pk).exists()
+
+
+def test_who_may_not_read_a_denunciation_does_not_act_on_it_and_learns_nothing_of_it(
+    son_la, health, director
+):
+    """A member of the handler unit who also holds a membership where the official concerned
+    leads: no move, through the services either, and the refusal is an unknown case's."""
+    case = receive(health, official_id=director, subject=SUBJECT)
+    both = make_persona("ubnd-va-so", case.handler_unit_id, Role.UNIT_OFFICIAL)
+    accounts.membership_add(actor=None, user=both.user, unit_id=health, role=Role.OBSERVER)
+    assert not _reads(both, case)
+    missing = case.pk + 1000
+    answers: list[Any] = []
+    for case_id in (case.pk, missing):
+        with pytest.raises(NotFound) as refused:
+            cases.case_accept(actor=both.user, case_id=case_id)
+        answers.append(str(refused.value).replace(str(case_id), "?"))
+        api = both.api().post(
+            f"/api/integrity/cases/{case_id}/accept", content_type="application/json", data={}
+        )
+        page = both.browser().post(f"/integrity/cases/{case_id}/accept/")
+        answers.append((api.status_code, api.json()["error"]["message"].replace(str(case_id), "?")))
+        answers.append(page.status_code)
+    assert answers[:3] == answers[3:]
+    assert answers[1][0] == 404 and answers[2] == 404
+    kept = Case.objects.get(pk=case.pk)
+    assert (kept.status, kept.handler_id, kept.version) == ("received", None, case.version)
+    # The handler unit's members who hold nothing under the director still act on it.
+    member = make_persona("ubnd", case.handler_unit_id, Role.UNIT_OFFICIAL)
+    assert cases.case_accept(actor=member.user, case_id=case.pk).handler_id == member.user.pk
 
 
 def test_complaints_and_feedback_keep_the_scope_rule(son_la, health, director):

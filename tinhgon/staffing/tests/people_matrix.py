@@ -1,5 +1,6 @@
 """The access matrix's rows of people (accounts/tests/test_matrix.py adds them): who may use each
-endpoint and page of officials, positions, quotas, assignments and training.
+endpoint and page of officials, positions, quotas, assignments, training and the link of an
+official to their own account.
 
 Columns: SU AD A2 DE WA NB OB OP (see test_matrix). Reading follows the read scope on the unit
 (the department's official reads the whole province; the neighbouring ward does not see Phường
@@ -125,6 +126,23 @@ def api_rows(Row: Any, get: Any) -> dict[tuple[str, str], list[Any]]:
                 WARD_CREATES,
             )
         ],
+        ("POST", "/api/staff/officials/{official_id}/link-user"): [
+            Row(
+                "link the ward's official to the ward observer's account",
+                post(
+                    _url("/api/staff/officials/{official}/link-user"),
+                    lambda w: {"username": w.personas["OB"].user.username},
+                ),
+                WARD_WRITES,
+            )
+        ],
+        ("POST", "/api/staff/officials/{official_id}/unlink-user"): [
+            Row(
+                "undo the link of the ward's official (none: nothing to undo)",
+                post(_url("/api/staff/officials/{official}/unlink-user")),
+                WARD_WRITES,
+            )
+        ],
         ("POST", "/api/staff/positions"): [
             Row(
                 "open a position of the ward",
@@ -230,6 +248,20 @@ def page_rows(Row: Any, page: Any) -> dict[str, list[Any]]:
                 "record a training of an official of the ward",
                 page(_url("/staff/officials/{official}/training/")),
                 WARD_WRITES,
+            )
+        ],
+        "staffing:official_user": [
+            Row(
+                "the form linking an official of the ward to an account",
+                page(_url("/staff/officials/{official}/user/")),
+                WARD_WRITES,
+            )
+        ],
+        "staffing:official_user_unlink": [
+            Row(
+                "unlink an official of the ward (none linked: back to the official's page)",
+                page(_url("/staff/officials/{official}/user/unlink/")),
+                "302 302 302 403 302 404 403 404",
             )
         ],
         "staffing:position_new": [
