@@ -497,11 +497,14 @@ def visible_cases(user, *, day: dt.date | None = None) -> QuerySet[Case]:  # typ
     its handler unit and those whose membership is at a unit above it (a department's official
     reads the province's scope, but not what the province's other bodies handle); never anyone
     holding a membership at a unit the official concerned leads (nor its administrative unit
-    when they lead its people's committee), whatever else they hold. Superusers read all."""
+    when they lead its people's committee), whatever else they hold; never the account linked
+    to the official concerned in the staff records (`staffing.Official.user`), whatever it holds,
+    superuser or not. Superusers read all the rest."""
     day = day or timezone.localdate()
     scope = scope_for(user)
     if scope.everything:
-        return Case.objects.all()  # an empty Q() in an OR would drop to the other side
+        # An empty Q() in an OR would drop to the other side.
+        return Case.objects.exclude(Q(kind=CaseKind.DENUNCIATION) & _against(user))
     if not scope.roots:
         return Case.objects.none()  # anonymous, inactive, or no membership in force
     handled = records_filter(
@@ -518,8 +521,15 @@ def visible_cases(user, *, day: dt.date | None = None) -> QuerySet[Case]:  # typ
             denunciation
             & ((handled & above) | Q(handler_id=user.pk))
             & ~_led_by_concerned(user, day)
+            & ~_against(user)
         )
     )
+
+
+def _against(user) -> Q:  # type: ignore[no-untyped-def]
+    """The cases whose official concerned is the person whose own account `user` is (the link
+    of the staff records: one official at most)."""
+    return Q(official_id__in=Official.objects.filter(user_id=user.pk).values("pk"))
 
 
 def _led_by_concerned(user, day: dt.date) -> Q:  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ from tinhgon.core.jobs import register_part
 from tinhgon.core.models import audit
 from tinhgon.integrity import cases
 from tinhgon.integrity.models import OPEN_CASE, Case, CaseEvent, CaseKind
+from tinhgon.staffing.models import Official
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind
 from tinhgon.workdays.calendar import VIETNAM, local_time
@@ -119,6 +120,20 @@ def level_above(case: Case, day: dt.date) -> int | None:
 
 
 def recipients(case: Case, move: str, day: dt.date) -> tuple[list[str], int | None]:
+    """Who hears of the case, and the unit they act for; never, for a denunciation, the account
+    linked to the official concerned (who may be a plain member of the handler unit)."""
+    found, unit = _recipients(case, move, day)
+    if case.kind == CaseKind.DENUNCIATION and case.official_id is not None:
+        own = (
+            Official.objects.filter(pk=case.official_id, user__isnull=False)
+            .values_list("user__email", flat=True)
+            .first()
+        )
+        found = [email for email in found if email != own]
+    return found, unit
+
+
+def _recipients(case: Case, move: str, day: dt.date) -> tuple[list[str], int | None]:
     if move == REMIND:
         found = set(_members(case.handler_unit_id, day))
         if case.handler is not None and case.handler.email and case.handler.is_active:

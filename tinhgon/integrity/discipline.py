@@ -29,14 +29,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.accounts.access import (
-    memberships_in_force,
     records_filter,
     scope_for,
     visible_unit_ids,
@@ -48,7 +46,8 @@ from tinhgon.integrity import cases
 from tinhgon.integrity.models import CaseStatus, Finding, Proceeding, ProceedingStatus
 from tinhgon.staffing import access as staff_access
 from tinhgon.staffing.evaluation import measure_record
-from tinhgon.staffing.models import Measure
+from tinhgon.staffing.models import Measure, Official
+from tinhgon.staffing.user_link import account_in_scope
 from tinhgon.workdays.calendar import local_time
 
 LAW_2025 = "Luật Cán bộ, công chức 2025; Nghị định 172/2025/NĐ-CP"
@@ -82,8 +81,10 @@ def visible_proceedings(user, *, day: dt.date | None = None) -> QuerySet[Proceed
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Proceeding.objects.none()
     day = day or timezone.localdate()
-    open_to_self = Q(concerned_user=user, status=ProceedingStatus.PROPOSED)
-    closed_to_self = Q(concerned_user=user) & ~Q(status=ProceedingStatus.PROPOSED)
+    # The official's account: named when opened, or linked to their staff record since.
+    to_self = Q(concerned_user=user) | Q(official__user=user)
+    open_to_self = to_self & Q(status=ProceedingStatus.PROPOSED)
+    closed_to_self = to_self & ~Q(status=ProceedingStatus.PROPOSED)
     return Proceeding.objects.filter((_managed(user, day) & ~open_to_self) | closed_to_self)
 
 
@@ -98,7 +99,10 @@ def readable_proceeding(user, proceeding_id: int) -> Proceeding:  # type: ignore
 
 def may_act(user, proceeding: Proceeding) -> bool:  # type: ignore[no-untyped-def]
     """Whether the user decides or drops it: a manager of the official, not the official."""
-    if user is not None and proceeding.concerned_user_id == getattr(user, "pk", None):
+    if user is not None and getattr(user, "pk", None) in (
+        proceeding.concerned_user_id,
+        proceeding.official.user_id,
+    ):
         return False
     return staff_access.may_manage(user, proceeding.official)
 
@@ -205,23 +209,25 @@ def _source(actor, *, official_id: int, case_id: int | None, finding_id: int | N
             )
 
 
-def _concerned(actor, username: str) -> int | None:  # type: ignore[no-untyped-def]
-    """The account of the official concerned, among those the actor's scope reads (a membership
-    in force at a unit it covers); an unknown name and one outside get the same answer, so the
-    form does not tell who has an account (actor None: the operator, any account)."""
-    username = (username or "").strip()
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
-    if user is not None and actor is not None and not scope_for(actor).everything:
-        units = memberships_in_force(user).values_list("unit_id", flat=True)
-        if not visible_unit_ids(actor, units):
-            user = None
-    if user is None:
+def _concerned(actor, official: Official, username: str) -> int | None:  # type: ignore[no-untyped-def]
+    """The account of the official concerned: the one their staff record links to them
+    (`staffing.Official.user`); for an official without a link, the one named by user name,
+    among the accounts the actor's scope reads (an unknown name and one outside get the same
+    answer, so the form does not tell who has an account; actor None: the operator, any
+    account). A name given for a linked official must be the linked account's."""
+    named = account_in_scope(actor, username, field="concerned_user")
+    if official.user_id is None:
+        return None if named is None else int(named.pk)
+    if named is not None and named.pk != official.user_id:
         raise invalid(
-            _("No account '%(name)s'.") % {"name": username[:150]}, field="concerned_user"
+            _(
+                "The staff records link %(name)s to another account: leave the account empty, "
+                "it is taken from there."
+            )
+            % {"name": official.full_name},
+            field="concerned_user",
         )
-    return int(user.pk)
+    return int(official.user_id)
 
 
 @transaction.atomic
@@ -256,7 +262,7 @@ def proceeding_open(  # type: ignore[no-untyped-def]
         raise invalid(_("The violation cannot be after today."), field="violation_on")
     _check_limitation(violation_on, measure, today)
     _source(actor, official_id=official.pk, case_id=case_id, finding_id=finding_id)
-    concerned = _concerned(actor, concerned_username)
+    concerned = _concerned(actor, official, concerned_username)
     if concerned is not None and concerned == getattr(actor, "pk", None):
         raise Forbidden(_("An official does not open a proceeding against themselves."))
     proceeding = Proceeding.objects.create(

@@ -95,7 +95,8 @@ class OpenForm(forms.Form):
         required=False,
         max_length=150,
         help_text=gettext_lazy(
-            "If they have one: it will not read the proceeding before it is closed."
+            "If they have one: it will not read the proceeding before it is closed. Leave it "
+            "empty when their staff record is linked to their account: that one is taken."
         ),
     )
 

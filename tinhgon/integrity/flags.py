@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from tinhgon.integrity.models.flags import (
     RedFlag,
 )
 from tinhgon.publicservices.models import Dossier, DossierEvent, Rating, Status
+from tinhgon.staffing.models import Official
 from tinhgon.units.models import UnitLink
 from tinhgon.workdays.calendar import local_time
 from tinhgon.workdays.selectors import calendar_around
@@ -632,6 +633,7 @@ def flags_of_unit(user, *, unit_id: int, dismissed: bool = False):  # type: igno
         access_unit(user, unit_id)
         if not _reads_complaints(user, unit_id):
             found = found.exclude(kind=FlagKind.COMPLAINTS)
+        found = found.exclude(_own_complaints(user))
     if not dismissed:
         found = found.filter(dismissed_at__isnull=True)
     return found
@@ -643,13 +645,22 @@ def _reads_complaints(user, unit_id: int) -> bool:  # type: ignore[no-untyped-de
     return scope_for(user).everything or member_of(user, unit_id)
 
 
+def _own_complaints(user) -> Q:  # type: ignore[no-untyped-def]
+    """The complaints flag about the person whose own account `user` is (the link of the staff
+    records, `staffing.Official.user`): never shown to that account, whatever it holds."""
+    return Q(
+        kind=FlagKind.COMPLAINTS, staff_id__in=Official.objects.filter(user_id=user.pk).values("pk")
+    )
+
+
 def access_flag(user, flag_id: int, *, write: bool = False) -> RedFlag:  # type: ignore[no-untyped-def]
-    """The flag if the user may read its unit (write: change it); outside: not found. User
-    None: the operator."""
+    """The flag if the user may read its unit (write: change it), and it is not the complaints
+    flag about the user's own person; otherwise not found. User None: the operator."""
     today = timezone.localdate()
     found = RedFlag.objects.filter(pk=flag_id)
     if user is not None:
         found = found.filter(records_filter(scope_for(user), today, unit_field="unit"))
+        found = found.exclude(_own_complaints(user))
     flag = found.first()
     if flag is None or (
         user is not None

@@ -170,3 +170,20 @@ def test_a_case_a_provincial_department_handles_escalates_to_the_provinces_commi
 
 def test_the_job_part_is_registered():
     assert core_jobs.parts()["integrity_cases"] is cases_jobs.run
+
+
+def test_a_denunciation_is_never_mailed_to_the_account_linked_to_the_official_concerned(
+    chieng_an, ward_member, clock, run
+):
+    from tinhgon.staffing import user_link
+    from tinhgon.staffing.tests import factories as staff
+
+    plain = staff.official(committee_of(chieng_an.unit_id))  # no leading post: handled there
+    case = receive(chieng_an.unit_id, subject=SUBJECT, official_id=plain)
+    own = _with_email(
+        make_persona("bi-to-cao", chieng_an.unit_id, Role.UNIT_OFFICIAL), "bitocao@example.vn"
+    )
+    user_link.official_link_user(actor=None, official_id=plain, username=own.user.username)
+    clock.at = _at(_working_days_before(local_time(case.due).date(), 2))
+    assert run() == {"remind": 1, "escalate": 0}
+    assert [m.to for m in mail.outbox] == [["xa@example.vn"]]

@@ -19,6 +19,7 @@ from tinhgon.integrity import cases, discipline, exports, flags
 from tinhgon.integrity.models import Case, CaseKind, FlagKind, RedFlag
 from tinhgon.integrity.tests.cases_factories import RECEIVED, committee_of, leader, receive
 from tinhgon.integrity.tests.test_exports import cells
+from tinhgon.staffing import user_link
 from tinhgon.staffing.models import Measure
 from tinhgon.staffing.tests import factories as staff
 from tinhgon.units import selectors
@@ -159,6 +160,37 @@ def test_who_may_not_read_a_denunciation_does_not_act_on_it_and_learns_nothing_o
     assert cases.case_accept(actor=member.user, case_id=case.pk).handler_id == member.user.pk
 
 
+def test_the_account_linked_to_the_official_concerned_never_reads_the_denunciation(
+    son_la, chieng_an, superuser
+):
+    """A plain official of the ward (no leading post: the ward's committee handles it) whose
+    own account is a member there, then also a provincial administrator and a superuser."""
+    committee = committee_of(chieng_an.unit_id)
+    plain = staff.official(committee, full_name="Lò Văn Bị Tố Cáo")
+    case = receive(chieng_an.unit_id, official_id=plain, subject=SUBJECT)
+    assert case.handler_unit_id == committee
+    own = make_persona("lo-van-bi-to-cao", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    colleague = make_persona("dong-nghiep", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    assert _reads(own, case)  # no link yet: their memberships decide
+    user_link.official_link_user(actor=None, official_id=plain, username="lo-van-bi-to-cao")
+    assert not _reads(own, case)
+    assert _reads(colleague, case)
+    with pytest.raises(NotFound):
+        cases.case_accept(actor=own.user, case_id=case.pk)
+    accounts.membership_add(
+        actor=None, user=own.user, unit_id=son_la.unit_id, role="province_admin"
+    )
+    assert not _reads(own, case)
+    # Even made a superuser (repairs), the account does not read the denunciation against them.
+    own.user.is_superuser = True
+    own.user.save(update_fields=["is_superuser"])
+    assert not cases.visible_cases(own.user).filter(pk=case.pk).exists()
+    assert cases.visible_cases(superuser.user).filter(pk=case.pk).exists()
+    # A complaint against them keeps the scope rule (the complainant is not protected so).
+    complaint = receive(chieng_an.unit_id, official_id=plain, kind=CaseKind.COMPLAINT)
+    assert cases.visible_cases(own.user).filter(pk=complaint.pk).exists()
+
+
 def test_complaints_and_feedback_keep_the_scope_rule(son_la, health, director):
     complaint = receive(health, official_id=director, kind=CaseKind.COMPLAINT, subject=SUBJECT)
     elsewhere = make_persona("so-noi-vu", _under_committee(son_la, "Sở Nội vụ"), Role.UNIT_OFFICIAL)
@@ -195,6 +227,38 @@ def test_the_complaints_flag_is_read_by_the_handler_units_members_only(
         page = reader.browser().get(f"/integrity/flags/units/{flag.unit_id}/")
         assert page.status_code == 200 and f"staff:{chairman}" not in page.content.decode()
     assert RedFlag.objects.get(pk=flag.pk).dismissed_at is None
+
+
+def test_the_complaints_flag_about_an_official_is_never_shown_to_their_own_account(
+    settings, chieng_an
+):
+    settings.TINHGON_FLAG_COMPLAINTS_AT = 1
+    chairman = leader(committee_of(chieng_an.unit_id))
+    receive(chieng_an.unit_id, official_id=chairman, kind=CaseKind.COMPLAINT)
+    flag = RedFlag.objects.get(kind=FlagKind.COMPLAINTS)
+    # The chairman's own account is (also) a member of the handler unit, the inspectorate.
+    own = make_persona("chu-tich", flag.unit_id, Role.UNIT_OFFICIAL)
+    member = make_persona("thanh-tra", flag.unit_id, Role.UNIT_OFFICIAL)
+    assert flags.access_flag(own.user, flag.pk) == flag  # no link yet
+    user_link.official_link_user(actor=None, official_id=chairman, username="chu-tich")
+    assert not flags.flags_of_unit(own.user, unit_id=flag.unit_id).exists()
+    with pytest.raises(NotFound):
+        flags.access_flag(own.user, flag.pk)
+    assert own.api().get("/api/integrity/flags", {"unit": flag.unit_id}).json() == []
+    page = own.browser().get(f"/integrity/flags/units/{flag.unit_id}/")
+    assert page.status_code == 200 and f"staff:{chairman}" not in page.content.decode()
+    exported = own.browser().get(f"/integrity/exports/flags.xlsx?unit={flag.unit_id}")
+    assert exported.status_code == 200 and f"staff:{chairman}" not in cells(exported.content)
+    dismissed = own.api().post(
+        f"/api/integrity/flags/{flag.pk}/dismiss",
+        content_type="application/json",
+        data={"reason": "Không có cơ sở"},
+    )
+    assert dismissed.status_code == 404
+    assert RedFlag.objects.get(pk=flag.pk).dismissed_at is None
+    # The unit's other members still read it.
+    assert list(flags.flags_of_unit(member.user, unit_id=flag.unit_id)) == [flag]
+    assert f"staff:{chairman}" in cells(exports.flags_xlsx(member.user, unit_id=flag.unit_id))
 
 
 # -- dismissing a flag twice at once -------------------------------------------------------------

@@ -16,6 +16,7 @@ from tinhgon.core.models import AuditEvent
 from tinhgon.integrity import cases, discipline
 from tinhgon.integrity.models import Proceeding, ProceedingStatus
 from tinhgon.integrity.tests.cases_factories import committee_of, receive
+from tinhgon.staffing import user_link
 from tinhgon.staffing.evaluation import evaluation_record
 from tinhgon.staffing.models import DisciplinaryMeasure, Evaluation, Measure, Rating
 from tinhgon.staffing.tests import factories as staff
@@ -188,6 +189,37 @@ def test_the_official_concerned_never_reads_the_proceeding_before_it_is_closed(
     assert discipline.readable_proceeding(own.user, proceeding.pk).status == "decided"
     with pytest.raises(Forbidden):
         _open(own.user, official, concerned_username="cam-van-bo")
+
+
+def test_a_proceeding_takes_the_official_s_account_from_their_staff_record_when_linked(
+    chieng_an, official, commune_official
+):
+    own = make_persona("cam-van-bo", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    make_persona("nguoi-khac", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    user_link.official_link_user(actor=None, official_id=official, username="cam-van-bo")
+    proceeding = _open(commune_official.user, official)  # no user name typed
+    assert proceeding.concerned_user_id == own.user.pk
+    assert not discipline.visible_proceedings(own.user).filter(pk=proceeding.pk).exists()
+    assert _open(commune_official.user, official, concerned_username="cam-van-bo")
+    with pytest.raises(DomainError) as refused:
+        _open(commune_official.user, official, concerned_username="nguoi-khac")
+    assert refused.value.problems[0].field == "concerned_user"
+    with pytest.raises(Forbidden):  # their own account does not open one against them
+        _open(own.user, official)
+
+
+def test_an_account_linked_after_the_opening_reads_the_open_proceeding_no_more(
+    chieng_an, official, commune_official
+):
+    own = make_persona("cam-van-bo", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    proceeding = _open(commune_official.user, official)
+    assert proceeding.concerned_user_id is None
+    assert discipline.visible_proceedings(own.user).filter(pk=proceeding.pk).exists()
+    user_link.official_link_user(actor=None, official_id=official, username="cam-van-bo")
+    with pytest.raises(NotFound):
+        discipline.readable_proceeding(own.user, proceeding.pk)
+    with pytest.raises(NotFound):
+        discipline.proceeding_drop(actor=own.user, proceeding_id=proceeding.pk, reason="Tự hủy")
 
 
 def test_a_proceeding_follows_a_decided_case_about_the_same_official(
