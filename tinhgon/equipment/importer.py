@@ -277,6 +277,17 @@ def inventory_import(  # type: ignore[no-untyped-def]
                 problems=[Problem(error.message, row=row, column="unit_code")],
             ) from None
         provinces[target] = services.province_of(version)
+    named = {line.item_type_id for line in parsed}
+    gone = named - services.hold_item_types(sorted(named))
+    if gone:
+        row = next(line.row for line in parsed if line.item_type_id in gone)
+        raise DomainError(
+            _("An item type of row %(row)s was deleted meanwhile; read the template again.")
+            % {"row": row},
+            code="stale",
+            status=409,
+            problems=[Problem(_("deleted"), row=row, column="item")],
+        )
     made = InventoryItem.objects.bulk_create(
         [
             InventoryItem(

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,11 +114,30 @@ def _text(value: str, field: str, limit: int) -> str:
 
 def item_type_by_code(code: str, *, field: str = "item") -> ItemType:
     found = ItemType.objects.filter(code=(code or "").strip()[:40]).first()
-    if found is None:
+    if found is None or not hold_item_types([found.pk]):
         raise invalid(
             _("No item type coded '%(code)s'.") % {"code": (code or "")[:40]}, field=field
         )
     return found
+
+
+def hold_item_types(pks: list[int]) -> set[int]:
+    """Hold the item types a write is about to name until it commits, and return those that
+    still exist. The foreign keys Django makes on PostgreSQL are checked at commit (deferred),
+    so without this a type deleted meanwhile (`item_type_delete`, which counts its uses under
+    `FOR UPDATE`) would be seen by neither side, and the line's commit would fail with an
+    integrity error. `FOR KEY SHARE` makes the delete wait for the line (and then count it),
+    or the line wait for the delete (and then find the type gone). SQLite writes one
+    transaction at a time, which already orders the two."""
+    if not pks:
+        return set()
+    if connection.vendor != "postgresql":
+        return set(ItemType.objects.filter(pk__in=pks).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM equipment_itemtype WHERE id = ANY(%s) FOR KEY SHARE", [list(pks)]
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 # -- item types ---------------------------------------------------------------------------------
@@ -299,8 +318,9 @@ def item_type_delete(*, actor, code: str) -> None:  # type: ignore[no-untyped-de
     standards or transfers name is refused, saying how many: they are the record."""
     _may_edit_item_types(actor)
     item_type = item_type_get(code)
-    # Locked: a line or standard being written meanwhile holds a key-share lock on its type
-    # (PostgreSQL), so one waits for the other and the counts below see it.
+    # Locked: a line or standard being written meanwhile holds its type `FOR KEY SHARE`
+    # (`hold_item_types`: the foreign keys are only checked at commit), so one waits for the
+    # other and the counts below see the line.
     ItemType.objects.select_for_update().filter(pk=item_type.pk).first()
     item_type_refuse_if_used(item_type)
     ItemType.objects.filter(pk=item_type.pk).delete()
@@ -327,6 +347,8 @@ def _check_lines(lines: list[LineSpec]) -> list[tuple[ItemType, LineSpec]]:
     if len(lines) > MAX_LINES:
         raise invalid(_("At most %(max)s lines.") % {"max": MAX_LINES}, field="lines")
     types = {t.code: t for t in ItemType.objects.filter(code__in=[x.item for x in lines])}
+    held = hold_item_types([t.pk for t in types.values()])
+    types = {code: t for code, t in types.items() if t.pk in held}
     problems, seen, checked = [], set(), []
     for index, line in enumerate(lines, start=1):
         where = f"lines[{index}]"

@@ -30,6 +30,7 @@ more count `odd_months_over_6`. Every partial amount is rounded to the dong (hal
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -120,6 +121,9 @@ def _check_shape(data: Any, shape: dict[str, Any], path: str, problems: list[Pro
                 problems.append(Problem(_("must be true or false"), field=where))
         elif isinstance(data[key], bool) or not isinstance(data[key], kind):
             problems.append(Problem(_("must be a number"), field=where))
+        elif isinstance(data[key], float) and not math.isfinite(data[key]):
+            # JSON has no Infinity or NaN (Python's reader accepts them; the database does not).
+            problems.append(Problem(_("must be a finite number"), field=where))
         elif kind is not list and data[key] < 0:
             problems.append(Problem(_("must not be negative"), field=where))
 

@@ -8,7 +8,9 @@ import datetime as dt
 import io
 from typing import Any
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -233,3 +235,40 @@ def test_the_pages_list_the_types_with_their_uses_and_a_superuser_marks_one_not_
     computer = ItemType.objects.get(code="computer")
     assert (computer.movable, computer.unit_price) == (False, 16_000_000)
     assert not ItemType.objects.filter(code="ignored").exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the foreign keys are deferred on PostgreSQL"
+)
+def test_a_line_being_written_holds_its_item_type_so_a_delete_waits_and_then_counts_it():
+    """Django's foreign keys are checked at commit on PostgreSQL: without the hold, a delete
+    counting the uses under FOR UPDATE would not see a line being written, and the line's
+    commit would fail. Here the test's transaction is the line's; another connection is the
+    delete (a seeded type: committed, so both see it)."""
+    seeded = ItemType.objects.order_by("code").first()
+    assert seeded is not None
+    assert services.item_type_by_code(seeded.code).pk == seeded.pk  # as a new line does
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"],
+        user=settings["USER"],
+        autocommit=True,
+    ) as other:
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            other.execute(
+                "SELECT id FROM equipment_itemtype WHERE id = %s FOR UPDATE NOWAIT", [seeded.pk]
+            )
+        # Reading it, or holding it the same way, is not blocked: lines of one type go on.
+        assert other.execute(
+            "SELECT id FROM equipment_itemtype WHERE id = %s FOR KEY SHARE NOWAIT", [seeded.pk]
+        ).fetchall() == [(seeded.pk,)]
+
+
+def test_a_type_deleted_before_a_line_names_it_is_refused_as_unknown(superuser):
+    services.item_type_create(actor=superuser.user, **SHREDDER)
+    services.item_type_delete(actor=superuser.user, code="shredder")
+    with pytest.raises(DomainError, match="No item type coded 'shredder'"):
+        services.item_type_by_code("shredder")
+    assert services.hold_item_types([]) == set()

@@ -149,6 +149,21 @@ def test_a_superuser_adds_a_formula_version_and_a_wrong_one_is_refused_by_key(su
     assert LeaverFormula.objects.filter(version="v2").exists()
 
 
+@pytest.mark.parametrize("constant", ["Infinity", "-Infinity", "NaN"])
+def test_a_formula_with_an_infinite_or_undefined_coefficient_is_refused_naming_the_key(
+    superuser, constant
+):
+    coefficients = LeaverFormula.objects.get().coefficients
+    text = json.dumps(dict(coefficients, late_factor=1.5)).replace("1.5", constant)
+    refused = superuser.browser().post(
+        "/staff/rules/formulas/",
+        {"version": "v2", "valid_from": "01/01/2026", "source": "x", "coefficients": text},
+    )
+    assert refused.status_code == 400
+    assert "late_factor" in {p.field for p in refused.context["error"].problems}
+    assert not LeaverFormula.objects.filter(version="v2").exists()
+
+
 def test_only_a_superuser_may_add_a_formula(province_admin):
     refused = province_admin.browser().post(
         "/staff/rules/formulas/",
