@@ -14,7 +14,10 @@ extension moves the date, and the new one is reminded again. The case row is loc
 event is checked and written (`select_for_update`), so two runners never send one twice.
 
 No email names the author, nor the subject or content of the case (they may name the author):
-the case's number, kind, handler unit and due date, and the address of its page.
+the case's number, kind, handler unit and due date, and the address of its page. No email goes
+to anyone who may not read the case (`cases.visible_cases`, the reading rule itself: for a
+denunciation, never an account at a unit the official concerned leads, nor the account linked
+to them): `Readers` decides it with one query per recipient per round, not per case.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -36,7 +40,6 @@ from tinhgon.core.jobs import register_part
 from tinhgon.core.models import audit
 from tinhgon.integrity import cases
 from tinhgon.integrity.models import OPEN_CASE, Case, CaseEvent, CaseKind
-from tinhgon.staffing.models import Official
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind
 from tinhgon.workdays.calendar import VIETNAM, local_time
@@ -82,21 +85,22 @@ def _in_force(day: dt.date) -> Q:
     )
 
 
-def _members(unit_id: int, day: dt.date) -> list[str]:
-    """The emails of the officials of a unit (of its administrative unit too, when the unit is
-    a people's committee: they act for it, as `cases.is_handler` reads it)."""
+def _holding(day: dt.date, **membership: Any) -> list[Any]:
+    """The active users with an email holding a membership in force so described, by email (at
+    most RECIPIENT_LIMIT)."""
+    held = Membership.objects.filter(_in_force(day), user=OuterRef("pk"), **membership)
+    found = get_user_model().objects.filter(Exists(held), is_active=True).exclude(email="")
+    return list(found.order_by("email", "pk")[:RECIPIENT_LIMIT])
+
+
+def _members(unit_id: int, day: dt.date) -> list[Any]:
+    """The officials of a unit (of its administrative unit too, when the unit is a people's
+    committee: they act for it, as `cases.is_handler` reads it)."""
     units = [unit_id]
     version = selectors.versions_on(day).filter(unit_id=unit_id).first()
     if version is not None and version.kind == Kind.PEOPLES_COMMITTEE and version.parent_id:
         units.append(version.parent_id)
-    found = (
-        Membership.objects.filter(
-            _in_force(day), unit_id__in=units, role=Role.UNIT_OFFICIAL, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted(set(found))[:RECIPIENT_LIMIT]
+    return _holding(day, unit_id__in=units, role=Role.UNIT_OFFICIAL)
 
 
 def level_above(case: Case, day: dt.date) -> int | None:
@@ -119,38 +123,50 @@ def level_above(case: Case, day: dt.date) -> int | None:
     return committee if committee != case.handler_unit_id else None
 
 
-def recipients(case: Case, move: str, day: dt.date) -> tuple[list[str], int | None]:
-    """Who hears of the case, and the unit they act for; never, for a denunciation, the account
-    linked to the official concerned (who may be a plain member of the handler unit)."""
+class Readers:
+    """Which of a round's cases each user may read, by the reading rule itself
+    (`cases.visible_cases` on the day): one query per user the round would mail, over all the
+    round's cases at once, not one per recipient per case. Read once per round: a membership or
+    a link changed while the round runs counts from the next round."""
+
+    def __init__(self, cases_of_round: QuerySet[Case], day: dt.date) -> None:
+        self.cases = cases_of_round
+        self.day = day
+        self.read: dict[int, set[int]] = {}
+
+    def of(self, case_id: int, users: list[Any]) -> list[Any]:
+        """The users who may read the case."""
+        for user in users:
+            if user.pk not in self.read:
+                readable = cases.visible_cases(user, day=self.day).filter(
+                    pk__in=self.cases.values("pk")
+                )
+                self.read[user.pk] = set(readable.values_list("pk", flat=True))
+        return [user for user in users if case_id in self.read[user.pk]]
+
+
+def recipients(
+    case: Case, move: str, day: dt.date, readers: Readers | None = None
+) -> tuple[list[str], int | None]:
+    """Who hears of the case (their emails), and the unit they act for: of those the move
+    names, only who may read the case (`Readers`; none given: this case alone)."""
     found, unit = _recipients(case, move, day)
-    if case.kind == CaseKind.DENUNCIATION and case.official_id is not None:
-        own = (
-            Official.objects.filter(pk=case.official_id, user__isnull=False)
-            .values_list("user__email", flat=True)
-            .first()
-        )
-        found = [email for email in found if email != own]
-    return found, unit
+    readers = readers or Readers(Case.objects.filter(pk=case.pk), day)
+    return sorted({user.email for user in readers.of(case.pk, found)})[:RECIPIENT_LIMIT], unit
 
 
-def _recipients(case: Case, move: str, day: dt.date) -> tuple[list[str], int | None]:
+def _recipients(case: Case, move: str, day: dt.date) -> tuple[list[Any], int | None]:
     if move == REMIND:
-        found = set(_members(case.handler_unit_id, day))
-        if case.handler is not None and case.handler.email and case.handler.is_active:
-            found.add(case.handler.email)
-        return sorted(found)[:RECIPIENT_LIMIT], case.handler_unit_id
+        found = _members(case.handler_unit_id, day)
+        handler = case.handler
+        if handler is not None and handler.email and handler.is_active and handler not in found:
+            found.append(handler)
+        return found, case.handler_unit_id
     above = level_above(case, day)
     if above is not None:
         return _members(above, day), above
     province = case.handler_province_id or case.handler_unit_id
-    admins = (
-        Membership.objects.filter(
-            _in_force(day), unit_id=province, role=Role.PROVINCE_ADMIN, user__is_active=True
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return sorted(set(admins))[:RECIPIENT_LIMIT], province
+    return _holding(day, unit_id=province, role=Role.PROVINCE_ADMIN), province
 
 
 def _send(subject: str, body: str, to: list[str]) -> None:
@@ -192,7 +208,7 @@ def _sent(case: Case, move: str) -> Q:
     return Q(case=case, move=move, data__due=due_key(case.due))
 
 
-def _one(case_id: int, move: str, now: dt.datetime) -> bool:
+def _one(case_id: int, move: str, now: dt.datetime, readers: Readers) -> bool:
     """Record and send one reminder or escalation; False if another runner did, or the case
     moved out of the window meanwhile."""
     today = local_time(now).date()
@@ -207,7 +223,7 @@ def _one(case_id: int, move: str, now: dt.datetime) -> bool:
             return False
         if CaseEvent.objects.filter(_sent(case, move)).exists():
             return False
-        to, unit = recipients(case, move, today)
+        to, unit = recipients(case, move, today, readers)
         CaseEvent.objects.create(
             case=case,
             move=move,
@@ -229,7 +245,12 @@ def run(*, now: dt.datetime | None = None) -> dict[str, Any]:
     """One round: today's reminders and escalations. Returns how many of each were made."""
     now = now or timezone.now()
     made = {REMIND: 0, ESCALATE: 0}
-    for move, window in windows(now).items():
+    found = windows(now)
+    readers = Readers(
+        Case.objects.filter(found[REMIND] | found[ESCALATE], status__in=OPEN_CASE),
+        local_time(now).date(),
+    )
+    for move, window in found.items():
         candidates = Case.objects.filter(window, status__in=OPEN_CASE)
         if move == ESCALATE:
             # Set-based: every overdue case already escalated after its due date is left out.
@@ -240,7 +261,7 @@ def run(*, now: dt.datetime | None = None) -> dict[str, Any]:
         # Reminders: the cases due in the next few working days, a handful a day; each checked
         # again under its lock.
         for case_id in candidates.values_list("pk", flat=True).iterator():
-            made[move] += _one(case_id, move, now)
+            made[move] += _one(case_id, move, now, readers)
     return made
 
 

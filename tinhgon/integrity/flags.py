@@ -626,14 +626,15 @@ def rebuild(*, now: dt.datetime | None = None) -> dict[str, int]:
 # -- reading and dismissing ------------------------------------------------------------------
 def flags_of_unit(user, *, unit_id: int, dismissed: bool = False):  # type: ignore[no-untyped-def]
     """The flags at a unit the user may read (NotFound outside the scope): they name officials,
-    so never to the public; the complaints flag only to the members of the unit, which handles
-    the cases behind it (integrity/flags_complaints.py). User None: the operator (commands)."""
+    so never to the public, and never to the official they are about (`_about`); the complaints
+    flag only to the members of the unit, which handles the cases behind it
+    (integrity/flags_complaints.py). User None: the operator (commands)."""
     found = RedFlag.objects.filter(unit_id=unit_id).select_related("official", "staff", "procedure")
     if user is not None:
         access_unit(user, unit_id)
         if not _reads_complaints(user, unit_id):
             found = found.exclude(kind=FlagKind.COMPLAINTS)
-        found = found.exclude(_own_complaints(user))
+        found = found.exclude(_about(user))
     if not dismissed:
         found = found.filter(dismissed_at__isnull=True)
     return found
@@ -645,22 +646,24 @@ def _reads_complaints(user, unit_id: int) -> bool:  # type: ignore[no-untyped-de
     return scope_for(user).everything or member_of(user, unit_id)
 
 
-def _own_complaints(user) -> Q:  # type: ignore[no-untyped-def]
-    """The complaints flag about the person whose own account `user` is (the link of the staff
-    records, `staffing.Official.user`): never shown to that account, whatever it holds."""
-    return Q(
-        kind=FlagKind.COMPLAINTS, staff_id__in=Official.objects.filter(user_id=user.pk).values("pk")
+def _about(user) -> Q:  # type: ignore[no-untyped-def]
+    """The flags about `user` themselves, never shown to them whatever they hold (a member or an
+    inspector of the unit, a superuser): every kind naming them as the official who acted on the
+    dossiers (`RedFlag.official`), and the complaints flag about the person whose own account
+    they are (`RedFlag.staff`, through the link of the staff records, `staffing.Official.user`)."""
+    return Q(official_id=user.pk) | Q(
+        staff_id__in=Official.objects.filter(user_id=user.pk).values("pk")
     )
 
 
 def access_flag(user, flag_id: int, *, write: bool = False) -> RedFlag:  # type: ignore[no-untyped-def]
-    """The flag if the user may read its unit (write: change it), and it is not the complaints
-    flag about the user's own person; otherwise not found. User None: the operator."""
+    """The flag if the user may read its unit (write: change it), and it is not about the user
+    themselves (`_about`); otherwise not found. User None: the operator."""
     today = timezone.localdate()
     found = RedFlag.objects.filter(pk=flag_id)
     if user is not None:
         found = found.filter(records_filter(scope_for(user), today, unit_field="unit"))
-        found = found.exclude(_own_complaints(user))
+        found = found.exclude(_about(user))
     flag = found.first()
     if flag is None or (
         user is not None

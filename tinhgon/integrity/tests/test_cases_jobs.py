@@ -10,16 +10,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
 from tinhgon.conftest import make_persona
 from tinhgon.core import jobs as core_jobs
 from tinhgon.integrity import cases, cases_jobs
-from tinhgon.integrity.models import Case, CaseEvent
+from tinhgon.integrity.models import Case, CaseEvent, CaseKind
 from tinhgon.integrity.tests.cases_factories import (
     AUTHOR,
     CONTACT,
     RECEIVED,
     committee_of,
+    leader,
     receive,
 )
 from tinhgon.publicservices.tests.conftest import FrozenClock
@@ -122,9 +124,10 @@ def test_the_remind_window_is_a_setting(case, ward_member, clock, run, settings)
     assert run()["remind"] == 1
 
 
-def test_an_overdue_denunciation_is_escalated_to_the_inspectorate_above_once(
-    case, ward_member, inspector, clock, run
+def test_an_overdue_complaint_is_escalated_to_the_inspectorate_above_once(
+    chieng_an, ward_member, inspector, clock, run
 ):
+    case = receive(chieng_an.unit_id, subject=SUBJECT, kind=CaseKind.COMPLAINT)
     clock.at = case.due + dt.timedelta(hours=16)
     assert run() == {"remind": 0, "escalate": 1}
     assert [m.to for m in mail.outbox] == [["thanhtra@example.vn"]]
@@ -134,6 +137,23 @@ def test_an_overdue_denunciation_is_escalated_to_the_inspectorate_above_once(
     clock.at = case.due + dt.timedelta(days=3)
     assert run() == {"remind": 0, "escalate": 0}
     assert len(mail.outbox) == 1
+
+
+def test_an_overdue_denunciation_is_escalated_without_mail_to_an_inspectorate_that_may_not_read_it(
+    case, ward_member, inspector, clock, run
+):
+    """The provincial inspectorate is not above the ward's committee in the registry's tree: it
+    does not read the ward's denunciation (`cases.visible_cases`), so it is not told of it; the
+    escalation is recorded, with no one to tell (docs/integrity-cases.md)."""
+    assert not cases.visible_cases(inspector.user).filter(pk=case.pk).exists()
+    clock.at = case.due + dt.timedelta(hours=16)
+    assert run() == {"remind": 0, "escalate": 1}
+    assert mail.outbox == []
+    event = CaseEvent.objects.get(case=case, move="escalate")
+    assert (event.unit_id, event.data["recipients"]) == (
+        inspector.user.memberships.get().unit_id,
+        0,
+    )
 
 
 def test_an_extension_moves_the_due_date_and_the_new_one_is_escalated_again(
@@ -187,3 +207,56 @@ def test_a_denunciation_is_never_mailed_to_the_account_linked_to_the_official_co
     clock.at = _at(_working_days_before(local_time(case.due).date(), 2))
     assert run() == {"remind": 1, "escalate": 0}
     assert [m.to for m in mail.outbox] == [["xa@example.vn"]]
+
+
+def _denounced_director(son_la) -> tuple[int, int]:
+    """Sở Y tế and its director (the provincial committee handles what denounces them)."""
+    health = (
+        selectors.versions_on(RECEIVED.date())
+        .filter(parent_id=committee_of(son_la.unit_id), name__startswith="Sở Y tế")
+        .values_list("unit_id", flat=True)
+        .get()
+    )
+    return health, leader(health)
+
+
+def test_a_denunciation_is_mailed_only_to_the_members_who_may_read_it(son_la, clock, run):
+    """A plain member of the handler unit is told; a member who also holds a membership at the
+    unit the denounced official leads reads nothing of it, and is told nothing."""
+    health, director = _denounced_director(son_la)
+    case = receive(health, official_id=director, subject=SUBJECT)
+    plain = _with_email(
+        make_persona("ubnd-tinh", case.handler_unit_id, Role.UNIT_OFFICIAL), "ubnd@example.vn"
+    )
+    both = _with_email(
+        make_persona("ubnd-va-so", case.handler_unit_id, Role.UNIT_OFFICIAL), "ubndvaso@example.vn"
+    )
+    accounts.membership_add(actor=None, user=both.user, unit_id=health, role=Role.OBSERVER)
+    assert cases.visible_cases(plain.user).filter(pk=case.pk).exists()
+    assert not cases.visible_cases(both.user).filter(pk=case.pk).exists()
+    clock.at = _at(_working_days_before(local_time(case.due).date(), 2))
+    assert run() == {"remind": 1, "escalate": 0}
+    assert [m.to for m in mail.outbox] == [["ubnd@example.vn"]]
+    assert CaseEvent.objects.get(case=case, move="remind").data["recipients"] == 1
+
+
+def test_who_may_read_is_decided_once_per_recipient_in_a_round_not_once_per_case(
+    son_la, clock, run, monkeypatch
+):
+    health, director = _denounced_director(son_la)
+    found = [receive(health, official_id=director, subject=SUBJECT) for _n in range(3)]
+    for name in ("ubnd-mot", "ubnd-hai"):
+        _with_email(
+            make_persona(name, found[0].handler_unit_id, Role.UNIT_OFFICIAL), f"{name}@example.vn"
+        )
+    asked: list[int] = []
+    visible_cases = cases.visible_cases
+
+    def counted(user, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(user.pk)
+        return visible_cases(user, **kwargs)
+
+    monkeypatch.setattr(cases, "visible_cases", counted)
+    clock.at = _at(_working_days_before(local_time(found[0].due).date(), 2))
+    assert run() == {"remind": 3, "escalate": 0}
+    assert len(mail.outbox) == 3 and len(asked) == len(set(asked)) == 2

@@ -1,14 +1,16 @@
 """Who reads a denunciation: its handler's side through a real hierarchy, not everyone whose
 scope is the province, and never anyone at a unit the official concerned leads (the security
-review of the integrity part); the complaints flag only to the handler unit's members; a flag
-dismissed by two inspectors at once is dismissed and audited once; the discipline form answers
-the same for an unknown account and one outside the actor's scope."""
+review of the integrity part); the complaints flag only to the handler unit's members; no flag
+shown to the official it is about; a flag dismissed by two inspectors at once is dismissed and
+audited once; the discipline form answers the same for an unknown account and one outside the
+actor's scope."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tinhgon.accounts import services as accounts
 from tinhgon.accounts.models import Role
@@ -19,6 +21,7 @@ from tinhgon.integrity import cases, discipline, exports, flags
 from tinhgon.integrity.models import Case, CaseKind, FlagKind, RedFlag
 from tinhgon.integrity.tests.cases_factories import RECEIVED, committee_of, leader, receive
 from tinhgon.integrity.tests.test_exports import cells
+from tinhgon.integrity.tests.test_flags import repeated_flag
 from tinhgon.staffing import user_link
 from tinhgon.staffing.models import Measure
 from tinhgon.staffing.tests import factories as staff
@@ -259,6 +262,62 @@ def test_the_complaints_flag_about_an_official_is_never_shown_to_their_own_accou
     # The unit's other members still read it.
     assert list(flags.flags_of_unit(member.user, unit_id=flag.unit_id)) == [flag]
     assert f"staff:{chairman}" in cells(exports.flags_xlsx(member.user, unit_id=flag.unit_id))
+
+
+def test_a_flag_is_never_shown_to_the_official_it_is_about_whatever_they_hold(
+    chieng_an, commune_official, superuser
+):
+    """The clerk the flags are about is an official of the unit, who reads and dismisses its
+    other flags: the flags about them (every kind naming the user who acted) are not in their
+    list, page, API nor spreadsheet, and dismissing one is not found; made a superuser, still
+    not (as a denunciation against them). The unit's other officials read them all."""
+    clerk = make_persona("mot-cua", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    colleague = make_persona("dong-nghiep", chieng_an.unit_id, Role.UNIT_OFFICIAL).user
+    repeated = repeated_flag(chieng_an.unit_id, clerk.user)
+    idle, colleague_s = (
+        RedFlag.objects.create(
+            official=official,
+            unit_id=chieng_an.unit_id,
+            kind=FlagKind.IDLE,
+            score=2.0,
+            explanation=f"Hồ sơ để quá hạn của {official.username}",
+            computed_at=timezone.now(),
+        )
+        for official in (clerk.user, colleague)
+    )
+    about_clerk = {repeated.pk, idle.pk}
+    unit = chieng_an.unit_id
+    assert {f.pk for f in flags.flags_of_unit(commune_official.user, unit_id=unit)} == {
+        *about_clerk,
+        colleague_s.pk,
+    }
+    assert "mot-cua" in cells(exports.flags_xlsx(commune_official.user, unit_id=unit))
+    for is_superuser in (False, True):
+        clerk.user.is_superuser = is_superuser
+        clerk.user.save(update_fields=["is_superuser"])
+        assert [f.pk for f in flags.flags_of_unit(clerk.user, unit_id=unit)] == [colleague_s.pk]
+        assert [f["id"] for f in clerk.api().get(f"/api/integrity/flags?unit={unit}").json()] == [
+            colleague_s.pk
+        ]
+        page = clerk.browser().get(f"/integrity/flags/units/{unit}/").content.decode()
+        assert colleague_s.explanation in page
+        assert repeated.explanation not in page and idle.explanation not in page
+        exported = cells(exports.flags_xlsx(clerk.user, unit_id=unit))
+        assert "mot-cua" not in exported and "dong-nghiep" in exported
+        for flag_id in about_clerk:
+            with pytest.raises(NotFound):
+                flags.flag_dismiss(actor=clerk.user, flag_id=flag_id, reason="Không có gì")
+            dismissed = clerk.api().post(
+                f"/api/integrity/flags/{flag_id}/dismiss",
+                {"reason": "Không có gì"},
+                content_type="application/json",
+            )
+            assert dismissed.status_code == 404
+            assert clerk.browser().get(f"/integrity/flags/{flag_id}/dismiss/").status_code == 404
+    assert not RedFlag.objects.filter(dismissed_at__isnull=False).exists()
+    assert not AuditEvent.objects.filter(action="red_flag_dismiss").exists()
+    # Another superuser reads them.
+    assert about_clerk <= {f.pk for f in flags.flags_of_unit(superuser.user, unit_id=unit)}
 
 
 # -- dismissing a flag twice at once -------------------------------------------------------------

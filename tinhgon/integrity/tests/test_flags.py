@@ -245,12 +245,19 @@ def test_the_unit_s_flags_are_read_as_json_by_the_command(clock, chieng_an, comm
     assert flag["explanation"] and "peers" in flag
 
 
-@pytest.fixture
-def flag(clock, chieng_an, commune_official) -> RedFlag:
-    official = commune_official.user
+def repeated_flag(unit_id: int, clerk=None) -> RedFlag:  # type: ignore[no-untyped-def]
+    """The flag about a clerk of the unit (a new one unless given) who sent two dossiers back
+    twice each: read and dismissed by the unit's other officials, never by the clerk (it is
+    about them)."""
+    clerk = clerk or make_persona("mot-cua", unit_id, Role.UNIT_OFFICIAL).user
     for _n in range(2):
-        sent_back(file_dossier(chieng_an.unit_id, actor=official).code, official, 2)
+        sent_back(file_dossier(unit_id, actor=clerk).code, clerk, 2)
     return RedFlag.objects.get()
+
+
+@pytest.fixture
+def flag(clock, chieng_an) -> RedFlag:
+    return repeated_flag(chieng_an.unit_id)
 
 
 def test_an_official_of_the_unit_dismisses_a_flag_with_a_reason_and_an_audit_row(

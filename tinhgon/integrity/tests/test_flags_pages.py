@@ -7,18 +7,17 @@ from __future__ import annotations
 import pytest
 
 from tinhgon.integrity.models import RedFlag
-from tinhgon.integrity.tests.test_flags import clock, sent_back  # noqa: F401  (a fixture)
-from tinhgon.publicservices.tests.factories import file_dossier
+from tinhgon.integrity.tests.test_flags import (  # noqa: F401  (a fixture)
+    clock,
+    repeated_flag,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def flag(clock, chieng_an, commune_official) -> RedFlag:  # noqa: F811
-    official = commune_official.user
-    for _n in range(2):
-        sent_back(file_dossier(chieng_an.unit_id, actor=official).code, official, 2)
-    return RedFlag.objects.get()
+def flag(clock, chieng_an) -> RedFlag:  # noqa: F811
+    return repeated_flag(chieng_an.unit_id)
 
 
 def test_the_unit_page_explains_each_flag_and_links_the_dossiers_behind_it(flag, commune_official):
