@@ -152,7 +152,16 @@ def recipients(
     names, only who may read the case (`Readers`; none given: this case alone)."""
     found, unit = _recipients(case, move, day)
     readers = readers or Readers(Case.objects.filter(pk=case.pk), day)
-    return sorted({user.email for user in readers.of(case.pk, found)})[:RECIPIENT_LIMIT], unit
+    told = readers.of(case.pk, found)
+    if not told and move != REMIND:
+        # The level above may not read it (a ward's denunciation is read only up its own tree,
+        # not by the provincial inspectorate beside it): the province's administrators, who
+        # stand above every unit of the province, are told instead, if they may read it.
+        province = case.handler_province_id or case.handler_unit_id
+        if unit != province:
+            admins = _holding(day, unit_id=province, role=Role.PROVINCE_ADMIN)
+            told, unit = readers.of(case.pk, admins), province
+    return sorted({user.email for user in told})[:RECIPIENT_LIMIT], unit
 
 
 def _recipients(case: Case, move: str, day: dt.date) -> tuple[list[Any], int | None]:

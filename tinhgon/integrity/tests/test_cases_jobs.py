@@ -139,21 +139,23 @@ def test_an_overdue_complaint_is_escalated_to_the_inspectorate_above_once(
     assert len(mail.outbox) == 1
 
 
-def test_an_overdue_denunciation_is_escalated_without_mail_to_an_inspectorate_that_may_not_read_it(
-    case, ward_member, inspector, clock, run
+def test_an_overdue_denunciation_the_inspectorate_may_not_read_is_escalated_to_the_province_s_administrators(
+    case, son_la, ward_member, inspector, clock, run
 ):
     """The provincial inspectorate is not above the ward's committee in the registry's tree: it
     does not read the ward's denunciation (`cases.visible_cases`), so it is not told of it; the
-    escalation is recorded, with no one to tell (docs/integrity-cases.md)."""
+    province's administrators, above every unit of the province, are (docs/integrity-cases.md)."""
+    admin = _with_email(
+        make_persona("province-admin", son_la.unit_id, Role.PROVINCE_ADMIN), "tinh@example.vn"
+    )
     assert not cases.visible_cases(inspector.user).filter(pk=case.pk).exists()
+    assert cases.visible_cases(admin.user).filter(pk=case.pk).exists()
     clock.at = case.due + dt.timedelta(hours=16)
     assert run() == {"remind": 0, "escalate": 1}
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [["tinh@example.vn"]]
+    assert AUTHOR not in mail.outbox[0].body and SUBJECT not in mail.outbox[0].body
     event = CaseEvent.objects.get(case=case, move="escalate")
-    assert (event.unit_id, event.data["recipients"]) == (
-        inspector.user.memberships.get().unit_id,
-        0,
-    )
+    assert (event.unit_id, event.data["recipients"]) == (son_la.unit_id, 1)
 
 
 def test_an_extension_moves_the_due_date_and_the_new_one_is_escalated_again(
