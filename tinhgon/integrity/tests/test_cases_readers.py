@@ -223,7 +223,7 @@ def test_nobody_blinds_a_handler_by_linking_the_denounced_official_to_the_handle
     committee = committee_of(chieng_an.unit_id)
     accused = staff.official(committee, full_name="Cầm Văn Bị Tố")
     handler = make_persona("xu-ly", chieng_an.unit_id, Role.UNIT_OFFICIAL)
-    member = make_persona("uy-ban", committee, Role.UNIT_OFFICIAL)
+    make_persona("uy-ban", committee, Role.UNIT_OFFICIAL)
     case = receive(chieng_an.unit_id, official_id=accused, subject=SUBJECT)
     assert case.handler_unit_id == committee
     cases.case_accept(actor=handler.user, case_id=case.pk)
