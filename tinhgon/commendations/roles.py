@@ -32,26 +32,14 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.access import memberships_in_force, scope_for
 from tinhgon.accounts.models import Role
 from tinhgon.core.errors import Forbidden
+from tinhgon.staffing.access import home_affairs_unit
 from tinhgon.units import selectors
-from tinhgon.units.kinds import Kind
 
 
 def council_unit(province_id: int, day: dt.date) -> int | None:
-    """The province's Sở Nội vụ on `day` (a department under the province's people's committee
-    whose name starts with "Sở Nội vụ"), the council's standing body."""
-    committees = selectors.versions_on(day).filter(
-        parent_id=province_id, kind=Kind.PEOPLES_COMMITTEE
-    )
-    return (
-        selectors.versions_on(day)
-        .filter(
-            parent_id__in=committees.values("unit_id"),
-            kind=Kind.DEPARTMENT,
-            name_folded__startswith="so noi vu",
-        )
-        .values_list("unit_id", flat=True)
-        .first()
-    )
+    """The province's Sở Nội vụ on `day` (`staffing.access.home_affairs_unit`), the council's
+    standing body."""
+    return home_affairs_unit(province_id, day)
 
 
 def _administers(user, province_id: int) -> bool:  # type: ignore[no-untyped-def]

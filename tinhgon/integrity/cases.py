@@ -532,6 +532,33 @@ def _against(user) -> Q:  # type: ignore[no-untyped-def]
     return Q(official_id__in=Official.objects.filter(user_id=user.pk).values("pk"))
 
 
+def refuse_link_to_handler(official: Official, user: Any, actor: Any) -> None:
+    """The guard of `staffing.user_link` (registered by cases_setup): the account of who handles
+    an open denunciation against the official is never linked to that official's record, for the
+    link would hide the case from its own handler. Refused (409) when the account is the
+    handler (`Case.handler`), for everyone; or, for every actor but the operator (None), when it
+    holds a membership in force at the handler unit. The operator may still make that link: the
+    person concerned may themselves hold a membership there, and only someone who has checked
+    who the account's owner is (at the command line) decides that case."""
+    against = Case.objects.filter(
+        kind=CaseKind.DENUNCIATION, status__in=OPEN_CASE, official_id=official.pk
+    )
+    handles = against.filter(handler_id=user.pk).exists()
+    if not handles and actor is not None:
+        units = against.values("handler_unit_id")
+        handles = memberships_in_force(user).filter(unit_id__in=units).exists()
+    if handles:
+        raise DomainError(
+            message=_(
+                "The account '%(username)s' handles an open case concerning this official: it "
+                "is not linked to them while the case is open."
+            )
+            % {"username": user.get_username()},
+            code="handles_case",
+            status=409,
+        )
+
+
 def _led_by_concerned(user, day: dt.date) -> Q:  # type: ignore[no-untyped-def]
     """The cases whose official concerned leads (head or deputy, on `day`) a unit the user holds
     a membership in, or the people's committee of an administrative unit they hold one in."""

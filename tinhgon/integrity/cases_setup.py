@@ -1,4 +1,5 @@
-"""What the cases part registers from IntegrityConfig.ready(): its carriers.
+"""What the cases part registers from IntegrityConfig.ready(): its carriers, and the guard of
+the account link (`staffing.user_link.register_guard`).
 
 Open cases (received, accepted) follow the unit they concern and, separately, their handler unit
 through a reorganization: moved in place (same id, same due date, same events), their province
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from tinhgon.carriers import contract
 from tinhgon.carriers.contract import UnitRowsCarrier
+from tinhgon.integrity.cases import refuse_link_to_handler
 from tinhgon.integrity.models import OPEN_CASE, Case
+from tinhgon.staffing import user_link
 
 OPEN_SQL = ", ".join(f"'{status.value}'" for status in OPEN_CASE)
 
@@ -43,3 +46,5 @@ class CaseHandlersCarrier(CasesCarrier):
 def register_all() -> None:
     contract.register(CasesCarrier())
     contract.register(CaseHandlersCarrier())
+    # Never link the accused's record to the account of who handles the case (cases.py).
+    user_link.register_guard(refuse_link_to_handler)

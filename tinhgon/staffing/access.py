@@ -8,6 +8,11 @@ applied to the unit that employs the official.
   administrator in the province, the commune's own officials, an agency's official in that
   agency's subtree). Only a manager sees the personal data: the identity number unmasked, the
   date of birth, ethnicity, home commune and salary coefficient. Observers never manage.
+- *Linking* an official to their own user account (`staffing.user_link`) is an act of the
+  province's personnel authority, not of any manager: superusers, the provincial administrators
+  of the official's province, and the officials of the province's Sở Nội vụ (or a unit under it),
+  among those who see the official. A ward's officials manage the ward's records, their own
+  included, and would otherwise re-point their own record at a colleague's account.
 
 Every page, endpoint and command of people goes through the functions below; actor None is the
 operator at the command line (full scope).
@@ -22,10 +27,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.accounts.access import records_filter, scope_for
+from tinhgon.accounts.access import memberships_in_force, records_filter, scope_for
+from tinhgon.accounts.models import Role
 from tinhgon.core.errors import Forbidden, NotFound
 from tinhgon.staffing import protect
 from tinhgon.staffing.models import Official, Position
+from tinhgon.units import selectors
+from tinhgon.units.kinds import Kind
 
 # What only a manager of the official sees (the rest of an official's record is readable by
 # everyone whose scope covers the official's unit).
@@ -85,6 +93,63 @@ def access_official(user: Any, official_id: int, *, write: bool = False) -> Offi
         raise NotFound(_("No official %(id)s in your scope.") % {"id": official_id})
     if write and not may_manage(user, official):
         raise Forbidden(_("You may not change the records of this official."))
+    return official
+
+
+def home_affairs_unit(province_id: int, day: dt.date) -> int | None:
+    """The province's Sở Nội vụ on `day` (a department under the province's people's committee
+    whose name starts with "Sở Nội vụ"): the province's personnel body."""
+    committees = selectors.versions_on(day).filter(
+        parent_id=province_id, kind=Kind.PEOPLES_COMMITTEE
+    )
+    return (
+        selectors.versions_on(day)
+        .filter(
+            parent_id__in=committees.values("unit_id"),
+            kind=Kind.DEPARTMENT,
+            name_folded__startswith="so noi vu",
+        )
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
+def may_link(user: Any, official: Official) -> bool:
+    """Whether the user may link the official to an account or undo the link: the operator
+    (None), a superuser, or, among those who see the official, a provincial administrator of the
+    official's province or an official of its Sở Nội vụ (or of a unit under it)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if scope_for(user).everything:
+        return True
+    if not visible_officials(user).filter(pk=official.pk).exists():
+        return False
+    province = official.province_id or official.unit_id
+    held = memberships_in_force(user)
+    if held.filter(unit_id=province, role=Role.PROVINCE_ADMIN).exists():
+        return True
+    today = timezone.localdate()
+    body = home_affairs_unit(province, today)
+    if body is None:
+        return False
+    return held.filter(
+        unit_id__in=selectors.subtree_ids([body], today), role=Role.UNIT_OFFICIAL
+    ).exists()
+
+
+def access_link(user: Any, official_id: int) -> Official:
+    """The official if the user may link them to an account (`may_link`); outside the read
+    scope the official does not exist for the user, seen but not linkable is forbidden."""
+    official = access_official(user, official_id)
+    if not may_link(user, official):
+        raise Forbidden(
+            _(
+                "Only the province's personnel authority (its administrators, Sở Nội vụ) links "
+                "an official to a user account."
+            )
+        )
     return official
 
 

@@ -489,13 +489,15 @@ class LinkedUserOut(Schema):
 @router.post(
     "/officials/{official_id}/link-user",
     response=LinkedUserOut,
-    summary="Link the official to their own user account (those who manage the official)",
-    description="400 when the account is linked to another official (named) or the official "
-    "to another account; an unknown account and one outside your scope answer alike.",
+    summary="Link the official to their own user account (the province's personnel authority)",
+    description="403 unless a superuser, an administrator of the official's province or an "
+    "official of its Sở Nội vụ; 400 when the account is linked to another official or the "
+    "official to another account; 409 when the account handles an open denunciation against "
+    "the official; an unknown account and one outside your scope answer alike.",
 )
 def official_link_user(request: HttpRequest, official_id: Id, payload: LinkUserIn) -> Any:
     with scopes_cached():
-        access.access_official(request.user, official_id, write=True)
+        access.access_link(request.user, official_id)
         official = user_link.official_link_user(
             actor=request.user, official_id=official_id, username=payload.username
         )
@@ -509,6 +511,6 @@ def official_link_user(request: HttpRequest, official_id: Id, payload: LinkUserI
 )
 def official_unlink_user(request: HttpRequest, official_id: Id) -> Any:
     with scopes_cached():
-        access.access_official(request.user, official_id, write=True)
+        access.access_link(request.user, official_id)
         official = user_link.official_unlink_user(actor=request.user, official_id=official_id)
         return LinkedUserOut(official_id=official.pk, user=None)

@@ -4,16 +4,24 @@ Accounts know users and their memberships (the scope); staffing knows people. `O
 joins them so that integrity keeps from a person's own account what concerns that person (a
 denunciation, a discipline proceeding before it is closed, a complaints red flag).
 
-Writes (keyword-only, atomic, an `actor`, one audit row), by those who manage the official
-(`staffing.access.may_manage`; None: the operator at the command line):
+Writes (keyword-only, atomic, an `actor`, one audit row), by the province's personnel
+authority only (`staffing.access.may_link`: superusers, the provincial administrators of the
+official's province, the officials of its Sở Nội vụ; None: the operator at the command line),
+not by every manager of the official: a ward's officials manage the ward's records, their own
+included, and one of them, denounced, would tie their own record to a colleague's account (the
+colleague then blind to the denunciation, the accused still reading it, the right link refused).
 - `official_link_user`: one account per official and one official per account. Linking an
-  account already linked to another official is refused, naming that official; so is linking an
-  official already linked to another account (unlink it first). The same link again does
-  nothing.
+  account already linked to another official is refused, naming that official (when the actor
+  sees them; otherwise "another official"); so is linking an official already linked to another
+  account (unlink it first). The same link again does nothing. Refused too (409), for everyone
+  the operator included, the account of who handles an open case against the official: the
+  checks a layer above registers (`register_guard`; integrity: the handler of an open
+  denunciation whose official concerned is this one, or a member of its handler unit), else the
+  link would hide the case from its own handler.
 - `official_unlink_user`: the same again does nothing.
 Nobody links or unlinks their own account: the person concerned would otherwise undo what keeps
-them from the denunciations against them, or tie their account to another record first so that
-their own could not be linked. Another manager (or the operator) does it.
+them from the denunciations against them. Another member of the authority (or the operator)
+does it.
 
 The account is looked up among those the actor's scope reads (`account_in_scope`); an unknown
 name and one outside the scope get the same answer, so the form does not tell who has an account.
@@ -21,6 +29,7 @@ name and one outside the scope get the same answer, so the form does not tell wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -30,10 +39,19 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.access import memberships_in_force, scope_for, visible_unit_ids
 from tinhgon.core.errors import Forbidden, NotFound, invalid
 from tinhgon.core.models import audit
-from tinhgon.staffing.access import access_official, may_manage, visible_officials
+from tinhgon.staffing.access import access_link, may_link, may_manage, visible_officials
 from tinhgon.staffing.models import Official
 
 USERNAME_LIMIT = 150  # django.contrib.auth's username
+
+# Checks a layer above registers (integrity: the account handles an open denunciation against
+# the official), called with the official, the account to link and the actor (None: the
+# operator); each raises a DomainError to refuse.
+_GUARDS: list[Callable[[Official, Any, Any], None]] = []
+
+
+def register_guard(guard: Callable[[Official, Any, Any], None]) -> None:
+    _GUARDS.append(guard)
 
 
 def account_in_scope(actor: Any, username: str, *, field: str) -> Any:
@@ -62,15 +80,16 @@ def account_name(official: Official) -> str | None:
 
 
 def linked_username(user: Any, official: Official, *, manages: bool | None = None) -> str | None:
-    """The user name of the official's account, for those who manage the official only."""
+    """The user name of the official's account, for those who manage the official or may link
+    them (`may_link`) only."""
     if manages is None:
         manages = may_manage(user, official)
-    return account_name(official) if manages else None
+    return account_name(official) if manages or may_link(user, official) else None
 
 
 def _official_for_update(actor: Any, official_id: int) -> Official:
     if actor is not None:
-        access_official(actor, official_id, write=True)
+        access_link(actor, official_id)
     official = (
         Official.objects.select_for_update().select_related("user").filter(pk=official_id).first()
     )
@@ -82,7 +101,10 @@ def _official_for_update(actor: Any, official_id: int) -> Official:
 def _not_oneself(actor: Any, account_id: int | None) -> None:
     if actor is not None and account_id is not None and account_id == actor.pk:
         raise Forbidden(
-            _("Nobody links or unlinks their own account: another manager of the official does.")
+            _(
+                "Nobody links or unlinks their own account: another member of the personnel "
+                "authority does."
+            )
         )
 
 
@@ -98,6 +120,8 @@ def official_link_user(*, actor: Any, official_id: int, username: str) -> Offici
         _not_oneself(actor, user.pk)
         if official.user_id == user.pk:
             return official  # the same link again
+        for guard in _GUARDS:
+            guard(official, user, actor)
         if official.user_id is not None:
             raise invalid(
                 _("%(name)s is already linked to the account '%(username)s': unlink it first.")
@@ -126,14 +150,14 @@ def official_link_user(*, actor: Any, official_id: int, username: str) -> Offici
 
 
 def _taken(actor: Any, user: Any, other: Official | None) -> Exception:
-    """The refusal naming the official the account is linked to (by number only when the actor
-    may not see that official)."""
-    if other is None:
-        named = _("another official")
-    elif actor is None or visible_officials(actor).filter(pk=other.pk).exists():
+    """The refusal naming the official the account is linked to (only when the actor sees that
+    official: otherwise "another official", not even its number)."""
+    if other is not None and (
+        actor is None or visible_officials(actor).filter(pk=other.pk).exists()
+    ):
         named = f"#{other.pk} {other.full_name}"
     else:
-        named = f"#{other.pk}"
+        named = _("another official")
     return invalid(
         _(
             "The account '%(username)s' is already linked to official %(official)s: unlink it "

@@ -139,6 +139,7 @@ def official_page(request: HttpRequest, official_id: int) -> HttpResponse:
         return render_refusal(request, error)
     official = history.official
     manages = access.may_manage(request.user, official)
+    links = access.may_link(request.user, official)
     unit = registry.latest_version(official.unit_id)
     home = (
         registry.latest_version(official.home_commune_id)
@@ -152,11 +153,14 @@ def official_page(request: HttpRequest, official_id: int) -> HttpResponse:
             "official": official,
             "row": selectors.official_row(request.user, official, manages=manages),
             "manages": manages,
+            "links": links,
             "unit": unit,
             "home": home,
             "history": history,
-            "linked_user": user_link.linked_username(request.user, official, manages=manages),
-            "link_form": LinkUserForm() if manages else None,
+            "linked_user": user_link.linked_username(
+                request.user, official, manages=manages or links
+            ),
+            "link_form": LinkUserForm() if links else None,
         },
     )
 
@@ -443,10 +447,10 @@ def official_training(request: HttpRequest, official_id: int) -> HttpResponse:
 
 @login_required
 def official_user(request: HttpRequest, official_id: int) -> HttpResponse:
-    """Link the official to their own account by its user name (those who manage them)."""
+    """Link the official to their own account by its user name (the personnel authority)."""
     with scopes_cached():
         try:
-            official = access.access_official(request.user, official_id, write=True)
+            official = access.access_link(request.user, official_id)
         except DomainError as error:
             return render_refusal(request, error)
         form = LinkUserForm(request.POST if request.method == "POST" else None)
@@ -477,7 +481,7 @@ def official_user_unlink(request: HttpRequest, official_id: int) -> HttpResponse
     """GET: the confirmation page; POST: undo the link to the official's account."""
     with scopes_cached():
         try:
-            official = access.access_official(request.user, official_id, write=True)
+            official = access.access_link(request.user, official_id)
         except DomainError as error:
             return render_refusal(request, error)
         back = reverse("staffing:official", kwargs={"official_id": official.pk})

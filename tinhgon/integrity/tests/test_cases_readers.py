@@ -18,12 +18,12 @@ from tinhgon.conftest import make_persona
 from tinhgon.core.errors import DomainError, NotFound
 from tinhgon.core.models import AuditEvent
 from tinhgon.integrity import cases, discipline, exports, flags
-from tinhgon.integrity.models import Case, CaseKind, FlagKind, RedFlag
+from tinhgon.integrity.models import Case, CaseKind, CaseStatus, FlagKind, RedFlag
 from tinhgon.integrity.tests.cases_factories import RECEIVED, committee_of, leader, receive
 from tinhgon.integrity.tests.test_exports import cells
 from tinhgon.integrity.tests.test_flags import repeated_flag
 from tinhgon.staffing import user_link
-from tinhgon.staffing.models import Measure
+from tinhgon.staffing.models import Measure, Official
 from tinhgon.staffing.tests import factories as staff
 from tinhgon.units import selectors
 from tinhgon.units.kinds import Kind
@@ -192,6 +192,60 @@ def test_the_account_linked_to_the_official_concerned_never_reads_the_denunciati
     # A complaint against them keeps the scope rule (the complainant is not protected so).
     complaint = receive(chieng_an.unit_id, official_id=plain, kind=CaseKind.COMPLAINT)
     assert cases.visible_cases(own.user).filter(pk=complaint.pk).exists()
+
+
+def test_an_unlinked_official_cannot_tie_their_own_staff_record_to_someone_elses_account(
+    son_la, chieng_an, province_admin
+):
+    """The person concerned, a ward official who manages the ward's staff records (so their own),
+    tries to link their own record to a colleague's account before the personnel authority links
+    it to theirs: refused, the colleague keeps reading, and the right link is made."""
+    committee = committee_of(chieng_an.unit_id)
+    me = staff.official(committee, full_name="Lò Văn Bị Tố Cáo")
+    own = make_persona("lo-van-bi-to-cao", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    colleague = make_persona("dong-nghiep", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    case = receive(chieng_an.unit_id, official_id=me, subject=SUBJECT)
+    with pytest.raises(DomainError) as refused:
+        user_link.official_link_user(actor=own.user, official_id=me, username="dong-nghiep")
+    assert refused.value.status == 403
+    assert Official.objects.get(pk=me).user_id is None
+    assert cases.visible_cases(colleague.user).filter(pk=case.pk).exists()
+    user_link.official_link_user(
+        actor=province_admin.user, official_id=me, username="lo-van-bi-to-cao"
+    )
+    assert not cases.visible_cases(own.user).filter(pk=case.pk).exists()
+    assert cases.visible_cases(colleague.user).filter(pk=case.pk).exists()
+
+
+def test_nobody_blinds_a_handler_by_linking_the_denounced_official_to_the_handler(
+    son_la, chieng_an, province_admin
+):
+    """The personnel authority, and even the operator, may not link the denounced official's
+    record to the account of who accepted (handles) the denunciation; nor, the authority, to a
+    member of its handler unit (the operator may: the person concerned may be one)."""
+    committee = committee_of(chieng_an.unit_id)
+    accused = staff.official(committee, full_name="Cầm Văn Bị Tố")
+    handler = make_persona("xu-ly", chieng_an.unit_id, Role.UNIT_OFFICIAL)
+    make_persona("uy-ban", committee, Role.UNIT_OFFICIAL)
+    case = receive(chieng_an.unit_id, official_id=accused, subject=SUBJECT)
+    assert case.handler_unit_id == committee
+    cases.case_accept(actor=handler.user, case_id=case.pk)
+    for actor in (province_admin.user, None):
+        with pytest.raises(DomainError) as refused:
+            user_link.official_link_user(actor=actor, official_id=accused, username="xu-ly")
+        assert refused.value.status == 409 and refused.value.code == "handles_case"
+    assert Official.objects.get(pk=accused).user_id is None
+    assert cases.visible_cases(handler.user).filter(pk=case.pk).exists()
+    with pytest.raises(DomainError) as refused:
+        user_link.official_link_user(
+            actor=province_admin.user, official_id=accused, username="uy-ban"
+        )
+    assert refused.value.status == 409
+    user_link.official_link_user(actor=None, official_id=accused, username="uy-ban")
+    # Once the case is no longer open, the authority links the handler's account freely.
+    user_link.official_unlink_user(actor=None, official_id=accused)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    user_link.official_link_user(actor=province_admin.user, official_id=accused, username="xu-ly")
 
 
 def test_complaints_and_feedback_keep_the_scope_rule(son_la, health, director):

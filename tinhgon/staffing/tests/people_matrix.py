@@ -8,7 +8,9 @@ Chiềng An: 404); writing needs the write scope on the unit that employs the of
 department's official and the observer are refused: 403); importing needs a role that writes
 somewhere (the observer: 403). The records are made once per world, before the requests'
 savepoints: an official of the ward holding a seat, and a free position. The identity number
-shown whole only to managers is tested in test_access_people.py.
+shown whole only to managers is tested in test_access_people.py. Linking an official to their
+account is the province's personnel authority's act (PERSONNEL_LINKS): the department's official,
+of Sở Nội vụ, links; the ward's official, who manages the record, does not (403).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from typing import Any
 from tinhgon.staffing.models import Assignment, Official, Position
 
 READ_WARD = "200 200 200 200 200 404 200 404"
+# Linking an official to an account: the province's personnel authority (its administrators and
+# Sở Nội vụ, the department's official here), not the ward's officials who manage the record.
+PERSONNEL_LINKS = "200 200 200 200 403 404 403 404"
 WARD_WRITES = "200 200 200 403 200 404 403 404"
 WARD_CREATES = "201 201 201 403 201 404 403 404"
 ALL_200 = "200 200 200 200 200 200 200 200"
@@ -133,14 +138,14 @@ def api_rows(Row: Any, get: Any) -> dict[tuple[str, str], list[Any]]:
                     _url("/api/staff/officials/{official}/link-user"),
                     lambda w: {"username": w.personas["OB"].user.username},
                 ),
-                WARD_WRITES,
+                PERSONNEL_LINKS,
             )
         ],
         ("POST", "/api/staff/officials/{official_id}/unlink-user"): [
             Row(
                 "undo the link of the ward's official (none: nothing to undo)",
                 post(_url("/api/staff/officials/{official}/unlink-user")),
-                WARD_WRITES,
+                PERSONNEL_LINKS,
             )
         ],
         ("POST", "/api/staff/positions"): [
@@ -254,14 +259,14 @@ def page_rows(Row: Any, page: Any) -> dict[str, list[Any]]:
             Row(
                 "the form linking an official of the ward to an account",
                 page(_url("/staff/officials/{official}/user/")),
-                WARD_WRITES,
+                PERSONNEL_LINKS,
             )
         ],
         "staffing:official_user_unlink": [
             Row(
                 "unlink an official of the ward (none linked: back to the official's page)",
                 page(_url("/staff/officials/{official}/user/unlink/")),
-                "302 302 302 403 302 404 403 404",
+                "302 302 302 302 403 404 403 404",
             )
         ],
         "staffing:position_new": [
