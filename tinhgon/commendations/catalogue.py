@@ -10,6 +10,8 @@ decided, rejected items aside): the refusal names the form and the figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,9 +128,14 @@ def accepted_use(campaign_id: int) -> dict[int, int]:
 
 
 @transaction.atomic
-def campaign_quotas_set(*, actor, campaign_id: int, quotas: dict[str, int]) -> Campaign:  # type: ignore[no-untyped-def]
+def campaign_quotas_set(  # type: ignore[no-untyped-def]
+    *, actor, campaign_id: int, quotas: dict[str, int], shown: Iterable[str] | None = None
+) -> Campaign:
     """Replace the campaign's quotas (a form left out: no limit) while it still takes proposals
-    (until it closes). A quota below what is already proposed is refused, naming the figures."""
+    (until it closes). A quota below what is already proposed is refused, naming the figures.
+
+    `shown`: the codes of the forms a page shows; only their quotas change, the quotas of the
+    other forms (set through the API) stay. None (the API): every quota is replaced."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound(_("Campaign %(id)s does not exist.") % {"id": campaign_id})
@@ -169,10 +176,15 @@ def campaign_quotas_set(*, actor, campaign_id: int, quotas: dict[str, int]) -> C
             problems=problems,
         )
     before = {q.form.code: q.quota for q in campaign.quotas.select_related("form")}
+    if shown is not None:
+        hidden = set(before) - set(shown)
+        quotas = {**{code: before[code] for code in hidden}, **quotas}
     if before == quotas:
         return campaign
     campaign.quotas.exclude(form__code__in=list(quotas)).delete()
     for code, quota in quotas.items():
+        if before.get(code) == quota:
+            continue  # unchanged (a quota the page does not show among them)
         CampaignQuota.objects.update_or_create(
             campaign=campaign, form=forms[code], defaults={"quota": quota}
         )

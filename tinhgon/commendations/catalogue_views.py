@@ -191,8 +191,12 @@ def campaign_quotas(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_invalid_form(request, "commendations/campaign_quotas.html", form, context)
     try:
+        # Only the forms shown here change: a quota set through the API on another stays.
         catalogue.campaign_quotas_set(
-            actor=request.user, campaign_id=found.pk, quotas=form.quotas()
+            actor=request.user,
+            campaign_id=found.pk,
+            quotas=form.quotas(),
+            shown=[name.removeprefix("quota_") for name in form.fields],
         )
     except DomainError as error:
         return render_refusal(

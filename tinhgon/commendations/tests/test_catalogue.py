@@ -135,6 +135,43 @@ def test_the_quota_pages_refuse_below_the_use_and_save_otherwise(son_la, chieng_
     assert CampaignQuota.objects.get(campaign=campaign).quota == 5
 
 
+def test_saving_the_quotas_page_keeps_a_quota_set_on_a_form_the_page_does_not_show(
+    son_la, home_affairs
+):
+    """The page shows the provincial and central forms in use; a quota set through the API on a
+    commune-level form (or a form out of use) is not on it and survives the page's save."""
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    commune_form = Form.objects.filter(authority="commune").first()
+    retired = Form.objects.exclude(authority="commune").exclude(code=FORM).first()
+    assert commune_form is not None and retired is not None
+    Form.objects.filter(pk=retired.pk).update(active=False)
+    catalogue.campaign_quotas_set(
+        actor=None,
+        campaign_id=campaign.pk,
+        quotas={FORM: 3, commune_form.code: 7, retired.code: 2},
+    )
+    url = f"/commendations/campaigns/{campaign.pk}/quotas/"
+    assert home_affairs.browser().post(url, {f"quota_{FORM}": "4"}).status_code == 302
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {FORM: 4, commune_form.code: 7, retired.code: 2}
+    # A shown form left empty loses its quota (no limit); the hidden ones still stay.
+    assert home_affairs.browser().post(url, {f"quota_{FORM}": ""}).status_code == 302
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {commune_form.code: 7, retired.code: 2}
+
+
+def test_the_api_replaces_every_quota_of_the_campaign(son_la, home_affairs):
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3, "giay-khen-chu-tich-xa": 7})
+    answer = home_affairs.api().put(
+        f"/api/commendations/campaigns/{campaign.pk}/quotas",
+        {"quotas": {FORM: 4}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {FORM: 4}, "the API's quotas are the whole list"
+
+
 def test_the_rule_pages_confirm_before_removing(home_affairs):
     rule = ProposalRule.objects.filter(unit_kind="ward").first()
     assert rule is not None
