@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,10 +44,19 @@ MAX_QUOTA = 100000
 
 @transaction.atomic
 def form_update(  # type: ignore[no-untyped-def]
-    *, actor, code: str, name: str, legal_basis: str, to_confirm: bool, active: bool
+    *,
+    actor,
+    code: str,
+    name: str,
+    legal_basis: str,
+    to_confirm: bool,
+    active: bool,
+    version: int | None = None,
 ) -> Form:
     """Change a form's name, legal basis, whether that basis is still to confirm, and whether it
-    is in use (a form out of use is no longer proposed; what was proposed and decided stays)."""
+    is in use (a form out of use is no longer proposed; what was proposed and decided stays).
+    Refused (409, `stale`) when the form changed since `version` was read; the same change again
+    is harmless."""
     roles.check_forms_manager(actor)
     form = Form.objects.select_for_update().filter(code=code).first()
     if form is None:
@@ -59,10 +69,19 @@ def form_update(  # type: ignore[no-untyped-def]
     }
     before = {key: getattr(form, key) for key in after}
     if before == after:
-        return form
-    for key, value in after.items():
-        setattr(form, key, value)
-    form.save(update_fields=list(after))
+        return form  # the same change again
+    stale = DomainError(
+        _("Form %(code)s changed since you read it; reload it.") % {"code": form.code},
+        code="stale",
+        status=409,
+    )
+    if version is not None and version != form.version:
+        raise stale
+    if not Form.objects.filter(pk=form.pk, version=form.version).update(
+        version=F("version") + 1, **after
+    ):
+        raise stale
+    form.refresh_from_db()
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     audit(actor=actor, action="form_update", form=form.code, changed=changed)
     return form

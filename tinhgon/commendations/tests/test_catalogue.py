@@ -53,6 +53,64 @@ def test_the_council_edits_a_form_s_data_but_not_its_legal_identity(home_affairs
     assert AuditEvent.objects.filter(action="form_update").count() == 1, "the same again: nothing"
 
 
+def test_an_edit_of_a_form_made_on_an_older_version_is_refused_as_stale(home_affairs):
+    form = Form.objects.get(code=FORM)
+    read = form.version
+
+    def edit(to_confirm: bool) -> Form:
+        return catalogue.form_update(
+            actor=home_affairs.user,
+            code=FORM,
+            name=form.name,
+            legal_basis=form.legal_basis,
+            to_confirm=to_confirm,
+            active=True,
+            version=read,
+        )
+
+    assert edit(False).version == read + 1
+    with pytest.raises(DomainError) as refused:
+        edit(True)
+    assert refused.value.code == "stale" and refused.value.status == 409
+    assert Form.objects.get(code=FORM).to_confirm is False, "the first edit is not lost"
+    # The page carries the version it was drawn from: a save over a newer edit is refused.
+    browser = home_affairs.browser()
+    url = f"/commendations/forms/{FORM}/edit/"
+    assert f'name="version" value="{read + 1}"' in browser.get(url).content.decode()
+    page = {"name": form.name, "legal_basis": "Điều 74", "active": "on", "version": str(read)}
+    assert browser.post(url, page).status_code == 409
+    assert browser.post(url, {**page, "version": str(read + 1)}).status_code == 302
+    assert Form.objects.get(code=FORM).legal_basis == "Điều 74"
+
+
+def test_the_api_refuses_a_stale_form_edit_and_quotas_or_marks_that_are_not_json_numbers(
+    son_la, home_affairs
+):
+    api = home_affairs.api()
+    listed = {f["code"]: f for f in api.get("/api/commendations/forms").json()}[FORM]
+    body = {
+        "name": listed["name"],
+        "legal_basis": listed["legal_basis"],
+        "to_confirm": False,
+        "active": True,
+        "version": listed["version"],
+    }
+    url = f"/api/commendations/forms/{FORM}"
+    saved = api.put(url, body, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == listed["version"] + 1
+    stale = api.put(url, {**body, "to_confirm": True}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale"
+    assert (
+        api.put(url, {**body, "active": "yes"}, content_type="application/json").status_code == 422
+    )
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    quotas = f"/api/commendations/campaigns/{campaign.pk}/quotas"
+    for wrong in (True, "5", 5.0):
+        answer = api.put(quotas, {"quotas": {FORM: wrong}}, content_type="application/json")
+        assert answer.status_code == 422, wrong
+    assert CampaignQuota.objects.get(campaign=campaign).quota == 3
+
+
 def test_a_ward_official_may_not_edit_forms_or_rules(commune_official):
     with pytest.raises(Forbidden):
         catalogue.rule_add(
