@@ -19,7 +19,15 @@ from tinhgon.accounts.access import access_any_version, access_unit, scopes_cach
 from tinhgon.commendations import catalogue, decisions, selectors, services
 from tinhgon.commendations.models import Campaign, Form, Proposal, ProposalRule
 from tinhgon.core.errors import NotFound
-from tinhgon.core.schemas import PRINTABLE_REGEX, BodyId, Day, Id, QueryId
+from tinhgon.core.schemas import (
+    PRINTABLE_REGEX,
+    BodyId,
+    Day,
+    Id,
+    QueryId,
+    StrictBool,
+    StrictInt,
+)
 from tinhgon.staffing.access import access_official
 
 router = Router(tags=["commendations"])
@@ -105,6 +113,7 @@ class FormOut(Schema):
     rank: int
     legal_basis: str
     to_confirm: bool
+    version: int
 
 
 @router.get("/forms", response=list[FormOut], summary="The forms of commendation and their sources")
@@ -115,8 +124,11 @@ def form_list(request: HttpRequest):
 class FormUpdateIn(Schema):
     name: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=200)]
     legal_basis: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=300)]
-    to_confirm: bool
-    active: bool
+    to_confirm: StrictBool
+    active: StrictBool
+    # The form's version as read (GET /forms, or the answer of the last PUT): an edit made on a
+    # form someone changed since is refused (409, stale). Left out: no check.
+    version: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
 
 
 class FormFullOut(FormOut):
@@ -224,7 +236,8 @@ class CampaignIn(Schema):
     theme: Annotated[str, Field(pattern=PRINTABLE_REGEX, min_length=1, max_length=300)]
     opens: Day
     closes: Day
-    quotas: dict[Slug, int] = Field(default_factory=dict, max_length=50)
+    # Strict: `true` or "5" is not a quota (the range is checked by the service, naming the form).
+    quotas: dict[Slug, StrictInt] = Field(default_factory=dict, max_length=50)
 
 
 @router.post("/campaigns", response=CampaignOut, summary="Open a campaign (the council)")
@@ -236,7 +249,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
 
 
 class QuotasIn(Schema):
-    quotas: dict[Slug, int] = Field(default_factory=dict, max_length=50)
+    quotas: dict[Slug, StrictInt] = Field(default_factory=dict, max_length=50)
 
 
 @router.put(

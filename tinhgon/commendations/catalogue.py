@@ -10,7 +10,10 @@ decided, rejected items aside): the refusal names the form and the figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,10 +44,19 @@ MAX_QUOTA = 100000
 
 @transaction.atomic
 def form_update(  # type: ignore[no-untyped-def]
-    *, actor, code: str, name: str, legal_basis: str, to_confirm: bool, active: bool
+    *,
+    actor,
+    code: str,
+    name: str,
+    legal_basis: str,
+    to_confirm: bool,
+    active: bool,
+    version: int | None = None,
 ) -> Form:
     """Change a form's name, legal basis, whether that basis is still to confirm, and whether it
-    is in use (a form out of use is no longer proposed; what was proposed and decided stays)."""
+    is in use (a form out of use is no longer proposed; what was proposed and decided stays).
+    Refused (409, `stale`) when the form changed since `version` was read; the same change again
+    is harmless."""
     roles.check_forms_manager(actor)
     form = Form.objects.select_for_update().filter(code=code).first()
     if form is None:
@@ -57,10 +69,19 @@ def form_update(  # type: ignore[no-untyped-def]
     }
     before = {key: getattr(form, key) for key in after}
     if before == after:
-        return form
-    for key, value in after.items():
-        setattr(form, key, value)
-    form.save(update_fields=list(after))
+        return form  # the same change again
+    stale = DomainError(
+        _("Form %(code)s changed since you read it; reload it.") % {"code": form.code},
+        code="stale",
+        status=409,
+    )
+    if version is not None and version != form.version:
+        raise stale
+    if not Form.objects.filter(pk=form.pk, version=form.version).update(
+        version=F("version") + 1, **after
+    ):
+        raise stale
+    form.refresh_from_db()
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     audit(actor=actor, action="form_update", form=form.code, changed=changed)
     return form
@@ -126,9 +147,14 @@ def accepted_use(campaign_id: int) -> dict[int, int]:
 
 
 @transaction.atomic
-def campaign_quotas_set(*, actor, campaign_id: int, quotas: dict[str, int]) -> Campaign:  # type: ignore[no-untyped-def]
+def campaign_quotas_set(  # type: ignore[no-untyped-def]
+    *, actor, campaign_id: int, quotas: dict[str, int], shown: Iterable[str] | None = None
+) -> Campaign:
     """Replace the campaign's quotas (a form left out: no limit) while it still takes proposals
-    (until it closes). A quota below what is already proposed is refused, naming the figures."""
+    (until it closes). A quota below what is already proposed is refused, naming the figures.
+
+    `shown`: the codes of the forms a page shows; only their quotas change, the quotas of the
+    other forms (set through the API) stay. None (the API): every quota is replaced."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound(_("Campaign %(id)s does not exist.") % {"id": campaign_id})
@@ -169,10 +195,15 @@ def campaign_quotas_set(*, actor, campaign_id: int, quotas: dict[str, int]) -> C
             problems=problems,
         )
     before = {q.form.code: q.quota for q in campaign.quotas.select_related("form")}
+    if shown is not None:
+        hidden = set(before) - set(shown)
+        quotas = {**{code: before[code] for code in hidden}, **quotas}
     if before == quotas:
         return campaign
     campaign.quotas.exclude(form__code__in=list(quotas)).delete()
     for code, quota in quotas.items():
+        if before.get(code) == quota:
+            continue  # unchanged (a quota the page does not show among them)
         CampaignQuota.objects.update_or_create(
             campaign=campaign, form=forms[code], defaults={"quota": quota}
         )

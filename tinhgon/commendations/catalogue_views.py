@@ -52,6 +52,8 @@ class FormEditForm(forms.Form):
     legal_basis = forms.CharField(max_length=300, label=gettext_lazy("Legal basis"))
     to_confirm = forms.BooleanField(required=False, label=gettext_lazy("Source to confirm"))
     active = forms.BooleanField(required=False, label=gettext_lazy("In use"))
+    # The version the page was drawn from: a save over someone else's edit is refused (stale).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
 
 
 def _form(code: str) -> Form:
@@ -66,7 +68,9 @@ def _form(code: str) -> Form:
 def form_edit(request: HttpRequest, code: str) -> HttpResponse:
     roles.check_forms_manager(request.user)
     found = _form(code)
-    initial = {k: getattr(found, k) for k in ("name", "legal_basis", "to_confirm", "active")}
+    initial = {
+        k: getattr(found, k) for k in ("name", "legal_basis", "to_confirm", "active", "version")
+    }
     form = FormEditForm(request.POST or None, initial=initial)
     context = {"item": found, "form": form}
     if request.method != "POST":
@@ -191,8 +195,12 @@ def campaign_quotas(request: HttpRequest, campaign_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_invalid_form(request, "commendations/campaign_quotas.html", form, context)
     try:
+        # Only the forms shown here change: a quota set through the API on another stays.
         catalogue.campaign_quotas_set(
-            actor=request.user, campaign_id=found.pk, quotas=form.quotas()
+            actor=request.user,
+            campaign_id=found.pk,
+            quotas=form.quotas(),
+            shown=[name.removeprefix("quota_") for name in form.fields],
         )
     except DomainError as error:
         return render_refusal(

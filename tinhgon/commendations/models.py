@@ -90,6 +90,8 @@ class Form(models.Model):
     legal_basis = models.CharField(_("legal basis"), max_length=300)
     to_confirm = models.BooleanField(_("source to confirm"), default=False)
     active = models.BooleanField(_("in use"), default=True)
+    # Bumped by every edit: an edit made on what someone else has changed since is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("form of commendation")

@@ -518,7 +518,9 @@ def proposal_review(  # type: ignore[no-untyped-def]
     when at least one item is accepted, rejected otherwise."""
 
     def check(proposal: Proposal) -> None:
-        roles.check_council(actor, proposal.province_id)
+        # The council of the campaign's province: a proposal belongs to the campaign it was
+        # filed in, wherever a plan has since placed its proposing unit.
+        roles.check_council(actor, proposal.campaign.province_id)
 
     def change(proposal: Proposal, now: dt.datetime) -> tuple[str, dict[str, Any]]:
         ids = set(proposal.items.values_list("id", flat=True))

@@ -349,7 +349,7 @@ def _proposal_context(request: HttpRequest, found: Proposal) -> dict[str, Any]:
         "events": list(found.events.select_related("actor").order_by("id")),
         "may_submit": found.status == ProposalStatus.DRAFT and _writes(request, found.unit_id),
         "may_review": found.status == ProposalStatus.SUBMITTED
-        and roles.is_council_member(request.user, found.province_id),
+        and roles.is_council_member(request.user, found.campaign.province_id),
     }
 
 

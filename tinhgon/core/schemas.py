@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Any
 
 from ninja import Field, Path, Query
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Strict
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -20,6 +20,11 @@ def _iso_date(value: Any) -> Any:
 
 
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+# A number and a yes/no as JSON writes them: pydantic's lax mode would read `true` as 1, "5" as
+# 5 and "yes" as True; these refuse them (422).
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
 
 
 # Ids as the databases store them (64-bit): a larger number names nothing, and is refused the

@@ -129,6 +129,7 @@ EXAMPLES: dict[str, Callable[[int], int]] = {
     "inspections": integrity_inspections.open_inspection,
     "recommendations": integrity_inspections.open_recommendation,
     "commendation_proposals": commendations.open_proposal,
+    "commendation_campaigns": commendations.open_campaign,  # still open: it moves
 }
 CARRIERS = sorted(c.name for c in contract.registered())
 RECORD_CARRIERS = sorted(c.name for c in contract.registered() if not c.registry)

@@ -45,6 +45,15 @@ def proposal(
 # -- the carrier contract suite's example (carriers/tests/test_contract.py) --------------------
 
 
+_serial = iter(range(1, 100_000))
+
+
+def open_campaign(unit_id: int) -> int:
+    """A campaign still open whose province column names `unit_id` (the contract suite's
+    example: it follows the unit the plan closes)."""
+    return campaign(unit_id, code=f"contract-{next(_serial)}", quotas={}).pk
+
+
 def open_proposal(unit_id: int) -> int:
     """A draft proposal of the unit in a campaign of its province (one campaign, reused)."""
     from tinhgon.units import selectors

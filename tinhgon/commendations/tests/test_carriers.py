@@ -13,10 +13,11 @@ from tinhgon.accounts.models import Role
 from tinhgon.carriers import contract
 from tinhgon.carriers.models import RecordMove
 from tinhgon.commendations import decisions, services
-from tinhgon.commendations.models import Authority, ProposalEvent, ProposalStatus
+from tinhgon.commendations.models import Authority, Campaign, ProposalEvent, ProposalStatus
 from tinhgon.commendations.tests import factories as make
 from tinhgon.conftest import AFTER, make_persona
 from tinhgon.core import text
+from tinhgon.core.errors import DomainError, Forbidden
 from tinhgon.reorg import engine, planfile
 from tinhgon.units import selectors
 
@@ -140,3 +141,100 @@ def test_a_collective_still_open_carries_no_warning(son_la, chieng_an, home_affa
     assert b"has closed" not in content
     item = home_affairs.api().get(f"/api/commendations/proposals/{proposal.pk}").json()["items"][0]
     assert item["unit_closed_since"] is None and item["unit_successor_ids"] == []
+
+
+def code_of(unit_id: int) -> str:
+    return selectors.version_on(unit_id, DAY - dt.timedelta(days=1)).code
+
+
+def review_all(actor, proposal):  # type: ignore[no-untyped-def]
+    return services.proposal_review(
+        actor=actor,
+        proposal_id=proposal.pk,
+        verdicts=[services.Verdict(item_id=i.pk, accept=True) for i in proposal.items.all()],
+    )
+
+
+def test_a_proposal_whose_unit_moves_to_another_province_stays_reviewable_by_its_campaign(
+    son_la, chieng_an, ha_noi, ha_noi_admin
+):
+    son_la_admin = make_persona("sl-admin", son_la.unit_id, Role.PROVINCE_ADMIN)
+    campaign = make.campaign(son_la.unit_id, quotas={"bang-khen-chu-tich-tinh": 1})
+    proposal = make.proposal(chieng_an.unit_id, campaign.pk)
+    services.proposal_submit(actor=None, proposal_id=proposal.pk)
+    engine.apply_plan(
+        planfile.load_yaml(
+            f"title: Chuyển phường\neffective_date: {DAY}\nlegal_basis: {{number: 09/NQ-QH}}\n"
+            f"steps:\n- {{action: move, unit: '{code_of(chieng_an.unit_id)}', "
+            f"parent: '{code_of(ha_noi.unit_id)}'}}\n"
+        )
+    )
+    proposal.refresh_from_db()
+    assert proposal.province_id == campaign.province_id == son_la.unit_id
+    # Hà Nội's council is not the campaign's: refused; Sơn La's reviews it.
+    with pytest.raises(Forbidden):
+        review_all(ha_noi_admin.user, proposal)
+    reviewed = review_all(son_la_admin.user, proposal)
+    assert reviewed.status == ProposalStatus.REVIEWED
+    # It still takes its place in the campaign's quota.
+    other = make.proposal(selectors.resolve("Phường Tô Hiệu", day=DAY).unit_id, campaign.pk)
+    with pytest.raises(DomainError) as refused:
+        services.proposal_submit(actor=None, proposal_id=other.pk)
+    assert refused.value.code == "quota"
+
+
+def absorb_son_la_into(ha_noi_id: int) -> planfile.PlanSpec:
+    return planfile.load_yaml(
+        f"title: Sáp nhập tỉnh\neffective_date: {DAY}\nlegal_basis: {{number: 202/2025/QH15}}\n"
+        f"steps:\n- {{action: absorb, sources: ['14'], into: '{code_of(ha_noi_id)}'}}\n"
+    )
+
+
+def test_a_live_campaign_follows_its_province_absorbed_by_another_and_a_finished_one_stays(
+    son_la, chieng_an, to_hieu, ha_noi, ha_noi_admin
+):
+    live = make.campaign(son_la.unit_id, quotas={})
+    clash = make.campaign(ha_noi.unit_id, quotas={})  # Hà Nội's own "nq18"
+    waiting = make.campaign(son_la.unit_id, code="nam-2025", quotas={})
+    reviewed = make.proposal(chieng_an.unit_id, waiting.pk)
+    services.proposal_submit(actor=None, proposal_id=reviewed.pk)
+    review_all(None, reviewed)
+    finished = make.campaign(son_la.unit_id, code="nam-2024", quotas={})
+    draft = make.proposal(to_hieu.unit_id, live.pk)
+    # Both closed before the effective date: one still waits for its decision, one is done.
+    Campaign.objects.filter(pk__in=[waiting.pk, finished.pk]).update(
+        opens=dt.date(2025, 1, 1), closes=dt.date(2025, 12, 1)
+    )
+
+    preview = engine.preview(absorb_son_la_into(ha_noi.unit_id))
+    assert preview["carriers"]["commendation_campaigns"] == 2
+    outcome = engine.apply_plan(absorb_son_la_into(ha_noi.unit_id))
+    assert outcome.plan is not None
+
+    moved = {c.pk: c for c in Campaign.objects.filter(pk__in=[live.pk, waiting.pk, finished.pk])}
+    assert moved[live.pk].province_id == moved[waiting.pk].province_id == ha_noi.unit_id
+    assert moved[live.pk].code == "nq18-14", "Hà Nội holds nq18 already"
+    assert Campaign.objects.get(pk=clash.pk).code == "nq18"
+    assert moved[waiting.pk].code == "nam-2025"
+    assert moved[finished.pk].province_id == son_la.unit_id, "a finished campaign stays"
+    assert set(
+        RecordMove.objects.filter(
+            plan_ref=outcome.plan.pk, carrier="commendation_campaigns"
+        ).values_list("record_id", flat=True)
+    ) == {live.pk, waiting.pk}
+    # Their proposals take the campaign's province: Hà Nội's council decides them.
+    for proposal in (reviewed, draft):
+        proposal.refresh_from_db()
+        assert proposal.province_id == ha_noi.unit_id
+    decision = decisions.decision_make(
+        actor=ha_noi_admin.user,
+        campaign_id=waiting.pk,
+        number="12/QĐ-UBND",
+        date=timezone.localdate(),
+        authority=Authority.PROVINCE,
+        signed_by="Chủ tịch",
+    )
+    assert decision.province_id == ha_noi.unit_id
+    carrier = contract.get("commendation_campaigns")
+    assert carrier is not None
+    assert carrier.move(contract.Context(outcome.plan.pk, DAY)) == 0

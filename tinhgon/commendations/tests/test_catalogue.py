@@ -53,6 +53,64 @@ def test_the_council_edits_a_form_s_data_but_not_its_legal_identity(home_affairs
     assert AuditEvent.objects.filter(action="form_update").count() == 1, "the same again: nothing"
 
 
+def test_an_edit_of_a_form_made_on_an_older_version_is_refused_as_stale(home_affairs):
+    form = Form.objects.get(code=FORM)
+    read = form.version
+
+    def edit(to_confirm: bool) -> Form:
+        return catalogue.form_update(
+            actor=home_affairs.user,
+            code=FORM,
+            name=form.name,
+            legal_basis=form.legal_basis,
+            to_confirm=to_confirm,
+            active=True,
+            version=read,
+        )
+
+    assert edit(False).version == read + 1
+    with pytest.raises(DomainError) as refused:
+        edit(True)
+    assert refused.value.code == "stale" and refused.value.status == 409
+    assert Form.objects.get(code=FORM).to_confirm is False, "the first edit is not lost"
+    # The page carries the version it was drawn from: a save over a newer edit is refused.
+    browser = home_affairs.browser()
+    url = f"/commendations/forms/{FORM}/edit/"
+    assert f'name="version" value="{read + 1}"' in browser.get(url).content.decode()
+    page = {"name": form.name, "legal_basis": "Điều 74", "active": "on", "version": str(read)}
+    assert browser.post(url, page).status_code == 409
+    assert browser.post(url, {**page, "version": str(read + 1)}).status_code == 302
+    assert Form.objects.get(code=FORM).legal_basis == "Điều 74"
+
+
+def test_the_api_refuses_a_stale_form_edit_and_quotas_or_marks_that_are_not_json_numbers(
+    son_la, home_affairs
+):
+    api = home_affairs.api()
+    listed = {f["code"]: f for f in api.get("/api/commendations/forms").json()}[FORM]
+    body = {
+        "name": listed["name"],
+        "legal_basis": listed["legal_basis"],
+        "to_confirm": False,
+        "active": True,
+        "version": listed["version"],
+    }
+    url = f"/api/commendations/forms/{FORM}"
+    saved = api.put(url, body, content_type="application/json")
+    assert saved.status_code == 200 and saved.json()["version"] == listed["version"] + 1
+    stale = api.put(url, {**body, "to_confirm": True}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale"
+    assert (
+        api.put(url, {**body, "active": "yes"}, content_type="application/json").status_code == 422
+    )
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    quotas = f"/api/commendations/campaigns/{campaign.pk}/quotas"
+    for wrong in (True, "5", 5.0):
+        answer = api.put(quotas, {"quotas": {FORM: wrong}}, content_type="application/json")
+        assert answer.status_code == 422, wrong
+    assert CampaignQuota.objects.get(campaign=campaign).quota == 3
+
+
 def test_a_ward_official_may_not_edit_forms_or_rules(commune_official):
     with pytest.raises(Forbidden):
         catalogue.rule_add(
@@ -133,6 +191,43 @@ def test_the_quota_pages_refuse_below_the_use_and_save_otherwise(son_la, chieng_
     saved = browser.post(url, {f"quota_{FORM}": "5"})
     assert saved.status_code == 302
     assert CampaignQuota.objects.get(campaign=campaign).quota == 5
+
+
+def test_saving_the_quotas_page_keeps_a_quota_set_on_a_form_the_page_does_not_show(
+    son_la, home_affairs
+):
+    """The page shows the provincial and central forms in use; a quota set through the API on a
+    commune-level form (or a form out of use) is not on it and survives the page's save."""
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3})
+    commune_form = Form.objects.filter(authority="commune").first()
+    retired = Form.objects.exclude(authority="commune").exclude(code=FORM).first()
+    assert commune_form is not None and retired is not None
+    Form.objects.filter(pk=retired.pk).update(active=False)
+    catalogue.campaign_quotas_set(
+        actor=None,
+        campaign_id=campaign.pk,
+        quotas={FORM: 3, commune_form.code: 7, retired.code: 2},
+    )
+    url = f"/commendations/campaigns/{campaign.pk}/quotas/"
+    assert home_affairs.browser().post(url, {f"quota_{FORM}": "4"}).status_code == 302
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {FORM: 4, commune_form.code: 7, retired.code: 2}
+    # A shown form left empty loses its quota (no limit); the hidden ones still stay.
+    assert home_affairs.browser().post(url, {f"quota_{FORM}": ""}).status_code == 302
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {commune_form.code: 7, retired.code: 2}
+
+
+def test_the_api_replaces_every_quota_of_the_campaign(son_la, home_affairs):
+    campaign = make.campaign(son_la.unit_id, quotas={FORM: 3, "giay-khen-chu-tich-xa": 7})
+    answer = home_affairs.api().put(
+        f"/api/commendations/campaigns/{campaign.pk}/quotas",
+        {"quotas": {FORM: 4}},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    kept = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("form__code", "quota"))
+    assert kept == {FORM: 4}, "the API's quotas are the whole list"
 
 
 def test_the_rule_pages_confirm_before_removing(home_affairs):
