@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json
+from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json, write_output
 from tinhgon.core.text import number
 from tinhgon.equipment import figures, rebalance, rebalance_bench
 from tinhgon.equipment.rebalance import MAX_KM_LIMIT
@@ -133,10 +133,7 @@ def figures_command(
         path = Path(output)
         if path.suffix.lower() != ".xlsx":
             raise CommandError(_("--output: the file must end in .xlsx."))
-        try:
-            path.write_bytes(figures.figures_xlsx(data))
-        except OSError as error:
-            raise CommandError(_("--output: %(error)s") % {"error": error.strerror}) from None
+        write_output(path, figures.figures_xlsx(data))
     if format == "json":
         command.stdout.write(to_json(data))
         return

@@ -15,14 +15,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json
+from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json, write_output
 from tinhgon.core.upload import read_path
 from tinhgon.staffing import excel, selectors, synthetic, user_link
 from tinhgon.staffing.models import Official
@@ -96,13 +95,7 @@ def _link_user(command: Any, *, official: int, user: str, unlink: bool, **option
 
 
 def _template(command: Any, *, output: str, **options: Any) -> None:
-    try:
-        Path(output).write_bytes(excel.write_template())
-    except OSError as error:
-        raise CommandError(
-            _("%(path)s cannot be written (%(error)s).")
-            % {"path": output[:200], "error": error.strerror or error}
-        ) from None
+    write_output(output, excel.write_template())
     command.stdout.write(_("Template written to %(path)s.") % {"path": output})
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +11,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.core.upload import read_path
 from tinhgon.units import selectors
@@ -120,5 +119,5 @@ class Command(TranslatedCommand):
         )
 
     def handle_excel_template(self, *, output, **_options):
-        Path(output).write_bytes(write_template())
+        write_output(output, write_template())
         self.stdout.write(_("Template written to %(file)s") % {"file": output})
