@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,7 +99,21 @@ class Command(TranslatedCommand):
 
     def handle_conflicts(self, *, category, status, format, **_options):
         qs = ImportConflict.objects.all()
-        if category:
+        if category is not None:
+            categories = list(
+                ImportConflict.objects.order_by("category")
+                .values_list("category", flat=True)
+                .distinct()
+            )
+            if category not in categories:
+                raise CommandError(
+                    _("%(argument)s: '%(value)s' is not one of %(choices)s")
+                    % {
+                        "argument": "--category",
+                        "value": category[:48],
+                        "choices": ", ".join(categories) or "—",
+                    }
+                )
             qs = qs.filter(category=category)
         if status:
             qs = qs.filter(status=status)
