@@ -44,6 +44,10 @@ def parse_day(value: str | None, *, name: str = "--as-of") -> dt.date | None:
     )
 
 
+# A demo's --seed: what every database's integer and every generator takes, the same for all.
+MAX_SEED = 2**31 - 1
+
+
 def bounded_int(low: int, high: int):  # type: ignore[no-untyped-def]
     """An argparse type: a whole number from `low` to `high`."""
 

@@ -58,3 +58,14 @@ def test_a_file_error_a_command_does_not_handle_is_still_one_line(
     assert capsys.readouterr().err.strip() == (
         "/no-such-folder/input.csv: No such file or directory"
     )
+
+
+@pytest.mark.parametrize(
+    "command", ["staff", "equipment", "integrity", "commendations", "coord", "services"]
+)
+def test_every_demo_takes_the_same_largest_seed(
+    db: Any, monkeypatch: Any, capsys: Any, command: str
+) -> None:
+    argv = (command, "demo", "--seed", str(commands.MAX_SEED + 1), "--province", "Sơn La")
+    line = refused(*argv, monkeypatch=monkeypatch, capsys=capsys)
+    assert line == f"--seed: '{commands.MAX_SEED + 1}' is not a whole number from 0 to 2147483647"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
+    MAX_SEED,
     TranslatedCommand,
     bounded_int,
     day_text,
@@ -111,7 +112,7 @@ class Command(TranslatedCommand):
         )
         sample.add_argument(
             "--seed",
-            type=bounded_int(0, 2**31 - 1),
+            type=bounded_int(0, MAX_SEED),
             default=1,
             help=_("The same seed on the same day gives the same dossiers (default 1)."),
         )
