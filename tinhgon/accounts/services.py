@@ -120,6 +120,7 @@ def user_create(*, actor, username: str, password: str | None = None, **fields):
     """A new user. A password must pass AUTH_PASSWORD_VALIDATORS; None makes an API-only user
     who cannot log in on the pages (a token is their way in)."""
     User = get_user_model()
+    username_check(username=username)
     if User.objects.filter(username=username).exists():
         raise invalid(_("User '%(name)s' already exists.") % {"name": username}, field="username")
     if password is not None:
@@ -127,6 +128,22 @@ def user_create(*, actor, username: str, password: str | None = None, **fields):
     user = User.objects.create_user(username=username, password=password, **fields)
     audit(actor=actor, action="user_create", user=user.pk)
     return user
+
+
+def username_check(*, username: str) -> None:
+    """Refuse a user name the model would not hold or the login page would not take: empty,
+    longer than the column (150), or with characters other than letters, digits and @.+-_
+    (Django's own validators of the field, so every caller gets the same rule)."""
+    field = get_user_model()._meta.get_field("username")
+    if not isinstance(username, str) or not username:
+        raise invalid(_("The user name is required."), field="username")
+    try:
+        field.run_validators(username)
+    except ValidationError as error:
+        raise invalid(
+            _("The user name was refused: %(reasons)s") % {"reasons": " ".join(error.messages)},
+            field="username",
+        ) from None
 
 
 # Django 6.1 words the minimum length with %d and its Vietnamese catalog still has the older

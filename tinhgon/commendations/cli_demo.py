@@ -9,13 +9,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tinhgon.commendations import demo
-from tinhgon.core.commands import bounded_int, to_json
+from tinhgon.core.commands import MAX_SEED, bounded_int, to_json
 
 
 def add(sub: Any) -> dict[str, Callable[..., None]]:
     made = sub.add_parser("demo", help=_("Make a labelled synthetic set of commendations."))
     made.add_argument("--province", required=True, help=_("the province's name or code"))
-    made.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=1)
+    made.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=1)
     made.add_argument("--format", choices=["text", "json"], default="text")
     return {"demo": demo_command}
 

@@ -10,14 +10,13 @@ The command line is the operator's: it reads every province.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from tinhgon.coordination import figures, reports
-from tinhgon.core.commands import record_id, table, to_json
+from tinhgon.core.commands import record_id, table, to_json, write_output
 
 
 def add(sub: Any) -> dict[str, Callable[..., None]]:
@@ -50,7 +49,7 @@ def figures_command(
     if format == "xlsx":
         if not output:
             raise CommandError(_("--output is needed with --format xlsx"))
-        Path(output).write_bytes(figures.figures_xlsx(data))
+        write_output(output, figures.figures_xlsx(data))
         command.stdout.write(output)
         return
     names = figures.labels()
@@ -75,5 +74,5 @@ def missing_command(command: Any, *, round_id: int, format: str, **_options: Any
 
 
 def export_command(command: Any, *, round_id: int, output: str, **_options: Any) -> None:
-    Path(output).write_bytes(reports.consolidated_xlsx(reports.access_round(None, round_id)))
+    write_output(output, reports.consolidated_xlsx(reports.access_round(None, round_id)))
     command.stdout.write(output)

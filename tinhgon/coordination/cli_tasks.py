@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tinhgon.coordination import demo, selectors
 from tinhgon.coordination.models import TaskStatus
-from tinhgon.core.commands import bounded_int, day_text, table, to_json
+from tinhgon.core.commands import MAX_SEED, bounded_int, day_text, table, to_json
 from tinhgon.core.errors import NotFound
 from tinhgon.units import selectors as units
 
@@ -27,7 +27,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     tasks.add_argument("--format", choices=["table", "json"], default="table")
     made = sub.add_parser("demo", help=_("Make a labelled synthetic set of coordination data."))
     made.add_argument("--province", required=True, help=_("the province's name or code"))
-    made.add_argument("--seed", type=bounded_int(0, 2**31 - 1), default=1)
+    made.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=1)
     made.add_argument("--format", choices=["text", "json"], default="text")
     return {"tasks": tasks_command, "demo": demo_command}
 

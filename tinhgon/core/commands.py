@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pathlib
 import re
 import sys
 from collections.abc import Sequence
@@ -43,6 +44,10 @@ def parse_day(value: str | None, *, name: str = "--as-of") -> dt.date | None:
     )
 
 
+# A demo's --seed: what every database's integer and every generator takes, the same for all.
+MAX_SEED = 2**31 - 1
+
+
 def bounded_int(low: int, high: int):  # type: ignore[no-untyped-def]
     """An argparse type: a whole number from `low` to `high`."""
 
@@ -62,6 +67,21 @@ def record_id(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
         raise argparse.ArgumentTypeError(_("'%(value)s' is not an id") % {"value": value[:40]})
     return int(value)
+
+
+def write_output(path: str | os.PathLike[str], content: bytes | str) -> None:
+    """Write a command's --output file (text as UTF-8); a folder that does not exist, a folder
+    given for a file or a file one may not write is a refusal in one line naming the file."""
+    try:
+        if isinstance(content, bytes):
+            pathlib.Path(path).write_bytes(content)
+        else:
+            pathlib.Path(path).write_text(content, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(
+            _("%(path)s cannot be written (%(error)s).")
+            % {"path": str(path)[:200], "error": error.strerror or error}
+        ) from None
 
 
 def to_json(data: Any) -> str:
@@ -238,6 +258,15 @@ class OneLineCommand(BaseCommand):
         except BrokenPipeError:
             # The reader left (`tinhgon units list | head`): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as error:
+            # A file the command was told to write (or read) that the system refuses: a folder
+            # that does not exist, a folder for a file. Commands use write_output; this catches
+            # those that do not, so a new command cannot show a traceback for a wrong path.
+            if traceback or error.filename is None:
+                raise
+            # Reading or writing, unknown here: the file and the system's reason, as Unix tools say.
+            self.stderr.write(" ".join(f"{str(error.filename)[:200]}: {error.strerror}".split()))
             sys.exit(1)
         finally:
             connections.close_all()

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, parse_day, table, to_json
+from tinhgon.core.commands import MAX_SEED, bounded_int, parse_day, table, to_json
 from tinhgon.equipment import demo, selectors
 from tinhgon.units import selectors as units
 
@@ -29,7 +29,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
     gaps.add_argument("--format", choices=["table", "json"], default="table")
     made = sub.add_parser("demo", help=_("A labelled synthetic inventory for a province."))
     made.add_argument("--province", required=True, help=_("the province's name or code"))
-    made.add_argument("--seed", type=bounded_int(0, 2**31), default=1)
+    made.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=1)
     made.add_argument("--format", choices=["table", "json"], default="table")
     return {"gaps": gaps_command, "demo": demo_command}
 

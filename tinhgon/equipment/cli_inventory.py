@@ -9,14 +9,12 @@ management/commands/equipment.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import table, to_json
-from tinhgon.core.errors import DomainError
+from tinhgon.core.commands import table, to_json, write_output
 from tinhgon.core.upload import read_path
 from tinhgon.equipment import importer, selectors
 from tinhgon.equipment.models import Premises
@@ -39,15 +37,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
 
 
 def template_command(command: Any, *, output: str, **_options: Any) -> None:
-    path = Path(output)
-    try:
-        path.write_bytes(importer.template())
-    except OSError as error:
-        raise DomainError(
-            _("%(path)s cannot be written (%(error)s).")
-            % {"path": output, "error": error.strerror or error},
-            code="no_file",
-        ) from None
+    write_output(output, importer.template())
     command.stdout.write(_("Template written to %(path)s.") % {"path": output})
 
 

@@ -22,7 +22,15 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json
+from tinhgon.core.commands import (
+    MAX_SEED,
+    bounded_int,
+    parse_day,
+    record_id,
+    table,
+    to_json,
+    write_output,
+)
 from tinhgon.core.text import number
 from tinhgon.equipment import figures, rebalance, rebalance_bench
 from tinhgon.equipment.rebalance import MAX_KM_LIMIT
@@ -47,7 +55,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
         help=_("Time the rebalancing solver on the country's communes (synthetic inventory)."),
     )
     bench.add_argument("--items", type=bounded_int(1, rebalance_bench.MAX_ITEMS), default=15)
-    bench.add_argument("--seed", type=bounded_int(0, 2**31), default=12)
+    bench.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=12)
     bench.add_argument("--province", action="append", default=[], help=_("Name or code"))
     numbers = sub.add_parser("figures", help=_("The equipment figures of a province."))
     numbers.add_argument("--province", required=True, help=_("Name or code"))
@@ -133,10 +141,7 @@ def figures_command(
         path = Path(output)
         if path.suffix.lower() != ".xlsx":
             raise CommandError(_("--output: the file must end in .xlsx."))
-        try:
-            path.write_bytes(figures.figures_xlsx(data))
-        except OSError as error:
-            raise CommandError(_("--output: %(error)s") % {"error": error.strerror}) from None
+        write_output(path, figures.figures_xlsx(data))
     if format == "json":
         command.stdout.write(to_json(data))
         return

@@ -6,7 +6,6 @@ case of the scope is counted; counts only, never an author."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -19,6 +18,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.integrity import figures
 
@@ -61,7 +61,7 @@ def figures_command(
     if format == "xlsx":
         if not output:
             raise CommandError(_("--format xlsx needs --output FILE"))
-        Path(output).write_bytes(figures.workbook(data))
+        write_output(output, figures.workbook(data))
         command.stdout.write(_("Written to %(file)s") % {"file": output})
         return
     scope = data["scope"]

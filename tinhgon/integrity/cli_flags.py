@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import table, to_json
+from tinhgon.core.commands import table, to_json, write_output
 from tinhgon.core.errors import DomainError, Problem
 from tinhgon.integrity import exports, flags
 from tinhgon.units import selectors as units
@@ -47,14 +47,7 @@ def export_command(command: Any, *, what: str, unit: str, output: str, **_option
     version = units.resolve(unit[:100], day=timezone.localdate())
     build = exports.flags_xlsx if what == "flags" else exports.cases_xlsx
     content = build(None, unit_id=version.unit_id)
-    try:
-        with open(output, "wb") as target:
-            target.write(content)
-    except OSError as error:
-        raise DomainError(
-            _("Cannot write %(path)s: %(reason)s") % {"path": output, "reason": error.strerror},
-            problems=[Problem(str(error.strerror), field="output")],
-        ) from None
+    write_output(output, content)
     command.stdout.write(_("Written: %(path)s") % {"path": output})
 
 

@@ -5,7 +5,6 @@ every unit, identity numbers never printed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -19,6 +18,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.staffing import figures
 
@@ -49,7 +49,7 @@ def run(command: Any, **options: Any) -> None:
     if fmt == "xlsx":
         if not options.get("output"):
             raise CommandError(_("--format xlsx needs --output FILE"))
-        Path(options["output"]).write_bytes(figures.workbook(data))
+        write_output(options["output"], figures.workbook(data))
         command.stdout.write(_("Written to %(file)s") % {"file": options["output"]})
         return
     rows = [

@@ -15,14 +15,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhgon.core.commands import bounded_int, day_text, parse_day, table, to_json
+from tinhgon.core.commands import (
+    MAX_SEED,
+    bounded_int,
+    day_text,
+    parse_day,
+    table,
+    to_json,
+    write_output,
+)
 from tinhgon.core.upload import read_path
 from tinhgon.staffing import excel, selectors, synthetic, user_link
 from tinhgon.staffing.models import Official
@@ -35,7 +42,7 @@ def add(sub: Any) -> dict[str, Callable[..., None]]:
         "demo", help=_("Synthetic positions, quotas and officials for every unit of a province.")
     )
     demo.add_argument("--province", required=True, help=_("Province name or code."))
-    demo.add_argument("--seed", type=bounded_int(0, 2**31), default=1, help=_("Random seed."))
+    demo.add_argument("--seed", type=bounded_int(0, MAX_SEED), default=1, help=_("Random seed."))
     demo.add_argument("--as-of", help=_("Date (dd/mm/yyyy or YYYY-MM-DD); default today."))
     demo.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -96,13 +103,7 @@ def _link_user(command: Any, *, official: int, user: str, unlink: bool, **option
 
 
 def _template(command: Any, *, output: str, **options: Any) -> None:
-    try:
-        Path(output).write_bytes(excel.write_template())
-    except OSError as error:
-        raise CommandError(
-            _("%(path)s cannot be written (%(error)s).")
-            % {"path": output[:200], "error": error.strerror or error}
-        ) from None
+    write_output(output, excel.write_template())
     command.stdout.write(_("Template written to %(path)s.") % {"path": output})
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json
+from tinhgon.core.upload import read_path
 from tinhgon.staffing import evaluation, leaders, leavers
 from tinhgon.units import selectors
 
@@ -79,24 +80,59 @@ def _unit(code: str, day: dt.date) -> int:
     return selectors.resolve(code, day=day).unit_id
 
 
+COLUMNS = ("official", "general", "task", "rating")
+
+
 def read_rows(path: str) -> list[dict[str, Any]]:
-    """The rows of a JSON list or a CSV file (header: official, general, task, rating)."""
+    """The rows of a JSON list or a CSV file (header: official, general, task, rating), the two
+    formats docs/staffing-rules.md gives; anything else (a spreadsheet, text not in UTF-8, an
+    unknown column, no rows) is refused naming the file, never recorded as nothing."""
     file = Path(path)
+    name = path[:200]
     if not file.is_file():
-        raise CommandError(_("--file: %(path)s is not a file.") % {"path": path[:200]})
-    body = file.read_text(encoding="utf-8-sig")
-    if file.suffix.lower() == ".json":
+        raise CommandError(_("--file: %(path)s is not a file.") % {"path": name})
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise CommandError(_("--file: %(path)s must be a .csv or .json file.") % {"path": name})
+    content, _name = read_path(path)
+    try:
+        body = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CommandError(_("--file: %(path)s is not UTF-8 text.") % {"path": name}) from None
+    if suffix == ".json":
         try:
             rows = json.loads(body)
         except json.JSONDecodeError as error:
             raise CommandError(_("--file: not JSON (%(error)s).") % {"error": error}) from None
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise CommandError(_("--file: give a JSON list of objects."))
+        for number, row in enumerate(rows, start=1):
+            _check_columns(name, list(row), row=number)
     else:
-        rows = list(csv.DictReader(body.splitlines()))
+        reader = csv.DictReader(body.splitlines())
+        _check_columns(name, list(reader.fieldnames or []), row=None)
+        rows = list(reader)
+    if not rows:
+        raise CommandError(_("--file: %(path)s has no rows.") % {"path": name})
     if len(rows) > MAX_ROWS:
         raise CommandError(_("--file: at most %(n)s rows.") % {"n": MAX_ROWS})
     return rows
+
+
+def _check_columns(name: str, columns: list[Any], *, row: int | None) -> None:
+    unknown = [str(c)[:40] for c in columns if c not in COLUMNS]
+    if not unknown and "official" in columns:
+        return
+    where = name if row is None else _("%(path)s, row %(row)s") % {"path": name, "row": row}
+    if unknown:
+        raise CommandError(
+            _("--file: %(where)s: unknown column '%(column)s' (the columns are %(columns)s).")
+            % {"where": where, "column": unknown[0], "columns": ", ".join(COLUMNS)}
+        )
+    raise CommandError(
+        _("--file: %(where)s: no column 'official' (the columns are %(columns)s).")
+        % {"where": where, "columns": ", ".join(COLUMNS)}
+    )
 
 
 def evaluate(

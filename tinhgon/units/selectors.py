@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from tinhgon.core import text
-from tinhgon.core.errors import DomainError, NotFound, Problem
+from tinhgon.core.errors import DomainError, NotFound, Problem, invalid
 from tinhgon.core.text import fold
 from tinhgon.units.kinds import ADMINISTRATIVE_KINDS, KINDS_BY_LEVEL, Level
 from tinhgon.units.models import LinkEvent, UnitLink, UnitVersion, UnitVersionQuerySet
@@ -191,6 +191,9 @@ def resolve(
     if province_id is not None:
         qs = qs.filter(province_id=province_id)
     wanted = name_or_code.strip()
+    if not wanted:
+        # A blank name is contained in every name: it would match the whole registry.
+        raise invalid(_("Give a unit's name or code."), field=field)
     folded = fold(wanted)
     for candidates in (
         qs.filter(code=wanted),

@@ -120,6 +120,9 @@ CODE_PATTERN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z._/-]{0,38}[0-9A-Za-z])?")
 # No state body of today's apparatus predates the Democratic Republic (2 September 1945): an
 # earlier date is a typing error, not history.
 EARLIEST_DAY = dt.date(1945, 9, 2)
+# Nor is a plan or a unit dated past this century: 9999-12-31 is a typing error too, and would
+# sit in the registry as a change that never comes.
+LATEST_DAY = dt.date(2100, 12, 31)
 
 
 def check_identity(*, code: str | None, name: str | None) -> list[Problem]:
@@ -150,6 +153,13 @@ def check_day(day: dt.date, *, field: str) -> list[Problem]:
         return [
             Problem(
                 _("A date before %(day)s is not plausible here.") % {"day": EARLIEST_DAY},
+                field=field,
+            )
+        ]
+    if day > LATEST_DAY:
+        return [
+            Problem(
+                _("A date after %(day)s is not plausible here.") % {"day": LATEST_DAY},
                 field=field,
             )
         ]

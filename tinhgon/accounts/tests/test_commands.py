@@ -168,3 +168,40 @@ def test_from_the_shell_a_password_argument_is_one_vietnamese_line_and_exit_1(tm
     assert result.stdout == ""
     assert result.stderr.startswith("Không nhận --password") and result.stderr.count("\n") == 1
     assert "bi-mat-123" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("username", "said"),
+    [
+        ("", "The user name is required."),
+        ("x" * 300, "at most 150 characters"),
+        ("bad name/with spaces", "Enter a valid username"),
+    ],
+)
+def test_the_service_refuses_a_user_name_the_login_would_not_take(username, said):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(DomainError, match=said) as refused:
+        accounts.user_create(actor=None, username=username, password=None)
+    assert refused.value.problems[0].field == "username"
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_add_user_with_an_empty_name_is_one_line_and_exit_1(monkeypatch, capsys, chieng_an):
+    from tinhgon.core.tests.cli import refused
+
+    monkeypatch.setattr("sys.stdin", Stdin(GOOD + "\n"))
+    line = refused(
+        "accounts",
+        "add-user",
+        "",
+        "--unit",
+        chieng_an.code,
+        "--role",
+        "unit_official",
+        "--password-stdin",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert "The user name is required." in line
+    assert not get_user_model().objects.filter(username="").exists()

@@ -102,7 +102,10 @@ def test_a_value_that_does_not_read_is_refused_naming_its_step_and_field(
     assert db_checksum() == before
 
 
-@pytest.mark.parametrize("written", ["2027-02-30", "30/02/2027", "!!timestamp 2027-02-30", "soon"])
+@pytest.mark.parametrize(
+    "written",
+    ["2027-02-30", "30/02/2027", "!!timestamp 2027-02-30", "soon", "9999-12-31", "1900-01-01"],
+)
 def test_an_impossible_effective_date_is_a_400_naming_the_field(province_admin, written):
     response = upload(province_admin, f"title: T\neffective_date: {written}\nsteps:\n" + RENAME)
     assert response.status_code == 400

@@ -146,3 +146,39 @@ def test_norms_records_the_excess_after_a_plan_and_refreshes_it():
     assert data["excess_recorded"] == 2  # 4 deputies against 2
     again = json.loads(run("norms", "--refresh", "--as-of", "2026-02-01", "--format", "json"))
     assert again["excess_resolved"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("rows.xlsx", b"PK\x03\x04 a spreadsheet", "must be a .csv or .json file"),
+        ("rows.csv", "official,general,task\n1,25,50\n".encode("cp1258") + b"\xff\xfe", "UTF-8"),
+        ("rows.csv", b"", "no column 'official'"),
+        ("rows.csv", b"official,general,task\n", "has no rows"),
+        ("rows.json", b"[]", "has no rows"),
+        ("rows.csv", b"official,general,grade\n1,25,50\n", "unknown column 'grade'"),
+        ("rows.csv", b"nguoi,general,task\n1,25,50\n", "unknown column 'nguoi'"),
+        ("rows.json", b'[{"official": 1, "note": "x"}]', "row 1: unknown column 'note'"),
+    ],
+)
+def test_a_file_that_is_not_a_list_of_rows_is_one_line_naming_it_and_nothing_recorded(
+    chieng_an, tmp_path, capsys, monkeypatch, name, content, said
+):
+    from tinhgon.core.tests.cli import refused
+
+    rows = tmp_path / name
+    rows.write_bytes(content)
+    line = refused(
+        "staff",
+        "evaluate",
+        "--unit",
+        chieng_an.code,
+        "--year",
+        "2026",
+        "--file",
+        str(rows),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert str(rows) in line and said in line
+    assert not Evaluation.objects.exists()

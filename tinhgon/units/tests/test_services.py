@@ -247,3 +247,18 @@ def test_a_date_before_1945_is_refused_as_implausible():
         ),
         "valid_from",
     )
+
+
+def test_a_date_after_2100_is_refused_as_implausible():
+    parent = unit("Sơn La", day=BEFORE, level=Level.PROVINCE, province=None)
+    refused(
+        lambda: services.unit_create(
+            actor=None,
+            code="X-9999",
+            name="Cơ quan xa",
+            kind=Kind.PARTY_COMMITTEE,
+            parent_id=parent.unit_id,
+            valid_from=dt.date(9999, 12, 31),
+        ),
+        "valid_from",
+    )

@@ -1,9 +1,10 @@
 import csv
+import io
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from tinhgon.core.commands import TranslatedCommand, number_text
+from tinhgon.core.commands import TranslatedCommand, number_text, write_output
 from tinhgon.core.db import refresh_statistics
 from tinhgon.operations.national import import_national_with_plan
 from tinhgon.units.kinds import Kind
@@ -67,10 +68,11 @@ class Command(TranslatedCommand):
             self.stdout.write(_("List them with: tinhgon units conflicts"))
         if report:
             fields = ImportConflict.REPORT_FIELDS
-            with open(report, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(fields)
-                writer.writerows(ImportConflict.objects.values_list(*fields))
+            handle = io.StringIO(newline="")
+            writer = csv.writer(handle)
+            writer.writerow(fields)
+            writer.writerows(ImportConflict.objects.values_list(*fields))
+            write_output(report, handle.getvalue())
             self.stdout.write(_("Import report written to %(path)s") % {"path": report})
 
 

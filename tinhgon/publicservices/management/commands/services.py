@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tinhgon.core.commands import (
+    MAX_SEED,
     TranslatedCommand,
     bounded_int,
     day_text,
@@ -32,6 +33,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.publicservices import catalogue, demo, figures, printing, selectors
 from tinhgon.units.selectors import resolve_any_time, resolve_province
@@ -110,7 +112,7 @@ class Command(TranslatedCommand):
         )
         sample.add_argument(
             "--seed",
-            type=bounded_int(0, 2**31 - 1),
+            type=bounded_int(0, MAX_SEED),
             default=1,
             help=_("The same seed on the same day gives the same dossiers (default 1)."),
         )
@@ -160,7 +162,7 @@ class Command(TranslatedCommand):
 
     def _print(self, *, code, kind, output, **_o):
         dossier = selectors.dossier_by_code(code)
-        Path(output).write_bytes(printing.render(dossier, kind))
+        write_output(output, printing.render(dossier, kind))
         self.stdout.write(
             _("%(file)s: %(title)s of dossier %(code)s.")
             % {"file": output, "title": printing.KINDS[kind].title.capitalize(), "code": code}
@@ -197,11 +199,11 @@ class Command(TranslatedCommand):
     def _catalogue_export(self, *, as_of, output, **_o):
         day = parse_day(as_of) or timezone.localdate()
         if output and output.lower().endswith(".xlsx"):
-            Path(output).write_bytes(catalogue.catalogue_workbook(day=day))
+            write_output(output, catalogue.catalogue_workbook(day=day))
             return
         text = to_json(catalogue.catalogue_export(day=day))
         if output:
-            Path(output).write_text(text + "\n", encoding="utf-8")
+            write_output(output, text + "\n")
             return
         self.stdout.write(text)
 
@@ -224,12 +226,12 @@ class Command(TranslatedCommand):
         if format == "json":
             text = to_json(data)
             if output:
-                Path(output).write_text(text + "\n", encoding="utf-8")
+                write_output(output, text + "\n")
             else:
                 self.stdout.write(text)
             return
         if format == "xlsx":
-            Path(output).write_bytes(figures.workbook(data))
+            write_output(output, figures.workbook(data))
             return
         self.stdout.write(f"{data['area']}: {day_text(first)} – {day_text(last)}")
         self.stdout.write(

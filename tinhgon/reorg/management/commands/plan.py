@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from tinhgon.core.commands import (
     record_id,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.core.db import refresh_statistics
 from tinhgon.core.errors import DomainError
@@ -117,15 +116,15 @@ class Command(TranslatedCommand):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
     def handle_excel_template(self, *, output, **_options):
-        Path(output).write_bytes(planfile.excel_template())
+        write_output(output, planfile.excel_template())
         self.stdout.write(_("Template written to %(file)s") % {"file": output})
 
     def handle_build_2025(self, *, output, **_options):
         plan = build_2025_plan()
         if output.endswith(".xlsx"):
-            Path(output).write_bytes(planfile.write_excel(plan))
+            write_output(output, planfile.write_excel(plan))
         else:
-            Path(output).write_text(planfile.dump_yaml(plan), encoding="utf-8")
+            write_output(output, planfile.dump_yaml(plan))
         self.stdout.write(
             _("%(count)s steps written to %(file)s") % {"count": len(plan.steps), "file": output}
         )
@@ -274,13 +273,13 @@ class Command(TranslatedCommand):
                 raise CommandError(_("--format xlsx needs --output FILE"))
             from tinhgon.reorg.exports import preview_workbook
 
-            Path(output).write_bytes(preview_workbook(report))
+            write_output(output, preview_workbook(report))
             self.stdout.write(_("Written to %(file)s") % {"file": output})
             return
         if format == "json":
             text = to_json(report)
             if output:
-                Path(output).write_text(text, encoding="utf-8")
+                write_output(output, text)
             else:
                 self.stdout.write(text)
             return

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +12,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.reports.exports import figures_workbook
 from tinhgon.reports.selectors import (
@@ -58,7 +57,7 @@ class Command(TranslatedCommand):
         if fmt == "xlsx":
             if not options["output"]:
                 raise CommandError(_("--format xlsx needs --output FILE"))
-            Path(options["output"]).write_bytes(figures_workbook(result))
+            write_output(options["output"], figures_workbook(result))
             self.stdout.write(_("Written to %(file)s") % {"file": options["output"]})
             return
         if fmt == "json":
@@ -90,7 +89,7 @@ class Command(TranslatedCommand):
             rows = [(figure_label(k), number_text(v)) for k, v in figure_rows(result)]
             text = heading + "\n" + table(rows, [_("figure"), _("count")])
         if options["output"]:
-            Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+            write_output(options["output"], text + "\n")
         else:
             self.stdout.write(text)
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
+from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from tinhgon.core.commands import (
     parse_day,
     table,
     to_json,
+    write_output,
 )
 from tinhgon.core.upload import read_path
 from tinhgon.units import selectors
@@ -99,7 +99,21 @@ class Command(TranslatedCommand):
 
     def handle_conflicts(self, *, category, status, format, **_options):
         qs = ImportConflict.objects.all()
-        if category:
+        if category is not None:
+            categories = list(
+                ImportConflict.objects.order_by("category")
+                .values_list("category", flat=True)
+                .distinct()
+            )
+            if category not in categories:
+                raise CommandError(
+                    _("%(argument)s: '%(value)s' is not one of %(choices)s")
+                    % {
+                        "argument": "--category",
+                        "value": category[:48],
+                        "choices": ", ".join(categories) or "—",
+                    }
+                )
             qs = qs.filter(category=category)
         if status:
             qs = qs.filter(status=status)
@@ -120,5 +134,5 @@ class Command(TranslatedCommand):
         )
 
     def handle_excel_template(self, *, output, **_options):
-        Path(output).write_bytes(write_template())
+        write_output(output, write_template())
         self.stdout.write(_("Template written to %(file)s") % {"file": output})
