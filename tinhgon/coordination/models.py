@@ -37,6 +37,7 @@ class Directive(models.Model):
 
     class Meta:
         verbose_name = _("directive")
+        verbose_name_plural = _("directives")
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "number", "issued_on"], name="one_directive_per_number"
@@ -92,6 +93,7 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = _("task")
+        verbose_name_plural = _("tasks")
         indexes = [
             models.Index(fields=["unit", "status", "due"]),
             models.Index(fields=["directive", "unit"]),
@@ -384,6 +386,7 @@ class Obstacle(models.Model):
 
     class Meta:
         verbose_name = _("obstacle")
+        verbose_name_plural = _("obstacles")
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["responsible", "status", "due"]),

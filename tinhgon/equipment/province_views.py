@@ -22,6 +22,7 @@ from tinhgon.equipment import exports, selectors, services
 from tinhgon.equipment.forms import LineFormSet, StandardForm
 from tinhgon.equipment.models import Standard
 from tinhgon.equipment.unit_views import may_write
+from tinhgon.units import selectors as units
 from tinhgon.units.kinds import Kind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,13 +107,24 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _provinces_in_scope(user) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """The provinces in which the user reads some unit, by name."""
+    day = timezone.localdate()
+    ids = selectors.visible_provinces(user)
+    found = units.versions_on(day).filter(unit_id__in=ids).values_list("unit_id", "name")
+    return sorted(found, key=lambda p: p[1])
+
+
 @login_required
 def surplus(request: HttpRequest) -> HttpResponse:
-    province_id, provinces = _chosen(request)
+    provinces = _provinces_in_scope(request.user)
+    raw = request.GET.get("province", "")
+    if not (raw.isdigit() and len(raw) < 19) and len(provinces) != 1:
+        # None named, and not exactly one to default to: the chooser.
+        return render(request, "equipment/surplus.html", {"provinces": provinces})
+    province_id = int(raw) if raw.isdigit() and len(raw) < 19 else provinces[0][0]
     try:
-        if province_id is None:
-            raise NotFound(_("Name a province."))
-        province = selectors.province_for(request.user, province_id)
+        province = selectors.province_in_scope(request.user, province_id)
         rows = selectors.surplus_premises(request.user, province_id)
     except DomainError as error:
         return render_refusal(request, error)

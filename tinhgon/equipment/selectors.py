@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from tinhgon.accounts.access import access_unit, scope_for, unit_filter
 from tinhgon.carriers.contract import id_list, in_ids
 from tinhgon.carriers.models import RecordMove
-from tinhgon.core.errors import invalid
+from tinhgon.core.errors import NotFound, invalid
 from tinhgon.equipment.carriers import PremisesCarrier
 from tinhgon.equipment.models import (
     EquipmentProfile,
@@ -289,6 +289,21 @@ def province_for(actor, province_id: int, day: dt.date | None = None) -> UnitVer
     return version
 
 
+def province_in_scope(actor, province_id: int, day: dt.date | None = None) -> UnitVersion:  # type: ignore[no-untyped-def]
+    """The province if the actor reads some unit in it (a commune's officials read their own
+    units' rows of a province's lists), else not found."""
+    day = day or timezone.localdate()
+    everything = actor is None or scope_for(actor).everything
+    if not everything and province_id not in visible_provinces(actor):
+        raise NotFound(
+            _("Unit %(id)s does not exist or is not in your scope.") % {"id": province_id}
+        )
+    version = units.version_on(province_id, day)
+    if version.level != Level.PROVINCE or version.admin_unit_id != version.unit_id:
+        raise invalid(_("%(name)s is not a province.") % {"name": version.name}, field="province")
+    return version
+
+
 def unit_gaps(actor, unit_id: int, day: dt.date | None = None) -> list[Gap]:  # type: ignore[no-untyped-def]
     """The gap rows of one unit the actor reads."""
     day = day or timezone.localdate()
@@ -457,9 +472,10 @@ class SurplusPremises:
 def surplus_premises(actor, province_id: int, day: dt.date | None = None) -> list[SurplusPremises]:  # type: ignore[no-untyped-def]
     """The premises the province must report after its mergers: those that came from a unit a
     plan closed and are not their unit's headquarters, and any declared surplus, being
-    repurposed or handed over."""
+    repurposed or handed over; of those, the ones the actor reads (a commune's officials, their
+    own units')."""
     day = day or timezone.localdate()
-    province_for(actor, province_id, day)
+    province_in_scope(actor, province_id, day)
     headquarters = EquipmentProfile.objects.filter(headquarters__isnull=False).values(
         "headquarters_id"
     )

@@ -118,6 +118,9 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     unit = form.cleaned_data["unit"].strip()
     province = form.cleaned_data["province"].strip() or None
+    if not unit and not province and len(access.scope_for(request.user).roots) != 1:
+        # Nothing asked and no single unit of one's own to default to: the chooser.
+        return render(request, TEMPLATE, context)
     try:
         date_from, date_to = figures.period(
             form.cleaned_data["date_from"], form.cleaned_data["date_to"]

@@ -84,6 +84,12 @@ def may_manage(user: Any, official: Official) -> bool:
     return managed_officials(user).filter(pk=official.pk).exists()
 
 
+def may_import(user: Any) -> bool:
+    """Whether the user may import officials from a workbook (each row is then checked against
+    the write scope on its unit): anyone whose role writes somewhere; never an observer."""
+    return user is None or scope_for(user).can_write_anything
+
+
 def access_official(user: Any, official_id: int, *, write: bool = False) -> Official:
     """The official if the user may see them (write: manage them). Outside the scope the
     official does not exist for the user; seen but not managed is forbidden."""

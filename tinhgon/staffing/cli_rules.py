@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from tinhgon.core.commands import bounded_int, parse_day, record_id, table, to_json
 from tinhgon.core.upload import read_path
 from tinhgon.staffing import evaluation, leaders, leavers
+from tinhgon.staffing.models import Rating
 from tinhgon.units import selectors
 
 FORMATS = ("text", "json")
@@ -150,7 +151,7 @@ def evaluate(
         data["evaluations"] = evaluation.evaluations_of(unit_id=unit_id, year=year)
         command.stdout.write(to_json(data))
         return
-    rows = [(rating, n) for rating, n in data["counts"].items()]
+    rows = [(str(Rating(rating).label), n) for rating, n in data["counts"].items()]
     command.stdout.write(table(rows, [_("Rating"), _("Officials")]))
     command.stdout.write(
         _("Outstanding allowed: %(allowed)s; headroom: %(headroom)s.")

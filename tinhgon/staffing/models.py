@@ -101,6 +101,7 @@ class Position(models.Model):
 
     class Meta:
         verbose_name = _("position")
+        verbose_name_plural = _("positions")
         indexes = [models.Index(fields=["unit", "valid_to"])]
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="position_has_a_seat"),
@@ -130,6 +131,7 @@ class Quota(models.Model):
 
     class Meta:
         verbose_name = _("staffing quota")
+        verbose_name_plural = _("staffing quotas")
         indexes = [models.Index(fields=["unit", "year", "category"])]
 
     def __str__(self) -> str:
@@ -184,6 +186,7 @@ class Official(models.Model):
 
     class Meta:
         verbose_name = _("official")
+        verbose_name_plural = _("officials")
         indexes = [models.Index(fields=["unit", "status"])]
 
     def __str__(self) -> str:
@@ -211,6 +214,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
         indexes = [
             models.Index(fields=["unit", "valid_to"]),
             models.Index(fields=["official", "valid_to"]),
@@ -248,6 +252,7 @@ class Training(models.Model):
 
     class Meta:
         verbose_name = _("training")
+        verbose_name_plural = _("trainings")
 
     def __str__(self) -> str:
         return self.course
@@ -281,6 +286,7 @@ class Evaluation(models.Model):
 
     class Meta:
         verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
         constraints = [
             models.UniqueConstraint(fields=["official", "year"], name="one_evaluation_a_year"),
             models.CheckConstraint(
@@ -328,6 +334,7 @@ class DisciplinaryMeasure(models.Model):
 
     class Meta:
         verbose_name = _("disciplinary measure")
+        verbose_name_plural = _("disciplinary measures")
         indexes = [models.Index(fields=["official", "decided_on"])]
 
     def __str__(self) -> str:
@@ -345,6 +352,7 @@ class LeaderNorm(models.Model):
 
     class Meta:
         verbose_name = _("leaders norm")
+        verbose_name_plural = _("leaders norms")
         constraints = [
             models.UniqueConstraint(fields=["kind", "valid_from"], name="one_norm_a_kind_a_day")
         ]
@@ -386,6 +394,7 @@ class LeaverFormula(models.Model):
 
     class Meta:
         verbose_name = _("leaver formula")
+        verbose_name_plural = _("leaver formulas")
 
     def __str__(self) -> str:
         return self.version
@@ -417,6 +426,7 @@ class Leaver(models.Model):
 
     class Meta:
         verbose_name = _("leaver")
+        verbose_name_plural = _("leavers")
 
     def __str__(self) -> str:
         return f"{self.official_id} ({self.kind})"
@@ -449,6 +459,7 @@ class PlacementRun(models.Model):
 
     class Meta:
         verbose_name = _("placement")
+        verbose_name_plural = _("placements")
 
     def __str__(self) -> str:
         return f"placement {self.pk} ({self.state})"

@@ -27,7 +27,6 @@ from tinhgon.accounts.access import (
     access_unit,
     may_write_unit,
     memberships_in_force,
-    scope_for,
     scopes_cached,
 )
 from tinhgon.core import text
@@ -196,7 +195,7 @@ def positions_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can_write_anything:
+    if not access.may_import(request.user):
         return render_refusal(
             request, DomainError(_("Your role is read-only: you cannot import staff."), status=403)
         )

@@ -749,9 +749,9 @@ PAGES: dict[str, list[Row]] = {
             READ_WARD,
         ),
         Row(
-            "one's own unit (a superuser must choose)",
+            "one's own unit (a superuser gets the chooser)",
             page(lambda w: "/services/figures/"),
-            "400 200 200 200 200 200 200 200",
+            ALL_200,
         ),
     ],
     "login": [Row("the login page", page(lambda w: "/accounts/login/"), ALL_200)],

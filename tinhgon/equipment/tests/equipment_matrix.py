@@ -4,7 +4,8 @@ each endpoint and page of this app.
 Columns: SU AD A2 DE WA NB OB OP (see test_matrix). The unit is the service centre of Phường
 Chiềng An (03667-TTHCC): its readers read its equipment, its writers (the ward's official, the
 province's administrators) change it; the department's official reads it but does not write it.
-A province's figures are read by those who read the province whole (not the ward's officials).
+A province's figures are read by those who read the province whole (not the ward's officials);
+its surplus premises by anyone who reads a unit in it, limited to the units they read.
 National standards are a superuser's to change; a province's own version its administrators'.
 Item types are national too: everyone reads them, a superuser alone creates, changes and deletes
 them (a type made for the row, used by nothing, so that the deletion can succeed).
@@ -20,6 +21,7 @@ READ_WARD = "200 200 200 200 200 404 200 404"
 WRITE_WARD = "200 200 200 403 200 404 403 404"
 MADE_AT_WARD = "201 201 201 403 201 404 403 404"
 READ_PROVINCE = "200 200 200 200 404 404 404 404"
+IN_PROVINCE = "200 200 200 200 200 200 200 404"
 NATIONAL = "201 403 403 403 403 403 403 403"
 PROVINCE_OWN = "201 201 201 403 404 404 404 404"
 NEW_VERSION_PAGE = "200 200 200 403 403 403 403 200"
@@ -263,9 +265,9 @@ def api_rows() -> dict[tuple[str, str], list[Any]]:
         ],
         ("GET", "/api/equipment/surplus-premises"): [
             Row(
-                "the province's surplus premises",
+                "the province's surplus premises (a ward's officials: their own units')",
                 get(lambda w: "/api/equipment/surplus-premises", province),
-                READ_PROVINCE,
+                IN_PROVINCE,
             )
         ],
     }
@@ -281,10 +283,15 @@ def page_rows() -> dict[str, list[Any]]:
         "equipment:index": [Row("the overview", page(lambda w: "/equipment/"), ALL_200)],
         "equipment:surplus": [
             Row(
-                "Sơn La's surplus premises",
+                "Sơn La's surplus premises (a ward's officials: their own units')",
                 page(lambda w: f"/equipment/surplus/?province={w.id('province')}"),
-                READ_PROVINCE,
-            )
+                IN_PROVINCE,
+            ),
+            Row(
+                "one's own province's surplus premises, or the chooser",
+                page(lambda w: "/equipment/surplus/"),
+                ALL_200,
+            ),
         ],
         "equipment:standards": [
             Row("the standards", page(lambda w: "/equipment/standards/"), ALL_200)

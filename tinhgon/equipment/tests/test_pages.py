@@ -129,3 +129,27 @@ def test_a_province_writes_its_own_version_of_a_standard_from_the_form(son_la, p
     assert response.status_code == 302
     made = Standard.objects.get(province_id=son_la.unit_id)
     assert made.role == "TTHCC" and made.items.get().quantity == 2
+
+
+def test_a_ward_s_officials_follow_the_surplus_link_to_their_own_province_s_list(
+    centre, commune_official, observer, other_commune_official, son_la
+):
+    building = premises(centre, "Trụ sở cũ")
+    services.premises_update(actor=None, premises_id=building.pk, status=PremisesStatus.SURPLUS)
+    for persona in (commune_official, observer):
+        client = persona.browser()
+        assert 'href="/equipment/surplus/"' in client.get("/equipment/").content.decode()
+        answer = client.get("/equipment/surplus/")
+        assert answer.status_code == 200
+        assert answer.context["province"].unit_id == son_la.unit_id
+        assert [r.premises.pk for r in answer.context["rows"]] == [building.pk]
+    neighbour = other_commune_official.browser().get("/equipment/surplus/")
+    assert neighbour.status_code == 200 and neighbour.context["rows"] == [], "not their unit's"
+
+
+def test_a_superuser_who_names_no_province_is_offered_the_provinces_to_choose(
+    superuser, son_la, ha_noi
+):
+    answer = superuser.browser().get("/equipment/surplus/")
+    assert answer.status_code == 200 and "province" not in answer.context
+    assert {son_la.unit_id, ha_noi.unit_id} <= {pid for pid, _name in answer.context["provinces"]}

@@ -361,3 +361,13 @@ def test_a_unit_outside_the_scope_is_answered_like_an_unknown_one_on_the_page(ma
     assert outside_status == unknown_status != 200
     assert str(unit("Phường Tô Hiệu").unit_id) not in outside  # no internal id either
     assert outside.replace("Tô Hiệu", "Không Có") == unknown
+
+
+def test_a_superuser_following_the_menu_gets_the_chooser_rather_than_an_error(superuser, ward):
+    menu = superuser.browser().get("/")
+    assert 'href="/services/figures/"' in menu.content.decode()
+    with translation.override("en"):
+        page = superuser.browser().get("/services/figures/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert page.context["form"].is_valid()
+    assert "data" not in page.context

@@ -21,8 +21,11 @@ ACTION_LABELS = {
     "reclassify": _("Reclassify"),
     "abolish_level": _("Abolish a level"),
 }
-# Carriers without a model of their own to take a name from.
-CARRIER_LABELS = {"child_units": _("units under it")}
+# Carriers without a model of their own to take a name from, or sharing one with another.
+CARRIER_LABELS = {
+    "child_units": _("units under it"),
+    "case_handlers": _("cases (handler unit)"),
+}
 
 
 @register.filter

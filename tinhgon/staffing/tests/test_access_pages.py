@@ -132,6 +132,16 @@ def test_an_observer_cannot_import_staff(observer):
     assert observer.browser().get("/staff/import/").status_code == 403
 
 
+def test_the_import_link_is_offered_only_to_those_whom_the_import_page_lets_in(
+    commune_official, observer, chieng_an
+):
+    for persona, may in ((commune_official, True), (observer, False)):
+        html = persona.browser().get(f"/staff/?unit={chieng_an.code}").content.decode()
+        assert ('href="/staff/import/"' in html) is may
+        if may:
+            assert persona.browser().get("/staff/import/").status_code == 200
+
+
 def test_the_import_page_checks_a_file_and_the_template_downloads(
     commune_official, chieng_an, settings
 ):

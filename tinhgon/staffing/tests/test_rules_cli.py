@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tinhgon.core import commands
 from tinhgon.staffing import leavers
@@ -77,6 +78,24 @@ def test_evaluate_records_a_csv_list_and_prints_the_distribution(chieng_an, tmp_
     assert data["counts"]["outstanding"] == 1 and data["counts"]["good"] == 5
     assert data["headroom"] == 0
     assert len(data["evaluations"]) == 6
+
+
+def test_evaluate_prints_the_ratings_by_their_names_and_keeps_the_values_for_scripts(
+    chieng_an, tmp_path
+):
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"official,general,task\n{official(chieng_an.unit_id)},25,50", encoding="utf-8")
+    with translation.override("en"):
+        text = run("evaluate", "--unit", chieng_an.code, "--year", "2026", "--file", str(rows))
+    lines = text.splitlines()
+    assert any(line.startswith("well completed duties") and line.endswith("1") for line in lines)
+    assert "did not complete duties" in text
+    assert "outstanding" not in text and "not_completed" not in text, "the raw values"
+    data = json.loads(
+        run("evaluate", "--unit", chieng_an.code, "--year", "2026", "--format", "json")
+    )
+    assert data["counts"]["good"] == 1
+    assert list(data["counts"]) == ["outstanding", "good", "completed", "not_completed"]
 
 
 def test_leavers_in_json_give_the_amounts(chieng_an):
