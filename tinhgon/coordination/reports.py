@@ -304,7 +304,11 @@ def access_round(actor, round_id: int, *, write: bool = False) -> ReportRound:  
     found = ReportRound.objects.filter(pk=round_id).select_related("template").first()
     if found is None:
         raise NotFound(_("No report round %(id)s.") % {"id": round_id})
-    access_template(actor, found.template_id, write=write)
+    try:
+        access_template(actor, found.template_id, write=write)
+    except NotFound:
+        # Answered as a round that does not exist: nor its template's number told.
+        raise NotFound(_("No report round %(id)s.") % {"id": round_id}) from None
     return found
 
 

@@ -67,7 +67,7 @@ def case_rows(unit_id: int, *, open_only: bool) -> list[dict[str, Any]]:
             "status": r["status"],
             "unit": codes[r["unit_id"]],
             "handler_unit": codes[r["handler_unit_id"]],
-            "due": r["due"].isoformat(),
+            "due": r["due"].astimezone(VIETNAM).isoformat(),  # as `calendar due` writes it
             "overdue": r["status"] in OPEN_CASE and r["due"] < now,
             "extensions": r["extensions"],
             "synthetic": r["synthetic"],

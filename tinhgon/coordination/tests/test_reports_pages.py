@@ -11,6 +11,7 @@ from django.urls import reverse
 from tinhgon.coordination import reports
 from tinhgon.coordination.models import DutyStatus, ReportRound
 from tinhgon.coordination.tests.reports_factories import template
+from tinhgon.core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,16 @@ def test_another_communes_report_page_is_not_found(round_, to_hieu, commune_offi
     assert client.get(url).status_code == 404
     assert client.post(url, {"staff": "1", "progress": "Xong"}).status_code == 404
     assert not duty.submissions.exists()
+
+
+def test_a_round_out_of_scope_is_answered_as_a_round_that_does_not_exist(round_, commune_official):
+    with pytest.raises(NotFound) as refused:
+        reports.access_round(commune_official.user, round_.pk)
+    with pytest.raises(NotFound) as unknown:
+        reports.access_round(commune_official.user, round_.pk + 1000)
+    assert str(refused.value.message).replace(str(round_.pk), "N") == str(
+        unknown.value.message
+    ).replace(str(round_.pk + 1000), "N")
 
 
 def test_the_province_sees_the_round_and_downloads_its_spreadsheet(

@@ -42,6 +42,7 @@ def test_integrity_cases_lists_a_units_cases_as_json_with_the_fields_scripts_rea
     assert rows[0]["kind"] == "complaint" and rows[0]["status"] == "received"
     assert rows[0]["handler_unit"] == f"{chieng_an.code}-UBND"
     assert dt.datetime.fromisoformat(rows[0]["due"]) == mine.due
+    assert rows[0]["due"].endswith("+07:00")  # Vietnam's time, as `calendar due` writes it
     everything = json.loads(_run("cases", "--unit", chieng_an.code, "--format", "json"))
     assert {r["id"] for r in everything} == {mine.pk, decided.pk}
     assert AUTHOR not in out and CONTACT not in out
