@@ -91,7 +91,10 @@ def _official_for_update(actor: Any, official_id: int) -> Official:
     if actor is not None:
         access_link(actor, official_id)
     official = (
-        Official.objects.select_for_update().select_related("user").filter(pk=official_id).first()
+        Official.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=official_id)
+        .first()
     )
     if official is None:
         raise NotFound(_("No official %(id)s in your scope.") % {"id": official_id})
