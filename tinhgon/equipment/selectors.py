@@ -271,7 +271,9 @@ def visible_provinces(actor) -> list[int]:  # type: ignore[no-untyped-def]
     day = timezone.localdate()
     found = units.versions_on(day).filter(unit_filter(scope_for(actor), day))
     ids = set(found.values_list("province_id", flat=True).distinct())
-    ids |= set(found.filter(level=Level.PROVINCE).values_list("unit_id", flat=True))
+    # A province itself (not its province-level bodies, whose province_id already names it).
+    provinces = found.filter(level=Level.PROVINCE, admin_unit_id=F("unit_id"))
+    ids |= set(provinces.values_list("unit_id", flat=True))
     return sorted(i for i in ids if i is not None)
 
 

@@ -132,11 +132,13 @@ def test_a_province_writes_its_own_version_of_a_standard_from_the_form(son_la, p
 
 
 def test_a_ward_s_officials_follow_the_surplus_link_to_their_own_province_s_list(
-    centre, commune_official, observer, other_commune_official, son_la
+    centre, commune_official, observer, other_commune_official, son_la, province_admin
 ):
+    """The province's administrators too: one province, not its province-level bodies offered
+    as provinces to choose from."""
     building = premises(centre, "Trụ sở cũ")
     services.premises_update(actor=None, premises_id=building.pk, status=PremisesStatus.SURPLUS)
-    for persona in (commune_official, observer):
+    for persona in (commune_official, observer, province_admin):
         client = persona.browser()
         assert 'href="/equipment/surplus/"' in client.get("/equipment/").content.decode()
         answer = client.get("/equipment/surplus/")
